@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/* cansim: render one mix through many 2x2 FIR headphone profiles in one pass. */
+#ifndef CANSIM_CANSIM_H
+#define CANSIM_CANSIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(CANSIM_BUILDING_LIBRARY) && defined(__GNUC__)
+#define CANSIM_API __attribute__((visibility("default")))
+#else
+#define CANSIM_API
+#endif
+
+/** Error codes: 0 is success, failures are negative. Stable across minor versions. */
+enum CansimError {
+    CANSIM_OK = 0,
+    CANSIM_ENOMEM = -1,    /**< out of memory */
+    CANSIM_EINVAL = -2,    /**< invalid argument */
+    CANSIM_EIO = -3,       /**< input/output error */
+    CANSIM_EFORMAT = -4,   /**< unsupported or unreadable audio format */
+    CANSIM_EPROFILE = -5,  /**< bad profile */
+    CANSIM_ERATE = -6,     /**< bad or unsupported sample rate */
+    CANSIM_EDATA = -7,     /**< invalid audio data (NaN, Inf, no frames) */
+    CANSIM_EINTERNAL = -8, /**< internal error */
+};
+/** One past the most negative code; every code c with CANSIM_ERROR_MIN < c <= 0 is known. */
+#define CANSIM_ERROR_MIN (-9)
+
+/** A static, lower-case message for a code; never NULL ("unknown error" for unknown codes). */
+CANSIM_API const char *cansim_strerror(int code);
+
+/** One line of context for a failure: path, line, the dependency's own words. */
+typedef struct CansimDiag {
+    char msg[1024];
+} CansimDiag;
+
+/** The library's version, "MAJOR.MINOR.PATCH". */
+CANSIM_API const char *cansim_version(void);
+
+/** CPU levels, cumulative bits, for CansimRenderConfig.cpu_mask (same values as the kernels'). */
+#define CANSIM_CPU_AVX2   (1u << 0)
+#define CANSIM_CPU_AVX512 (1u << 1)
+#define CANSIM_CPU_NEON   (1u << 2)
+
+/** The CPU levels this machine supports. */
+CANSIM_API unsigned cansim_cpu_flags(void);
+/** "avx512", "avx2", "neon" or "c": the level dispatch chooses for flags. */
+CANSIM_API const char *cansim_cpu_name(unsigned flags);
+/**
+ * Maps "auto", "c", "avx2", "avx512" or "neon" to a cpu_mask.
+ * @return CANSIM_OK, or CANSIM_EINVAL for an unknown name.
+ */
+CANSIM_API int cansim_cpu_mask_from_name(const char *name, unsigned *mask);
+
+/* ---------------------------------------------------------------- profiles */
+
+/** Matrix cells of a profile: input X feeds output Y through cell X->Y. */
+enum CansimCell { CANSIM_CELL_LL = 0, CANSIM_CELL_LR = 1, CANSIM_CELL_RL = 2, CANSIM_CELL_RR = 3 };
+
+/** A headphone profile: a 2x2 real FIR matrix at a sample rate. */
+typedef struct CansimProfile CansimProfile;
+
+/** The longest filter cansim accepts, in taps (about 11 s at 96 kHz). */
+#define CANSIM_MAX_TAPS (1u << 20)
+
+/**
+ * A profile from taps in memory (copied). cells[c] may be NULL for an all-zero cell.
+ * @return CANSIM_OK, CANSIM_EINVAL (no id, n_taps 0 or too long, every cell NULL),
+ *         CANSIM_ERATE, CANSIM_EPROFILE (NaN or Inf taps), CANSIM_ENOMEM
+ */
+CANSIM_API int cansim_profile_from_taps(CansimProfile **out, const char *id, double rate_hz,
+                                        size_t n_taps, const float *const cells[4],
+                                        CansimDiag *diag);
+
+/**
+ * A profile from an impulse-response audio file (any format libsndfile reads): 1 channel is
+ * the same filter on both sides, 2 channels are L->L and R->R, 4 channels are L->L, L->R, R->L,
+ * R->R. Its id is the file name without directory and extension.
+ * @return CANSIM_OK, CANSIM_EIO, CANSIM_EFORMAT, CANSIM_EPROFILE, CANSIM_ERATE, CANSIM_ENOMEM
+ */
+CANSIM_API int cansim_profile_load_ir(CansimProfile **out, const char *path, CansimDiag *diag);
+
+/**
+ * The same profile at another rate, converted with libsamplerate (best quality), taps scaled
+ * by the rate ratio so that the frequency response keeps its level.
+ * @return CANSIM_OK, CANSIM_ERATE, CANSIM_EPROFILE, CANSIM_ENOMEM
+ */
+CANSIM_API int cansim_profile_resample(CansimProfile **out, const CansimProfile *p,
+                                       double rate_hz, CansimDiag *diag);
+
+/** Frees *p (NULL allowed) and sets *p to NULL. */
+CANSIM_API void cansim_profile_close(CansimProfile **p);
+
+CANSIM_API const char *cansim_profile_id(const CansimProfile *p);
+CANSIM_API double cansim_profile_rate(const CansimProfile *p);
+CANSIM_API size_t cansim_profile_n_taps(const CansimProfile *p);
+/** The taps of one cell (n_taps floats), or NULL when the cell is all zero. Borrowed. */
+CANSIM_API const float *cansim_profile_taps(const CansimProfile *p, int cell);
+
+/* ---------------------------------------------------------------- render */
+
+/** Output formats. SAME keeps the input's container and encoding where it can hold stereo. */
+typedef enum CansimFormat {
+    CANSIM_FORMAT_SAME = 0,
+    CANSIM_FORMAT_WAV16,
+    CANSIM_FORMAT_WAV24,
+    CANSIM_FORMAT_WAV32F,
+    CANSIM_FORMAT_FLAC16,
+    CANSIM_FORMAT_FLAC24,
+} CansimFormat;
+
+/** @return CANSIM_OK, or CANSIM_EINVAL for a name that is not same|wav16|...|flac24. */
+CANSIM_API int cansim_format_from_name(const char *name, CansimFormat *out);
+CANSIM_API const char *cansim_format_name(CansimFormat f);
+
+/** Called between chunks on the calling thread: frames of the input done so far and in all
+ * (n_total is -1 when unknown). */
+typedef void CansimProgressFn(void *user, int64_t n_done, int64_t n_total);
+
+typedef struct CansimRenderConfig {
+    const CansimProfile *const *profiles; /**< borrowed; must outlive the renderer */
+    size_t n_profiles;
+    unsigned cpu_mask;       /**< ANDed with cansim_cpu_flags() [default: all] */
+    int n_threads;           /**< worker threads, 0 for OpenMP's default [default: 0] */
+    size_t partition_frames; /**< power of two 64..65536, 0 for the cost model [default: 0] */
+    bool has_tail;           /**< keep the filter tail (n_taps - 1 more frames) */
+    bool is_compute_only;    /**< render but write nothing (benchmarks) */
+    CansimFormat format;
+    CansimProgressFn *progress; /**< optional */
+    void *progress_user;
+} CansimRenderConfig;
+
+CANSIM_API CansimRenderConfig cansim_render_default_config(void);
+
+typedef struct CansimRender CansimRender;
+
+/**
+ * Validates cfg, resolves the kernels for cpu_mask, chooses the partition size and makes the
+ * FFTW plans. Profiles at other rates than an input's are converted when that input comes.
+ * @return CANSIM_OK, CANSIM_EINVAL, CANSIM_ENOMEM, CANSIM_EINTERNAL
+ */
+CANSIM_API int cansim_render_open(CansimRender **out, const CansimRenderConfig *cfg,
+                                  CansimDiag *diag);
+
+/** The partition size (frames) the renderer uses. */
+CANSIM_API size_t cansim_render_partition_frames(const CansimRender *r);
+/** The CPU flags the renderer's kernels were chosen for. */
+CANSIM_API unsigned cansim_render_cpu_flags(const CansimRender *r);
+
+/** The result of one output of cansim_render_file(). */
+typedef struct CansimOutputResult {
+    int status;       /**< CANSIM_OK or the failure's code */
+    int64_t n_frames; /**< frames written */
+    char path[4096];  /**< final path of the output */
+    CansimDiag diag;  /**< the failure, when status != CANSIM_OK */
+} CansimOutputResult;
+
+/**
+ * Renders one input file through every profile into output_dir/<input name>/<profile id>.<ext>,
+ * streaming (memory does not grow with the input's length). Each output is written as
+ * "<path>.part" and renamed when complete; a failed output leaves no file under its final name
+ * and does not stop the others. results has one entry per profile (may be NULL).
+ * @return CANSIM_OK when every output completed; otherwise the first failure's code. A failure
+ *         of the input itself (unreadable, more than 2 channels, no frames, NaN or Inf samples,
+ *         output directory not creatable) fails every output and is described in diag.
+ */
+CANSIM_API int cansim_render_file(CansimRender *r, const char *input_path, const char *output_dir,
+                                  CansimOutputResult *results, CansimDiag *diag);
+
+/**
+ * Renders an interleaved buffer in memory: in has n_frames frames of n_channels (1 or 2) at
+ * rate_hz; outs[i] receives n_out_frames interleaved stereo frames for profile i (frames past
+ * the input, and the tail, are the filter's response to the zero-extended input).
+ * @return CANSIM_OK, CANSIM_EINVAL, CANSIM_EDATA, CANSIM_ERATE, CANSIM_ENOMEM
+ */
+CANSIM_API int cansim_render_buffer(CansimRender *r, const float *in, int n_channels,
+                                    int64_t n_frames, double rate_hz, float *const *outs,
+                                    int64_t n_out_frames, CansimDiag *diag);
+
+/** Frees *r (NULL allowed) and sets *r to NULL. */
+CANSIM_API void cansim_render_close(CansimRender **r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/* The contract of every hot kernel, the kernel table and the CPU flags. */
+#ifndef CANSIM_KERNELS_H
+#define CANSIM_KERNELS_H
+
+#include <stddef.h>
+
+/* cansim's own cumulative CPU bits (STYLE.md 3). A level implies the ones above it. */
+#define CANSIM_CPU_AVX2   (1u << 0) /* AVX2 + FMA, OS saves YMM state */
+#define CANSIM_CPU_AVX512 (1u << 1) /* F/CD/BW/DQ/VL, OS saves ZMM + opmask; implies AVX2 */
+#define CANSIM_CPU_NEON   (1u << 2)
+
+/* Engine buffers: 64-byte aligned, lengths padded to a multiple of CANSIM_PAD floats. */
+#define CANSIM_ALIGN 64
+#define CANSIM_PAD   16
+
+/* acc += x * h over n complex bins, split re/im arrays.
+ * n % 16 == 0; all pointers 64-byte aligned; acc aliases neither x nor h; nothing past n is
+ * touched. Per bin: re += xr*hr - xi*hi, im += xr*hi + xi*hr; the SIMD versions use FMA, so each
+ * result is within 2 * FLT_EPSILON * (|acc| + |xr*hr| + |xi*hi|) (resp. the im terms) of the
+ * reference. */
+typedef void cansim_cmac_fn(float *restrict acc_re, float *restrict acc_im, const float *x_re,
+                            const float *x_im, const float *h_re, const float *h_im, size_t n);
+
+/* The 2x2 matrix form, one partition of a full 2x2 filter:
+ *   y_l += x_l * h_ll + x_r * h_rl,   y_r += x_l * h_lr + x_r * h_rr.
+ * Planes of n floats, each plane at stride n:
+ *   y: [y_l re, y_l im, y_r re, y_r im]               (4n floats, read and written)
+ *   x: [x_l re, x_l im, x_r re, x_r im]               (4n floats)
+ *   h: [ll re, ll im, lr re, lr im, rl re, rl im, rr re, rr im]  (8n floats; cell X->Y)
+ * n % 16 == 0; pointers 64-byte aligned; y aliases neither x nor h. Loads x once for both
+ * outputs. Accuracy per output value: within 4 * FLT_EPSILON * (|y| + sum of |products|) of the
+ * reference (two products per term, FMA versus separate rounding). */
+typedef void cansim_cmac2x2_fn(float *restrict y, const float *x, const float *h, size_t n);
+
+/* l[i] = src[2i], r[i] = src[2i+1] for i < n. Any n, no alignment required, no aliasing.
+ * Exact. */
+typedef void cansim_deinterleave2_fn(float *restrict l, float *restrict r,
+                                     const float *restrict src, size_t n);
+
+/* dst[2i] = l[i] * gain, dst[2i+1] = r[i] * gain for i < n. Any n, no alignment required,
+ * no aliasing. One rounding per value: bit-exact against the reference. */
+typedef void cansim_interleave2_fn(float *restrict dst, const float *l, const float *r,
+                                   float gain, size_t n);
+
+/* dst[i] = src[i] * gain for i < n. Any n, no alignment required; dst == src allowed exactly
+ * (in place), no other overlap. One rounding per value: bit-exact against the reference. */
+typedef void cansim_gain_fn(float *dst, const float *src, float gain, size_t n);
+
+cansim_cmac_fn cansim_cmac_c, cansim_cmac_avx2, cansim_cmac_avx512;
+cansim_cmac2x2_fn cansim_cmac2x2_c, cansim_cmac2x2_avx2, cansim_cmac2x2_avx512;
+cansim_deinterleave2_fn cansim_deinterleave2_c, cansim_deinterleave2_avx2,
+    cansim_deinterleave2_avx512;
+cansim_interleave2_fn cansim_interleave2_c, cansim_interleave2_avx2, cansim_interleave2_avx512;
+cansim_gain_fn cansim_gain_c, cansim_gain_avx2, cansim_gain_avx512;
+
+typedef struct CansimKernels {
+    cansim_cmac_fn *cmac;
+    cansim_cmac2x2_fn *cmac2x2;
+    cansim_deinterleave2_fn *deinterleave2;
+    cansim_interleave2_fn *interleave2;
+    cansim_gain_fn *gain;
+} CansimKernels;
+
+/* The flags of this CPU (and OS), detected afresh on each call; no global state. */
+unsigned cansim_cpu_detect(void);
+
+/* Fills k for the given flags: C versions first, then the per-arch cascade. Depends only on its
+ * arguments; pass cansim_cpu_detect() & mask. */
+void cansim_kernels_init(CansimKernels *k, unsigned cpu_flags);
+
+/* Flush-to-zero and denormals-are-zero for the calling thread (per-thread state, so every
+ * worker calls it). Returns the previous state for cansim_fpu_restore(). No-op elsewhere. */
+unsigned cansim_fpu_ftz_enter(void);
+void cansim_fpu_restore(unsigned state);
+
+/* The highest level named in flags: "avx512", "avx2", "neon" or "c". */
+const char *cansim_cpu_level_name(unsigned cpu_flags);
+
+#endif
