@@ -43,6 +43,9 @@ typedef struct CansimDiag {
 /** The library's version, "MAJOR.MINOR.PATCH". */
 CANSIM_API const char *cansim_version(void);
 
+/** Writes the versions of the libraries cansim runs on, one line, into buf (n bytes). */
+CANSIM_API void cansim_dependency_versions(char *buf, size_t n);
+
 /** CPU levels, cumulative bits, for CansimRenderConfig.cpu_mask (same values as the kernels'). */
 #define CANSIM_CPU_AVX2   (1u << 0)
 #define CANSIM_CPU_AVX512 (1u << 1)

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal helpers shared by the core's translation units. */
+#ifndef CANSIM_INTERNAL_H
+#define CANSIM_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cansim/cansim.h"
+
+#if defined(__GNUC__)
+#define CANSIM_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CANSIM_PRINTF(f, a)
+#endif
+
+/* Writes one line into diag (NULL allowed); returns code so callers can `return diag_set(...)`. */
+int cansim_diag_set(CansimDiag *diag, int code, const char *fmt, ...) CANSIM_PRINTF(3, 4);
+
+/* 64-byte aligned, zeroed; n_bytes 0 gives a valid pointer. */
+void *cansim_alloc(size_t n_bytes);
+void cansim_free(void *p);
+/* a * b into *out; false on overflow. */
+bool cansim_mul_size(size_t a, size_t b, size_t *out);
+/* Aligned, zeroed array of n floats (NULL on overflow or no memory). */
+float *cansim_alloc_floats(size_t n);
+
+static inline size_t cansim_round_up(size_t n, size_t m)
+{
+    return (n + m - 1) / m * m;
+}
+
+/* The file name of path without directory and extension, into out (size n). */
+void cansim_path_stem(const char *path, char *out, size_t n);
+
+/* Realises a profile at rate_hz: the profile itself (borrowed; *owned stays NULL) when the rate
+ * matches, else a converted copy the caller closes (*owned). */
+int cansim_profile_at_rate(const CansimProfile *p, double rate_hz, const CansimProfile **out,
+                           CansimProfile **owned, CansimDiag *diag);
+
+bool cansim_rate_is_valid(double rate_hz);
+
+#endif

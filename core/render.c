@@ -1,0 +1,783 @@
+/* SPDX-License-Identifier: MIT */
+/* The render graph: one input through every profile by uniformly partitioned overlap-save
+ * convolution, the input transformed once per block, profiles in parallel (the one place
+ * OpenMP appears). */
+#include <errno.h>
+#include <fftw3.h>
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "audio_io.h"
+#include "kernels.h"
+
+_Static_assert(CANSIM_CPU_AVX2 == (1u << 0) && CANSIM_CPU_AVX512 == (1u << 1),
+               "public and kernel CPU flags must agree");
+
+/* Input chunks are at least this many frames: one parallel region per chunk, so its cost and
+ * the per-write overhead of libsndfile are spread over enough work. */
+#define CHUNK_FRAMES 16384
+
+/* One profile's matrix at the render's rate, as partition spectra. */
+typedef struct Filter {
+    size_t n_taps;
+    size_t n_parts;
+    float *h;            /* n_parts x 8 planes x nb: per cell X->Y its re and im planes */
+    unsigned char *mask; /* per partition: bit c set when cell c has a nonzero tap there */
+    unsigned out_mask;   /* bit o set when some cell feeds output o */
+} Filter;
+
+/* One profile's running state; in the parallel region only its own task touches it. */
+typedef struct Lane {
+    float *acc;  /* 4 planes x nb: Y_L re, im, Y_R re, im */
+    float *time; /* 2 x N: inverse transforms of Y_L and Y_R */
+    float *out;  /* 2 x chunk: interleaved output of the current chunk */
+    int64_t n_done;
+    int64_t n_total; /* INT64_MAX while the input's length is unknown */
+    int status;
+    CansimDiag diag;
+} Lane;
+
+struct CansimRender {
+    CansimRenderConfig cfg;
+    const CansimProfile **profiles;
+    CansimKernels k;
+    unsigned cpu_flags;
+    int n_threads;
+    size_t n_part; /* B: partition and block size in frames */
+    size_t n_fft;  /* N = 2B */
+    size_t n_bins; /* B + 1 rounded up to CANSIM_PAD; the padding bins stay zero */
+    size_t n_chunk_blocks;
+    size_t n_chunk; /* frames per chunk */
+    fftwf_plan fwd;
+    fftwf_plan inv;
+    float *planar[2]; /* B frames of history, then the chunk */
+    float *in_buf;    /* interleaved input of one chunk */
+    float *fdl;       /* frequency-domain delay line: n_slots x 4 planes x nb */
+    size_t n_slots;
+    double rate_hz; /* rate of the realised filters, 0 before the first input */
+    Filter *filters;
+    Lane *lanes;
+    int64_t t; /* index of the next input block */
+};
+
+/* Where a lane's output goes: called from the parallel region, one lane per call. */
+typedef int SinkFn(void *ctx, size_t lane, const float *frames, size_t n, CansimDiag *diag);
+/* Reads up to n frames; fewer means the end. Negative on error, diag set. */
+typedef int64_t SourceFn(void *ctx, float *frames, size_t n, CansimDiag *diag);
+
+/* ------------------------------------------------------------------ cost model */
+
+/* Partition size by cost per input frame (documented in the README):
+ *   cost(B) = [ 2 fft(2B) + sum_j ( outs_j fft(2B) + cells_j ceil(taps_j / B) nb(B) c_bin )
+ *               + (1 + n_profiles) c_block ] / B,      fft(N) = c_fft N log2 N
+ * The constants are ns measured on this project's reference machine (cansim-checkasm --bench
+ * for c_bin, FFTW r2c/c2r for c_fft); only their ratios matter. */
+#define COST_BIN   0.22 /* one complex bin of cmac (AVX2), per cell */
+#define COST_FFT   0.16 /* FFTW single-precision real transform, per N log2 N */
+#define COST_BLOCK 400. /* fixed work per block and profile: calls, zeroing, interleave */
+
+static size_t choose_partition(const CansimRenderConfig *cfg)
+{
+    double best = HUGE_VAL;
+    size_t best_b = 64;
+    for (size_t b = 64; b <= 65536; b *= 2) {
+        const double n = 2.0 * (double)b;
+        const double fft = COST_FFT * n * log2(n);
+        const double nb = (double)cansim_round_up(b + 1, CANSIM_PAD);
+        double cost = 2.0 * fft + COST_BLOCK;
+        for (size_t j = 0; j < cfg->n_profiles; j++) {
+            const CansimProfile *p = cfg->profiles[j];
+            int n_cells = 0;
+            unsigned outs = 0;
+            for (int c = 0; c < 4; c++)
+                if (cansim_profile_taps(p, c)) {
+                    n_cells++;
+                    outs |= 1u << (c & 1);
+                }
+            const double parts = ceil((double)cansim_profile_n_taps(p) / (double)b);
+            cost += (double)__builtin_popcount(outs) * fft + n_cells * parts * nb * COST_BIN +
+                    COST_BLOCK;
+        }
+        cost /= (double)b;
+        if (cost < best) {
+            best = cost;
+            best_b = b;
+        }
+    }
+    return best_b;
+}
+
+/* ------------------------------------------------------------------ setup */
+
+CansimRenderConfig cansim_render_default_config(void)
+{
+    return (CansimRenderConfig){.cpu_mask = ~0u, .format = CANSIM_FORMAT_SAME};
+}
+
+static void filters_free(CansimRender *r)
+{
+    if (!r->filters)
+        return;
+    for (size_t j = 0; j < r->cfg.n_profiles; j++) {
+        cansim_free(r->filters[j].h);
+        free(r->filters[j].mask);
+    }
+    free(r->filters);
+    r->filters = NULL;
+    cansim_free(r->fdl);
+    r->fdl = NULL;
+    r->rate_hz = 0;
+}
+
+void cansim_render_close(CansimRender **rp)
+{
+    if (!rp || !*rp)
+        return;
+    CansimRender *r = *rp;
+    filters_free(r);
+    if (r->lanes)
+        for (size_t j = 0; j < r->cfg.n_profiles; j++) {
+            cansim_free(r->lanes[j].acc);
+            cansim_free(r->lanes[j].time);
+            cansim_free(r->lanes[j].out);
+        }
+    free(r->lanes);
+    cansim_free(r->planar[0]);
+    cansim_free(r->planar[1]);
+    cansim_free(r->in_buf);
+#pragma omp critical(cansim_fftw_planner)
+    {
+        if (r->fwd)
+            fftwf_destroy_plan(r->fwd);
+        if (r->inv)
+            fftwf_destroy_plan(r->inv);
+    }
+    free(r->profiles);
+    free(r);
+    *rp = NULL;
+}
+
+/* The planner is not thread-safe, so plans are made under one named lock; execution with the
+ * new-array functions is. FFTW_ESTIMATE keeps the plan, and so the output's last bit, the same
+ * from run to run. Every array later given to the plans is 64-byte aligned like these. */
+static int make_plans(CansimRender *r)
+{
+    const size_t n = r->n_fft;
+    float *x = cansim_alloc_floats(n);
+    float *re = cansim_alloc_floats(r->n_bins);
+    float *im = cansim_alloc_floats(r->n_bins);
+    int e = CANSIM_ENOMEM;
+    if (x && re && im) {
+#pragma omp critical(cansim_fftw_planner)
+        {
+            const fftwf_iodim dim = {.n = (int)n, .is = 1, .os = 1};
+            r->fwd = fftwf_plan_guru_split_dft_r2c(1, &dim, 0, NULL, x, re, im, FFTW_ESTIMATE);
+            r->inv = fftwf_plan_guru_split_dft_c2r(1, &dim, 0, NULL, re, im, x,
+                                                   FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
+        }
+        e = (r->fwd && r->inv) ? CANSIM_OK : CANSIM_EINTERNAL;
+    }
+    cansim_free(x);
+    cansim_free(re);
+    cansim_free(im);
+    return e;
+}
+
+int cansim_render_open(CansimRender **out, const CansimRenderConfig *cfg, CansimDiag *diag)
+{
+    *out = NULL;
+    if (!cfg || !cfg->profiles || cfg->n_profiles == 0)
+        return cansim_diag_set(diag, CANSIM_EINVAL, "no profiles to render");
+    if (cfg->n_threads < 0)
+        return cansim_diag_set(diag, CANSIM_EINVAL, "negative thread count %d", cfg->n_threads);
+    const size_t b = cfg->partition_frames;
+    if (b && (b < 64 || b > 65536 || (b & (b - 1))))
+        return cansim_diag_set(diag, CANSIM_EINVAL,
+                               "partition size %zu is not a power of two in 64..65536", b);
+    if (cansim_format_name(cfg->format)[0] == 'u')
+        return cansim_diag_set(diag, CANSIM_EINVAL, "unknown output format %d", (int)cfg->format);
+    for (size_t j = 0; j < cfg->n_profiles; j++) {
+        if (!cfg->profiles[j])
+            return cansim_diag_set(diag, CANSIM_EINVAL, "profile %zu is NULL", j);
+        for (size_t i = 0; i < j; i++)
+            if (!strcmp(cansim_profile_id(cfg->profiles[i]), cansim_profile_id(cfg->profiles[j])))
+                return cansim_diag_set(diag, CANSIM_EINVAL,
+                                       "two profiles are named '%s'; their outputs would collide",
+                                       cansim_profile_id(cfg->profiles[j]));
+    }
+
+    CansimRender *r = calloc(1, sizeof *r);
+    if (!r)
+        return cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
+    r->cfg = *cfg;
+    r->profiles = calloc(cfg->n_profiles, sizeof *r->profiles);
+    r->lanes = calloc(cfg->n_profiles, sizeof *r->lanes);
+    if (!r->profiles || !r->lanes)
+        goto nomem;
+    memcpy(r->profiles, cfg->profiles, cfg->n_profiles * sizeof *r->profiles);
+    r->cfg.profiles = r->profiles;
+
+    r->cpu_flags = cansim_cpu_detect() & cfg->cpu_mask;
+    cansim_kernels_init(&r->k, r->cpu_flags);
+    r->n_threads = cfg->n_threads ? cfg->n_threads : omp_get_max_threads();
+
+    r->n_part = b ? b : choose_partition(cfg);
+    r->n_fft = 2 * r->n_part;
+    r->n_bins = cansim_round_up(r->n_part + 1, CANSIM_PAD);
+    r->n_chunk_blocks = r->n_part >= CHUNK_FRAMES ? 1 : CHUNK_FRAMES / r->n_part;
+    r->n_chunk = r->n_chunk_blocks * r->n_part;
+
+    for (int c = 0; c < 2; c++)
+        if (!(r->planar[c] = cansim_alloc_floats(r->n_part + r->n_chunk)))
+            goto nomem;
+    if (!(r->in_buf = cansim_alloc_floats(2 * r->n_chunk)))
+        goto nomem;
+    for (size_t j = 0; j < cfg->n_profiles; j++) {
+        Lane *l = &r->lanes[j];
+        l->acc = cansim_alloc_floats(4 * r->n_bins);
+        l->time = cansim_alloc_floats(2 * r->n_fft);
+        l->out = cansim_alloc_floats(2 * r->n_chunk);
+        if (!l->acc || !l->time || !l->out)
+            goto nomem;
+    }
+    const int e = make_plans(r);
+    if (e) {
+        cansim_render_close(&r);
+        return cansim_diag_set(diag, e, "cannot plan a %zu-point FFT", 2 * b);
+    }
+    *out = r;
+    return CANSIM_OK;
+nomem:
+    cansim_render_close(&r);
+    return cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
+}
+
+size_t cansim_render_partition_frames(const CansimRender *r)
+{
+    return r->n_part;
+}
+
+unsigned cansim_render_cpu_flags(const CansimRender *r)
+{
+    return r->cpu_flags;
+}
+
+/* Partition spectra of one profile; 1/N of the inverse transform is folded in here. */
+static int filter_build(CansimRender *r, Filter *f, const CansimProfile *p, float *scratch)
+{
+    const size_t b = r->n_part;
+    const size_t nb = r->n_bins;
+    f->n_taps = cansim_profile_n_taps(p);
+    f->n_parts = (f->n_taps + b - 1) / b;
+    size_t n_h;
+    if (!cansim_mul_size(f->n_parts, 8 * nb, &n_h))
+        return CANSIM_ENOMEM;
+    f->h = cansim_alloc_floats(n_h);
+    f->mask = calloc(f->n_parts, 1);
+    if (!f->h || !f->mask)
+        return CANSIM_ENOMEM;
+    const float scale = 1.0f / (float)r->n_fft;
+    f->out_mask = 0;
+    for (int c = 0; c < 4; c++) {
+        const float *taps = cansim_profile_taps(p, c);
+        if (!taps)
+            continue;
+        for (size_t q = 0; q < f->n_parts; q++) {
+            const size_t off = q * b;
+            const size_t len = f->n_taps - off < b ? f->n_taps - off : b;
+            bool is_zero = true;
+            for (size_t i = 0; i < len && is_zero; i++)
+                is_zero = taps[off + i] == 0.0f;
+            if (is_zero)
+                continue;
+            memset(scratch, 0, r->n_fft * sizeof *scratch);
+            for (size_t i = 0; i < len; i++)
+                scratch[i] = taps[off + i] * scale;
+            float *re = f->h + (q * 8 + 2 * (size_t)c) * nb;
+            fftwf_execute_split_dft_r2c(r->fwd, scratch, re, re + nb);
+            f->mask[q] |= (unsigned char)(1u << c);
+            f->out_mask |= 1u << (c & 1);
+        }
+    }
+    return CANSIM_OK;
+}
+
+/* Realises every profile at rate_hz (once per rate) and resets the stream state. */
+static int stream_begin(CansimRender *r, double rate_hz, CansimDiag *diag)
+{
+    if (r->rate_hz != rate_hz) {
+        filters_free(r);
+        r->filters = calloc(r->cfg.n_profiles, sizeof *r->filters);
+        float *scratch = cansim_alloc_floats(r->n_fft);
+        int e = (r->filters && scratch) ? CANSIM_OK : CANSIM_ENOMEM;
+        size_t max_parts = 1;
+        for (size_t j = 0; j < r->cfg.n_profiles && !e; j++) {
+            const CansimProfile *p;
+            CansimProfile *owned;
+            e = cansim_profile_at_rate(r->profiles[j], rate_hz, &p, &owned, diag);
+            if (e)
+                break;
+            e = filter_build(r, &r->filters[j], p, scratch);
+            cansim_profile_close(&owned);
+            if (r->filters[j].n_parts > max_parts)
+                max_parts = r->filters[j].n_parts;
+        }
+        cansim_free(scratch);
+        /* Block t reads the spectra of blocks t - n_parts + 1 .. t, and a chunk's blocks are
+         * all transformed before any profile runs. */
+        r->n_slots = r->n_chunk_blocks + max_parts - 1;
+        size_t n_fdl;
+        if (!e && cansim_mul_size(r->n_slots, 4 * r->n_bins, &n_fdl))
+            r->fdl = cansim_alloc_floats(n_fdl);
+        if (!e && !r->fdl)
+            e = CANSIM_ENOMEM;
+        if (e) {
+            filters_free(r);
+            if (e == CANSIM_ENOMEM)
+                cansim_diag_set(diag, e, "out of memory for the filters");
+            return e;
+        }
+        r->rate_hz = rate_hz;
+    } else {
+        memset(r->fdl, 0, r->n_slots * 4 * r->n_bins * sizeof(float));
+    }
+    memset(r->planar[0], 0, r->n_part * sizeof(float));
+    memset(r->planar[1], 0, r->n_part * sizeof(float));
+    r->t = 0;
+    for (size_t j = 0; j < r->cfg.n_profiles; j++) {
+        r->lanes[j].n_done = 0;
+        r->lanes[j].n_total = INT64_MAX;
+        r->lanes[j].status = CANSIM_OK;
+        r->lanes[j].diag.msg[0] = '\0';
+    }
+    return CANSIM_OK;
+}
+
+/* ------------------------------------------------------------------ the render loop */
+
+static float *slot(const CansimRender *r, int64_t t)
+{
+    return r->fdl + (size_t)(t % (int64_t)r->n_slots) * 4 * r->n_bins;
+}
+
+/* Forward transform of block t (chunk-local b) of channel ch; mono feeds both inputs. */
+static void forward_block(const CansimRender *r, size_t b, int ch, int n_channels)
+{
+    const size_t nb = r->n_bins;
+    float *x = slot(r, r->t + (int64_t)b) + 2 * (size_t)ch * nb;
+    fftwf_execute_split_dft_r2c(r->fwd, r->planar[ch] + b * r->n_part, x, x + nb);
+    if (n_channels == 1)
+        memcpy(x + 2 * nb, x, 2 * nb * sizeof *x);
+}
+
+/* One block of one profile: Y = sum over partitions of X(t - q) H(q), then the inverse
+ * transforms; the last B samples of each are valid (overlap-save). */
+static void lane_block(const CansimRender *r, size_t j, int64_t t, float *out)
+{
+    const Filter *f = &r->filters[j];
+    Lane *l = &r->lanes[j];
+    const size_t nb = r->n_bins;
+    const size_t n = r->n_fft;
+    memset(l->acc, 0, 4 * nb * sizeof *l->acc);
+    for (size_t q = 0; q < f->n_parts && (int64_t)q <= t; q++) {
+        const unsigned mask = f->mask[q];
+        const float *x = slot(r, t - (int64_t)q);
+        const float *h = f->h + q * 8 * nb;
+        if (mask == 0xF) {
+            r->k.cmac2x2(l->acc, x, h, nb);
+            continue;
+        }
+        for (unsigned c = 0; c < 4; c++) {
+            if (!(mask & (1u << c)))
+                continue;
+            const size_t in = c >> 1, o = c & 1;
+            float *y = l->acc + 2 * o * nb;
+            r->k.cmac(y, y + nb, x + 2 * in * nb, x + 2 * in * nb + nb, h + 2 * c * nb,
+                      h + (2 * c + 1) * nb, nb);
+        }
+    }
+    for (size_t o = 0; o < 2; o++) {
+        float *y = l->acc + 2 * o * nb;
+        if (f->out_mask & (1u << o))
+            fftwf_execute_split_dft_c2r(r->inv, y, y + nb, l->time + o * n);
+        else
+            memset(l->time + o * n + r->n_part, 0, r->n_part * sizeof(float));
+    }
+    r->k.interleave2(out, l->time + r->n_part, l->time + n + r->n_part, 1.0f, r->n_part);
+}
+
+static void lane_chunk(const CansimRender *r, size_t j, size_t n_blocks, SinkFn *sink,
+                       void *sink_ctx)
+{
+    Lane *l = &r->lanes[j];
+    if (l->status || l->n_done >= l->n_total)
+        return;
+    const int64_t want = l->n_total - l->n_done;
+    const size_t n_frames = (int64_t)(n_blocks * r->n_part) < want
+                                ? n_blocks * r->n_part
+                                : (size_t)want;
+    const size_t n_run = (n_frames + r->n_part - 1) / r->n_part;
+    for (size_t b = 0; b < n_run; b++)
+        lane_block(r, j, r->t + (int64_t)b, l->out + 2 * b * r->n_part);
+    l->status = sink(sink_ctx, j, l->out, n_frames, &l->diag);
+    if (!l->status)
+        l->n_done += (int64_t)n_frames;
+}
+
+static void process_chunk(CansimRender *r, size_t n_blocks, int n_channels, SinkFn *sink,
+                          void *sink_ctx)
+{
+    const CansimRender *cr = r;
+    const int n_fwd = (int)n_blocks * n_channels;
+    const int n_lanes = (int)r->cfg.n_profiles;
+#pragma omp parallel num_threads(r->n_threads) default(none)                                   \
+    shared(cr, n_fwd, n_lanes, n_blocks, n_channels, sink, sink_ctx)
+    {
+        const unsigned fpu = cansim_fpu_ftz_enter();
+#pragma omp for schedule(static)
+        for (int i = 0; i < n_fwd; i++)
+            forward_block(cr, (size_t)(i / n_channels), i % n_channels, n_channels);
+#pragma omp for schedule(dynamic, 1)
+        for (int j = 0; j < n_lanes; j++)
+            lane_chunk(cr, (size_t)j, n_blocks, sink, sink_ctx);
+        cansim_fpu_restore(fpu);
+    }
+    /* The last B input frames are the next chunk's history. */
+    for (int c = 0; c < n_channels; c++)
+        memmove(r->planar[c], r->planar[c] + n_blocks * r->n_part, r->n_part * sizeof(float));
+    r->t += (int64_t)n_blocks;
+}
+
+static bool all_done(const CansimRender *r)
+{
+    for (size_t j = 0; j < r->cfg.n_profiles; j++)
+        if (!r->lanes[j].status && r->lanes[j].n_done < r->lanes[j].n_total)
+            return false;
+    return true;
+}
+
+/* Streams the source through every lane. n_out < 0: each lane's length is the input's, plus
+ * its tail when the config asks; otherwise exactly n_out frames. */
+static int stream_run(CansimRender *r, SourceFn *src, void *src_ctx, int n_channels,
+                      int64_t n_out, int64_t n_expected, SinkFn *sink, void *sink_ctx,
+                      CansimDiag *diag)
+{
+    const size_t nc = r->n_chunk;
+    int64_t n_in = 0;
+    bool is_eof = false;
+    for (size_t j = 0; j < r->cfg.n_profiles && n_out >= 0; j++)
+        r->lanes[j].n_total = n_out;
+    while (!all_done(r)) {
+        size_t n_read = 0;
+        if (!is_eof) {
+            const int64_t got = src(src_ctx, r->in_buf, nc, diag);
+            if (got < 0)
+                return (int)got;
+            n_read = (size_t)got;
+            n_in += got;
+            is_eof = n_read < nc;
+            if (is_eof && n_out < 0)
+                for (size_t j = 0; j < r->cfg.n_profiles; j++)
+                    r->lanes[j].n_total =
+                        n_in + (r->cfg.has_tail ? (int64_t)r->filters[j].n_taps - 1 : 0);
+            if (all_done(r))
+                break;
+        }
+        float *l = r->planar[0] + r->n_part;
+        float *rr = r->planar[1] + r->n_part;
+        if (n_channels == 2)
+            r->k.deinterleave2(l, rr, r->in_buf, n_read);
+        else
+            memcpy(l, r->in_buf, n_read * sizeof *l);
+        memset(l + n_read, 0, (nc - n_read) * sizeof *l);
+        if (n_channels == 2)
+            memset(rr + n_read, 0, (nc - n_read) * sizeof *rr);
+        /* Past the input's end, run only the blocks some lane still needs. */
+        size_t n_blocks = r->n_chunk_blocks;
+        if (is_eof) {
+            int64_t need = 0;
+            const int64_t start = r->t * (int64_t)r->n_part;
+            for (size_t j = 0; j < r->cfg.n_profiles; j++)
+                if (!r->lanes[j].status && r->lanes[j].n_total - start > need)
+                    need = r->lanes[j].n_total - start;
+            const int64_t nbk = (need + (int64_t)r->n_part - 1) / (int64_t)r->n_part;
+            n_blocks = nbk < (int64_t)n_blocks ? (size_t)nbk : n_blocks;
+        }
+        process_chunk(r, n_blocks, n_channels, sink, sink_ctx);
+        if (r->cfg.progress)
+            r->cfg.progress(r->cfg.progress_user, n_in, n_expected);
+    }
+    return CANSIM_OK;
+}
+
+/* ------------------------------------------------------------------ buffers */
+
+typedef struct MemSource {
+    const float *in;
+    int n_channels;
+    int64_t n_frames;
+    int64_t pos;
+} MemSource;
+
+static int check_finite(const float *x, size_t n_frames, int n_channels, int64_t frame0,
+                        const char *name, CansimDiag *diag)
+{
+    const size_t n = n_frames * (size_t)n_channels;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i]))
+            return cansim_diag_set(diag, CANSIM_EDATA, "%s: sample at frame %lld is %s", name,
+                                   (long long)(frame0 + (int64_t)(i / (size_t)n_channels)),
+                                   isnan(x[i]) ? "NaN" : "infinite");
+    return CANSIM_OK;
+}
+
+static int64_t mem_read(void *ctx, float *frames, size_t n, CansimDiag *diag)
+{
+    MemSource *s = ctx;
+    const int64_t left = s->n_frames - s->pos;
+    const size_t k = (int64_t)n < left ? n : (size_t)left;
+    const float *src = s->in + (size_t)s->pos * (size_t)s->n_channels;
+    const int e = check_finite(src, k, s->n_channels, s->pos, "input buffer", diag);
+    if (e)
+        return e;
+    memcpy(frames, src, k * (size_t)s->n_channels * sizeof *frames);
+    s->pos += (int64_t)k;
+    return (int64_t)k;
+}
+
+typedef struct MemSink {
+    float *const *outs;
+    const Lane *lanes;
+} MemSink;
+
+static int mem_write(void *ctx, size_t lane, const float *frames, size_t n, CansimDiag *diag)
+{
+    (void)diag;
+    const MemSink *s = ctx;
+    memcpy(s->outs[lane] + 2 * (size_t)s->lanes[lane].n_done, frames, 2 * n * sizeof *frames);
+    return CANSIM_OK;
+}
+
+int cansim_render_buffer(CansimRender *r, const float *in, int n_channels, int64_t n_frames,
+                         double rate_hz, float *const *outs, int64_t n_out_frames,
+                         CansimDiag *diag)
+{
+    if (n_channels < 1 || n_channels > 2)
+        return cansim_diag_set(diag, CANSIM_EINVAL, "input buffer: %d channels (1 or 2)",
+                               n_channels);
+    if (n_frames < 0 || n_out_frames < 0 || (n_frames && !in) || !outs)
+        return cansim_diag_set(diag, CANSIM_EINVAL, "input buffer: bad arguments");
+    if (!cansim_rate_is_valid(rate_hz))
+        return cansim_diag_set(diag, CANSIM_ERATE, "input buffer: rate %g Hz", rate_hz);
+    int e = stream_begin(r, rate_hz, diag);
+    if (e)
+        return e;
+    MemSource src = {.in = in, .n_channels = n_channels, .n_frames = n_frames};
+    MemSink sink = {.outs = outs, .lanes = r->lanes};
+    return stream_run(r, mem_read, &src, n_channels, n_out_frames, n_frames, mem_write, &sink,
+                      diag);
+}
+
+/* ------------------------------------------------------------------ files */
+
+typedef struct FileSource {
+    SNDFILE *sf;
+    const char *path;
+    int n_channels;
+    int64_t pos;
+} FileSource;
+
+static int64_t file_read(void *ctx, float *frames, size_t n, CansimDiag *diag)
+{
+    FileSource *s = ctx;
+    size_t got = 0;
+    while (got < n) {
+        const sf_count_t k = sf_readf_float(s->sf, frames + got * (size_t)s->n_channels,
+                                            (sf_count_t)(n - got));
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    if (sf_error(s->sf))
+        return cansim_diag_set(diag, CANSIM_EIO, "%s: read failed at frame %lld: %s", s->path,
+                               (long long)(s->pos + (int64_t)got), sf_strerror(s->sf));
+    const int e = check_finite(frames, got, s->n_channels, s->pos, s->path, diag);
+    if (e)
+        return e;
+    s->pos += (int64_t)got;
+    return (int64_t)got;
+}
+
+typedef struct FileOut {
+    SNDFILE *sf;
+    char path[4096];
+    char part[4096 + 8];
+} FileOut;
+
+typedef struct FileSink {
+    FileOut *outs;
+    bool is_compute_only;
+} FileSink;
+
+static int file_write(void *ctx, size_t lane, const float *frames, size_t n, CansimDiag *diag)
+{
+    FileSink *s = ctx;
+    if (s->is_compute_only)
+        return CANSIM_OK;
+    FileOut *o = &s->outs[lane];
+    const sf_count_t k = sf_writef_float(o->sf, frames, (sf_count_t)n);
+    if (k != (sf_count_t)n)
+        return cansim_diag_set(diag, CANSIM_EIO, "%s: write failed: %s", o->part,
+                               sf_strerror(o->sf));
+    return CANSIM_OK;
+}
+
+static int make_dirs(const char *path, CansimDiag *diag)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return cansim_diag_set(diag, CANSIM_EINVAL, "%s: path too long", path);
+    for (char *p = buf + 1;; p++) {
+        const char c = *p;
+        if (c != '/' && c != '\0')
+            continue;
+        *p = '\0';
+        struct stat st;
+        if (mkdir(buf, 0777) && errno != EEXIST)
+            return cansim_diag_set(diag, CANSIM_EIO, "%s: cannot create directory: %s", buf,
+                                   strerror(errno));
+        if (stat(buf, &st) || !S_ISDIR(st.st_mode))
+            return cansim_diag_set(diag, CANSIM_EIO, "%s: not a directory", buf);
+        *p = c;
+        if (c == '\0')
+            break;
+    }
+    return CANSIM_OK;
+}
+
+static void fail_all(CansimRender *r, CansimOutputResult *results, int e, const CansimDiag *d)
+{
+    for (size_t j = 0; j < r->cfg.n_profiles && results; j++)
+        if (!results[j].status) {
+            results[j].status = e;
+            results[j].diag = *d;
+        }
+}
+
+int cansim_render_file(CansimRender *r, const char *input_path, const char *output_dir,
+                       CansimOutputResult *results, CansimDiag *diag)
+{
+    const size_t n_prof = r->cfg.n_profiles;
+    CansimDiag local;
+    if (!diag)
+        diag = &local;
+    diag->msg[0] = '\0';
+    if (results)
+        memset(results, 0, n_prof * sizeof *results);
+    if (!input_path || (!output_dir && !r->cfg.is_compute_only)) {
+        const int e = cansim_diag_set(diag, CANSIM_EINVAL, "no input or output path");
+        fail_all(r, results, e, diag);
+        return e;
+    }
+    SNDFILE *in;
+    SF_INFO info;
+    FileOut *outs = NULL;
+    int e = cansim_audio_open_read(input_path, &in, &info, diag);
+    if (e) {
+        fail_all(r, results, e, diag);
+        return e;
+    }
+    if (info.channels > 2) {
+        e = cansim_diag_set(diag, CANSIM_EFORMAT, "%s: %d channels (mono or stereo expected)",
+                            input_path, info.channels);
+        goto done;
+    }
+    if (info.frames == 0) {
+        e = cansim_diag_set(diag, CANSIM_EDATA, "%s: no audio frames", input_path);
+        goto done;
+    }
+    int sf_format = 0;
+    const char *ext = "";
+    if (!r->cfg.is_compute_only &&
+        (e = cansim_audio_output_format(r->cfg.format, info.format, info.samplerate, &sf_format,
+                                        &ext, diag))) {
+        char msg[sizeof diag->msg];
+        snprintf(msg, sizeof msg, "%s", diag->msg);
+        cansim_diag_set(diag, e, "%s: %s", input_path, msg);
+        goto done;
+    }
+    if ((e = stream_begin(r, info.samplerate, diag)))
+        goto done;
+    char dir[4096];
+    char stem[256];
+    cansim_path_stem(input_path, stem, sizeof stem);
+    if (!r->cfg.is_compute_only) {
+        if (snprintf(dir, sizeof dir, "%s/%s", output_dir, stem) >= (int)sizeof dir) {
+            e = cansim_diag_set(diag, CANSIM_EINVAL, "%s: output path too long", output_dir);
+            goto done;
+        }
+        if ((e = make_dirs(dir, diag)))
+            goto done;
+    }
+    outs = calloc(n_prof, sizeof *outs);
+    if (!outs) {
+        e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
+        goto done;
+    }
+    /* Files are created serially: libsndfile's open errors are global. */
+    for (size_t j = 0; j < n_prof && !r->cfg.is_compute_only; j++) {
+        char path[4096];
+        const char *id = cansim_profile_id(r->profiles[j]);
+        Lane *l = &r->lanes[j];
+        if (snprintf(path, sizeof path, "%s/%s.%s", dir, id, ext) >= (int)sizeof path) {
+            l->status = cansim_diag_set(&l->diag, CANSIM_EINVAL, "%s/%s: path too long", dir, id);
+            continue;
+        }
+        snprintf(outs[j].path, sizeof outs[j].path, "%s", path);
+        if (results)
+            snprintf(results[j].path, sizeof results[j].path, "%s", path);
+        snprintf(outs[j].part, sizeof outs[j].part, "%s.part", path);
+        l->status = cansim_audio_open_write(outs[j].part, sf_format, info.samplerate, 2,
+                                            &outs[j].sf, &l->diag);
+    }
+    FileSource src = {.sf = in, .path = input_path, .n_channels = info.channels};
+    FileSink sink = {.outs = outs, .is_compute_only = r->cfg.is_compute_only};
+    e = stream_run(r, file_read, &src, info.channels, -1, info.frames, file_write, &sink, diag);
+    if (e)
+        fail_all(r, results, e, diag);
+    /* Finish: a complete output is renamed to its final name, anything else removed. */
+    int first = e;
+    for (size_t j = 0; j < n_prof; j++) {
+        Lane *l = &r->lanes[j];
+        if (outs[j].sf) {
+            const int ce = cansim_audio_close(outs[j].sf, outs[j].part, &l->diag);
+            if (!l->status)
+                l->status = ce;
+        }
+        if (!r->cfg.is_compute_only && !e && !l->status && rename(outs[j].part, outs[j].path))
+            l->status = cansim_diag_set(&l->diag, CANSIM_EIO, "%s: cannot rename: %s",
+                                        outs[j].part, strerror(errno));
+        if ((e || l->status) && outs[j].part[0])
+            unlink(outs[j].part);
+        if (results && !e) {
+            results[j].status = l->status;
+            results[j].n_frames = l->n_done;
+            if (l->status)
+                results[j].diag = l->diag;
+        }
+        if (!first && l->status)
+            first = l->status;
+    }
+    e = first;
+done:
+    free(outs);
+    sf_close(in);
+    if (e && results && results[0].status == CANSIM_OK && diag->msg[0])
+        fail_all(r, results, e, diag);
+    return e;
+}
