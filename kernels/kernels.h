@@ -17,8 +17,9 @@
 /* acc += x * h over n complex bins, split re/im arrays.
  * n % 16 == 0; all pointers 64-byte aligned; acc aliases neither x nor h; nothing past n is
  * touched. Per bin: re += xr*hr - xi*hi, im += xr*hi + xi*hr; the SIMD versions use FMA, so each
- * result is within 2 * FLT_EPSILON * (|acc| + |xr*hr| + |xi*hi|) (resp. the im terms) of the
- * reference. */
+ * result is within 2.5 * FLT_EPSILON * (|acc| + |xr*hr| + |xi*hi|) (resp. the im terms) of the
+ * reference (provable bound; 2 is what an adversarial search reaches), plus one FLT_MIN per
+ * rounding under flush-to-zero, since FMA does not flush its intermediate product. */
 typedef void cansim_cmac_fn(float *restrict acc_re, float *restrict acc_im, const float *x_re,
                             const float *x_im, const float *h_re, const float *h_im, size_t n);
 
@@ -29,8 +30,9 @@ typedef void cansim_cmac_fn(float *restrict acc_re, float *restrict acc_im, cons
  *   x: [x_l re, x_l im, x_r re, x_r im]               (4n floats)
  *   h: [ll re, ll im, lr re, lr im, rl re, rl im, rr re, rr im]  (8n floats; cell X->Y)
  * n % 16 == 0; pointers 64-byte aligned; y aliases neither x nor h. Loads x once for both
- * outputs. Accuracy per output value: within 4 * FLT_EPSILON * (|y| + sum of |products|) of the
- * reference (two products per term, FMA versus separate rounding). */
+ * outputs. The reference adds the first cell into y, then the second (the FMA chain's order);
+ * with that order each output value is within 4 * FLT_EPSILON * (|y| + sum of |products|) of
+ * it, plus one FLT_MIN per rounding under flush-to-zero. */
 typedef void cansim_cmac2x2_fn(float *restrict y, const float *x, const float *h, size_t n);
 
 /* l[i] = src[2i], r[i] = src[2i+1] for i < n. Any n, no alignment required, no aliasing.
@@ -62,7 +64,8 @@ typedef struct CansimKernels {
     cansim_gain_fn *gain;
 } CansimKernels;
 
-/* The flags of this CPU (and OS), detected afresh on each call; no global state. */
+/* The levels this build can dispatch on this CPU and OS (0 when built without SIMD), detected
+ * afresh on each call; no global state. */
 unsigned cansim_cpu_detect(void);
 
 /* Fills k for the given flags: C versions first, then the per-arch cascade. Depends only on its

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/* Fills the kernel table: every C version first, then the per-arch cascade. */
+#include "kernels.h"
+
+#if defined(CANSIM_ARCH_X86)
+#include "x86/init_x86.h"
+#endif
+
+void cansim_kernels_init(CansimKernels *k, unsigned cpu_flags)
+{
+    k->cmac = cansim_cmac_c;
+    k->cmac2x2 = cansim_cmac2x2_c;
+    k->deinterleave2 = cansim_deinterleave2_c;
+    k->interleave2 = cansim_interleave2_c;
+    k->gain = cansim_gain_c;
+
+#if defined(CANSIM_ARCH_X86)
+    cansim_kernels_init_x86(k, cpu_flags);
+#else
+    (void)cpu_flags;
+#endif
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* The x86 cascade of the kernel table: AVX2 versions, then AVX-512 ones. */
+#include "init_x86.h"
+
+void cansim_kernels_init_x86(CansimKernels *k, unsigned cpu_flags)
+{
+    if (!(cpu_flags & CANSIM_CPU_AVX2))
+        return;
+#if defined(CANSIM_BROKEN_KERNEL)
+    k->cmac = cansim_cmac_broken_avx2;
+#else
+    k->cmac = cansim_cmac_avx2;
+#endif
+    k->cmac2x2 = cansim_cmac2x2_avx2;
+    k->deinterleave2 = cansim_deinterleave2_avx2;
+    k->interleave2 = cansim_interleave2_avx2;
+    k->gain = cansim_gain_avx2;
+
+    if (!(cpu_flags & CANSIM_CPU_AVX512))
+        return;
+    k->cmac = cansim_cmac_avx512;
+    k->cmac2x2 = cansim_cmac2x2_avx512;
+    k->deinterleave2 = cansim_deinterleave2_avx512;
+    k->interleave2 = cansim_interleave2_avx512;
+    k->gain = cansim_gain_avx512;
+}
