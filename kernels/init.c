@@ -13,6 +13,8 @@ void cansim_kernels_init(CansimKernels *k, unsigned cpu_flags)
     k->deinterleave2 = cansim_deinterleave2_c;
     k->interleave2 = cansim_interleave2_c;
     k->gain = cansim_gain_c;
+    k->cexp = cansim_cexp_c;
+    k->vlog = cansim_vlog_c;
 
 #if defined(CANSIM_ARCH_X86)
     cansim_kernels_init_x86(k, cpu_flags);

@@ -49,12 +49,35 @@ typedef void cansim_interleave2_fn(float *restrict dst, const float *l, const fl
  * (in place), no other overlap. One rounding per value: bit-exact against the reference. */
 typedef void cansim_gain_fn(float *dst, const float *src, float gain, size_t n);
 
+/* Vector math (family vmath) for filter design, through SLEEF, whose u10 functions are each
+ * within 1 ulp of exact, and 1 ulp of y is at most e |y|, e = FLT_EPSILON. The C versions call
+ * SLEEF's ...f1_u10purec functions, the SIMD versions the explicitly suffixed ones of their ISA
+ * (the same algorithms, with FMA), so the versions differ by at most the sum of their bounds.
+ * Any n; no alignment required; nothing past n is read or written. */
+
+/* (re, im) <- exp(re) * (cos(im), sin(im)) for i < n, in place: the complex exponential, which
+ * turns a log spectrum ln|H| + j arg H back into a spectrum. re and im do not overlap.
+ * For |im| <= 1e28 (sincosf's range) each output is expf (1 ulp) times cosf or sinf (1 ulp),
+ * rounded once: within (1 + e)^2 (1 + e/2) - 1 ~ 2.5e of exact, so the versions agree within
+ * ~5e relative (measured: 3 ulp), plus FLT_MIN where a result is subnormal or flushed by FTZ.
+ * expf is +inf above re ~ 88.72 (and inf * sin(0) is NaN), subnormal below ~ -87.34 and 0
+ * below -104. */
+typedef void cansim_cexp_fn(float *restrict re, float *restrict im, size_t n);
+
+/* dst[i] = ln(src[i]) for i < n: for log-frequency interpolation and log magnitudes. dst == src
+ * allowed exactly (in place), no other overlap. Within 1 ulp of exact, so the versions agree
+ * within 2e relative (measured: 1 ulp). C99's specials: ln(+-0) = -inf (subnormals too under
+ * DAZ), ln(+inf) = +inf, and NaN for negatives and NaN. */
+typedef void cansim_vlog_fn(float *dst, const float *src, size_t n);
+
 cansim_cmac_fn cansim_cmac_c, cansim_cmac_avx2, cansim_cmac_avx512;
 cansim_cmac2x2_fn cansim_cmac2x2_c, cansim_cmac2x2_avx2, cansim_cmac2x2_avx512;
 cansim_deinterleave2_fn cansim_deinterleave2_c, cansim_deinterleave2_avx2,
     cansim_deinterleave2_avx512;
 cansim_interleave2_fn cansim_interleave2_c, cansim_interleave2_avx2, cansim_interleave2_avx512;
 cansim_gain_fn cansim_gain_c, cansim_gain_avx2, cansim_gain_avx512;
+cansim_cexp_fn cansim_cexp_c, cansim_cexp_avx2, cansim_cexp_avx512;
+cansim_vlog_fn cansim_vlog_c, cansim_vlog_avx2, cansim_vlog_avx512;
 
 typedef struct CansimKernels {
     cansim_cmac_fn *cmac;
@@ -62,6 +85,8 @@ typedef struct CansimKernels {
     cansim_deinterleave2_fn *deinterleave2;
     cansim_interleave2_fn *interleave2;
     cansim_gain_fn *gain;
+    cansim_cexp_fn *cexp;
+    cansim_vlog_fn *vlog;
 } CansimKernels;
 
 /* The levels this build can dispatch on this CPU and OS (0 when built without SIMD), detected
