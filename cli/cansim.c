@@ -13,25 +13,30 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <cansim/cansim.h>
+#include <jansson.h>
+#include <sndfile.h>
 
-enum { EXIT_OK = 0, EXIT_PARTIAL = 1, EXIT_USAGE = 2 };
+#include "cli.h"
 
 typedef struct Options {
     const char *output_dir;
     const char *profiles;
+    const char *profiles_dir;
+    const char *on;
+    const char *target;
     const char *cpu;
     CansimFormat format;
     int n_threads;
     size_t partition_frames;
     bool has_tail;
+    bool is_json;
+    double rate_hz;
     int verbosity; /* 0 quiet, 1 normal, 2 verbose */
     char **inputs;
     int n_inputs;
 } Options;
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
+int usage_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -47,21 +52,30 @@ static void print_help(void)
     fputs(
         "cansim renders a mix through a drawer of headphone profiles at once.\n"
         "\n"
-        "Usage: cansim render INPUT... -o DIR -p PROFILE[,PROFILE...] [options]\n"
+        "Usage: cansim render INPUT... -o DIR [-p PROFILES] [options]\n"
+        "       cansim profiles [--json] [--profiles-dir DIR]\n"
+        "       cansim design PROFILE -o OUT.wav [--rate HZ] [--target T] [--on P]\n"
         "       cansim --help | --version\n"
         "\n"
-        "Writes DIR/<input name>/<profile id>.<ext> for every input and profile: the input\n"
-        "filtered by the profile's 2x2 matrix, sample-aligned, same length and rate, stereo.\n"
-        "A PROFILE is an impulse-response audio file: 1 channel (same filter on both sides),\n"
-        "2 channels (L->L, R->R) or 4 channels (L->L, L->R, R->L, R->R).\n"
-        "\n"
-        "Output:\n"
-        "  -o, --output DIR       where the renders go (created if missing)   [required]\n"
-        "  -f, --format F         same|wav16|wav24|wav32f|flac16|flac24         [default: same]\n"
-        "      --tail             keep the filter's tail (n_taps - 1 more frames) [default: cut]\n"
+        "render writes DIR/<input name>/<profile id>.<ext> for every input and profile: the\n"
+        "input through the profile's 2x2 filter matrix, sample-aligned, same length and rate,\n"
+        "stereo. design writes a profile's filter as an impulse-response WAV (float; 2 channels\n"
+        "L->L, R->R, or 4 with cross paths) for other convolvers.\n"
         "\n"
         "Profiles:\n"
-        "  -p, --profiles LIST    comma-separated impulse-response files        [required]\n"
+        "  -p, --profiles LIST    comma list of: all, open, closed (tags); a profile id or a\n"
+        "                         unique part of one (hd-650); a file: profile .ini, AutoEq\n"
+        "                         measurement .csv, or impulse-response audio      [default: all]\n"
+        "      --on PROFILE       the headphone you listen on: its coloration is removed\n"
+        "      --target T         the neutral reference: harman, diffuse-field, or a CSV file\n"
+        "                                                                  [default: harman]\n"
+        "      --profiles-dir DIR the bundled profiles     [default: installed or source tree]\n"
+        "\n"
+        "Output:\n"
+        "  -o, --output DIR       render: where the renders go (created); design: the file\n"
+        "  -f, --format F         same|wav16|wav24|wav32f|flac16|flac24         [default: same]\n"
+        "      --tail             keep the filter's tail (n_taps - 1 more frames) [default: cut]\n"
+        "  -r, --rate HZ          design: the sample rate of the filter          [default: 48000]\n"
         "\n"
         "Engine:\n"
         "  -t, --threads N        worker threads                        [default: all cores]\n"
@@ -72,11 +86,13 @@ static void print_help(void)
         "Messages:\n"
         "  -q, --quiet            only errors\n"
         "  -v, --verbose          one line per output, and the engine's choices\n"
+        "      --json             profiles: a JSON list instead of the table\n"
         "  -h, --help             this help\n"
         "  -V, --version          versions of cansim, its libraries, and the CPU level\n"
         "\n"
         "Environment:\n"
         "  CANSIM_CPU             as --cpu, which takes precedence\n"
+        "  CANSIM_PROFILES_DIR    as --profiles-dir, which takes precedence\n"
         "  OMP_NUM_THREADS        as --threads, which takes precedence\n"
         "\n"
         "Exit status: 0 all outputs written, 1 some inputs or outputs failed (the rest were\n"
@@ -103,11 +119,17 @@ static bool parse_int(const char *s, long lo, long hi, long *out)
     return true;
 }
 
-static int parse_render(int argc, char **argv, Options *o)
+/* One parser for every command; each command then checks what it needs. */
+static int parse_options(int argc, char **argv, Options *o)
 {
     static const struct option longs[] = {
         {"output", required_argument, NULL, 'o'},
         {"profiles", required_argument, NULL, 'p'},
+        {"profiles-dir", required_argument, NULL, 'D'},
+        {"on", required_argument, NULL, 'O'},
+        {"target", required_argument, NULL, 'G'},
+        {"rate", required_argument, NULL, 'r'},
+        {"json", no_argument, NULL, 'J'},
         {"format", required_argument, NULL, 'f'},
         {"threads", required_argument, NULL, 't'},
         {"tail", no_argument, NULL, 'T'},
@@ -121,8 +143,25 @@ static int parse_render(int argc, char **argv, Options *o)
     long v;
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:p:f:t:qvh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:p:f:t:r:qvh", longs, NULL)) != -1) {
         switch (c) {
+        case 'D':
+            o->profiles_dir = optarg;
+            break;
+        case 'O':
+            o->on = optarg;
+            break;
+        case 'G':
+            o->target = optarg;
+            break;
+        case 'r':
+            if (!parse_int(optarg, 8000, 384000, &v))
+                return usage_error("--rate takes a rate from 8000 to 384000 Hz, not '%s'", optarg);
+            o->rate_hz = (double)v;
+            break;
+        case 'J':
+            o->is_json = true;
+            break;
         case 'o':
             o->output_dir = optarg;
             break;
@@ -167,12 +206,6 @@ static int parse_render(int argc, char **argv, Options *o)
     }
     o->inputs = argv + optind;
     o->n_inputs = argc - optind;
-    if (o->n_inputs == 0)
-        return usage_error("%s", "no input given");
-    if (!o->output_dir)
-        return usage_error("%s", "no output directory given (-o DIR)");
-    if (!o->profiles || !*o->profiles)
-        return usage_error("%s", "no profiles given (-p PROFILE[,PROFILE...])");
     return EXIT_OK;
 }
 
@@ -199,63 +232,104 @@ static void show_progress(void *user, int64_t n_done, int64_t n_total)
     fprintf(stderr, "\r\033[K%s: %3d%%", p->input, (int)(100 * n_done / n_total));
 }
 
-/* Splits LIST at commas and loads each profile; a failure is reported and ends the run. */
-static int load_profiles(const char *list, CansimProfile ***out, size_t *n_out)
+/* An input's output folder is its file name without directory and extension. */
+static const char *base_name(const char *path)
 {
-    char *copy = strdup(list);
-    size_t cap = 1;
-    for (const char *c = list; *c; c++)
-        cap += *c == ',';
-    CansimProfile **ps = calloc(cap, sizeof *ps);
-    if (!copy || !ps) {
-        free(copy);
-        free(ps);
-        fputs("cansim: out of memory\n", stderr);
-        return EXIT_PARTIAL;
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static size_t stem_len(const char *path)
+{
+    const char *base = base_name(path);
+    const char *dot = strrchr(base, '.');
+    return dot && dot != base ? (size_t)(dot - base) : strlen(base);
+}
+
+static bool same_stem(const char *a, const char *b)
+{
+    const size_t n = stem_len(a);
+    return n == stem_len(b) && !memcmp(base_name(a), base_name(b), n);
+}
+
+/* The drawer, the selection and the design options every command shares. */
+static int open_drawer(const Options *o, Drawer *d, CansimDesignConfig *design)
+{
+    int rc = drawer_open(d, o->profiles_dir);
+    if (rc)
+        return rc;
+    *design = cansim_design_default_config();
+    design->targets_dir = d->targets_dir;
+    if (o->target)
+        design->target = o->target;
+    if (o->on) {
+        rc = drawer_find(d, o->on, &design->on);
+        if (rc)
+            return rc;
+        CansimProfileInfo info;
+        cansim_profile_info(design->on, &info);
+        if (!info.is_curve) {
+            fprintf(stderr, "cansim: %s: --on needs a measured headphone, not an impulse response\n",
+                    o->on);
+            return EXIT_USAGE;
+        }
     }
-    size_t n = 0;
-    int rc = EXIT_OK;
-    char *save = NULL;
-    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        CansimDiag d;
-        if (cansim_profile_load_ir(&ps[n], tok, &d)) {
-            fprintf(stderr, "cansim: %s\n", d.msg);
-            rc = EXIT_USAGE;
+    /* A bad target should stop the run before any rendering: design one profile now. */
+    if (o->target) {
+        CansimProfile *probe = NULL;
+        CansimDiag diag;
+        for (size_t i = 0; i < d->n_bundled; i++) {
+            CansimProfileInfo info;
+            cansim_profile_info(d->all[i], &info);
+            if (strcmp(info.rig, "gras"))
+                continue;
+            if (cansim_profile_design(&probe, d->all[i], design, 48000, &diag)) {
+                fprintf(stderr, "cansim: %s\n", diag.msg);
+                return EXIT_USAGE;
+            }
+            cansim_profile_close(&probe);
             break;
         }
-        n++;
     }
-    free(copy);
-    if (!rc && n == 0)
-        rc = usage_error("%s", "no profiles given (-p PROFILE[,PROFILE...])");
-    *out = ps;
-    *n_out = n;
-    return rc;
+    return EXIT_OK;
 }
 
 static int cmd_render(int argc, char **argv)
 {
     Options o = {.format = CANSIM_FORMAT_SAME, .verbosity = 1};
-    int rc = parse_render(argc, argv, &o);
+    int rc = parse_options(argc, argv, &o);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
+    if (o.n_inputs == 0)
+        return usage_error("%s", "no input given");
+    if (!o.output_dir)
+        return usage_error("%s", "no output directory given (-o DIR)");
+    for (int i = 0; i < o.n_inputs; i++)
+        for (int j = 0; j < i; j++)
+            if (same_stem(o.inputs[i], o.inputs[j]))
+                return usage_error("inputs '%s' and '%s' would both write to %s/%.*s/",
+                                   o.inputs[j], o.inputs[i], o.output_dir,
+                                   (int)stem_len(o.inputs[i]), base_name(o.inputs[i]));
     const char *cpu = o.cpu ? o.cpu : getenv("CANSIM_CPU");
     unsigned cpu_mask = ~0u;
     if (cpu && cansim_cpu_mask_from_name(cpu, &cpu_mask))
         return usage_error("unknown CPU level '%s' (auto, c, avx2, avx512)", cpu);
 
-    CansimProfile **profiles = NULL;
-    size_t n_profiles = 0;
+    Drawer drawer;
+    CansimDesignConfig design;
     CansimRender *r = NULL;
     CansimOutputResult *results = NULL;
-    rc = load_profiles(o.profiles, &profiles, &n_profiles);
-    if (rc)
+    size_t n_profiles = 0;
+    if ((rc = open_drawer(&o, &drawer, &design)) ||
+        (rc = drawer_select(&drawer, o.profiles ? o.profiles : "all")))
         goto done;
+    n_profiles = drawer.n_selected;
 
     Progress prog = {.is_tty = o.verbosity > 0 && isatty(STDERR_FILENO)};
     CansimRenderConfig cfg = cansim_render_default_config();
-    cfg.profiles = (const CansimProfile *const *)profiles;
+    cfg.profiles = drawer.selected;
     cfg.n_profiles = n_profiles;
+    cfg.design = &design;
     cfg.cpu_mask = cpu_mask;
     cfg.n_threads = o.n_threads;
     cfg.partition_frames = o.partition_frames;
@@ -311,16 +385,127 @@ static int cmd_render(int argc, char **argv)
 done:
     free(results);
     cansim_render_close(&r);
-    for (size_t j = 0; j < n_profiles; j++)
-        cansim_profile_close(&profiles[j]);
-    free(profiles);
+    drawer_close(&drawer);
+    return rc;
+}
+
+static int cmd_profiles(int argc, char **argv)
+{
+    Options o = {.verbosity = 1};
+    int rc = parse_options(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    if (o.n_inputs)
+        return usage_error("unexpected argument '%s'", o.inputs[0]);
+    Drawer d;
+    CansimDesignConfig design;
+    if ((rc = open_drawer(&o, &d, &design)) || (rc = drawer_select(&d, o.profiles ? o.profiles : "all"))) {
+        drawer_close(&d);
+        return rc;
+    }
+    json_t *list = o.is_json ? json_array() : NULL;
+    if (!o.is_json)
+        printf("%-36s %-36s %-6s %-9s %s\n", "ID", "NAME", "BACK", "FORM", "SOURCE");
+    for (size_t i = 0; i < d.n_selected; i++) {
+        CansimProfileInfo info;
+        cansim_profile_info(d.selected[i], &info);
+        if (!o.is_json) {
+            printf("%-36s %-36s %-6s %-9s %.*s\n", info.id, info.name, info.back,
+                   info.form[0] ? info.form : "-", (int)strcspn(info.source, ";"), info.source);
+            continue;
+        }
+        json_array_append_new(
+            list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", info.id, "name",
+                            info.name, "back", info.back, "form", info.form, "rig", info.rig,
+                            "source", info.source, "credit", info.credit, "notes", info.notes));
+    }
+    if (list) {
+        char *text = json_dumps(list, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+        if (text)
+            puts(text);
+        else
+            rc = EXIT_PARTIAL;
+        free(text);
+        json_decref(list);
+    }
+    drawer_close(&d);
+    return rc;
+}
+
+/* Writes a designed profile as a float WAV: 2 channels (L->L, R->R) without cross paths, else
+ * 4 (L->L, L->R, R->L, R->R), the IR-file layout cansim itself reads. */
+static int write_ir(const CansimProfile *p, const char *path)
+{
+    const size_t n = cansim_profile_n_taps(p);
+    const float *cells[4];
+    for (int c = 0; c < 4; c++)
+        cells[c] = cansim_profile_taps(p, c);
+    const bool has_cross = cells[CANSIM_CELL_LR] || cells[CANSIM_CELL_RL];
+    const int n_ch = has_cross ? 4 : 2;
+    const int map2[2] = {CANSIM_CELL_LL, CANSIM_CELL_RR};
+    float *buf = calloc(n * (size_t)n_ch, sizeof *buf);
+    char part[4200];
+    snprintf(part, sizeof part, "%s.part", path);
+    SF_INFO info = {.samplerate = (int)cansim_profile_rate(p), .channels = n_ch,
+                    .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT};
+    SNDFILE *sf = buf ? sf_open(part, SFM_WRITE, &info) : NULL;
+    if (!sf) {
+        fprintf(stderr, "cansim: %s: %s\n", part, buf ? sf_strerror(NULL) : "out of memory");
+        free(buf);
+        return EXIT_PARTIAL;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (int ch = 0; ch < n_ch; ch++) {
+            const float *cell = cells[has_cross ? ch : map2[ch]];
+            buf[i * (size_t)n_ch + (size_t)ch] = cell ? cell[i] : 0.0f;
+        }
+    const bool is_ok = sf_writef_float(sf, buf, (sf_count_t)n) == (sf_count_t)n;
+    const int ce = sf_close(sf);
+    free(buf);
+    if (!is_ok || ce || rename(part, path)) {
+        fprintf(stderr, "cansim: %s: cannot write the filter\n", path);
+        unlink(part);
+        return EXIT_PARTIAL;
+    }
+    return EXIT_OK;
+}
+
+static int cmd_design(int argc, char **argv)
+{
+    Options o = {.verbosity = 1, .rate_hz = 48000};
+    int rc = parse_options(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    if (o.n_inputs != 1)
+        return usage_error("%s", "design takes one profile");
+    if (!o.output_dir)
+        return usage_error("%s", "no output file given (-o OUT.wav)");
+    Drawer d;
+    CansimDesignConfig design;
+    const CansimProfile *p;
+    CansimProfile *fir = NULL;
+    CansimDiag diag;
+    if ((rc = open_drawer(&o, &d, &design)) || (rc = drawer_find(&d, o.inputs[0], &p)))
+        goto done;
+    if (cansim_profile_design(&fir, p, &design, o.rate_hz, &diag)) {
+        fprintf(stderr, "cansim: %s\n", diag.msg);
+        rc = EXIT_PARTIAL;
+        goto done;
+    }
+    rc = write_ir(fir, o.output_dir);
+    if (!rc && o.verbosity >= 1)
+        fprintf(stderr, "cansim: wrote %s (%zu taps at %g Hz)\n", o.output_dir,
+                cansim_profile_n_taps(fir), o.rate_hz);
+done:
+    cansim_profile_close(&fir);
+    drawer_close(&d);
     return rc;
 }
 
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return usage_error("%s", "no command given (render)");
+        return usage_error("%s", "no command given (render, profiles, design)");
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         print_help();
@@ -332,5 +517,9 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "render"))
         return cmd_render(argc - 1, argv + 1);
+    if (!strcmp(cmd, "profiles"))
+        return cmd_profiles(argc - 1, argv + 1);
+    if (!strcmp(cmd, "design"))
+        return cmd_design(argc - 1, argv + 1);
     return usage_error("unknown command '%s'", cmd);
 }

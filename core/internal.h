@@ -34,10 +34,15 @@ static inline size_t cansim_round_up(size_t n, size_t m)
 /* The file name of path without directory and extension, into out (size n). */
 void cansim_path_stem(const char *path, char *out, size_t n);
 
-/* Realises a profile at rate_hz: the profile itself (borrowed; *owned stays NULL) when the rate
- * matches, else a converted copy the caller closes (*owned). */
-int cansim_profile_at_rate(const CansimProfile *p, double rate_hz, const CansimProfile **out,
-                           CansimProfile **owned, CansimDiag *diag);
+/* Realises a profile at rate_hz: the profile itself (borrowed; *owned stays NULL) when it is an
+ * impulse response at that rate, else a converted or designed copy the caller closes (*owned).
+ * d may be NULL for the default design. */
+int cansim_profile_at_rate(const CansimProfile *p, const CansimDesignConfig *d, double rate_hz,
+                           const CansimProfile **out, CansimProfile **owned, CansimDiag *diag);
+
+/* The filter length and nonzero cells a profile will have (an estimate for curve profiles,
+ * whose length depends on the rate), for the partition cost model. */
+void cansim_profile_shape(const CansimProfile *p, size_t *n_taps, unsigned *cell_mask);
 
 bool cansim_rate_is_valid(double rate_hz);
 

@@ -1,19 +1,42 @@
 /* SPDX-License-Identifier: MIT */
 /* Profiles as 2x2 FIR matrices: from taps, from impulse-response files, at another rate. */
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
 #include <math.h>
 #include <samplerate.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "audio_io.h"
+#include "profile_format.h"
 
 struct CansimProfile {
     char id[256];
+    /* An impulse-response profile: */
     double rate_hz;
     size_t n_taps;
     float *cells[4]; /* NULL for an all-zero cell */
+    /* A curve profile, designed at the rate it runs at: */
+    bool is_curve;
+    CansimCurve curve;
+    char name[256];
+    char back[16];
+    char form[16];
+    char rig[64];
+    char source[512];
+    char credit[512];
+    char notes[1024];
 };
+
+static int cmp_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
 
 bool cansim_rate_is_valid(double rate_hz)
 {
@@ -46,6 +69,7 @@ void cansim_profile_close(CansimProfile **pp)
         return;
     for (int c = 0; c < 4; c++)
         cansim_free((*pp)->cells[c]);
+    cansim_curve_free(&(*pp)->curve);
     free(*pp);
     *pp = NULL;
 }
@@ -174,6 +198,9 @@ int cansim_profile_resample(CansimProfile **out, const CansimProfile *p, double 
                             CansimDiag *diag)
 {
     *out = NULL;
+    if (p->is_curve)
+        return cansim_diag_set(diag, CANSIM_EINVAL, "%s: a curve profile is designed, not resampled",
+                               p->id);
     if (!cansim_rate_is_valid(rate_hz))
         return cansim_diag_set(diag, CANSIM_ERATE, "%s: sample rate %g Hz is outside 8000-384000",
                                p->id, rate_hz);
@@ -238,17 +265,32 @@ done:
     return e;
 }
 
-int cansim_profile_at_rate(const CansimProfile *p, double rate_hz, const CansimProfile **out,
-                           CansimProfile **owned, CansimDiag *diag)
+int cansim_profile_at_rate(const CansimProfile *p, const CansimDesignConfig *d, double rate_hz,
+                           const CansimProfile **out, CansimProfile **owned, CansimDiag *diag)
 {
     *owned = NULL;
-    if (p->rate_hz == rate_hz) {
+    if (!p->is_curve && p->rate_hz == rate_hz) {
         *out = p;
         return CANSIM_OK;
     }
-    const int e = cansim_profile_resample(owned, p, rate_hz, diag);
+    const int e = cansim_profile_design(owned, p, d, rate_hz, diag);
     *out = *owned;
     return e;
+}
+
+void cansim_profile_shape(const CansimProfile *p, size_t *n_taps, unsigned *cell_mask)
+{
+    *cell_mask = 0;
+    if (p->is_curve) {
+        /* Designs are at most a few thousand taps at 48 kHz and diagonal. */
+        *n_taps = 4096;
+        *cell_mask = 1u << CANSIM_CELL_LL | 1u << CANSIM_CELL_RR;
+        return;
+    }
+    *n_taps = p->n_taps;
+    for (int c = 0; c < 4; c++)
+        if (p->cells[c])
+            *cell_mask |= 1u << c;
 }
 
 const char *cansim_profile_id(const CansimProfile *p)
@@ -269,4 +311,453 @@ size_t cansim_profile_n_taps(const CansimProfile *p)
 const float *cansim_profile_taps(const CansimProfile *p, int cell)
 {
     return (cell >= 0 && cell < 4) ? p->cells[cell] : NULL;
+}
+
+/* ------------------------------------------------------------------ profile files */
+
+void cansim_profile_info(const CansimProfile *p, CansimProfileInfo *info)
+{
+    *info = (CansimProfileInfo){
+        .id = p->id,
+        .name = p->name[0] ? p->name : p->id,
+        .back = p->back[0] ? p->back : "none",
+        .form = p->form,
+        .rig = p->rig,
+        .source = p->source,
+        .credit = p->credit,
+        .notes = p->notes,
+        .is_curve = p->is_curve,
+    };
+}
+
+/* Ids name output files: keep them to a portable file-name alphabet. */
+static bool id_is_valid(const char *id)
+{
+    if (!*id || *id == '.' || strlen(id) > 200)
+        return false;
+    for (const char *c = id; *c; c++)
+        if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_' && *c != '.')
+            return false;
+    return true;
+}
+
+typedef struct IniCtx {
+    CansimProfile *p;
+    const char *dir;
+    const char *name;
+    char curve_file[512];
+    CansimCurve inline_curve;
+    size_t cap;
+    unsigned seen; /* bit per key of [profile] */
+    bool has_curve_section;
+    char err[512]; /* the first problem; inih gives its line */
+} IniCtx;
+
+static const char *const profile_keys[] = {"id",     "name",   "back",  "form", "rig",
+                                           "source", "credit", "notes", "curve"};
+
+static int fail(IniCtx *c, const char *fmt, ...) CANSIM_PRINTF(2, 3);
+static int fail(IniCtx *c, const char *fmt, ...)
+{
+    if (!c->err[0]) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(c->err, sizeof c->err, fmt, ap);
+        va_end(ap);
+    }
+    return 0;
+}
+
+static int copy_field(IniCtx *c, char *dst, size_t n, const char *key, const char *value)
+{
+    if (strlen(value) >= n)
+        return fail(c, "'%s' is longer than allowed", key);
+    memcpy(dst, value, strlen(value) + 1);
+    return 1;
+}
+
+static int one_of(IniCtx *c, const char *key, const char *value, const char *const *allowed)
+{
+    for (const char *const *a = allowed; *a; a++)
+        if (!strcmp(value, *a))
+            return 1;
+    return fail(c, "'%s' cannot be '%s'", key, value);
+}
+
+static int ini_profile_key(IniCtx *c, const char *key, const char *value)
+{
+    CansimProfile *p = c->p;
+    size_t k = 0;
+    while (k < sizeof profile_keys / sizeof *profile_keys && strcmp(key, profile_keys[k]))
+        k++;
+    if (k == sizeof profile_keys / sizeof *profile_keys)
+        return fail(c, "unknown key '%s' in [profile]", key);
+    if (c->seen & (1u << k))
+        return fail(c, "'%s' is given twice", key);
+    c->seen |= 1u << k;
+    if (!*value && strcmp(key, "notes"))
+        return fail(c, "'%s' is empty", key);
+    static const char *const backs[] = {"open", "closed", "none", NULL};
+    static const char *const forms[] = {"over-ear", "on-ear", "in-ear", NULL};
+    static const char *const rigs[] = {"gras", "hms-ii3", "none", NULL};
+    switch (k) {
+    case 0:
+        if (!id_is_valid(value))
+            return fail(c, "id '%s' may hold only letters, digits, '-', '_' and '.'", value);
+        return copy_field(c, p->id, sizeof p->id, key, value);
+    case 1:
+        return copy_field(c, p->name, sizeof p->name, key, value);
+    case 2:
+        return one_of(c, key, value, backs) && copy_field(c, p->back, sizeof p->back, key, value);
+    case 3:
+        return one_of(c, key, value, forms) && copy_field(c, p->form, sizeof p->form, key, value);
+    case 4:
+        return one_of(c, key, value, rigs) && copy_field(c, p->rig, sizeof p->rig, key, value);
+    case 5:
+        return copy_field(c, p->source, sizeof p->source, key, value);
+    case 6:
+        return copy_field(c, p->credit, sizeof p->credit, key, value);
+    case 7:
+        return copy_field(c, p->notes, sizeof p->notes, key, value);
+    default:
+        return copy_field(c, c->curve_file, sizeof c->curve_file, key, value);
+    }
+}
+
+/* An inline point of [curve]: "frequency = dB". */
+static int ini_curve_point(IniCtx *c, const char *key, const char *value)
+{
+    char *end;
+    errno = 0;
+    const double hz = strtod(key, &end);
+    if (end == key || *end || errno)
+        return fail(c, "'%s' is not a frequency", key);
+    const double db = strtod(value, &end);
+    if (end == value || *end || errno)
+        return fail(c, "'%s' is not a level in dB", value);
+    if (!isfinite(hz) || !isfinite(db) || hz <= 0 || hz > 1e6 || fabs(db) > 200)
+        return fail(c, "point %s = %s is out of range", key, value);
+    CansimCurve *cv = &c->inline_curve;
+    if (cv->n && hz <= cv->hz[cv->n - 1])
+        return fail(c, "frequency %s %s the one before", key,
+                    hz == cv->hz[cv->n - 1] ? "repeats" : "is below");
+    if (cv->n == c->cap) {
+        const size_t cap = c->cap ? 2 * c->cap : 16;
+        double *h = realloc(cv->hz, cap * sizeof *h);
+        if (h)
+            cv->hz = h;
+        double *d = h ? realloc(cv->db, cap * sizeof *d) : NULL;
+        if (d)
+            cv->db = d;
+        if (!h || !d || cap > 100000)
+            return fail(c, "too many curve points");
+        c->cap = cap;
+    }
+    cv->hz[cv->n] = hz;
+    cv->db[cv->n] = db;
+    cv->n++;
+    return 1;
+}
+
+static int ini_handler_fn(void *user, const char *section, const char *key, const char *value)
+{
+    IniCtx *c = user;
+    if (c->err[0])
+        return 0;
+    if (!strcmp(section, "profile"))
+        return ini_profile_key(c, key, value);
+    if (!strcmp(section, "curve")) {
+        c->has_curve_section = true;
+        return ini_curve_point(c, key, value);
+    }
+    if (!strcmp(section, "crossfeed"))
+        return fail(c, "[crossfeed] is not supported by this version");
+    return fail(c, "unknown section [%s]", section);
+}
+
+int cansim_profile_parse_ini(CansimProfile **out, const char *text, size_t n, const char *name,
+                             const char *dir, CansimDiag *diag)
+{
+    *out = NULL;
+    if (!cansim_text_is_plain(text, n))
+        return cansim_diag_set(diag, CANSIM_EPROFILE, "%s: not a text file", name);
+    if (strlen(text) != n)
+        return cansim_diag_set(diag, CANSIM_EPROFILE, "%s: not a text file", name);
+    IniCtx c = {.dir = dir, .name = name};
+    c.p = calloc(1, sizeof *c.p);
+    if (!c.p)
+        return cansim_diag_set(diag, CANSIM_ENOMEM, "%s: out of memory", name);
+    int e = CANSIM_OK;
+    const int line = ini_parse_string(text, ini_handler_fn, &c);
+    if (line == -2) {
+        e = cansim_diag_set(diag, CANSIM_ENOMEM, "%s: out of memory", name);
+        goto done;
+    }
+    if (line) {
+        e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s:%d: %s", name, line,
+                            c.err[0] ? c.err : "not a profile file (expected key = value)");
+        goto done;
+    }
+    static const char *const required[] = {"id", "name", "back", "rig"};
+    for (size_t i = 0; i < sizeof required / sizeof *required; i++) {
+        size_t k = 0;
+        while (strcmp(profile_keys[k], required[i]))
+            k++;
+        if (!(c.seen & (1u << k))) {
+            e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s: [profile] has no '%s'", name,
+                                required[i]);
+            goto done;
+        }
+    }
+    const bool has_file = c.curve_file[0] != '\0';
+    if (has_file == c.has_curve_section) {
+        e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s: %s", name,
+                            has_file ? "give the curve as a file or as [curve], not both"
+                                     : "no curve: set 'curve = FILE.csv' or add [curve]");
+        goto done;
+    }
+    if (has_file) {
+        if (!dir) {
+            e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s: curve files are not allowed here",
+                                name);
+            goto done;
+        }
+        char path[4096];
+        snprintf(path, sizeof path, "%s%s%s", c.curve_file[0] == '/' ? "" : dir,
+                 c.curve_file[0] == '/' ? "" : "/", c.curve_file);
+        char *csv;
+        size_t n_csv;
+        if ((e = cansim_read_text(path, CANSIM_MAX_TEXT_BYTES, &csv, &n_csv, diag)))
+            goto done;
+        e = cansim_curve_parse_csv(csv, n_csv, path, &c.p->curve, diag);
+        free(csv);
+        if (e)
+            goto done;
+    } else {
+        if (c.inline_curve.n < 2) {
+            e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s: [curve] needs at least two points",
+                                name);
+            goto done;
+        }
+        c.p->curve = c.inline_curve;
+        memset(&c.inline_curve, 0, sizeof c.inline_curve);
+    }
+    c.p->is_curve = true;
+    *out = c.p;
+    c.p = NULL;
+done:
+    cansim_curve_free(&c.inline_curve);
+    cansim_profile_close(&c.p);
+    return e;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+    const size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && !strcasecmp(s + n - m, suffix);
+}
+
+int cansim_profile_load(CansimProfile **out, const char *path, CansimDiag *diag)
+{
+    *out = NULL;
+    if (!has_suffix(path, ".ini") && !has_suffix(path, ".csv"))
+        return cansim_profile_load_ir(out, path, diag);
+    char *text;
+    size_t n;
+    int e = cansim_read_text(path, CANSIM_MAX_TEXT_BYTES, &text, &n, diag);
+    if (e)
+        return e;
+    if (has_suffix(path, ".ini")) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", path);
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            *slash = '\0';
+        else
+            snprintf(dir, sizeof dir, ".");
+        e = cansim_profile_parse_ini(out, text, n, path, dir, diag);
+        free(text);
+        return e;
+    }
+    /* A bare measurement: its name is its file's, its rig AutoEq's usual one. */
+    CansimProfile *p = calloc(1, sizeof *p);
+    if (!p) {
+        free(text);
+        return cansim_diag_set(diag, CANSIM_ENOMEM, "%s: out of memory", path);
+    }
+    e = cansim_curve_parse_csv(text, n, path, &p->curve, diag);
+    free(text);
+    if (e) {
+        cansim_profile_close(&p);
+        return e;
+    }
+    cansim_path_stem(path, p->id, sizeof p->id);
+    snprintf(p->name, sizeof p->name, "%s", p->id);
+    snprintf(p->rig, sizeof p->rig, "gras");
+    snprintf(p->source, sizeof p->source, "%s", path);
+    p->is_curve = true;
+    *out = p;
+    return CANSIM_OK;
+}
+
+/* ------------------------------------------------------------------ design */
+
+CansimDesignConfig cansim_design_default_config(void)
+{
+    return (CansimDesignConfig){.target = "harman", .boost_limit_db = 12.0};
+}
+
+/* The neutral target of a rig: targets_dir/<rig>/<target>.csv, or the target file itself. */
+static int load_target(const CansimDesignConfig *d, const char *rig, const char *who,
+                       CansimCurve *out, CansimDiag *diag)
+{
+    memset(out, 0, sizeof *out);
+    if (!strcmp(rig, "none")) {
+        /* The curve is already a coloration: its target is flat. */
+        if (cansim_curve_alloc(out, 2))
+            return cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
+        out->hz[0] = 10.0;
+        out->hz[1] = 100000.0;
+        return CANSIM_OK;
+    }
+    const char *t = d->target && *d->target ? d->target : "harman";
+    char path[4096];
+    const bool is_file = strchr(t, '/') || has_suffix(t, ".csv");
+    if (is_file)
+        snprintf(path, sizeof path, "%s", t);
+    else if (!d->targets_dir)
+        return cansim_diag_set(diag, CANSIM_EPROFILE, "%s: no targets directory for '%s'", who,
+                               t);
+    else
+        snprintf(path, sizeof path, "%s/%s/%s.csv", d->targets_dir, rig, t);
+    char *text;
+    size_t n;
+    int e = cansim_read_text(path, CANSIM_MAX_TEXT_BYTES, &text, &n, diag);
+    if (e == CANSIM_EIO && !is_file)
+        return cansim_diag_set(diag, CANSIM_EPROFILE, "%s: no '%s' target for the %s rig (%s)",
+                               who, t, rig, path);
+    if (e)
+        return e;
+    e = cansim_curve_parse_csv(text, n, path, out, diag);
+    free(text);
+    return e;
+}
+
+/* The curve hp is compared with: its rig's target, plus the listener's headphone's own
+ * coloration (on - its target) when there is one, so different rigs still compare. */
+static int reference_curve(const CansimProfile *p, const CansimDesignConfig *d, CansimCurve *ref,
+                           CansimDiag *diag)
+{
+    CansimCurve t_p, t_on = {0};
+    int e = load_target(d, p->rig[0] ? p->rig : "gras", p->id, &t_p, diag);
+    if (e)
+        return e;
+    const CansimProfile *on = d->on;
+    if (!on) {
+        *ref = t_p;
+        return CANSIM_OK;
+    }
+    double *all = NULL;
+    if (!on->is_curve) {
+        e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s: --on needs a curve profile", on->id);
+        goto done;
+    }
+    if ((e = load_target(d, on->rig[0] ? on->rig : "gras", on->id, &t_on, diag)))
+        goto done;
+    /* Sampled on the union of the grids, so no curve loses a point. */
+    const size_t n = p->curve.n + on->curve.n + t_p.n + t_on.n;
+    all = malloc(n * sizeof *all);
+    if (!all || cansim_curve_alloc(ref, n)) {
+        e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
+        goto done;
+    }
+    size_t m = 0;
+    const CansimCurve *cs[] = {&p->curve, &on->curve, &t_p, &t_on};
+    for (size_t i = 0; i < 4; i++)
+        for (size_t k = 0; k < cs[i]->n; k++)
+            all[m++] = cs[i]->hz[k];
+    qsort(all, m, sizeof *all, cmp_double);
+    size_t u = 0;
+    for (size_t k = 0; k < m; k++)
+        if (!u || all[k] > ref->hz[u - 1]) {
+            ref->hz[u] = all[k];
+            ref->db[u] = cansim_curve_eval(&t_p, all[k]) + cansim_curve_eval(&on->curve, all[k]) -
+                         cansim_curve_eval(&t_on, all[k]);
+            u++;
+        }
+    ref->n = u;
+done:
+    free(all);
+    cansim_curve_free(&t_p);
+    cansim_curve_free(&t_on);
+    return e;
+}
+
+static void design_params(const CansimDesignConfig *d, CansimDesignParams *dp)
+{
+    cansim_design_default_params(dp);
+    if (d->boost_limit_db > 0)
+        dp->boost_limit_db = d->boost_limit_db;
+}
+
+static int simulated(const CansimProfile *p, const CansimDesignConfig *d, CansimCurve *sim,
+                     CansimDiag *diag)
+{
+    if (!p->is_curve)
+        return cansim_diag_set(diag, CANSIM_EINVAL, "%s: not a curve profile", p->id);
+    CansimCurve ref;
+    int e = reference_curve(p, d, &ref, diag);
+    if (e)
+        return e;
+    CansimDesignParams dp;
+    design_params(d, &dp);
+    e = cansim_design_simulated(&p->curve, &ref, &dp, sim, diag);
+    cansim_curve_free(&ref);
+    return e;
+}
+
+int cansim_profile_response_db(const CansimProfile *p, const CansimDesignConfig *d,
+                               const double *hz, double *db, size_t n, CansimDiag *diag)
+{
+    const CansimDesignConfig def = cansim_design_default_config();
+    CansimCurve sim;
+    const int e = simulated(p, d ? d : &def, &sim, diag);
+    if (e)
+        return e;
+    for (size_t i = 0; i < n; i++)
+        db[i] = cansim_curve_eval(&sim, hz[i]);
+    cansim_curve_free(&sim);
+    return CANSIM_OK;
+}
+
+int cansim_profile_design(CansimProfile **out, const CansimProfile *p,
+                          const CansimDesignConfig *d, double rate_hz, CansimDiag *diag)
+{
+    *out = NULL;
+    if (!p->is_curve)
+        return cansim_profile_resample(out, p, rate_hz, diag);
+    if (!cansim_rate_is_valid(rate_hz))
+        return cansim_diag_set(diag, CANSIM_ERATE, "%s: sample rate %g Hz is outside 8000-384000",
+                               p->id, rate_hz);
+    const CansimDesignConfig def = cansim_design_default_config();
+    if (!d)
+        d = &def;
+    CansimCurve sim;
+    int e = simulated(p, d, &sim, diag);
+    if (e)
+        return e;
+    CansimDesignParams dp;
+    design_params(d, &dp);
+    CansimKernels k;
+    cansim_kernels_init(&k, cansim_cpu_detect());
+    float *taps = NULL;
+    size_t n_taps = 0;
+    e = cansim_design_minphase(&sim, rate_hz, &dp, &k, &taps, &n_taps, diag);
+    cansim_curve_free(&sim);
+    if (e)
+        return e;
+    const float *cells[4] = {taps, NULL, NULL, taps};
+    e = cansim_profile_from_taps(out, p->id, rate_hz, n_taps, cells, diag);
+    cansim_free(taps);
+    return e;
 }

@@ -91,15 +91,12 @@ static size_t choose_partition(const CansimRenderConfig *cfg)
         const double nb = (double)cansim_round_up(b + 1, CANSIM_PAD);
         double cost = 2.0 * fft + COST_BLOCK;
         for (size_t j = 0; j < cfg->n_profiles; j++) {
-            const CansimProfile *p = cfg->profiles[j];
-            int n_cells = 0;
-            unsigned outs = 0;
-            for (int c = 0; c < 4; c++)
-                if (cansim_profile_taps(p, c)) {
-                    n_cells++;
-                    outs |= 1u << (c & 1);
-                }
-            const double parts = ceil((double)cansim_profile_n_taps(p) / (double)b);
+            size_t n_taps;
+            unsigned cells;
+            cansim_profile_shape(cfg->profiles[j], &n_taps, &cells);
+            const int n_cells = __builtin_popcount(cells);
+            const unsigned outs = ((cells >> 2) | cells) & 3u;
+            const double parts = ceil((double)n_taps / (double)b);
             cost += (double)__builtin_popcount(outs) * fft + n_cells * parts * nb * COST_BIN +
                     COST_BLOCK;
         }
@@ -319,7 +316,7 @@ static int stream_begin(CansimRender *r, double rate_hz, CansimDiag *diag)
         for (size_t j = 0; j < r->cfg.n_profiles && !e; j++) {
             const CansimProfile *p;
             CansimProfile *owned;
-            e = cansim_profile_at_rate(r->profiles[j], rate_hz, &p, &owned, diag);
+            e = cansim_profile_at_rate(r->profiles[j], r->cfg.design, rate_hz, &p, &owned, diag);
             if (e)
                 break;
             e = filter_build(r, &r->filters[j], p, scratch);

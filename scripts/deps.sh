@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(
     build-essential cmake ninja-build pkg-config clang libomp-dev
-    libsndfile1-dev libsamplerate0-dev libsleef-dev libfftw3-dev libebur128-dev
+    libsndfile1-dev libsamplerate0-dev libsleef-dev libfftw3-dev libebur128-dev libinih-dev
+    libjansson-dev
 )
 
 missing=()

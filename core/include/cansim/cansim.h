@@ -97,8 +97,64 @@ CANSIM_API int cansim_profile_load_ir(CansimProfile **out, const char *path, Can
 CANSIM_API int cansim_profile_resample(CansimProfile **out, const CansimProfile *p,
                                        double rate_hz, CansimDiag *diag);
 
+/**
+ * A profile from a file, by its kind: a profile file (`.ini`, see profiles/README.md), an
+ * AutoEq-style measurement (`.csv`: frequency,raw; taken as measured on the GRAS rig of
+ * oratory1990's data), or else an impulse-response audio file (cansim_profile_load_ir()).
+ * Errors name the file and, for text, the line.
+ * @return CANSIM_OK, CANSIM_EIO, CANSIM_EFORMAT, CANSIM_EPROFILE, CANSIM_ERATE, CANSIM_ENOMEM
+ */
+CANSIM_API int cansim_profile_load(CansimProfile **out, const char *path, CansimDiag *diag);
+
 /** Frees *p (NULL allowed) and sets *p to NULL. */
 CANSIM_API void cansim_profile_close(CansimProfile **p);
+
+/** What a profile says of itself; the strings are borrowed from the profile ("" if unset). */
+typedef struct CansimProfileInfo {
+    const char *id;
+    const char *name;   /**< display name */
+    const char *back;   /**< "open", "closed" or "none" (reference, speakers) */
+    const char *form;   /**< "over-ear", "on-ear", "in-ear" or "" */
+    const char *rig;    /**< measurement rig: "gras", "hms-ii3", or "none" for a curve that
+                             already is a coloration */
+    const char *source; /**< who measured it, and how */
+    const char *credit;
+    const char *notes;
+    bool is_curve; /**< designed from a response curve; false for an impulse response */
+} CansimProfileInfo;
+
+CANSIM_API void cansim_profile_info(const CansimProfile *p, CansimProfileInfo *info);
+
+/** How curve profiles become filters (profiles/README.md documents each step). */
+typedef struct CansimDesignConfig {
+    const char *target;      /**< "harman", "diffuse-field" (looked up per rig in targets_dir),
+                                  or a CSV file used for every profile [default: "harman"] */
+    const char *targets_dir; /**< holds <rig>/<target>.csv; borrowed */
+    const CansimProfile *on; /**< the listener's own headphone, whose coloration is removed;
+                                  NULL for none; borrowed */
+    double boost_limit_db;   /**< no frequency is boosted by more [default: 12] */
+} CansimDesignConfig;
+
+CANSIM_API CansimDesignConfig cansim_design_default_config(void);
+
+/**
+ * The minimum-phase FIR matrix of a curve profile at rate_hz (an impulse-response profile is
+ * converted to the rate instead). The result is an impulse-response profile with the same id.
+ * @return CANSIM_OK, CANSIM_EPROFILE (no target for the profile's rig, bad target file),
+ *         CANSIM_ERATE, CANSIM_ENOMEM
+ */
+CANSIM_API int cansim_profile_design(CansimProfile **out, const CansimProfile *p,
+                                     const CansimDesignConfig *d, double rate_hz,
+                                     CansimDiag *diag);
+
+/**
+ * The simulated response the design follows (coloration after smoothing, flat extension,
+ * boost limit and 1 kHz normalisation), in dB at n frequencies.
+ * @return CANSIM_OK, CANSIM_EINVAL (not a curve profile), CANSIM_EPROFILE, CANSIM_ENOMEM
+ */
+CANSIM_API int cansim_profile_response_db(const CansimProfile *p, const CansimDesignConfig *d,
+                                          const double *hz, double *db, size_t n,
+                                          CansimDiag *diag);
 
 CANSIM_API const char *cansim_profile_id(const CansimProfile *p);
 CANSIM_API double cansim_profile_rate(const CansimProfile *p);
@@ -135,7 +191,8 @@ typedef struct CansimRenderConfig {
     bool has_tail;           /**< keep the filter tail (n_taps - 1 more frames) */
     bool is_compute_only;    /**< render but write nothing (benchmarks) */
     CansimFormat format;
-    CansimProgressFn *progress; /**< optional */
+    const CansimDesignConfig *design; /**< for curve profiles; NULL for the defaults; borrowed */
+    CansimProgressFn *progress;       /**< optional */
     void *progress_user;
 } CansimRenderConfig;
 

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+/* The drawer: bundled profiles found on disk, and selections of them by tag, name or file. */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    return strcmp(cansim_profile_id(*(CansimProfile *const *)a),
+                  cansim_profile_id(*(CansimProfile *const *)b));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Installed: <prefix>/bin/cansim next to <prefix>/share/cansim/profiles. */
+static bool installed_dir(char *out, size_t n)
+{
+    char exe[4096];
+    const ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (k <= 0)
+        return false;
+    exe[k] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return false;
+    *slash = '\0';
+    if (snprintf(out, n, "%s/../share/cansim/profiles", exe) >= (int)n)
+        return false;
+    return is_dir(out);
+}
+
+static int add(Drawer *d, CansimProfile *p)
+{
+    CansimProfile **all = realloc(d->all, (d->n_all + 1) * sizeof *all);
+    const CansimProfile **sel = realloc(d->selected, (d->n_all + 1) * sizeof *sel);
+    if (all)
+        d->all = all;
+    if (sel)
+        d->selected = sel;
+    if (!all || !sel) {
+        cansim_profile_close(&p);
+        fputs("cansim: out of memory\n", stderr);
+        return EXIT_PARTIAL;
+    }
+    d->all[d->n_all++] = p;
+    return EXIT_OK;
+}
+
+int drawer_open(Drawer *d, const char *dir)
+{
+    memset(d, 0, sizeof *d);
+    const char *env = getenv("CANSIM_PROFILES_DIR");
+    if (dir)
+        snprintf(d->dir, sizeof d->dir, "%s", dir);
+    else if (env && *env)
+        snprintf(d->dir, sizeof d->dir, "%s", env);
+    else if (!installed_dir(d->dir, sizeof d->dir))
+        snprintf(d->dir, sizeof d->dir, "%s", CANSIM_SOURCE_PROFILES_DIR);
+    if (snprintf(d->targets_dir, sizeof d->targets_dir, "%s/targets", d->dir) >=
+        (int)sizeof d->targets_dir) {
+        fprintf(stderr, "cansim: %s: path too long\n", d->dir);
+        return EXIT_USAGE;
+    }
+    DIR *dh = opendir(d->dir);
+    if (!dh) {
+        fprintf(stderr, "cansim: %s: cannot open the profiles directory\n", d->dir);
+        return EXIT_USAGE;
+    }
+    char **names = NULL;
+    size_t n = 0;
+    int rc = EXIT_OK;
+    for (struct dirent *e; (e = readdir(dh));) {
+        const size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".ini") || e->d_name[0] == '.')
+            continue;
+        char **grown = realloc(names, (n + 1) * sizeof *names);
+        if (!grown || !(grown[n] = strdup(e->d_name))) {
+            names = grown ? grown : names;
+            rc = EXIT_PARTIAL;
+            break;
+        }
+        names = grown;
+        n++;
+    }
+    closedir(dh);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n && !rc; i++) {
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s", d->dir, names[i]);
+        CansimProfile *p;
+        CansimDiag diag;
+        if (cansim_profile_load(&p, path, &diag)) {
+            fprintf(stderr, "cansim: %s\n", diag.msg);
+            rc = EXIT_USAGE;
+        } else {
+            rc = add(d, p);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    if (!rc && n == 0) {
+        fprintf(stderr, "cansim: %s: no profiles (*.ini) there\n", d->dir);
+        rc = EXIT_USAGE;
+    }
+    if (!rc)
+        qsort(d->all, d->n_all, sizeof *d->all, cmp_id);
+    d->n_bundled = d->n_all;
+    return rc;
+}
+
+void drawer_close(Drawer *d)
+{
+    for (size_t i = 0; i < d->n_all; i++)
+        cansim_profile_close(&d->all[i]);
+    free(d->all);
+    free(d->selected);
+    memset(d, 0, sizeof *d);
+}
+
+static bool looks_like_file(const char *name)
+{
+    struct stat st;
+    return strchr(name, '/') || strchr(name, '.') || !stat(name, &st);
+}
+
+int drawer_find(Drawer *d, const char *name, const CansimProfile **out)
+{
+    *out = NULL;
+    for (size_t i = 0; i < d->n_bundled; i++)
+        if (!strcmp(cansim_profile_id(d->all[i]), name)) {
+            *out = d->all[i];
+            return EXIT_OK;
+        }
+    if (looks_like_file(name)) {
+        CansimProfile *p;
+        CansimDiag diag;
+        if (cansim_profile_load(&p, name, &diag)) {
+            fprintf(stderr, "cansim: %s\n", diag.msg);
+            return EXIT_USAGE;
+        }
+        const int rc = add(d, p);
+        if (!rc)
+            *out = p;
+        return rc;
+    }
+    size_t n_match = 0;
+    for (size_t i = 0; i < d->n_bundled; i++)
+        if (strstr(cansim_profile_id(d->all[i]), name)) {
+            *out = d->all[i];
+            n_match++;
+        }
+    if (n_match == 1)
+        return EXIT_OK;
+    *out = NULL;
+    if (n_match == 0)
+        return usage_error("no profile '%s' (see 'cansim profiles')", name);
+    fprintf(stderr, "cansim: '%s' names %zu profiles:", name, n_match);
+    for (size_t i = 0; i < d->n_bundled; i++)
+        if (strstr(cansim_profile_id(d->all[i]), name))
+            fprintf(stderr, " %s", cansim_profile_id(d->all[i]));
+    fputs("\nTry 'cansim --help'.\n", stderr);
+    return EXIT_USAGE;
+}
+
+static void select_one(Drawer *d, const CansimProfile *p)
+{
+    for (size_t i = 0; i < d->n_selected; i++)
+        if (d->selected[i] == p)
+            return;
+    d->selected[d->n_selected++] = p;
+}
+
+int drawer_select(Drawer *d, const char *list)
+{
+    char *copy = strdup(list);
+    if (!copy) {
+        fputs("cansim: out of memory\n", stderr);
+        return EXIT_PARTIAL;
+    }
+    int rc = EXIT_OK;
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+        const bool is_all = !strcmp(tok, "all");
+        if (is_all || !strcmp(tok, "open") || !strcmp(tok, "closed")) {
+            for (size_t i = 0; i < d->n_bundled; i++) {
+                CansimProfileInfo info;
+                cansim_profile_info(d->all[i], &info);
+                if (is_all || !strcmp(info.back, tok))
+                    select_one(d, d->all[i]);
+            }
+            continue;
+        }
+        const CansimProfile *p;
+        rc = drawer_find(d, tok, &p);
+        if (!rc)
+            select_one(d, p);
+    }
+    free(copy);
+    if (!rc && d->n_selected == 0)
+        rc = usage_error("'%s' selects no profile", list);
+    return rc;
+}
