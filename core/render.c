@@ -29,7 +29,20 @@ typedef struct Filter {
     float *h;            /* n_parts x 8 planes x nb: per cell X->Y its re and im planes */
     unsigned char *mask; /* per partition: bit c set when cell c has a nonzero tap there */
     unsigned out_mask;   /* bit o set when some cell feeds output o */
+    int status;          /* a profile that cannot be realised at this rate fails its outputs */
+    CansimDiag diag;
 } Filter;
+
+/* Every profile realised at one rate. A few rates stay cached, so a batch that alternates
+ * rates designs each (profile, rate) once. */
+typedef struct FilterSet {
+    double rate_hz; /* 0: unused */
+    Filter *filters;
+    size_t max_parts;
+    uint64_t last_used;
+} FilterSet;
+
+#define N_CACHED_RATES 4
 
 /* One profile's running state; in the parallel region only its own task touches it. */
 typedef struct Lane {
@@ -59,8 +72,10 @@ struct CansimRender {
     float *in_buf;    /* interleaved input of one chunk */
     float *fdl;       /* frequency-domain delay line: n_slots x 4 planes x nb */
     size_t n_slots;
-    double rate_hz; /* rate of the realised filters, 0 before the first input */
-    Filter *filters;
+    size_t n_fdl_slots; /* allocated */
+    FilterSet sets[N_CACHED_RATES];
+    uint64_t clock;
+    const Filter *filters; /* the current input's set */
     Lane *lanes;
     int64_t t; /* index of the next input block */
 };
@@ -116,19 +131,14 @@ CansimRenderConfig cansim_render_default_config(void)
     return (CansimRenderConfig){.cpu_mask = ~0u, .format = CANSIM_FORMAT_SAME};
 }
 
-static void filters_free(CansimRender *r)
+static void set_free(FilterSet *s, size_t n_profiles)
 {
-    if (!r->filters)
-        return;
-    for (size_t j = 0; j < r->cfg.n_profiles; j++) {
-        cansim_free(r->filters[j].h);
-        free(r->filters[j].mask);
+    for (size_t j = 0; s->filters && j < n_profiles; j++) {
+        cansim_free(s->filters[j].h);
+        free(s->filters[j].mask);
     }
-    free(r->filters);
-    r->filters = NULL;
-    cansim_free(r->fdl);
-    r->fdl = NULL;
-    r->rate_hz = 0;
+    free(s->filters);
+    memset(s, 0, sizeof *s);
 }
 
 void cansim_render_close(CansimRender **rp)
@@ -136,7 +146,9 @@ void cansim_render_close(CansimRender **rp)
     if (!rp || !*rp)
         return;
     CansimRender *r = *rp;
-    filters_free(r);
+    for (int i = 0; i < N_CACHED_RATES; i++)
+        set_free(&r->sets[i], r->cfg.n_profiles);
+    cansim_free(r->fdl);
     if (r->lanes)
         for (size_t j = 0; j < r->cfg.n_profiles; j++) {
             cansim_free(r->lanes[j].acc);
@@ -304,42 +316,67 @@ static int filter_build(CansimRender *r, Filter *f, const CansimProfile *p, floa
     return CANSIM_OK;
 }
 
-/* Realises every profile at rate_hz (once per rate) and resets the stream state. */
+/* Realises every profile at rate_hz into s. A profile that fails is recorded in its filter, not
+ * returned: only its outputs fail. */
+static int set_build(CansimRender *r, FilterSet *s, double rate_hz)
+{
+    s->filters = calloc(r->cfg.n_profiles, sizeof *s->filters);
+    float *scratch = cansim_alloc_floats(r->n_fft);
+    int e = (s->filters && scratch) ? CANSIM_OK : CANSIM_ENOMEM;
+    s->max_parts = 1;
+    for (size_t j = 0; j < r->cfg.n_profiles && !e; j++) {
+        Filter *f = &s->filters[j];
+        const CansimProfile *p;
+        CansimProfile *owned;
+        f->status = cansim_profile_at_rate(r->profiles[j], r->cfg.design, rate_hz, &p, &owned,
+                                           &f->diag);
+        if (f->status == CANSIM_ENOMEM)
+            e = CANSIM_ENOMEM;
+        if (f->status)
+            continue;
+        e = filter_build(r, f, p, scratch);
+        cansim_profile_close(&owned);
+        if (f->n_parts > s->max_parts)
+            s->max_parts = f->n_parts;
+    }
+    cansim_free(scratch);
+    s->rate_hz = rate_hz;
+    return e;
+}
+
+/* Makes the filters for rate_hz current (from the cache, or built) and resets the stream. */
 static int stream_begin(CansimRender *r, double rate_hz, CansimDiag *diag)
 {
-    if (r->rate_hz != rate_hz) {
-        filters_free(r);
-        r->filters = calloc(r->cfg.n_profiles, sizeof *r->filters);
-        float *scratch = cansim_alloc_floats(r->n_fft);
-        int e = (r->filters && scratch) ? CANSIM_OK : CANSIM_ENOMEM;
-        size_t max_parts = 1;
-        for (size_t j = 0; j < r->cfg.n_profiles && !e; j++) {
-            const CansimProfile *p;
-            CansimProfile *owned;
-            e = cansim_profile_at_rate(r->profiles[j], r->cfg.design, rate_hz, &p, &owned, diag);
-            if (e)
-                break;
-            e = filter_build(r, &r->filters[j], p, scratch);
-            cansim_profile_close(&owned);
-            if (r->filters[j].n_parts > max_parts)
-                max_parts = r->filters[j].n_parts;
+    FilterSet *s = NULL;
+    for (int i = 0; i < N_CACHED_RATES && !s; i++)
+        if (r->sets[i].rate_hz == rate_hz)
+            s = &r->sets[i];
+    if (!s) {
+        s = &r->sets[0];
+        for (int i = 1; i < N_CACHED_RATES; i++)
+            if (r->sets[i].last_used < s->last_used)
+                s = &r->sets[i];
+        set_free(s, r->cfg.n_profiles);
+        if (set_build(r, s, rate_hz)) {
+            set_free(s, r->cfg.n_profiles);
+            return cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory for the filters");
         }
-        cansim_free(scratch);
-        /* Block t reads the spectra of blocks t - n_parts + 1 .. t, and a chunk's blocks are
-         * all transformed before any profile runs. */
-        r->n_slots = r->n_chunk_blocks + max_parts - 1;
+    }
+    s->last_used = ++r->clock;
+    r->filters = s->filters;
+    /* Block t reads the spectra of blocks t - n_parts + 1 .. t, and a chunk's blocks are all
+     * transformed before any profile runs. */
+    r->n_slots = r->n_chunk_blocks + s->max_parts - 1;
+    if (r->n_slots > r->n_fdl_slots) {
         size_t n_fdl;
-        if (!e && cansim_mul_size(r->n_slots, 4 * r->n_bins, &n_fdl))
+        cansim_free(r->fdl);
+        r->fdl = NULL;
+        r->n_fdl_slots = 0;
+        if (cansim_mul_size(r->n_slots, 4 * r->n_bins, &n_fdl))
             r->fdl = cansim_alloc_floats(n_fdl);
-        if (!e && !r->fdl)
-            e = CANSIM_ENOMEM;
-        if (e) {
-            filters_free(r);
-            if (e == CANSIM_ENOMEM)
-                cansim_diag_set(diag, e, "out of memory for the filters");
-            return e;
-        }
-        r->rate_hz = rate_hz;
+        if (!r->fdl)
+            return cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory for the delay line");
+        r->n_fdl_slots = r->n_slots;
     } else {
         memset(r->fdl, 0, r->n_slots * 4 * r->n_bins * sizeof(float));
     }
@@ -347,10 +384,11 @@ static int stream_begin(CansimRender *r, double rate_hz, CansimDiag *diag)
     memset(r->planar[1], 0, r->n_part * sizeof(float));
     r->t = 0;
     for (size_t j = 0; j < r->cfg.n_profiles; j++) {
-        r->lanes[j].n_done = 0;
-        r->lanes[j].n_total = INT64_MAX;
-        r->lanes[j].status = CANSIM_OK;
-        r->lanes[j].diag.msg[0] = '\0';
+        Lane *l = &r->lanes[j];
+        l->n_done = 0;
+        l->n_total = INT64_MAX;
+        l->status = r->filters[j].status;
+        l->diag = r->filters[j].diag;
     }
     return CANSIM_OK;
 }
@@ -576,8 +614,14 @@ int cansim_render_buffer(CansimRender *r, const float *in, int n_channels, int64
         return e;
     MemSource src = {.in = in, .n_channels = n_channels, .n_frames = n_frames};
     MemSink sink = {.outs = outs, .lanes = r->lanes};
-    return stream_run(r, mem_read, &src, n_channels, n_out_frames, n_frames, mem_write, &sink,
-                      diag);
+    e = stream_run(r, mem_read, &src, n_channels, n_out_frames, n_frames, mem_write, &sink, diag);
+    for (size_t j = 0; j < r->cfg.n_profiles && !e; j++)
+        if (r->lanes[j].status) {
+            e = r->lanes[j].status;
+            if (diag)
+                *diag = r->lanes[j].diag;
+        }
+    return e;
 }
 
 /* ------------------------------------------------------------------ files */
@@ -739,6 +783,10 @@ int cansim_render_file(CansimRender *r, const char *input_path, const char *outp
         if (results)
             snprintf(results[j].path, sizeof results[j].path, "%s", path);
         snprintf(outs[j].part, sizeof outs[j].part, "%s.part", path);
+        if (l->status) {
+            outs[j].part[0] = '\0';
+            continue;
+        }
         l->status = cansim_audio_open_write(outs[j].part, sf_format, info.samplerate, 2,
                                             &outs[j].sf, &l->diag);
     }
