@@ -31,6 +31,7 @@ typedef struct Options {
     bool has_tail;
     bool is_json;
     double rate_hz;
+    CansimCrossfeed crossfeed;
     int verbosity; /* 0 quiet, 1 normal, 2 verbose */
     char **inputs;
     int n_inputs;
@@ -69,6 +70,9 @@ static void print_help(void)
         "      --on PROFILE       the headphone you listen on: its coloration is removed\n"
         "      --target T         the neutral reference: harman, diffuse-field, or a CSV file\n"
         "                                                                  [default: harman]\n"
+        "      --crossfeed C      bs2b (700 Hz, 4.5 dB), cmoy (700 Hz, 6 dB), jmeier (650 Hz,\n"
+        "                         9.5 dB), HZ:DB (300-2000 Hz, 1-15 dB), or off: for every\n"
+        "                         profile                   [default: what each profile says]\n"
         "      --profiles-dir DIR the bundled profiles     [default: installed or source tree]\n"
         "\n"
         "Output:\n"
@@ -130,6 +134,7 @@ static int parse_options(int argc, char **argv, Options *o)
         {"target", required_argument, NULL, 'G'},
         {"rate", required_argument, NULL, 'r'},
         {"json", no_argument, NULL, 'J'},
+        {"crossfeed", required_argument, NULL, 'X'},
         {"format", required_argument, NULL, 'f'},
         {"threads", required_argument, NULL, 't'},
         {"tail", no_argument, NULL, 'T'},
@@ -162,6 +167,12 @@ static int parse_options(int argc, char **argv, Options *o)
         case 'J':
             o->is_json = true;
             break;
+        case 'X': {
+            CansimDiag diag;
+            if (cansim_crossfeed_parse(optarg, &o->crossfeed, &diag))
+                return usage_error("%s", diag.msg);
+            break;
+        }
         case 'o':
             o->output_dir = optarg;
             break;
@@ -260,6 +271,7 @@ static int open_drawer(const Options *o, Drawer *d, CansimDesignConfig *design)
         return rc;
     *design = cansim_design_default_config();
     design->targets_dir = d->targets_dir;
+    design->crossfeed = o->crossfeed;
     if (o->target)
         design->target = o->target;
     if (o->on) {

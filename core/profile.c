@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "audio_io.h"
+#include "crossfeed.h"
 #include "profile_format.h"
 
 struct CansimProfile {
@@ -30,12 +31,22 @@ struct CansimProfile {
     char source[512];
     char credit[512];
     char notes[1024];
+    CansimCrossfeed crossfeed; /* what the profile carries: ON or OFF */
 };
 
 static int cmp_double(const void *a, const void *b)
 {
     const double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+/* The crossfeed a profile runs with: the config's override, else what the profile carries. */
+static void crossfeed_of(const CansimProfile *p, const CansimDesignConfig *d, CansimCrossfeed *cf)
+{
+    if (d && d->crossfeed.mode != CANSIM_CROSSFEED_PROFILE)
+        *cf = d->crossfeed;
+    else
+        *cf = p->crossfeed;
 }
 
 bool cansim_rate_is_valid(double rate_hz)
@@ -269,7 +280,9 @@ int cansim_profile_at_rate(const CansimProfile *p, const CansimDesignConfig *d, 
                            const CansimProfile **out, CansimProfile **owned, CansimDiag *diag)
 {
     *owned = NULL;
-    if (!p->is_curve && p->rate_hz == rate_hz) {
+    CansimCrossfeed cf;
+    crossfeed_of(p, d, &cf);
+    if (!p->is_curve && p->rate_hz == rate_hz && cf.mode != CANSIM_CROSSFEED_ON) {
         *out = p;
         return CANSIM_OK;
     }
@@ -282,7 +295,8 @@ void cansim_profile_shape(const CansimProfile *p, size_t *n_taps, unsigned *cell
 {
     *cell_mask = 0;
     if (p->is_curve) {
-        /* Designs are at most a few thousand taps at 48 kHz and diagonal. */
+        /* Designs are at most a few thousand taps at 48 kHz and diagonal; with crossfeed,
+         * symmetric, which the engine runs as two mid/side cells. */
         *n_taps = 4096;
         *cell_mask = 1u << CANSIM_CELL_LL | 1u << CANSIM_CELL_RR;
         return;
@@ -327,6 +341,7 @@ void cansim_profile_info(const CansimProfile *p, CansimProfileInfo *info)
         .credit = p->credit,
         .notes = p->notes,
         .is_curve = p->is_curve,
+        .crossfeed = p->crossfeed,
     };
 }
 
@@ -350,6 +365,7 @@ typedef struct IniCtx {
     size_t cap;
     unsigned seen; /* bit per key of [profile] */
     bool has_curve_section;
+    unsigned cf_keys; /* [crossfeed]: 1 cut_hz, 2 feed_db, 4 preset */
     char err[512]; /* the first problem; inih gives its line */
 } IniCtx;
 
@@ -459,6 +475,43 @@ static int ini_curve_point(IniCtx *c, const char *key, const char *value)
     return 1;
 }
 
+/* [crossfeed]: "preset = bs2b|cmoy|jmeier", or "cut_hz = HZ" with "feed_db = DB". */
+static int ini_crossfeed_key(IniCtx *c, const char *key, const char *value)
+{
+    CansimCrossfeed *cf = &c->p->crossfeed;
+    CansimDiag d;
+    if (!strcmp(key, "preset")) {
+        if (c->cf_keys)
+            return fail(c, "give a crossfeed preset or cut_hz and feed_db, not both");
+        if (cansim_crossfeed_parse(value, cf, &d) || strchr(value, ':'))
+            return fail(c, "crossfeed preset '%s' is not bs2b, cmoy, jmeier or off", value);
+        c->cf_keys |= 4;
+        return 1;
+    }
+    const bool is_hz = !strcmp(key, "cut_hz");
+    if (!is_hz && strcmp(key, "feed_db"))
+        return fail(c, "unknown key '%s' in [crossfeed]", key);
+    const unsigned bit = is_hz ? 1u : 2u;
+    if (c->cf_keys & (bit | 4u))
+        return fail(c, "'%s' is given twice or with a preset", key);
+    char *end;
+    const double v = strtod(value, &end);
+    if (end == value || *end || !isfinite(v))
+        return fail(c, "'%s' is not a number", value);
+    c->cf_keys |= bit;
+    if (is_hz)
+        cf->cut_hz = v;
+    else
+        cf->feed_db = v;
+    if (c->cf_keys == 3) {
+        char spec[64];
+        snprintf(spec, sizeof spec, "%.17g:%.17g", cf->cut_hz, cf->feed_db);
+        if (cansim_crossfeed_parse(spec, cf, &d))
+            return fail(c, "%s", d.msg);
+    }
+    return 1;
+}
+
 static int ini_handler_fn(void *user, const char *section, const char *key, const char *value)
 {
     IniCtx *c = user;
@@ -471,7 +524,7 @@ static int ini_handler_fn(void *user, const char *section, const char *key, cons
         return ini_curve_point(c, key, value);
     }
     if (!strcmp(section, "crossfeed"))
-        return fail(c, "[crossfeed] is not supported by this version");
+        return ini_crossfeed_key(c, key, value);
     return fail(c, "unknown section [%s]", section);
 }
 
@@ -508,6 +561,11 @@ int cansim_profile_parse_ini(CansimProfile **out, const char *text, size_t n, co
                                 required[i]);
             goto done;
         }
+    }
+    if (c.cf_keys == 1 || c.cf_keys == 2) {
+        e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s: [crossfeed] needs both cut_hz and feed_db",
+                            name);
+        goto done;
     }
     const bool has_file = c.curve_file[0] != '\0';
     if (has_file == c.has_curve_section) {
@@ -734,30 +792,56 @@ int cansim_profile_design(CansimProfile **out, const CansimProfile *p,
                           const CansimDesignConfig *d, double rate_hz, CansimDiag *diag)
 {
     *out = NULL;
-    if (!p->is_curve)
-        return cansim_profile_resample(out, p, rate_hz, diag);
-    if (!cansim_rate_is_valid(rate_hz))
-        return cansim_diag_set(diag, CANSIM_ERATE, "%s: sample rate %g Hz is outside 8000-384000",
-                               p->id, rate_hz);
     const CansimDesignConfig def = cansim_design_default_config();
     if (!d)
         d = &def;
-    CansimCurve sim;
-    int e = simulated(p, d, &sim, diag);
+    if (!cansim_rate_is_valid(rate_hz))
+        return cansim_diag_set(diag, CANSIM_ERATE, "%s: sample rate %g Hz is outside 8000-384000",
+                               p->id, rate_hz);
+    CansimProfile *fir = NULL;
+    int e;
+    if (!p->is_curve) {
+        e = p->rate_hz == rate_hz ? cansim_profile_from_taps(&fir, p->id, rate_hz, p->n_taps,
+                                                              (const float *const *)p->cells, diag)
+                                  : cansim_profile_resample(&fir, p, rate_hz, diag);
+    } else {
+        CansimCurve sim;
+        e = simulated(p, d, &sim, diag);
+        if (e)
+            return e;
+        CansimDesignParams dp;
+        design_params(d, &dp);
+        CansimKernels k;
+        cansim_kernels_init(&k, cansim_cpu_detect());
+        float *taps = NULL;
+        size_t n_taps = 0;
+        e = cansim_design_minphase(&sim, rate_hz, &dp, &k, &taps, &n_taps, diag);
+        cansim_curve_free(&sim);
+        if (!e) {
+            const float *cells[4] = {taps, NULL, NULL, taps};
+            e = cansim_profile_from_taps(&fir, p->id, rate_hz, n_taps, cells, diag);
+        }
+        cansim_free(taps);
+    }
     if (e)
         return e;
-    CansimDesignParams dp;
-    design_params(d, &dp);
-    CansimKernels k;
-    cansim_kernels_init(&k, cansim_cpu_detect());
-    float *taps = NULL;
-    size_t n_taps = 0;
-    e = cansim_design_minphase(&sim, rate_hz, &dp, &k, &taps, &n_taps, diag);
-    cansim_curve_free(&sim);
-    if (e)
-        return e;
-    const float *cells[4] = {taps, NULL, NULL, taps};
-    e = cansim_profile_from_taps(out, p->id, rate_hz, n_taps, cells, diag);
-    cansim_free(taps);
+    CansimCrossfeed cf;
+    crossfeed_of(p, d, &cf);
+    if (cf.mode != CANSIM_CROSSFEED_ON) {
+        *out = fir;
+        return CANSIM_OK;
+    }
+    float *cells[4];
+    size_t n;
+    e = cansim_crossfeed_apply((const float *const *)fir->cells, fir->n_taps, rate_hz, cf.cut_hz,
+                               cf.feed_db, cells, &n);
+    if (e) {
+        cansim_profile_close(&fir);
+        return cansim_diag_set(diag, e, "%s: out of memory for the crossfeed", p->id);
+    }
+    e = cansim_profile_from_taps(out, p->id, rate_hz, n, (const float *const *)cells, diag);
+    for (int c = 0; c < 4; c++)
+        cansim_free(cells[c]);
+    cansim_profile_close(&fir);
     return e;
 }

@@ -29,6 +29,7 @@ typedef struct Filter {
     float *h;            /* n_parts x 8 planes x nb: per cell X->Y its re and im planes */
     unsigned char *mask; /* per partition: bit c set when cell c has a nonzero tap there */
     unsigned out_mask;   /* bit o set when some cell feeds output o */
+    bool is_ms;          /* symmetric (LL = RR, LR = RL != 0): runs as mid and side cells */
     int status;          /* a profile that cannot be realised at this rate fails its outputs */
     CansimDiag diag;
 } Filter;
@@ -39,10 +40,12 @@ typedef struct FilterSet {
     double rate_hz; /* 0: unused */
     Filter *filters;
     size_t max_parts;
+    bool has_ms; /* some filter runs as mid/side, so blocks need mid/side spectra */
     uint64_t last_used;
 } FilterSet;
 
 #define N_CACHED_RATES 4
+#define SLOT_PLANES    8
 
 /* One profile's running state; in the parallel region only its own task touches it. */
 typedef struct Lane {
@@ -70,7 +73,9 @@ struct CansimRender {
     fftwf_plan inv;
     float *planar[2]; /* B frames of history, then the chunk */
     float *in_buf;    /* interleaved input of one chunk */
-    float *fdl;       /* frequency-domain delay line: n_slots x 4 planes x nb */
+    float *fdl;       /* frequency-domain delay line: n_slots x 8 planes x nb: L re, L im,
+                         R re, R im, then (when has_ms) L+R re, im, L-R re, im */
+    bool has_ms;
     size_t n_slots;
     size_t n_fdl_slots; /* allocated */
     FilterSet sets[N_CACHED_RATES];
@@ -292,8 +297,37 @@ static int filter_build(CansimRender *r, Filter *f, const CansimProfile *p, floa
         return CANSIM_ENOMEM;
     const float scale = 1.0f / (float)r->n_fft;
     f->out_mask = 0;
+    /* A symmetric matrix [a b; b a] is diagonal in mid/side: L+R through (a+b)/2 and L-R
+     * through (a-b)/2, then L = M + S, R = M - S. Two cells instead of four, so crossfeed costs
+     * what a plain profile does. */
+    const float *cells[4];
+    for (int c = 0; c < 4; c++)
+        cells[c] = cansim_profile_taps(p, c);
+    const size_t nt = f->n_taps;
+    f->is_ms = cells[CANSIM_CELL_LR] && cells[CANSIM_CELL_LL] && cells[CANSIM_CELL_RR] &&
+               cells[CANSIM_CELL_RL] &&
+               !memcmp(cells[CANSIM_CELL_LL], cells[CANSIM_CELL_RR], nt * sizeof(float)) &&
+               !memcmp(cells[CANSIM_CELL_LR], cells[CANSIM_CELL_RL], nt * sizeof(float));
+    float *ms[2] = {NULL, NULL};
+    if (f->is_ms) {
+        ms[0] = cansim_alloc_floats(nt);
+        ms[1] = cansim_alloc_floats(nt);
+        if (!ms[0] || !ms[1]) {
+            cansim_free(ms[0]);
+            cansim_free(ms[1]);
+            return CANSIM_ENOMEM;
+        }
+        for (size_t i = 0; i < nt; i++) {
+            const double a = cells[CANSIM_CELL_LL][i], b2 = cells[CANSIM_CELL_LR][i];
+            ms[0][i] = (float)(0.5 * (a + b2));
+            ms[1][i] = (float)(0.5 * (a - b2));
+        }
+        cells[CANSIM_CELL_LL] = ms[0];
+        cells[CANSIM_CELL_RR] = ms[1];
+        cells[CANSIM_CELL_LR] = cells[CANSIM_CELL_RL] = NULL;
+    }
     for (int c = 0; c < 4; c++) {
-        const float *taps = cansim_profile_taps(p, c);
+        const float *taps = cells[c];
         if (!taps)
             continue;
         for (size_t q = 0; q < f->n_parts; q++) {
@@ -313,6 +347,8 @@ static int filter_build(CansimRender *r, Filter *f, const CansimProfile *p, floa
             f->out_mask |= 1u << (c & 1);
         }
     }
+    cansim_free(ms[0]);
+    cansim_free(ms[1]);
     return CANSIM_OK;
 }
 
@@ -336,6 +372,7 @@ static int set_build(CansimRender *r, FilterSet *s, double rate_hz)
             continue;
         e = filter_build(r, f, p, scratch);
         cansim_profile_close(&owned);
+        s->has_ms = s->has_ms || f->is_ms;
         if (f->n_parts > s->max_parts)
             s->max_parts = f->n_parts;
     }
@@ -364,6 +401,7 @@ static int stream_begin(CansimRender *r, double rate_hz, CansimDiag *diag)
     }
     s->last_used = ++r->clock;
     r->filters = s->filters;
+    r->has_ms = s->has_ms;
     /* Block t reads the spectra of blocks t - n_parts + 1 .. t, and a chunk's blocks are all
      * transformed before any profile runs. */
     r->n_slots = r->n_chunk_blocks + s->max_parts - 1;
@@ -372,13 +410,13 @@ static int stream_begin(CansimRender *r, double rate_hz, CansimDiag *diag)
         cansim_free(r->fdl);
         r->fdl = NULL;
         r->n_fdl_slots = 0;
-        if (cansim_mul_size(r->n_slots, 4 * r->n_bins, &n_fdl))
+        if (cansim_mul_size(r->n_slots, SLOT_PLANES * r->n_bins, &n_fdl))
             r->fdl = cansim_alloc_floats(n_fdl);
         if (!r->fdl)
             return cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory for the delay line");
         r->n_fdl_slots = r->n_slots;
     } else {
-        memset(r->fdl, 0, r->n_slots * 4 * r->n_bins * sizeof(float));
+        memset(r->fdl, 0, r->n_slots * SLOT_PLANES * r->n_bins * sizeof(float));
     }
     memset(r->planar[0], 0, r->n_part * sizeof(float));
     memset(r->planar[1], 0, r->n_part * sizeof(float));
@@ -397,7 +435,7 @@ static int stream_begin(CansimRender *r, double rate_hz, CansimDiag *diag)
 
 static float *slot(const CansimRender *r, int64_t t)
 {
-    return r->fdl + (size_t)(t % (int64_t)r->n_slots) * 4 * r->n_bins;
+    return r->fdl + (size_t)(t % (int64_t)r->n_slots) * SLOT_PLANES * r->n_bins;
 }
 
 /* Forward transform of block t (chunk-local b) of channel ch; mono feeds both inputs. */
@@ -408,6 +446,15 @@ static void forward_block(const CansimRender *r, size_t b, int ch, int n_channel
     fftwf_execute_split_dft_r2c(r->fwd, r->planar[ch] + b * r->n_part, x, x + nb);
     if (n_channels == 1)
         memcpy(x + 2 * nb, x, 2 * nb * sizeof *x);
+}
+
+/* Mid and side spectra of block b, for the filters that run in mid/side. */
+static void midside_block(const CansimRender *r, size_t b)
+{
+    const size_t nb = r->n_bins;
+    float *x = slot(r, r->t + (int64_t)b);
+    r->k.sumdiff(x + 4 * nb, x + 6 * nb, x, x + 2 * nb, nb);
+    r->k.sumdiff(x + 5 * nb, x + 7 * nb, x + nb, x + 3 * nb, nb);
 }
 
 /* One block of one profile: Y = sum over partitions of X(t - q) H(q), then the inverse
@@ -421,7 +468,7 @@ static void lane_block(const CansimRender *r, size_t j, int64_t t, float *out)
     memset(l->acc, 0, 4 * nb * sizeof *l->acc);
     for (size_t q = 0; q < f->n_parts && (int64_t)q <= t; q++) {
         const unsigned mask = f->mask[q];
-        const float *x = slot(r, t - (int64_t)q);
+        const float *x = slot(r, t - (int64_t)q) + (f->is_ms ? 4 * nb : 0);
         const float *h = f->h + q * 8 * nb;
         if (mask == 0xF) {
             r->k.cmac2x2(l->acc, x, h, nb);
@@ -443,7 +490,10 @@ static void lane_block(const CansimRender *r, size_t j, int64_t t, float *out)
         else
             memset(l->time + o * n + r->n_part, 0, r->n_part * sizeof(float));
     }
-    r->k.interleave2(out, l->time + r->n_part, l->time + n + r->n_part, 1.0f, r->n_part);
+    if (f->is_ms)
+        r->k.interleave2_ms(out, l->time + r->n_part, l->time + n + r->n_part, 1.0f, r->n_part);
+    else
+        r->k.interleave2(out, l->time + r->n_part, l->time + n + r->n_part, 1.0f, r->n_part);
 }
 
 static void lane_chunk(const CansimRender *r, size_t j, size_t n_blocks, SinkFn *sink,
@@ -477,6 +527,11 @@ static void process_chunk(CansimRender *r, size_t n_blocks, int n_channels, Sink
 #pragma omp for schedule(static)
         for (int i = 0; i < n_fwd; i++)
             forward_block(cr, (size_t)(i / n_channels), i % n_channels, n_channels);
+        if (cr->has_ms) {
+#pragma omp for schedule(static)
+            for (int b = 0; b < (int)n_blocks; b++)
+                midside_block(cr, (size_t)b);
+        }
 #pragma omp for schedule(dynamic, 1)
         for (int j = 0; j < n_lanes; j++)
             lane_chunk(cr, (size_t)j, n_blocks, sink, sink_ctx);

@@ -13,6 +13,8 @@ void cansim_kernels_init(CansimKernels *k, unsigned cpu_flags)
     k->deinterleave2 = cansim_deinterleave2_c;
     k->interleave2 = cansim_interleave2_c;
     k->gain = cansim_gain_c;
+    k->sumdiff = cansim_sumdiff_c;
+    k->interleave2_ms = cansim_interleave2_ms_c;
     k->cexp = cansim_cexp_c;
     k->vlog = cansim_vlog_c;
 

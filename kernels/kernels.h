@@ -70,12 +70,27 @@ typedef void cansim_cexp_fn(float *restrict re, float *restrict im, size_t n);
  * DAZ), ln(+inf) = +inf, and NaN for negatives and NaN. */
 typedef void cansim_vlog_fn(float *dst, const float *src, size_t n);
 
+/* Sum and difference: sum[i] = a[i] + b[i], diff[i] = a[i] - b[i] for i < n (mid/side spectra
+ * of a block for symmetric 2x2 filters). n % 16 == 0; pointers 64-byte aligned; outputs alias
+ * neither input nor each other. One rounding per value: bit-exact against the reference. */
+typedef void cansim_sumdiff_fn(float *restrict sum, float *restrict diff, const float *a,
+                               const float *b, size_t n);
+
+/* Mid/side back to stereo, interleaved: dst[2i] = (m[i] + s[i]) * gain,
+ * dst[2i+1] = (m[i] - s[i]) * gain for i < n. Any n, no alignment required, no aliasing. Two
+ * roundings per value in this order: bit-exact against the reference. */
+typedef void cansim_interleave2_ms_fn(float *restrict dst, const float *m, const float *s,
+                                      float gain, size_t n);
+
 cansim_cmac_fn cansim_cmac_c, cansim_cmac_avx2, cansim_cmac_avx512;
 cansim_cmac2x2_fn cansim_cmac2x2_c, cansim_cmac2x2_avx2, cansim_cmac2x2_avx512;
 cansim_deinterleave2_fn cansim_deinterleave2_c, cansim_deinterleave2_avx2,
     cansim_deinterleave2_avx512;
 cansim_interleave2_fn cansim_interleave2_c, cansim_interleave2_avx2, cansim_interleave2_avx512;
 cansim_gain_fn cansim_gain_c, cansim_gain_avx2, cansim_gain_avx512;
+cansim_sumdiff_fn cansim_sumdiff_c, cansim_sumdiff_avx2, cansim_sumdiff_avx512;
+cansim_interleave2_ms_fn cansim_interleave2_ms_c, cansim_interleave2_ms_avx2,
+    cansim_interleave2_ms_avx512;
 cansim_cexp_fn cansim_cexp_c, cansim_cexp_avx2, cansim_cexp_avx512;
 cansim_vlog_fn cansim_vlog_c, cansim_vlog_avx2, cansim_vlog_avx512;
 
@@ -85,6 +100,8 @@ typedef struct CansimKernels {
     cansim_deinterleave2_fn *deinterleave2;
     cansim_interleave2_fn *interleave2;
     cansim_gain_fn *gain;
+    cansim_sumdiff_fn *sumdiff;
+    cansim_interleave2_ms_fn *interleave2_ms;
     cansim_cexp_fn *cexp;
     cansim_vlog_fn *vlog;
 } CansimKernels;

@@ -109,6 +109,27 @@ CANSIM_API int cansim_profile_load(CansimProfile **out, const char *path, Cansim
 /** Frees *p (NULL allowed) and sets *p to NULL. */
 CANSIM_API void cansim_profile_close(CansimProfile **p);
 
+/** Crossfeed (bs2b's: a low-passed cross path, a high-shelved direct path), folded into the
+ * matrix cells at design time. */
+typedef enum CansimCrossfeedMode {
+    CANSIM_CROSSFEED_PROFILE = 0, /**< what each profile carries (none unless it says) */
+    CANSIM_CROSSFEED_OFF,         /**< none, whatever profiles carry */
+    CANSIM_CROSSFEED_ON,          /**< cut_hz and feed_db for every profile */
+} CansimCrossfeedMode;
+
+typedef struct CansimCrossfeed {
+    CansimCrossfeedMode mode;
+    double cut_hz;  /**< cross-path cut frequency, 300..2000 Hz (bs2b's range) */
+    double feed_db; /**< cross-feed level at low frequencies, 1..15 dB (bs2b's range) */
+} CansimCrossfeed;
+
+/**
+ * Parses "bs2b" (700 Hz, 4.5 dB), "cmoy" (700 Hz, 6 dB), "jmeier" (650 Hz, 9.5 dB), "off", or
+ * "HZ:DB" within bs2b's ranges.
+ * @return CANSIM_OK, or CANSIM_EINVAL with the reason in diag
+ */
+CANSIM_API int cansim_crossfeed_parse(const char *text, CansimCrossfeed *out, CansimDiag *diag);
+
 /** What a profile says of itself; the strings are borrowed from the profile ("" if unset). */
 typedef struct CansimProfileInfo {
     const char *id;
@@ -121,6 +142,7 @@ typedef struct CansimProfileInfo {
     const char *credit;
     const char *notes;
     bool is_curve; /**< designed from a response curve; false for an impulse response */
+    CansimCrossfeed crossfeed; /**< what the profile carries: ON or OFF */
 } CansimProfileInfo;
 
 CANSIM_API void cansim_profile_info(const CansimProfile *p, CansimProfileInfo *info);
@@ -133,6 +155,7 @@ typedef struct CansimDesignConfig {
     const CansimProfile *on; /**< the listener's own headphone, whose coloration is removed;
                                   NULL for none; borrowed */
     double boost_limit_db;   /**< no frequency is boosted by more [default: 12] */
+    CansimCrossfeed crossfeed; /**< [default: what each profile carries] */
 } CansimDesignConfig;
 
 CANSIM_API CansimDesignConfig cansim_design_default_config(void);
