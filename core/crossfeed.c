@@ -114,7 +114,7 @@ int cansim_crossfeed_parse(const char *text, CansimCrossfeed *out, CansimDiag *d
 static void convolve_add(double *out, const float *a, size_t n_a, const double *b, size_t n_b)
 {
     for (size_t i = 0; i < n_a; i++) {
-        const double ai = a[i];
+        const double ai = (double)a[i];
         if (ai == 0.0)
             continue;
         for (size_t k = 0; k < n_b; k++)

@@ -15,6 +15,8 @@ void cansim_kernels_init_x86(CansimKernels *k, unsigned cpu_flags)
     k->deinterleave2 = cansim_deinterleave2_avx2;
     k->interleave2 = cansim_interleave2_avx2;
     k->gain = cansim_gain_avx2;
+    k->sumdiff = cansim_sumdiff_avx2;
+    k->interleave2_ms = cansim_interleave2_ms_avx2;
     k->cexp = cansim_cexp_avx2;
     k->vlog = cansim_vlog_avx2;
 
@@ -25,6 +27,8 @@ void cansim_kernels_init_x86(CansimKernels *k, unsigned cpu_flags)
     k->deinterleave2 = cansim_deinterleave2_avx512;
     k->interleave2 = cansim_interleave2_avx512;
     k->gain = cansim_gain_avx512;
+    k->sumdiff = cansim_sumdiff_avx512;
+    k->interleave2_ms = cansim_interleave2_ms_avx512;
     k->cexp = cansim_cexp_avx512;
     k->vlog = cansim_vlog_avx512;
 }

@@ -45,6 +45,7 @@ static const struct {
     {"cmac", checkasm_check_cmac},
     {"interleave", checkasm_check_interleave},
     {"gain", checkasm_check_gain},
+    {"midside", checkasm_check_midside},
     {"vmath", checkasm_check_vmath},
 };
 #define N_FAMILIES (sizeof(families) / sizeof(families[0]))
@@ -458,7 +459,7 @@ bool checkasm_quick(void)
 
 /* ---- the table ---- */
 
-_Static_assert(sizeof(CansimKernels) == 7 * sizeof(CheckasmFn *),
+_Static_assert(sizeof(CansimKernels) == 9 * sizeof(CheckasmFn *),
                "CansimKernels gained a slot: add it to check_table()");
 
 /* Every slot set at every level, and init depends only on its arguments: two tables initialised
@@ -483,6 +484,8 @@ static void check_table(void)
     SLOT(deinterleave2)
     SLOT(interleave2)
     SLOT(gain)
+    SLOT(sumdiff)
+    SLOT(interleave2_ms)
     SLOT(cexp)
     SLOT(vlog)
 #undef SLOT
@@ -628,7 +631,8 @@ static void print_bench(void)
                units_per_ns * r->units.bytes_per_unit);
     }
     printf("units: cmac bins (8 flops each), cmac2x2 bins (32 flops: four complex MACs),\n"
-           "       (de)interleave2 frames, gain samples, cexp bins (with a restoring copy),\n"
+           "       (de)interleave2 frames, gain samples, sumdiff bins (2 flops),\n"
+           "       interleave2_ms frames (4 flops), cexp bins (with a restoring copy),\n"
            "       vlog values; GB/s counts bytes read + written\n");
 }
 
@@ -775,7 +779,8 @@ static void usage(FILE *f)
     fprintf(f, "Checks every kernel version the dispatch can choose against the C reference.\n"
                "Usage: cansim-checkasm [options]\n"
                "  --seed=N          PRNG seed [default: from the clock]\n"
-               "  --test=PATTERN    families, wildcards (table, cmac, interleave, gain, vmath)\n"
+               "  --test=PATTERN    families, wildcards (table, cmac, interleave, gain,\n"
+               "                    midside, vmath)\n"
                "  --function=PATTERN  functions to run, wildcards on 'cmac' or 'cmac_avx2'\n"
                "  --cpu=LEVEL       highest level: auto, c, avx2, avx512, neon [default: auto]\n"
                "  --list            list the functions that would run\n"
