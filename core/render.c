@@ -318,7 +318,8 @@ static int filter_build(CansimRender *r, Filter *f, const CansimProfile *p, floa
             return CANSIM_ENOMEM;
         }
         for (size_t i = 0; i < nt; i++) {
-            const double a = cells[CANSIM_CELL_LL][i], b2 = cells[CANSIM_CELL_LR][i];
+            const double a = (double)cells[CANSIM_CELL_LL][i];
+            const double b2 = (double)cells[CANSIM_CELL_LR][i];
             ms[0][i] = (float)(0.5 * (a + b2));
             ms[1][i] = (float)(0.5 * (a - b2));
         }

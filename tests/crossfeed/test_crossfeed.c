@@ -65,7 +65,7 @@ static void bs2b_render(uint32_t level, unsigned rate, const float *in, int64_t 
     bs2b_set_srate(b, rate);
     bs2b_set_level(b, level);
     for (int64_t i = 0; i < 2 * n; i++)
-        out[i] = in[i];
+        out[i] = (double)in[i];
     bs2b_cross_feed_d(b, out, (int)n);
     bs2b_close(b);
 }
