@@ -83,6 +83,9 @@ int cansim_audio_open_write(const char *path, int sf_format, int rate_hz, int n_
     const int sub = sf_format & SF_FORMAT_SUBMASK;
     if (sub != SF_FORMAT_FLOAT && sub != SF_FORMAT_DOUBLE)
         sf_command(*out, SFC_SET_CLIPPING, NULL, SF_TRUE);
+    /* libsndfile's PEAK chunk costs a scan of every sample and stamps the file with the time it
+     * was written, so two identical renders would differ; cansim's report carries the levels. */
+    sf_command(*out, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
     return CANSIM_OK;
 }
 

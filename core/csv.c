@@ -132,14 +132,12 @@ int cansim_curve_parse_csv(const char *text, size_t n, const char *name, CansimC
                     has_raw = true;
                 }
             }
-            if (!has_f || (!has_raw && nf < 2)) {
+            if (!has_f || !has_raw) {
                 e = cansim_diag_set(diag, CANSIM_EPROFILE,
                                     "%s:%zu: header has no 'frequency' and 'raw' columns", name,
                                     lineno);
                 goto done;
             }
-            if (!has_raw)
-                col_db = col_hz == 0 ? 1 : 0;
             continue;
         }
         if (nf <= col_hz || nf <= col_db) {

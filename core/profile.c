@@ -356,7 +356,19 @@ static bool id_is_valid(const char *id)
     return true;
 }
 
+/* Feeds inih one line at a time, so the handler knows the line it is on, and sees what inih
+ * alone would not report: an empty unknown section, a line longer than inih's buffer. */
+typedef struct IniReader {
+    const char *pos;
+    const char *end;
+    int line;
+    int bad_line; /* first line the reader refused, 0 for none */
+    char bad[160];
+} IniReader;
+
 typedef struct IniCtx {
+    IniReader rd;
+    int err_line; /* line of err[] */
     CansimProfile *p;
     const char *dir;
     const char *name;
@@ -376,6 +388,7 @@ static int fail(IniCtx *c, const char *fmt, ...) CANSIM_PRINTF(2, 3);
 static int fail(IniCtx *c, const char *fmt, ...)
 {
     if (!c->err[0]) {
+        c->err_line = c->rd.line;
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(c->err, sizeof c->err, fmt, ap);
@@ -512,6 +525,47 @@ static int ini_crossfeed_key(IniCtx *c, const char *key, const char *value)
     return 1;
 }
 
+static bool section_is_known(const char *name, size_t n)
+{
+    static const char *const known[] = {"profile", "curve", "crossfeed"};
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (strlen(known[i]) == n && !memcmp(known[i], name, n))
+            return true;
+    return false;
+}
+
+static char *ini_read_line(char *str, int num, void *stream)
+{
+    IniReader *rd = stream;
+    if (rd->pos >= rd->end)
+        return NULL;
+    const char *nl = memchr(rd->pos, '\n', (size_t)(rd->end - rd->pos));
+    const size_t len = (size_t)((nl ? nl + 1 : rd->end) - rd->pos);
+    const char *line = rd->pos;
+    rd->pos += len;
+    rd->line++;
+    const char *t = line;
+    while (t < line + len && (*t == ' ' || *t == '\t'))
+        t++;
+    const char *close = *t == '[' ? memchr(t, ']', (size_t)(line + len - t)) : NULL;
+    if (!rd->bad_line && len > (size_t)num - 1) {
+        rd->bad_line = rd->line;
+        snprintf(rd->bad, sizeof rd->bad, "line longer than %d characters", num - 2);
+    } else if (!rd->bad_line && close && !section_is_known(t + 1, (size_t)(close - t - 1))) {
+        rd->bad_line = rd->line;
+        snprintf(rd->bad, sizeof rd->bad, "unknown section [%.*s]", (int)(close - t - 1), t + 1);
+    }
+    if (rd->bad_line) {
+        /* Nothing more is parsed: the first problem is the one reported. */
+        rd->pos = rd->end;
+        snprintf(str, (size_t)num, "\n");
+        return str;
+    }
+    memcpy(str, line, len);
+    str[len] = '\0';
+    return str;
+}
+
 static int ini_handler_fn(void *user, const char *section, const char *key, const char *value)
 {
     IniCtx *c = user;
@@ -541,14 +595,29 @@ int cansim_profile_parse_ini(CansimProfile **out, const char *text, size_t n, co
     if (!c.p)
         return cansim_diag_set(diag, CANSIM_ENOMEM, "%s: out of memory", name);
     int e = CANSIM_OK;
-    const int line = ini_parse_string(text, ini_handler_fn, &c);
+    c.rd = (IniReader){.pos = text, .end = text + n};
+    const int line = ini_parse_stream(ini_read_line, &c.rd, ini_handler_fn, &c);
     if (line == -2) {
         e = cansim_diag_set(diag, CANSIM_ENOMEM, "%s: out of memory", name);
         goto done;
     }
-    if (line) {
-        e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s:%d: %s", name, line,
-                            c.err[0] ? c.err : "not a profile file (expected key = value)");
+    /* The first problem by line: inih's own (syntax), the handler's, or the reader's. */
+    int at = 0;
+    const char *why = NULL;
+    if (line > 0) {
+        at = line;
+        why = "not a profile file (expected key = value)";
+    }
+    if (c.err[0] && (!at || c.err_line <= at)) {
+        at = c.err_line;
+        why = c.err;
+    }
+    if (c.rd.bad_line && (!at || c.rd.bad_line <= at)) {
+        at = c.rd.bad_line;
+        why = c.rd.bad;
+    }
+    if (at) {
+        e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s:%d: %s", name, at, why);
         goto done;
     }
     static const char *const required[] = {"id", "name", "back", "rig"};

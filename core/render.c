@@ -52,6 +52,7 @@ typedef struct Lane {
     float *acc;  /* 4 planes x nb: Y_L re, im, Y_R re, im */
     float *time; /* 2 x N: inverse transforms of Y_L and Y_R */
     float *out;  /* 2 x chunk: interleaved output of the current chunk */
+    float *z;    /* B + 1 interleaved complex bins: FFTW's side of the inverse transform */
     int64_t n_done;
     int64_t n_total; /* INT64_MAX while the input's length is unknown */
     int status;
@@ -73,6 +74,7 @@ struct CansimRender {
     fftwf_plan inv;
     float *planar[2]; /* B frames of history, then the chunk */
     float *in_buf;    /* interleaved input of one chunk */
+    float *z_fwd;     /* per thread (and one for setup): B + 1 interleaved complex bins */
     float *fdl;       /* frequency-domain delay line: n_slots x 8 planes x nb: L re, L im,
                          R re, R im, then (when has_ms) L+R re, im, L-R re, im */
     bool has_ms;
@@ -94,20 +96,25 @@ typedef int64_t SourceFn(void *ctx, float *frames, size_t n, CansimDiag *diag);
 
 /* Partition size by cost per input frame (documented in the README):
  *   cost(B) = [ 2 fft(2B) + sum_j ( outs_j fft(2B) + cells_j ceil(taps_j / B) nb(B) c_bin )
- *               + (1 + n_profiles) c_block ] / B,      fft(N) = c_fft N log2 N
- * The constants are ns measured on this project's reference machine (cansim-checkasm --bench
- * for c_bin, FFTW r2c/c2r for c_fft); only their ratios matter. */
-#define COST_BIN   0.22 /* one complex bin of cmac (AVX2), per cell */
-#define COST_FFT   0.16 /* FFTW single-precision real transform, per N log2 N */
-#define COST_BLOCK 400. /* fixed work per block and profile: calls, zeroing, interleave */
+ *               + (1 + n_profiles) c_block ] / B,      fft(N) = c_fft(N) N log2 N
+ * The constants are ns measured on this project's machine: FFTW's interleaved real transforms
+ * run at 0.07 ns per N log2 N up to N = 16384 and 0.1 beyond, where they leave L2;
+ * cansim-checkasm --bench gives cmac at 0.06 ns a bin in L1, 0.17 in L2, and the engine's
+ * working set sits between. Only their ratios matter. */
+#define COST_BIN   0.12
+#define COST_BLOCK 400.
+
+static double fft_cost(double n)
+{
+    return (n <= 16384 ? 0.07 : 0.1) * n * log2(n);
+}
 
 static size_t choose_partition(const CansimRenderConfig *cfg)
 {
     double best = HUGE_VAL;
     size_t best_b = 64;
     for (size_t b = 64; b <= 65536; b *= 2) {
-        const double n = 2.0 * (double)b;
-        const double fft = COST_FFT * n * log2(n);
+        const double fft = fft_cost(2.0 * (double)b);
         const double nb = (double)cansim_round_up(b + 1, CANSIM_PAD);
         double cost = 2.0 * fft + COST_BLOCK;
         for (size_t j = 0; j < cfg->n_profiles; j++) {
@@ -159,11 +166,13 @@ void cansim_render_close(CansimRender **rp)
             cansim_free(r->lanes[j].acc);
             cansim_free(r->lanes[j].time);
             cansim_free(r->lanes[j].out);
+            cansim_free(r->lanes[j].z);
         }
     free(r->lanes);
     cansim_free(r->planar[0]);
     cansim_free(r->planar[1]);
     cansim_free(r->in_buf);
+    cansim_free(r->z_fwd);
 #pragma omp critical(cansim_fftw_planner)
     {
         if (r->fwd)
@@ -178,28 +187,42 @@ void cansim_render_close(CansimRender **rp)
 
 /* The planner is not thread-safe, so plans are made under one named lock; execution with the
  * new-array functions is. FFTW_ESTIMATE keeps the plan, and so the output's last bit, the same
- * from run to run. Every array later given to the plans is 64-byte aligned like these. */
+ * from run to run. FFTW runs on interleaved complex arrays, converted to and from the split
+ * spectra the kernels use: its interleaved codelets are about twice as fast as its split ones
+ * at these sizes (measured, bench/results). Every array later given to the plans is 64-byte
+ * aligned like these. */
 static int make_plans(CansimRender *r)
 {
     const size_t n = r->n_fft;
     float *x = cansim_alloc_floats(n);
-    float *re = cansim_alloc_floats(r->n_bins);
-    float *im = cansim_alloc_floats(r->n_bins);
+    float *z = cansim_alloc_floats(2 * r->n_bins);
     int e = CANSIM_ENOMEM;
-    if (x && re && im) {
+    if (x && z) {
 #pragma omp critical(cansim_fftw_planner)
         {
-            const fftwf_iodim dim = {.n = (int)n, .is = 1, .os = 1};
-            r->fwd = fftwf_plan_guru_split_dft_r2c(1, &dim, 0, NULL, x, re, im, FFTW_ESTIMATE);
-            r->inv = fftwf_plan_guru_split_dft_c2r(1, &dim, 0, NULL, re, im, x,
-                                                   FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
+            r->fwd = fftwf_plan_dft_r2c_1d((int)n, x, (fftwf_complex *)z, FFTW_ESTIMATE);
+            r->inv = fftwf_plan_dft_c2r_1d((int)n, (fftwf_complex *)z, x,
+                                           FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
         }
         e = (r->fwd && r->inv) ? CANSIM_OK : CANSIM_EINTERNAL;
     }
     cansim_free(x);
-    cansim_free(re);
-    cansim_free(im);
+    cansim_free(z);
     return e;
+}
+
+/* x (2B real) to split spectrum re/im (B + 1 bins), through the interleaved scratch z. */
+static void forward_fft(const CansimRender *r, const float *x, float *re, float *im, float *z)
+{
+    fftwf_execute_dft_r2c(r->fwd, (float *)x, (fftwf_complex *)z);
+    r->k.deinterleave2(re, im, z, r->n_part + 1);
+}
+
+static void inverse_fft(const CansimRender *r, const float *re, const float *im, float *x,
+                        float *z)
+{
+    r->k.interleave2(z, re, im, 1.0f, r->n_part + 1);
+    fftwf_execute_dft_c2r(r->inv, (fftwf_complex *)z, x);
 }
 
 int cansim_render_open(CansimRender **out, const CansimRenderConfig *cfg, CansimDiag *diag)
@@ -251,12 +274,15 @@ int cansim_render_open(CansimRender **out, const CansimRenderConfig *cfg, Cansim
             goto nomem;
     if (!(r->in_buf = cansim_alloc_floats(2 * r->n_chunk)))
         goto nomem;
+    if (!(r->z_fwd = cansim_alloc_floats(2 * r->n_bins * ((size_t)r->n_threads + 1))))
+        goto nomem;
     for (size_t j = 0; j < cfg->n_profiles; j++) {
         Lane *l = &r->lanes[j];
         l->acc = cansim_alloc_floats(4 * r->n_bins);
         l->time = cansim_alloc_floats(2 * r->n_fft);
         l->out = cansim_alloc_floats(2 * r->n_chunk);
-        if (!l->acc || !l->time || !l->out)
+        l->z = cansim_alloc_floats(2 * r->n_bins);
+        if (!l->acc || !l->time || !l->out || !l->z)
             goto nomem;
     }
     const int e = make_plans(r);
@@ -343,7 +369,7 @@ static int filter_build(CansimRender *r, Filter *f, const CansimProfile *p, floa
             for (size_t i = 0; i < len; i++)
                 scratch[i] = taps[off + i] * scale;
             float *re = f->h + (q * 8 + 2 * (size_t)c) * nb;
-            fftwf_execute_split_dft_r2c(r->fwd, scratch, re, re + nb);
+            forward_fft(r, scratch, re, re + nb, r->z_fwd + 2 * nb * (size_t)r->n_threads);
             f->mask[q] |= (unsigned char)(1u << c);
             f->out_mask |= 1u << (c & 1);
         }
@@ -444,7 +470,8 @@ static void forward_block(const CansimRender *r, size_t b, int ch, int n_channel
 {
     const size_t nb = r->n_bins;
     float *x = slot(r, r->t + (int64_t)b) + 2 * (size_t)ch * nb;
-    fftwf_execute_split_dft_r2c(r->fwd, r->planar[ch] + b * r->n_part, x, x + nb);
+    forward_fft(r, r->planar[ch] + b * r->n_part, x, x + nb,
+                r->z_fwd + 2 * nb * (size_t)omp_get_thread_num());
     if (n_channels == 1)
         memcpy(x + 2 * nb, x, 2 * nb * sizeof *x);
 }
@@ -487,7 +514,7 @@ static void lane_block(const CansimRender *r, size_t j, int64_t t, float *out)
     for (size_t o = 0; o < 2; o++) {
         float *y = l->acc + 2 * o * nb;
         if (f->out_mask & (1u << o))
-            fftwf_execute_split_dft_c2r(r->inv, y, y + nb, l->time + o * n);
+            inverse_fft(r, y, y + nb, l->time + o * n, l->z);
         else
             memset(l->time + o * n + r->n_part, 0, r->n_part * sizeof(float));
     }
@@ -525,7 +552,7 @@ static void process_chunk(CansimRender *r, size_t n_blocks, int n_channels, Sink
     shared(cr, n_fwd, n_lanes, n_blocks, n_channels, sink, sink_ctx)
     {
         const unsigned fpu = cansim_fpu_ftz_enter();
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic, 1)
         for (int i = 0; i < n_fwd; i++)
             forward_block(cr, (size_t)(i / n_channels), i % n_channels, n_channels);
         if (cr->has_ms) {
