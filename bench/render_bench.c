@@ -509,6 +509,8 @@ static void child_floor(const Bench *b, const Mode *m, Sample *s)
             fail(s, path, sf_strerror(NULL));
             break;
         }
+        /* As the renderer writes its outputs: no PEAK chunk. */
+        sf_command(f->outs[j], SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
     }
     bool ok = true;
     while (!s->status) {
