@@ -157,10 +157,10 @@ int cansim_curve_parse_csv(const char *text, size_t n, const char *name, CansimC
                                 lineno);
             goto done;
         }
-        if (f <= 0.0 || f > 1e6 || fabs(v) > 200.0) {
+        if (f < 1e-3 || f > 1e6 || fabs(v) > 200.0) {
             e = cansim_diag_set(diag, CANSIM_EPROFILE,
-                                "%s:%zu: %g Hz, %g dB is out of range (0-1 MHz, +-200 dB)", name,
-                                lineno, f, v);
+                                "%s:%zu: %g Hz, %g dB is out of range (1 mHz-1 MHz, +-200 dB)",
+                                name, lineno, f, v);
             goto done;
         }
         if (count && f <= hz[count - 1]) {

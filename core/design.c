@@ -93,7 +93,8 @@ double cansim_curve_eval(const CansimCurve *c, double hz)
         else
             hi = mid;
     }
-    const double t = log(hz / c->hz[lo]) / log(c->hz[hi] / c->hz[lo]);
+    /* Differences of logs, not the log of a ratio: the ratio overflows for extreme points. */
+    const double t = (log(hz) - log(c->hz[lo])) / (log(c->hz[hi]) - log(c->hz[lo]));
     return c->db[lo] + t * (c->db[hi] - c->db[lo]);
 }
 

@@ -48,7 +48,8 @@ void cansim_design_default_params(CansimDesignParams *p);
  * the hold of cansim_curve_eval(); each point is the mean (in dB) of hp - ref over a rectangular
  * window of the local width in log-frequency, integrated exactly (data beyond the grid, held
  * at each curve's ends, fills the windows at the edges); then the value at norm_hz is
- * subtracted and boosts are clipped at boost_limit_db, so norm_hz stays at 0 dB.
+ * subtracted and boosts are clipped at boost_limit_db, so norm_hz stays at 0 dB (unless the curve
+ * climbs more than boost_limit_db within one grid step of it, where the clip moves it).
  * Returns CANSIM_OK; CANSIM_EINVAL for a parameter out of range (NaN included) or a NULL out;
  * CANSIM_EPROFILE for a curve with fewer than 2 points, frequencies not positive, finite and
  * strictly increasing, or a level not finite; CANSIM_ENOMEM. On failure out is empty. */

@@ -464,7 +464,7 @@ static int ini_curve_point(IniCtx *c, const char *key, const char *value)
     const double db = strtod(value, &end);
     if (end == value || *end || errno)
         return fail(c, "'%s' is not a level in dB", value);
-    if (!isfinite(hz) || !isfinite(db) || hz <= 0 || hz > 1e6 || fabs(db) > 200)
+    if (!isfinite(hz) || !isfinite(db) || hz < 1e-3 || hz > 1e6 || fabs(db) > 200)
         return fail(c, "point %s = %s is out of range", key, value);
     CansimCurve *cv = &c->inline_curve;
     if (cv->n && hz <= cv->hz[cv->n - 1])

@@ -20,8 +20,8 @@ int cansim_read_text(const char *path, size_t max_bytes, char **out, size_t *n_o
 int cansim_curve_parse_csv(const char *text, size_t n, const char *name, CansimCurve *out,
                            CansimDiag *diag);
 
-/* Parses a profile file's text (see profiles/README.md). dir resolves a relative curve file;
- * NULL forbids curve files (fuzzing). */
+/* Parses a profile file's text (see profiles/README.md): n bytes with text[n] == '\0'. dir
+ * resolves a relative curve file; NULL forbids curve files (fuzzing). */
 int cansim_profile_parse_ini(CansimProfile **out, const char *text, size_t n, const char *name,
                              const char *dir, CansimDiag *diag);
 
