@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,11 @@ typedef struct Options {
     double rate_hz;
     CansimCrossfeed crossfeed;
     int verbosity; /* 0 quiet, 1 normal, 2 verbose */
+    CansimLevelMode level_mode;
+    double level_lufs;
+    bool has_ceiling;
+    double ceiling_dbtp;
+    const char *report;
     char **inputs;
     int n_inputs;
 } Options;
@@ -77,8 +83,16 @@ static void print_help(void)
         "\n"
         "Output:\n"
         "  -o, --output DIR       render: where the renders go (created); design: the file\n"
-        "  -f, --format F         same|wav16|wav24|wav32f|flac16|flac24         [default: same]\n"
+        "  -f, --format F         same|wav16|wav24|wav32f|flac16|flac24|aiff16|aiff24\n"
+        "                         (16-bit: TPDF dither)                       [default: same]\n"
         "      --tail             keep the filter's tail (n_taps - 1 more frames) [default: cut]\n"
+        "      --level L          match (each output at the input's integrated loudness), off\n"
+        "                         (the filter's own gain), or a target in LUFS, -70..0\n"
+        "                                                                   [default: off]\n"
+        "      --ceiling C        true-peak ceiling of integer and FLAC outputs in dBTP, -20..0,\n"
+        "                         or off; float outputs stay at or under 0 dBFS unless off\n"
+        "                                                                   [default: off]\n"
+        "      --report FILE      the render report (JSON); auto: DIR/<input name>/report.json\n"
         "  -r, --rate HZ          design: the sample rate of the filter          [default: 48000]\n"
         "\n"
         "Engine:\n"
@@ -90,7 +104,8 @@ static void print_help(void)
         "Messages:\n"
         "  -q, --quiet            only errors\n"
         "  -v, --verbose          one line per output, and the engine's choices\n"
-        "      --json             profiles: a JSON list instead of the table\n"
+        "      --json             profiles: a JSON list instead of the table; render: the\n"
+        "                         report on stdout\n"
         "  -h, --help             this help\n"
         "  -V, --version          versions of cansim, its libraries, and the CPU level\n"
         "\n"
@@ -143,6 +158,9 @@ static int parse_options(int argc, char **argv, Options *o)
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
+        {"level", required_argument, NULL, 'L'},
+        {"ceiling", required_argument, NULL, 'E'},
+        {"report", required_argument, NULL, 'R'},
         {NULL, 0, NULL, 0},
     };
     long v;
@@ -199,6 +217,41 @@ static int parse_options(int argc, char **argv, Options *o)
                 return usage_error("--partition takes a power of two in 64..65536, not '%s'",
                                    optarg);
             o->partition_frames = (size_t)v;
+            break;
+        case 'L': {
+            char *end;
+            if (!strcmp(optarg, "match")) {
+                o->level_mode = CANSIM_LEVEL_MATCH;
+            } else if (!strcmp(optarg, "off")) {
+                o->level_mode = CANSIM_LEVEL_OFF;
+            } else {
+                errno = 0;
+                const double x = strtod(optarg, &end);
+                if (errno || end == optarg || *end || !(x >= -70.0 && x <= 0.0))
+                    return usage_error("--level takes match, off or a loudness from -70 to 0 "
+                                       "LUFS, not '%s'", optarg);
+                o->level_mode = CANSIM_LEVEL_TARGET;
+                o->level_lufs = x;
+            }
+            break;
+        }
+        case 'E': {
+            char *end;
+            if (!strcmp(optarg, "off")) {
+                o->has_ceiling = false;
+                break;
+            }
+            errno = 0;
+            const double x = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !(x >= -20.0 && x <= 0.0))
+                return usage_error("--ceiling takes off or a true peak from -20 to 0 dBTP, not "
+                                   "'%s'", optarg);
+            o->has_ceiling = true;
+            o->ceiling_dbtp = x;
+            break;
+        }
+        case 'R':
+            o->report = optarg;
             break;
         case 'q':
             o->verbosity = 0;
@@ -306,9 +359,128 @@ static int open_drawer(const Options *o, Drawer *d, CansimDesignConfig *design)
     return EXIT_OK;
 }
 
+/* The render report (JSON), one object per input:
+ *   input          path of the input
+ *   input_lufs     its integrated loudness, LUFS (libebur128; mono counted as dual mono);
+ *                  null below the -70 LUFS gate
+ *   level          "match", "off" or "target";  target_lufs: the level aimed at, or null
+ *   ceiling_dbtp   the true-peak ceiling of integer and FLAC outputs, or null (--ceiling off)
+ *   notices        list of sentences (e.g. the input is below the gate)
+ *   outputs        one object per profile:
+ *     profile, file, format ("wav16" ... "aiff24")
+ *     loudness_lufs      integrated loudness of the output, LUFS
+ *     loudness_source    "measured" (libebur128 on the output: integer and FLAC outputs) or
+ *                        "predicted" (from the input's spectra: float outputs)
+ *     true_peak_dbtp     true peak, dBTP (integer and FLAC outputs; else null)
+ *     sample_peak_dbfs   sample peak, dBFS (float outputs; else null)
+ *     gain_db            gain applied on top of the profile's filter, dB
+ *     correction_db      the part of gain_db set after measuring the output, dB
+ *     limited_by_ceiling true when the gain was lowered to hold the ceiling
+ *     dithered           true for 16-bit outputs (TPDF, +-1 LSB)
+ *     status             "ok", "limited" (held by the ceiling, so under the target) or "failed"
+ *     error              the failure's message, or null
+ * Values that are -inf (silence) are null. The whole run (--report FILE, --json) is
+ * {"cansim": version, "inputs": [ ... ]}. */
+static json_t *num(double v)
+{
+    if (!isfinite(v))
+        return json_null();
+    return json_real((double)(long long)(v * 100.0 + (v < 0 ? -0.5 : 0.5)) / 100.0);
+}
+
+static json_t *input_report(const Options *o, const char *input, const CansimProfile *const *p,
+                            const CansimOutputResult *res, size_t n)
+{
+    static const char *const modes[] = {"off", "match", "target"};
+    json_t *in = json_object();
+    json_t *notices = json_array();
+    json_t *outs = json_array();
+    json_object_set_new(in, "input", json_string(input));
+    json_object_set_new(in, "input_lufs", num(n ? res[0].input_lufs : (double)NAN));
+    json_object_set_new(in, "level", json_string(modes[o->level_mode]));
+    json_object_set_new(in, "target_lufs", num(n ? res[0].target_lufs : (double)NAN));
+    json_object_set_new(in, "ceiling_dbtp", o->has_ceiling ? num(o->ceiling_dbtp) : json_null());
+    if (n && res[0].is_below_gate)
+        json_array_append_new(notices, json_string("input is below the -70 LUFS gate: rendered "
+                                                   "at the filter's own gain"));
+    for (size_t j = 0; j < n; j++) {
+        const CansimOutputResult *r = &res[j];
+        json_t *x = json_object();
+        json_object_set_new(x, "profile", json_string(cansim_profile_id(p[j])));
+        json_object_set_new(x, "file", json_string(r->path));
+        json_object_set_new(x, "format", json_string(r->format));
+        json_object_set_new(x, "loudness_lufs", num(r->status ? (double)NAN : r->loudness_lufs));
+        json_object_set_new(x, "loudness_source",
+                            json_string(r->is_measured ? "measured" : "predicted"));
+        json_object_set_new(x, "true_peak_dbtp", r->is_true_peak ? num(r->peak_db) : json_null());
+        json_object_set_new(x, "sample_peak_dbfs",
+                            !r->is_true_peak && !r->status ? num(r->peak_db) : json_null());
+        json_object_set_new(x, "gain_db", num(r->gain_db));
+        json_object_set_new(x, "correction_db", num(r->correction_db));
+        json_object_set_new(x, "limited_by_ceiling", json_boolean(r->is_limited));
+        json_object_set_new(x, "dithered", json_boolean(r->is_dithered));
+        json_object_set_new(x, "status",
+                            json_string(r->status ? "failed" : r->is_limited ? "limited" : "ok"));
+        json_object_set_new(x, "error", r->status ? json_string(r->diag.msg) : json_null());
+        json_array_append_new(outs, x);
+    }
+    json_object_set_new(in, "notices", notices);
+    json_object_set_new(in, "outputs", outs);
+    return in;
+}
+
+/* Written as FILE.part and renamed, like the renders. */
+static int write_json_file(const json_t *j, const char *path)
+{
+    char part[8200];
+    snprintf(part, sizeof part, "%s.part", path);
+    if (json_dump_file(j, part, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6)) || rename(part, path)) {
+        unlink(part);
+        return -1;
+    }
+    return 0;
+}
+
+static void print_db(double v, const char *unit)
+{
+    if (isfinite(v))
+        fprintf(stderr, " %7.2f %s", v, unit);
+    else
+        fprintf(stderr, "    -inf %s", unit);
+}
+
+/* The readable summary: one line per output. */
+static void print_summary(const char *input, const CansimProfile *const *p,
+                          const CansimOutputResult *res, size_t n)
+{
+    if (!n)
+        return;
+    fprintf(stderr, "%s: input", input);
+    print_db(res[0].input_lufs, "LUFS");
+    fputc('\n', stderr);
+    if (res[0].is_below_gate)
+        fprintf(stderr, "  note - %s is below the -70 LUFS gate: rendered at the filter's own "
+                        "gain\n", input);
+    for (size_t j = 0; j < n; j++) {
+        const CansimOutputResult *r = &res[j];
+        if (r->status)
+            continue;
+        fprintf(stderr, "  %-36s %-7s", cansim_profile_id(p[j]), r->format);
+        print_db(r->loudness_lufs, "LUFS");
+        print_db(r->peak_db, r->is_true_peak ? "dBTP" : "dBFS");
+        fprintf(stderr, "  gain %+6.2f dB%s%s\n", r->gain_db,
+                r->is_measured ? "" : " (loudness predicted)",
+                r->is_limited ? " (limited by the ceiling)" : "");
+    }
+}
+
 static int cmd_render(int argc, char **argv)
 {
-    Options o = {.format = CANSIM_FORMAT_SAME, .verbosity = 1};
+
+    Options o = {.format = CANSIM_FORMAT_SAME,
+                 .verbosity = 1,
+                 .level_mode = CANSIM_LEVEL_OFF,
+                 .ceiling_dbtp = -1.0};
     int rc = parse_options(argc, argv, &o);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
@@ -331,6 +503,7 @@ static int cmd_render(int argc, char **argv)
     CansimDesignConfig design;
     CansimRender *r = NULL;
     CansimOutputResult *results = NULL;
+    json_t *run_report = NULL;
     size_t n_profiles = 0;
     if ((rc = open_drawer(&o, &drawer, &design)) ||
         (rc = drawer_select(&drawer, o.profiles ? o.profiles : "all")))
@@ -349,6 +522,14 @@ static int cmd_render(int argc, char **argv)
     cfg.format = o.format;
     cfg.progress = show_progress;
     cfg.progress_user = &prog;
+    cfg.level_mode = o.level_mode;
+    cfg.level_lufs = o.level_lufs;
+    cfg.has_ceiling = o.has_ceiling;
+    cfg.ceiling_dbtp = o.ceiling_dbtp;
+    run_report = json_object();
+    json_t *run_inputs = json_array();
+    json_object_set_new(run_report, "cansim", json_string(cansim_version()));
+    json_object_set_new(run_report, "inputs", run_inputs);
     CansimDiag d;
     if (cansim_render_open(&r, &cfg, &d)) {
         fprintf(stderr, "cansim: %s\n", d.msg);
@@ -378,6 +559,20 @@ static int cmd_render(int argc, char **argv)
             n_failed++;
             continue;
         }
+        json_t *rep_in = input_report(&o, o.inputs[i], drawer.selected, results, n_profiles);
+        json_array_append(run_inputs, rep_in);
+        if (o.verbosity >= 1)
+            print_summary(o.inputs[i], drawer.selected, results, n_profiles);
+        if (o.report && !strcmp(o.report, "auto")) {
+            char path[8192];
+            snprintf(path, sizeof path, "%s/%.*s/report.json", o.output_dir,
+                     (int)stem_len(o.inputs[i]), base_name(o.inputs[i]));
+            if (write_json_file(rep_in, path)) {
+                fprintf(stderr, "cansim: %s: cannot write the report\n", path);
+                n_failed++;
+            }
+        }
+        json_decref(rep_in);
         for (size_t j = 0; j < n_profiles; j++) {
             if (results[j].status) {
                 fprintf(stderr, "cansim: %s\n", results[j].diag.msg);
@@ -393,8 +588,19 @@ static int cmd_render(int argc, char **argv)
     if (o.verbosity >= 1)
         fprintf(stderr, "cansim: %d output%s written, %d failed, %.2f s\n", n_written,
                 n_written == 1 ? "" : "s", n_failed, now_s() - t0);
+    if (o.report && strcmp(o.report, "auto") && write_json_file(run_report, o.report)) {
+        fprintf(stderr, "cansim: %s: cannot write the report\n", o.report);
+        n_failed++;
+    }
+    if (o.is_json) {
+        char *text = json_dumps(run_report, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6));
+        if (text)
+            puts(text);
+        free(text);
+    }
     rc = n_failed ? EXIT_PARTIAL : EXIT_OK;
 done:
+    json_decref(run_report);
     free(results);
     cansim_render_close(&r);
     drawer_close(&drawer);
@@ -432,7 +638,7 @@ static int cmd_profiles(int argc, char **argv)
                             "source", info.source, "credit", info.credit, "notes", info.notes));
     }
     if (list) {
-        char *text = json_dumps(list, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+        char *text = json_dumps(list, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6));
         if (text)
             puts(text);
         else

@@ -121,6 +121,8 @@ int cansim_audio_output_format(CansimFormat f, int in_format, int rate_hz, int *
         [CANSIM_FORMAT_WAV32F] = SF_FORMAT_WAV | SF_FORMAT_FLOAT,
         [CANSIM_FORMAT_FLAC16] = SF_FORMAT_FLAC | SF_FORMAT_PCM_16,
         [CANSIM_FORMAT_FLAC24] = SF_FORMAT_FLAC | SF_FORMAT_PCM_24,
+        [CANSIM_FORMAT_AIFF16] = SF_FORMAT_AIFF | SF_FORMAT_PCM_16,
+        [CANSIM_FORMAT_AIFF24] = SF_FORMAT_AIFF | SF_FORMAT_PCM_24,
     };
     int fmt;
     if (f == CANSIM_FORMAT_SAME)
@@ -144,7 +146,37 @@ static const char *const format_names[] = {
     [CANSIM_FORMAT_SAME] = "same",     [CANSIM_FORMAT_WAV16] = "wav16",
     [CANSIM_FORMAT_WAV24] = "wav24",   [CANSIM_FORMAT_WAV32F] = "wav32f",
     [CANSIM_FORMAT_FLAC16] = "flac16", [CANSIM_FORMAT_FLAC24] = "flac24",
+    [CANSIM_FORMAT_AIFF16] = "aiff16", [CANSIM_FORMAT_AIFF24] = "aiff24",
 };
+
+void cansim_audio_format_label(int sf_format, char *out, size_t n)
+{
+    static const struct {
+        int sf;
+        CansimFormat f;
+    } known[] = {
+        {SF_FORMAT_WAV | SF_FORMAT_PCM_16, CANSIM_FORMAT_WAV16},
+        {SF_FORMAT_WAV | SF_FORMAT_PCM_24, CANSIM_FORMAT_WAV24},
+        {SF_FORMAT_WAV | SF_FORMAT_FLOAT, CANSIM_FORMAT_WAV32F},
+        {SF_FORMAT_FLAC | SF_FORMAT_PCM_16, CANSIM_FORMAT_FLAC16},
+        {SF_FORMAT_FLAC | SF_FORMAT_PCM_24, CANSIM_FORMAT_FLAC24},
+        {SF_FORMAT_AIFF | SF_FORMAT_PCM_16, CANSIM_FORMAT_AIFF16},
+        {SF_FORMAT_AIFF | SF_FORMAT_PCM_24, CANSIM_FORMAT_AIFF24},
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (known[i].sf == sf_format) {
+            snprintf(out, n, "%s", format_names[known[i].f]);
+            return;
+        }
+    const char *ext = major_extension(sf_format & SF_FORMAT_TYPEMASK);
+    snprintf(out, n, "%s", ext ? ext : "other");
+}
+
+bool cansim_audio_is_float(int sf_format)
+{
+    const int sub = sf_format & SF_FORMAT_SUBMASK;
+    return sub == SF_FORMAT_FLOAT || sub == SF_FORMAT_DOUBLE;
+}
 
 int cansim_format_from_name(const char *name, CansimFormat *out)
 {

@@ -24,4 +24,10 @@ int cansim_audio_output_format(CansimFormat f, int in_format, int rate_hz, int *
 /* Closes sf and reports a failure to finish the file (header update on a full disk). */
 int cansim_audio_close(SNDFILE *sf, const char *path, CansimDiag *diag);
 
+/* The output's format name ("wav16" ... "aiff24", else the container's extension). */
+void cansim_audio_format_label(int sf_format, char *out, size_t n);
+
+/* A float or double encoding (which can hold values past full scale). */
+bool cansim_audio_is_float(int sf_format);
+
 #endif

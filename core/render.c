@@ -2,6 +2,7 @@
 /* The render graph: one input through every profile by uniformly partitioned overlap-save
  * convolution, the input transformed once per block, profiles in parallel (the one place
  * OpenMP appears). */
+#include <ebur128.h>
 #include <errno.h>
 #include <fftw3.h>
 #include <math.h>
@@ -14,6 +15,7 @@
 
 #include "audio_io.h"
 #include "kernels.h"
+#include "loudness.h"
 
 _Static_assert(CANSIM_CPU_AVX2 == (1u << 0) && CANSIM_CPU_AVX512 == (1u << 1),
                "public and kernel CPU flags must agree");
@@ -32,6 +34,7 @@ typedef struct Filter {
     bool is_ms;          /* symmetric (LL = RR, LR = RL != 0): runs as mid and side cells */
     int status;          /* a profile that cannot be realised at this rate fails its outputs */
     CansimDiag diag;
+    float *level_w;      /* the loudness prediction's per-bin weights (loudness.h) */
 } Filter;
 
 /* Every profile realised at one rate. A few rates stay cached, so a batch that alternates
@@ -57,6 +60,9 @@ typedef struct Lane {
     int64_t n_total; /* INT64_MAX while the input's length is unknown */
     int status;
     CansimDiag diag;
+    float gain;             /* level gain, applied as the output is interleaved */
+    ebur128_state *meter;   /* exact loudness and true peak of the written output, or NULL */
+    uint32_t peak_bits;     /* sample peak of the written output (cansim_peak_bits) */
 } Lane;
 
 struct CansimRender {
@@ -140,7 +146,8 @@ static size_t choose_partition(const CansimRenderConfig *cfg)
 
 CansimRenderConfig cansim_render_default_config(void)
 {
-    return (CansimRenderConfig){.cpu_mask = ~0u, .format = CANSIM_FORMAT_SAME};
+    return (CansimRenderConfig){
+        .cpu_mask = ~0u, .format = CANSIM_FORMAT_SAME, .level_lufs = -14.0, .ceiling_dbtp = -1.0};
 }
 
 static void set_free(FilterSet *s, size_t n_profiles)
@@ -148,6 +155,7 @@ static void set_free(FilterSet *s, size_t n_profiles)
     for (size_t j = 0; s->filters && j < n_profiles; j++) {
         cansim_free(s->filters[j].h);
         free(s->filters[j].mask);
+        cansim_free(s->filters[j].level_w);
     }
     free(s->filters);
     memset(s, 0, sizeof *s);
@@ -238,6 +246,14 @@ int cansim_render_open(CansimRender **out, const CansimRenderConfig *cfg, Cansim
                                "partition size %zu is not a power of two in 64..65536", b);
     if (cansim_format_name(cfg->format)[0] == 'u')
         return cansim_diag_set(diag, CANSIM_EINVAL, "unknown output format %d", (int)cfg->format);
+    if (cfg->level_mode < CANSIM_LEVEL_OFF || cfg->level_mode > CANSIM_LEVEL_TARGET)
+        return cansim_diag_set(diag, CANSIM_EINVAL, "unknown level mode %d", (int)cfg->level_mode);
+    if (cfg->level_mode == CANSIM_LEVEL_TARGET && !(cfg->level_lufs >= -70.0 && cfg->level_lufs <= 0.0))
+        return cansim_diag_set(diag, CANSIM_EINVAL, "level %g LUFS is outside -70..0",
+                               cfg->level_lufs);
+    if (cfg->has_ceiling && !(cfg->ceiling_dbtp >= -20.0 && cfg->ceiling_dbtp <= 0.0))
+        return cansim_diag_set(diag, CANSIM_EINVAL, "ceiling %g dBTP is outside -20..0",
+                               cfg->ceiling_dbtp);
     for (size_t j = 0; j < cfg->n_profiles; j++) {
         if (!cfg->profiles[j])
             return cansim_diag_set(diag, CANSIM_EINVAL, "profile %zu is NULL", j);
@@ -398,6 +414,13 @@ static int set_build(CansimRender *r, FilterSet *s, double rate_hz)
         if (f->status)
             continue;
         e = filter_build(r, f, p, scratch);
+        if (!e) {
+            const float *cells[4];
+            size_t nbp;
+            for (int c = 0; c < 4; c++)
+                cells[c] = cansim_profile_taps(p, c);
+            e = cansim_level_weights(cells, cansim_profile_n_taps(p), rate_hz, &f->level_w, &nbp);
+        }
         cansim_profile_close(&owned);
         s->has_ms = s->has_ms || f->is_ms;
         if (f->n_parts > s->max_parts)
@@ -454,6 +477,8 @@ static int stream_begin(CansimRender *r, double rate_hz, CansimDiag *diag)
         l->n_total = INT64_MAX;
         l->status = r->filters[j].status;
         l->diag = r->filters[j].diag;
+        l->gain = 1.0f;
+        l->peak_bits = 0;
     }
     return CANSIM_OK;
 }
@@ -519,9 +544,10 @@ static void lane_block(const CansimRender *r, size_t j, int64_t t, float *out)
             memset(l->time + o * n + r->n_part, 0, r->n_part * sizeof(float));
     }
     if (f->is_ms)
-        r->k.interleave2_ms(out, l->time + r->n_part, l->time + n + r->n_part, 1.0f, r->n_part);
+        r->k.interleave2_ms(out, l->time + r->n_part, l->time + n + r->n_part, l->gain,
+                            r->n_part);
     else
-        r->k.interleave2(out, l->time + r->n_part, l->time + n + r->n_part, 1.0f, r->n_part);
+        r->k.interleave2(out, l->time + r->n_part, l->time + n + r->n_part, l->gain, r->n_part);
 }
 
 static void lane_chunk(const CansimRender *r, size_t j, size_t n_blocks, SinkFn *sink,
@@ -741,10 +767,12 @@ typedef struct FileOut {
     SNDFILE *sf;
     char path[4096];
     char part[4096 + 8];
+    char raw[4096 + 16]; /* integer outputs: the float intermediate, before gain and dither */
 } FileOut;
 
 typedef struct FileSink {
     FileOut *outs;
+    Lane *lanes;
     bool is_compute_only;
 } FileSink;
 
@@ -754,6 +782,10 @@ static int file_write(void *ctx, size_t lane, const float *frames, size_t n, Can
     if (s->is_compute_only)
         return CANSIM_OK;
     FileOut *o = &s->outs[lane];
+    Lane *l = &s->lanes[lane];
+    if (l->meter && ebur128_add_frames_float(l->meter, frames, n))
+        return cansim_diag_set(diag, CANSIM_ENOMEM, "%s: out of memory for the meter", o->path);
+    l->peak_bits = cansim_peak_bits(frames, 2 * n, l->peak_bits);
     const sf_count_t k = sf_writef_float(o->sf, frames, (sf_count_t)n);
     if (k != (sf_count_t)n)
         return cansim_diag_set(diag, CANSIM_EIO, "%s: write failed: %s", o->part,
@@ -793,6 +825,84 @@ static void fail_all(CansimRender *r, CansimOutputResult *results, int e, const 
         }
 }
 
+/* Integer and FLAC outputs cannot hold full scale after dither: without a ceiling they are held
+ * just under it. */
+#define FULL_SCALE_GUARD_DBTP (-0.01)
+/* A seed per profile position, so dither is the same from run to run at any thread count. */
+#define DITHER_SEED 0x63616E73696D2335ull
+
+/* After the render: measures (or takes the prediction), applies the ceiling and the exact
+ * loudness correction, and leaves the output complete under o->part. */
+static int finish_output(const CansimRender *r, size_t j, FileOut *o, int sf_format, int rate_hz,
+                         bool is_float_out, double target, bool is_below_gate, double gain_db,
+                         double pred_lufs, CansimOutputResult *res)
+{
+    Lane *l = &r->lanes[j];
+    const bool is_leveled = r->cfg.level_mode != CANSIM_LEVEL_OFF && !is_below_gate;
+    double corr_db = 0.0;
+    if (is_float_out) {
+        float peak;
+        memcpy(&peak, &l->peak_bits, sizeof peak);
+        res->is_measured = false;
+        res->is_true_peak = false;
+        res->loudness_lufs = pred_lufs + gain_db;
+        res->peak_db = 20.0 * log10((double)peak);
+        if (r->cfg.has_ceiling && peak > 1.0f) {
+            corr_db = -res->peak_db;
+            res->is_limited = true;
+        }
+    } else {
+        double lufs = -HUGE_VAL;
+        double tp = 0.0;
+        if (ebur128_loudness_global(l->meter, &lufs))
+            lufs = -HUGE_VAL;
+        for (unsigned ch = 0; ch < 2; ch++) {
+            double v = 0.0;
+            if (!ebur128_true_peak(l->meter, ch, &v) && v > tp)
+                tp = v;
+        }
+        /* The exact correction: loudness scales with the gain (BS.1770 is quadratic). */
+        if (is_leveled && isfinite(lufs) && isfinite(target))
+            corr_db = target - lufs;
+        double ceiling = r->cfg.has_ceiling ? r->cfg.ceiling_dbtp : 0.0;
+        if (ceiling > FULL_SCALE_GUARD_DBTP)
+            ceiling = FULL_SCALE_GUARD_DBTP;
+        const double tp_db = 20.0 * log10(tp);
+        if (tp > 0.0 && tp_db + corr_db > ceiling) {
+            corr_db = ceiling - tp_db;
+            res->is_limited = true;
+        }
+        res->is_measured = true;
+        res->is_true_peak = true;
+        res->loudness_lufs = lufs + corr_db;
+        res->peak_db = tp_db + corr_db;
+        res->is_dithered = (sf_format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_16;
+        const int e = cansim_level_finish(o->raw, o->part, sf_format, rate_hz,
+                                          pow(10.0, corr_db / 20.0), res->is_dithered,
+                                          DITHER_SEED ^ (uint64_t)j, &l->diag);
+        res->correction_db = corr_db;
+        res->gain_db = gain_db + corr_db;
+        return e;
+    }
+    res->correction_db = corr_db;
+    res->gain_db = gain_db + corr_db;
+    if (corr_db == 0.0)
+        return CANSIM_OK;
+    /* A float output over full scale: rewritten, losslessly, at the lower gain. */
+    char fix[sizeof o->raw];
+    snprintf(fix, sizeof fix, "%s.fix.part", o->path);
+    const int e = cansim_level_finish(o->part, fix, sf_format, rate_hz, pow(10.0, corr_db / 20.0),
+                                      false, 0, &l->diag);
+    if (e || rename(fix, o->part)) {
+        unlink(fix);
+        return e ? e
+                 : cansim_diag_set(&l->diag, CANSIM_EIO, "%s: cannot rename: %s", fix,
+                                   strerror(errno));
+    }
+    res->peak_db += corr_db;
+    return CANSIM_OK;
+}
+
 int cansim_render_file(CansimRender *r, const char *input_path, const char *output_dir,
                        CansimOutputResult *results, CansimDiag *diag)
 {
@@ -811,6 +921,8 @@ int cansim_render_file(CansimRender *r, const char *input_path, const char *outp
     SNDFILE *in;
     SF_INFO info;
     FileOut *outs = NULL;
+    double *gains_db = NULL;
+    double *pred_db = NULL;
     int e = cansim_audio_open_read(input_path, &in, &info, diag);
     if (e) {
         fail_all(r, results, e, diag);
@@ -849,11 +961,48 @@ int cansim_render_file(CansimRender *r, const char *input_path, const char *outp
             goto done;
     }
     outs = calloc(n_prof, sizeof *outs);
-    if (!outs) {
+    gains_db = calloc(n_prof, sizeof *gains_db);
+    pred_db = calloc(n_prof, sizeof *pred_db);
+    if (!outs || !gains_db || !pred_db) {
         e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
         goto done;
     }
-    /* Files are created serially: libsndfile's open errors are global. */
+    const bool is_float_out = r->cfg.is_compute_only || cansim_audio_is_float(sf_format);
+    /* Level plan: each output's gain from the predicted loudness (loudness.c), applied as the
+     * lanes interleave their output; measured and finished after the render. */
+    const CansimLevelMode mode = r->cfg.level_mode;
+    const bool has_analysis = mode != CANSIM_LEVEL_OFF || r->cfg.has_ceiling;
+    CansimLevelAnalysis la = {
+        .input_lufs = (double)NAN, .input_pred_lufs = (double)NAN, .pred_lufs = pred_db};
+    if (has_analysis) {
+        const float **w = calloc(n_prof, sizeof *w);
+        if (!w) {
+            e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t j = 0; j < n_prof; j++)
+            w[j] = r->lanes[j].status ? NULL : r->filters[j].level_w;
+        e = cansim_level_analyse(input_path, w, n_prof, r->n_threads, &la, diag);
+        free((void *)w);
+        if (e)
+            goto done;
+    }
+    const bool is_below_gate = has_analysis && !(la.input_lufs > -70.0);
+    const double target = mode == CANSIM_LEVEL_MATCH    ? la.input_lufs
+                          : mode == CANSIM_LEVEL_TARGET ? r->cfg.level_lufs
+                                                        : (double)NAN;
+    for (size_t j = 0; j < n_prof; j++) {
+        /* The prediction's bias cancels in the difference output - input (loudness.c). */
+        pred_db[j] = has_analysis ? la.input_lufs + pred_db[j] - la.input_pred_lufs : (double)NAN;
+        gains_db[j] = 0.0;
+        if (mode != CANSIM_LEVEL_OFF && !is_below_gate && isfinite(pred_db[j]))
+            gains_db[j] = target - pred_db[j];
+        r->lanes[j].gain = (float)pow(10.0, gains_db[j] / 20.0);
+    }
+    /* Files and meters are created serially: libsndfile's open errors are global and
+     * ebur128_init writes static tables. Integer outputs are rendered to a float intermediate,
+     * measured exactly (libebur128, integrated loudness and true peak) and then written once in
+     * their format with the exact gain: no sample is ever clipped, and dither is added once. */
     for (size_t j = 0; j < n_prof && !r->cfg.is_compute_only; j++) {
         char path[4096];
         const char *id = cansim_profile_id(r->profiles[j]);
@@ -866,15 +1015,28 @@ int cansim_render_file(CansimRender *r, const char *input_path, const char *outp
         if (results)
             snprintf(results[j].path, sizeof results[j].path, "%s", path);
         snprintf(outs[j].part, sizeof outs[j].part, "%s.part", path);
+        if (!is_float_out)
+            snprintf(outs[j].raw, sizeof outs[j].raw, "%s.raw.part", path);
         if (l->status) {
-            outs[j].part[0] = '\0';
+            outs[j].part[0] = outs[j].raw[0] = '\0';
             continue;
         }
-        l->status = cansim_audio_open_write(outs[j].part, sf_format, info.samplerate, 2,
-                                            &outs[j].sf, &l->diag);
+        if (!is_float_out &&
+            !(l->meter = ebur128_init(2, (unsigned long)info.samplerate,
+                                      EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK))) {
+            l->status = cansim_diag_set(&l->diag, CANSIM_ENOMEM, "out of memory for the meter");
+            continue;
+        }
+        l->status = is_float_out ? cansim_audio_open_write(outs[j].part, sf_format,
+                                                           info.samplerate, 2, &outs[j].sf,
+                                                           &l->diag)
+                                 : cansim_audio_open_write(outs[j].raw,
+                                                           SF_FORMAT_W64 | SF_FORMAT_FLOAT,
+                                                           info.samplerate, 2, &outs[j].sf,
+                                                           &l->diag);
     }
     FileSource src = {.sf = in, .path = input_path, .n_channels = info.channels};
-    FileSink sink = {.outs = outs, .is_compute_only = r->cfg.is_compute_only};
+    FileSink sink = {.outs = outs, .lanes = r->lanes, .is_compute_only = r->cfg.is_compute_only};
     e = stream_run(r, file_read, &src, info.channels, -1, info.frames, file_write, &sink, diag);
     if (e)
         fail_all(r, results, e, diag);
@@ -883,20 +1045,41 @@ int cansim_render_file(CansimRender *r, const char *input_path, const char *outp
     for (size_t j = 0; j < n_prof; j++) {
         Lane *l = &r->lanes[j];
         if (outs[j].sf) {
-            const int ce = cansim_audio_close(outs[j].sf, outs[j].part, &l->diag);
+            const int ce = cansim_audio_close(outs[j].sf, is_float_out ? outs[j].part
+                                                                       : outs[j].raw, &l->diag);
             if (!l->status)
                 l->status = ce;
         }
+        CansimOutputResult res = {0};
+        if (!e && !l->status && !r->cfg.is_compute_only)
+            l->status = finish_output(r, j, &outs[j], sf_format, info.samplerate, is_float_out,
+                                      target, is_below_gate, gains_db[j], pred_db[j], &res);
         if (!r->cfg.is_compute_only && !e && !l->status && rename(outs[j].part, outs[j].path))
             l->status = cansim_diag_set(&l->diag, CANSIM_EIO, "%s: cannot rename: %s",
                                         outs[j].part, strerror(errno));
         if ((e || l->status) && outs[j].part[0])
             unlink(outs[j].part);
+        if (outs[j].raw[0])
+            unlink(outs[j].raw);
+        if (l->meter)
+            ebur128_destroy(&l->meter);
         if (results && !e) {
-            results[j].status = l->status;
-            results[j].n_frames = l->n_done;
+            if (r->cfg.is_compute_only) {
+                res.gain_db = gains_db[j];
+                res.loudness_lufs = pred_db[j] + gains_db[j];
+                res.peak_db = (double)NAN;
+            }
+            res.status = l->status;
+            res.n_frames = l->n_done;
+            memcpy(res.path, results[j].path, sizeof res.path);
             if (l->status)
-                results[j].diag = l->diag;
+                res.diag = l->diag;
+            if (!r->cfg.is_compute_only)
+                cansim_audio_format_label(sf_format, res.format, sizeof res.format);
+            res.input_lufs = la.input_lufs;
+            res.target_lufs = target;
+            res.is_below_gate = is_below_gate;
+            results[j] = res;
         }
         if (!first && l->status)
             first = l->status;
@@ -904,6 +1087,8 @@ int cansim_render_file(CansimRender *r, const char *input_path, const char *outp
     e = first;
 done:
     free(outs);
+    free(gains_db);
+    free(pred_db);
     sf_close(in);
     if (e && results && results[0].status == CANSIM_OK && diag->msg[0])
         fail_all(r, results, e, diag);

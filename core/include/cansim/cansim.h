@@ -195,15 +195,25 @@ typedef enum CansimFormat {
     CANSIM_FORMAT_WAV32F,
     CANSIM_FORMAT_FLAC16,
     CANSIM_FORMAT_FLAC24,
+    CANSIM_FORMAT_AIFF16,
+    CANSIM_FORMAT_AIFF24,
 } CansimFormat;
 
-/** @return CANSIM_OK, or CANSIM_EINVAL for a name that is not same|wav16|...|flac24. */
+/** @return CANSIM_OK, or CANSIM_EINVAL for a name that is not
+ *  same|wav16|wav24|wav32f|flac16|flac24|aiff16|aiff24. */
 CANSIM_API int cansim_format_from_name(const char *name, CansimFormat *out);
 CANSIM_API const char *cansim_format_name(CansimFormat f);
 
 /** Called between chunks on the calling thread: frames of the input done so far and in all
  * (n_total is -1 when unknown). */
 typedef void CansimProgressFn(void *user, int64_t n_done, int64_t n_total);
+
+/** The level of cansim_render_file()'s outputs (cansim_render_buffer() applies none). */
+typedef enum CansimLevelMode {
+    CANSIM_LEVEL_OFF = 0, /**< the filters' own gain (designed profiles: 0 dB at 1 kHz) */
+    CANSIM_LEVEL_MATCH,   /**< each output's integrated loudness equals the input's */
+    CANSIM_LEVEL_TARGET,  /**< each output's integrated loudness is level_lufs */
+} CansimLevelMode;
 
 typedef struct CansimRenderConfig {
     const CansimProfile *const *profiles; /**< borrowed; must outlive the renderer */
@@ -217,6 +227,12 @@ typedef struct CansimRenderConfig {
     const CansimDesignConfig *design; /**< for curve profiles; NULL for the defaults; borrowed */
     CansimProgressFn *progress;       /**< optional */
     void *progress_user;
+    CansimLevelMode level_mode; /**< [default: CANSIM_LEVEL_OFF; the command's is MATCH] */
+    double level_lufs;          /**< CANSIM_LEVEL_TARGET's target, -70..0 LUFS */
+    bool has_ceiling;           /**< hold outputs under ceiling_dbtp [default: false] */
+    double ceiling_dbtp;        /**< integer and FLAC outputs: true-peak ceiling, -20..0 dBTP;
+                                     float outputs are held at or below 0 dBFS (sample peak)
+                                     instead [default: -1] */
 } CansimRenderConfig;
 
 CANSIM_API CansimRenderConfig cansim_render_default_config(void);
@@ -242,6 +258,21 @@ typedef struct CansimOutputResult {
     int64_t n_frames; /**< frames written */
     char path[4096];  /**< final path of the output */
     CansimDiag diag;  /**< the failure, when status != CANSIM_OK */
+    /* Levels (dB values are -inf for silence). */
+    char format[16];      /**< "wav16" ... "aiff24", or the input's container for others */
+    double input_lufs;    /**< the input's integrated loudness (libebur128; mono as dual mono) */
+    double target_lufs;   /**< the level aimed at; NaN with CANSIM_LEVEL_OFF */
+    double loudness_lufs; /**< the output's integrated loudness */
+    double peak_db;       /**< the output's true peak (dBTP), or sample peak (dBFS) when
+                               !is_true_peak */
+    double gain_db;       /**< gain applied on top of the profile's filter */
+    double correction_db; /**< the part of gain_db set after measuring the output (0 if none) */
+    bool is_measured;     /**< loudness measured on the output (integer and FLAC outputs);
+                               false: predicted from the input (float outputs) */
+    bool is_true_peak;    /**< peak_db is a true peak (integer and FLAC outputs) */
+    bool is_limited;      /**< the gain was lowered to hold the ceiling */
+    bool is_below_gate;   /**< the input is below -70 LUFS: rendered at the filter's own gain */
+    bool is_dithered;     /**< 16-bit output with TPDF dither */
 } CansimOutputResult;
 
 /**

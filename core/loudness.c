@@ -1,0 +1,481 @@
+/* SPDX-License-Identifier: MIT */
+/* Level matching without a second render. The input is metered once with libebur128
+ * (ITU-R BS.1770-4), and each profile's output loudness is predicted from the input's
+ * short-time spectra: the K-weighting and the profile's 2x2 matrix are linear and time
+ * invariant, so the K-weighted output energy of a frame is a weighted sum over bins of the
+ * input's power spectra |X_L|^2, |X_R|^2 and cross-spectrum X_L conj(X_R) (shared by every
+ * profile), the weights being the profile's |K H|^2 terms. BS.1770's gating is then applied to
+ * the predicted 400 ms block energies.
+ *
+ * Frames: hop H = libebur128's 100 ms ((rate + 5) / 10 frames), length N = 2H, sine window.
+ * Its square is a periodic Hann window, whose shifts by N/2 sum to exactly 1, so the windowed
+ * frame energies E_m of a signal sum to its energy: no bias. Frame m covers [(m - 1)H, (m + 1)H);
+ * 100 ms segment s is the second half of frame s and the first half of frame s + 1, each taken
+ * as half its frame's energy, and a gating block is four segments, as in libebur128. The
+ * spectral product stands for the windowed filter output; the two differ only by the filter's
+ * time spread over the window's edges (a few ms of 200), and the bias largely cancels in the
+ * gain, which is the difference of two predictions made the same way (output and input). */
+#include <ebur128.h>
+#include <fftw3.h>
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audio_io.h"
+#include "kernels.h"
+#include "loudness.h"
+
+#define ANALYSIS_HOPS 32
+#define PI 3.14159265358979323846 /* hops per chunk: one parallel region per 3.2 s of input */
+
+size_t cansim_level_hop(double rate_hz)
+{
+    return (size_t)(((unsigned long)rate_hz + 5) / 10);
+}
+
+/* |K(e^jw)|^2 of BS.1770's K-weighting at rate_hz: libebur128's own coefficients (the high
+ * shelf and the high-pass of the standard, re-derived for any rate). */
+typedef struct Biquad {
+    double b[3], a[3];
+} Biquad;
+
+static void k_filter(double rate_hz, Biquad k[2])
+{
+    double f0 = 1681.974450955533;
+    const double g = 3.999843853973347;
+    double q = 0.7071752369554196;
+    double kk = tan(PI * f0 / rate_hz);
+    const double vh = pow(10.0, g / 20.0);
+    const double vb = pow(vh, 0.4996667741545416);
+    double a0 = 1.0 + kk / q + kk * kk;
+    k[0] = (Biquad){{(vh + vb * kk / q + kk * kk) / a0, 2.0 * (kk * kk - vh) / a0,
+                     (vh - vb * kk / q + kk * kk) / a0},
+                    {1.0, 2.0 * (kk * kk - 1.0) / a0, (1.0 - kk / q + kk * kk) / a0}};
+    f0 = 38.13547087602444;
+    q = 0.5003270373238773;
+    kk = tan(PI * f0 / rate_hz);
+    a0 = 1.0 + kk / q + kk * kk;
+    k[1] = (Biquad){{1.0, -2.0, 1.0}, {1.0, 2.0 * (kk * kk - 1.0) / a0, (1.0 - kk / q + kk * kk) / a0}};
+}
+
+static double biquad_power(const Biquad *f, double w)
+{
+    const double c1 = cos(w), s1 = sin(w), c2 = cos(2 * w), s2 = sin(2 * w);
+    const double nr = f->b[0] + f->b[1] * c1 + f->b[2] * c2;
+    const double ni = -(f->b[1] * s1 + f->b[2] * s2);
+    const double dr = f->a[0] + f->a[1] * c1 + f->a[2] * c2;
+    const double di = -(f->a[1] * s1 + f->a[2] * s2);
+    return (nr * nr + ni * ni) / (dr * dr + di * di);
+}
+
+int cansim_level_weights(const float *const cells[4], size_t n_taps, double rate_hz, float **out,
+                         size_t *n_bins)
+{
+    const size_t h = cansim_level_hop(rate_hz);
+    const size_t n = 2 * h;
+    const size_t nb = h + 1;
+    const size_t nbp = cansim_round_up(nb, CANSIM_PAD);
+    /* Each cell's response at the analysis bins w_k = 2 pi k / N: an M-point transform of the
+     * taps, M a multiple of N holding every tap, read every M/N bins. */
+    const size_t m = n * ((n_taps + n - 1) / n ? (n_taps + n - 1) / n : 1);
+    float *w = cansim_alloc_floats(4 * nbp);
+    float *x = fftwf_malloc(m * sizeof *x);
+    fftwf_complex *hc[4] = {NULL, NULL, NULL, NULL};
+    int e = (w && x) ? CANSIM_OK : CANSIM_ENOMEM;
+    fftwf_plan plan = NULL;
+    for (int c = 0; c < 4 && !e; c++)
+        if (cells[c] && !(hc[c] = fftwf_malloc((m / 2 + 1) * sizeof *hc[c])))
+            e = CANSIM_ENOMEM;
+    if (!e) {
+        fftwf_complex *any = NULL;
+        for (int c = 0; c < 4; c++)
+            any = any ? any : hc[c];
+        if (any) {
+#pragma omp critical(cansim_fftw_planner)
+            plan = fftwf_plan_dft_r2c_1d((int)m, x, any, FFTW_ESTIMATE);
+            if (!plan)
+                e = CANSIM_EINTERNAL;
+        }
+    }
+    for (int c = 0; c < 4 && !e; c++) {
+        if (!hc[c])
+            continue;
+        memset(x, 0, m * sizeof *x);
+        memcpy(x, cells[c], n_taps * sizeof *x);
+        fftwf_execute_dft_r2c(plan, x, hc[c]);
+    }
+    if (!e) {
+        Biquad k[2];
+        k_filter(rate_hz, k);
+        const bool is_identity = !hc[0] && !hc[1] && !hc[2] && !hc[3];
+        const size_t step = m / n;
+        for (size_t i = 0; i < nb; i++) {
+            const double om = 2.0 * PI * (double)i / (double)n;
+            /* Parseval for a real frame: bins 0 and N/2 once, the others twice, over N. */
+            const double kw = biquad_power(&k[0], om) * biquad_power(&k[1], om) *
+                              ((i == 0 || i == h) ? 1.0 : 2.0) / (double)n;
+            double hr[4] = {0}, hi[4] = {0};
+            for (int c = 0; c < 4; c++)
+                if (hc[c]) {
+                    hr[c] = (double)hc[c][i * step][0];
+                    hi[c] = (double)hc[c][i * step][1];
+                }
+            double wa, wb, gr, gi;
+            if (is_identity) {
+                wa = wb = 1.0;
+                gr = gi = 0.0;
+            } else {
+                /* |Y_L|^2 + |Y_R|^2 with Y_L = X_L H_LL + X_R H_RL, Y_R = X_L H_LR + X_R H_RR:
+                 * P_LL (|H_LL|^2 + |H_LR|^2) + P_RR (|H_RL|^2 + |H_RR|^2) + 2 Re(C G),
+                 * C = X_L conj(X_R), G = H_LL conj(H_RL) + H_LR conj(H_RR). */
+                wa = hr[0] * hr[0] + hi[0] * hi[0] + hr[1] * hr[1] + hi[1] * hi[1];
+                wb = hr[2] * hr[2] + hi[2] * hi[2] + hr[3] * hr[3] + hi[3] * hi[3];
+                gr = hr[0] * hr[2] + hi[0] * hi[2] + hr[1] * hr[3] + hi[1] * hi[3];
+                gi = hi[0] * hr[2] - hr[0] * hi[2] + hi[1] * hr[3] - hr[1] * hi[3];
+            }
+            w[i] = (float)(kw * wa);
+            w[nbp + i] = (float)(kw * wb);
+            w[2 * nbp + i] = (float)(2.0 * kw * gr);
+            w[3 * nbp + i] = (float)(-2.0 * kw * gi);
+        }
+    }
+    if (plan) {
+#pragma omp critical(cansim_fftw_planner)
+        fftwf_destroy_plan(plan);
+    }
+    for (int c = 0; c < 4; c++)
+        fftwf_free(hc[c]);
+    fftwf_free(x);
+    if (e) {
+        cansim_free(w);
+        w = NULL;
+    }
+    *out = w;
+    *n_bins = nbp;
+    return e;
+}
+
+/* sum over 4 planes of w * p; 16 independent partial sums so that the loop vectorises without
+ * reassociation. */
+static double weighted_energy(const float *w, const float *p, size_t n)
+{
+    float acc[CANSIM_PAD] = {0};
+    for (size_t i = 0; i < n; i += CANSIM_PAD)
+        for (size_t k = 0; k < CANSIM_PAD; k++)
+            acc[k] += w[i + k] * p[i + k];
+    double s = 0.0;
+    for (size_t k = 0; k < CANSIM_PAD; k++)
+        s += (double)acc[k];
+    return s;
+}
+
+/* BS.1770 integrated loudness from frame energies E_0..E_{n_seg} (see the file comment). */
+static double gated_lufs(const double *e, size_t n_e, size_t hop)
+{
+    if (n_e < 5)
+        return -HUGE_VAL;
+    const size_t n_blocks = n_e - 1 - 3;
+    const double z_abs = pow(10.0, (-70.0 + 0.691) / 10.0);
+    const double scale = 1.0 / (4.0 * (double)hop);
+    double sum = 0.0;
+    size_t cnt = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const double z_rel = pass ? 0.1 * sum / (double)cnt : 0.0;
+        double s2 = 0.0;
+        size_t c2 = 0;
+        for (size_t k = 0; k < n_blocks; k++) {
+            const double z = scale * (0.5 * e[k] + e[k + 1] + e[k + 2] + e[k + 3] + 0.5 * e[k + 4]);
+            if (z >= z_abs && z >= z_rel) {
+                s2 += z;
+                c2++;
+            }
+        }
+        if (!c2)
+            return -HUGE_VAL;
+        sum = s2;
+        cnt = c2;
+    }
+    return -0.691 + 10.0 * log10(sum / (double)cnt);
+}
+
+typedef struct Analysis {
+    size_t hop, n, nbp;
+    int n_channels;
+    float *planar[2];  /* H of history, then ANALYSIS_HOPS hops */
+    float *inter;      /* interleaved chunk as read */
+    float *spec;       /* per frame 4 planes: P_LL, P_RR, C re, C im */
+    float *win;
+    float *fft_in;     /* per thread: N floats */
+    fftwf_complex *fft_out; /* per thread: 2 x (H + 1) bins */
+    fftwf_plan plan;
+    double **energy;   /* per weight set, then the input's own */
+    size_t n_energy, cap_energy;
+} Analysis;
+
+static void frame_spectra(const Analysis *a, size_t i, int thread)
+{
+    const size_t n = a->n, h = a->hop, nbp = a->nbp;
+    float *in = a->fft_in + (size_t)thread * n;
+    fftwf_complex *out = a->fft_out + (size_t)thread * 2 * (h + 1);
+    for (int ch = 0; ch < a->n_channels; ch++) {
+        const float *x = a->planar[ch] + i * h;
+        for (size_t k = 0; k < n; k++)
+            in[k] = x[k] * a->win[k];
+        fftwf_execute_dft_r2c(a->plan, in, out + (size_t)ch * (h + 1));
+    }
+    const float *xl = (const float *)out;
+    const float *xr = a->n_channels == 2 ? (const float *)(out + (h + 1)) : xl;
+    float *p = a->spec + i * 4 * nbp;
+    for (size_t k = 0; k <= h; k++) {
+        const float ar = xl[2 * k], ai = xl[2 * k + 1], br = xr[2 * k], bi = xr[2 * k + 1];
+        p[k] = ar * ar + ai * ai;
+        p[nbp + k] = br * br + bi * bi;
+        p[2 * nbp + k] = ar * br + ai * bi;
+        p[3 * nbp + k] = ai * br - ar * bi;
+    }
+}
+
+static void analysis_free(Analysis *a, size_t n_sets, int n_threads)
+{
+    (void)n_threads;
+    cansim_free(a->planar[0]);
+    cansim_free(a->planar[1]);
+    cansim_free(a->inter);
+    cansim_free(a->spec);
+    cansim_free(a->win);
+    fftwf_free(a->fft_in);
+    fftwf_free(a->fft_out);
+    if (a->plan) {
+#pragma omp critical(cansim_fftw_planner)
+        fftwf_destroy_plan(a->plan);
+    }
+    for (size_t j = 0; a->energy && j < n_sets; j++)
+        free(a->energy[j]);
+    free(a->energy);
+}
+
+int cansim_level_analyse(const char *path, const float *const *weights, size_t n, int n_threads,
+                         CansimLevelAnalysis *res, CansimDiag *diag)
+{
+    SNDFILE *sf;
+    SF_INFO info;
+    int e = cansim_audio_open_read(path, &sf, &info, diag);
+    if (e)
+        return e;
+    Analysis a = {.n_channels = info.channels};
+    const size_t n_sets = n + 1; /* the last is the input itself */
+    const float *input_w = NULL;
+    float *own_w = NULL;
+    ebur128_state *meter = NULL;
+    a.hop = cansim_level_hop(info.samplerate);
+    a.n = 2 * a.hop;
+    const size_t h = a.hop;
+    const size_t chunk = ANALYSIS_HOPS * h;
+    const float *none[4] = {NULL, NULL, NULL, NULL};
+    if (info.channels > 2) {
+        e = cansim_diag_set(diag, CANSIM_EFORMAT, "%s: %d channels", path, info.channels);
+        goto done;
+    }
+    if ((e = cansim_level_weights(none, 1, info.samplerate, &own_w, &a.nbp)))
+        goto nomem;
+    input_w = own_w;
+    a.planar[0] = cansim_alloc_floats(chunk + h);
+    a.planar[1] = cansim_alloc_floats(chunk + h);
+    a.inter = cansim_alloc_floats(chunk * (size_t)info.channels);
+    a.spec = cansim_alloc_floats(ANALYSIS_HOPS * 4 * a.nbp);
+    a.win = cansim_alloc_floats(a.n);
+    a.fft_in = fftwf_malloc((size_t)n_threads * a.n * sizeof(float));
+    a.fft_out = fftwf_malloc((size_t)n_threads * 2 * (h + 1) * sizeof(fftwf_complex));
+    a.energy = calloc(n_sets, sizeof *a.energy);
+    if (!a.planar[0] || !a.planar[1] || !a.inter || !a.spec || !a.win || !a.fft_in ||
+        !a.fft_out || !a.energy)
+        goto nomem;
+    for (size_t k = 0; k < a.n; k++)
+        a.win[k] = (float)sin(PI * ((double)k + 0.5) / (double)a.n);
+#pragma omp critical(cansim_fftw_planner)
+    a.plan = fftwf_plan_dft_r2c_1d((int)a.n, a.fft_in, a.fft_out, FFTW_ESTIMATE);
+    if (!a.plan) {
+        e = cansim_diag_set(diag, CANSIM_EINTERNAL, "cannot plan a %zu-point FFT", a.n);
+        goto done;
+    }
+    /* ebur128_init writes static tables: created here, before any parallel region. */
+    meter = ebur128_init((unsigned)info.channels, (unsigned long)info.samplerate, EBUR128_MODE_I);
+    if (!meter)
+        goto nomem;
+    if (info.channels == 1)
+        ebur128_set_channel(meter, 0, EBUR128_DUAL_MONO);
+
+    int64_t n_read = 0;
+    size_t n_frames_done = 0;
+    for (bool is_eof = false; !is_eof;) {
+        size_t got = 0;
+        while (got < chunk) {
+            const sf_count_t k = sf_readf_float(sf, a.inter + got * (size_t)info.channels,
+                                                (sf_count_t)(chunk - got));
+            if (k <= 0)
+                break;
+            got += (size_t)k;
+        }
+        if (sf_error(sf)) {
+            e = cansim_diag_set(diag, CANSIM_EIO, "%s: read failed: %s", path, sf_strerror(sf));
+            goto done;
+        }
+        is_eof = got < chunk;
+        n_read += (int64_t)got;
+        for (size_t i = 0; i < got; i++)
+            for (int ch = 0; ch < info.channels; ch++)
+                a.planar[ch][h + i] = a.inter[i * (size_t)info.channels + (size_t)ch];
+        for (int ch = 0; ch < info.channels; ch++)
+            memset(a.planar[ch] + h + got, 0, (chunk - got) * sizeof(float));
+        /* Frames 0 .. n_seg are needed, n_seg the number of whole 100 ms segments. */
+        size_t nf = ANALYSIS_HOPS;
+        if (is_eof) {
+            const size_t want = (size_t)n_read / h + 1;
+            nf = want > n_frames_done ? want - n_frames_done : 0;
+        }
+        if (n_frames_done + nf > a.cap_energy) {
+            const size_t cap = 2 * (n_frames_done + nf) + 64;
+            for (size_t j = 0; j < n_sets; j++) {
+                double *p = realloc(a.energy[j], cap * sizeof *p);
+                if (!p)
+                    goto nomem;
+                a.energy[j] = p;
+            }
+            a.cap_energy = cap;
+        }
+        const Analysis *ca = &a;
+        const int n_jobs = (int)n_sets + 1;
+        const int n_fr = (int)nf;
+        const size_t f0 = n_frames_done;
+        int meter_err = 0;
+#pragma omp parallel num_threads(n_threads) default(none)                                        \
+    shared(ca, n_fr, n_jobs, f0, weights, input_w, meter, got, n, meter_err)
+        {
+            const unsigned fpu = cansim_fpu_ftz_enter();
+#pragma omp for schedule(dynamic, 1)
+            for (int i = 0; i < n_fr; i++)
+                frame_spectra(ca, (size_t)i, omp_get_thread_num());
+#pragma omp for schedule(dynamic, 1)
+            for (int j = 0; j < n_jobs; j++) {
+                if (j == n_jobs - 1) {
+                    if (got && ebur128_add_frames_float(meter, ca->inter, got))
+                        meter_err = 1;
+                    continue;
+                }
+                const float *w = (size_t)j < n ? weights[j] : input_w;
+                if (!w)
+                    continue;
+                for (int i = 0; i < n_fr; i++)
+                    ca->energy[j][f0 + (size_t)i] =
+                        weighted_energy(w, ca->spec + (size_t)i * 4 * ca->nbp, 4 * ca->nbp);
+            }
+            cansim_fpu_restore(fpu);
+        }
+        if (meter_err)
+            goto nomem;
+        n_frames_done += nf;
+        for (int ch = 0; ch < info.channels; ch++)
+            memmove(a.planar[ch], a.planar[ch] + chunk, h * sizeof(float));
+    }
+    if (ebur128_loudness_global(meter, &res->input_lufs))
+        res->input_lufs = -HUGE_VAL;
+    for (size_t j = 0; j < n; j++)
+        res->pred_lufs[j] = weights[j] ? gated_lufs(a.energy[j], n_frames_done, h) : (double)NAN;
+    res->input_pred_lufs = gated_lufs(a.energy[n], n_frames_done, h);
+    e = CANSIM_OK;
+    goto done;
+nomem:
+    e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory for the loudness analysis");
+done:
+    if (meter)
+        ebur128_destroy(&meter);
+    analysis_free(&a, n_sets, n_threads);
+    cansim_free(own_w);
+    sf_close(sf);
+    return e;
+}
+
+/* splitmix64: a tiny seeded generator; its sequence is the same on every machine. */
+static uint64_t splitmix(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+int cansim_level_finish(const char *src, const char *dst, int sf_format, int rate_hz, double gain,
+                        bool has_dither, uint64_t seed, CansimDiag *diag)
+{
+    SNDFILE *in = NULL, *out = NULL;
+    SF_INFO info;
+    const size_t chunk = 16384;
+    float *buf = NULL;
+    int e = cansim_audio_open_read(src, &in, &info, diag);
+    if (e)
+        return e;
+    if ((e = cansim_audio_open_write(dst, sf_format, rate_hz, 2, &out, diag)))
+        goto done;
+    if (!(buf = cansim_alloc_floats(2 * chunk))) {
+        e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
+        goto done;
+    }
+    /* TPDF dither: the difference of two independent uniform variables on [0, 1) times one
+     * 16-bit LSB (2^-15 of full scale), so triangular on (-1, 1) LSB, added before libsndfile
+     * rounds to 16 bits. */
+    const double lsb = 1.0 / 32768.0;
+    const double u24 = 1.0 / 16777216.0;
+    uint64_t state = seed;
+    for (;;) {
+        const sf_count_t k = sf_readf_float(in, buf, (sf_count_t)chunk);
+        if (k <= 0)
+            break;
+        const size_t ns = 2 * (size_t)k;
+        for (size_t i = 0; i < ns; i++) {
+            double v = (double)buf[i] * gain;
+            if (has_dither) {
+                const uint64_t r = splitmix(&state);
+                v += ((double)(r >> 40) - (double)((r >> 16) & 0xFFFFFFu)) * u24 * lsb;
+            }
+            buf[i] = (float)v;
+        }
+        if (sf_writef_float(out, buf, k) != k) {
+            e = cansim_diag_set(diag, CANSIM_EIO, "%s: write failed: %s", dst, sf_strerror(out));
+            goto done;
+        }
+    }
+    if (sf_error(in))
+        e = cansim_diag_set(diag, CANSIM_EIO, "%s: read failed: %s", src, sf_strerror(in));
+done:
+    cansim_free(buf);
+    sf_close(in);
+    if (out) {
+        const int ce = cansim_audio_close(out, dst, diag);
+        if (!e)
+            e = ce;
+    }
+    return e;
+}
+
+uint32_t cansim_peak_bits(const float *x, size_t n, uint32_t peak)
+{
+    uint32_t m[CANSIM_PAD] = {0};
+    size_t i = 0;
+    for (; i + CANSIM_PAD <= n; i += CANSIM_PAD)
+        for (size_t k = 0; k < CANSIM_PAD; k++) {
+            uint32_t u;
+            memcpy(&u, x + i + k, sizeof u);
+            u &= 0x7FFFFFFFu;
+            m[k] = u > m[k] ? u : m[k];
+        }
+    for (; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, x + i, sizeof u);
+        u &= 0x7FFFFFFFu;
+        peak = u > peak ? u : peak;
+    }
+    for (size_t k = 0; k < CANSIM_PAD; k++)
+        peak = m[k] > peak ? m[k] : peak;
+    return peak;
+}

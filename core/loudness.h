@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* Level matching: the input's loudness (libebur128), each profile's output loudness predicted
+ * from the input's short-time spectra, and the finishing pass (gain, dither, format). */
+#ifndef CANSIM_LOUDNESS_H
+#define CANSIM_LOUDNESS_H
+
+#include <sndfile.h>
+
+#include "internal.h"
+
+/* Analysis frames: hop H = libebur128's 100 ms, (rate + 5) / 10 frames; window 2H. */
+size_t cansim_level_hop(double rate_hz);
+
+/* Per-bin weights of one profile at rate_hz for the prediction: 4 planes of *n_bins floats
+ * (w_LL, w_RR, w_Cre, w_Cim; see loudness.c). NULL cells allowed; all NULL gives the input's
+ * own (identity) weights. Freed with cansim_free(). */
+int cansim_level_weights(const float *const cells[4], size_t n_taps, double rate_hz, float **out,
+                         size_t *n_bins);
+
+typedef struct CansimLevelAnalysis {
+    double input_lufs;      /* libebur128, integrated; -inf below the gate */
+    double input_pred_lufs; /* the same, by the spectral method */
+    double *pred_lufs;      /* per weight set: predicted integrated loudness of the output */
+} CansimLevelAnalysis;
+
+/* Reads path once (streaming): meters it with libebur128 (mode I, mono as dual mono) and
+ * predicts, for each of the n weight sets (NULL entries skipped, result NaN), the integrated
+ * loudness of the input through that filter. pred_lufs must hold n doubles. */
+int cansim_level_analyse(const char *path, const float *const *weights, size_t n, int n_threads,
+                         CansimLevelAnalysis *a, CansimDiag *diag);
+
+/* Rewrites the float file src into dst (sf_format, stereo, rate_hz) scaled by gain; with
+ * has_dither, TPDF dither of +-1 LSB of 16-bit PCM from a generator seeded with seed. */
+int cansim_level_finish(const char *src, const char *dst, int sf_format, int rate_hz,
+                        double gain, bool has_dither, uint64_t seed, CansimDiag *diag);
+
+/* Largest |x| of n floats (no NaN), as bits: the ordering of non-negative floats' bit patterns
+ * is their numeric ordering, and integer max vectorises where float max may not. */
+uint32_t cansim_peak_bits(const float *x, size_t n, uint32_t peak);
+
+#endif
