@@ -88,11 +88,12 @@ static void print_help(void)
         "      --tail             keep the filter's tail (n_taps - 1 more frames) [default: cut]\n"
         "      --level L          match (each output at the input's integrated loudness), off\n"
         "                         (the filter's own gain), or a target in LUFS, -70..0\n"
-        "                                                                   [default: off]\n"
+        "                                                                 [default: match]\n"
         "      --ceiling C        true-peak ceiling of integer and FLAC outputs in dBTP, -20..0,\n"
         "                         or off; float outputs stay at or under 0 dBFS unless off\n"
-        "                                                                   [default: off]\n"
-        "      --report FILE      the render report (JSON); auto: DIR/<input name>/report.json\n"
+        "                                                                    [default: -1]\n"
+        "      --report FILE      the render report (JSON), or auto: DIR/<input>/report.json\n"
+        "                                                                  [default: auto]\n"
         "  -r, --rate HZ          design: the sample rate of the filter          [default: 48000]\n"
         "\n"
         "Engine:\n"
@@ -479,8 +480,10 @@ static int cmd_render(int argc, char **argv)
 
     Options o = {.format = CANSIM_FORMAT_SAME,
                  .verbosity = 1,
-                 .level_mode = CANSIM_LEVEL_OFF,
-                 .ceiling_dbtp = -1.0};
+                 .level_mode = CANSIM_LEVEL_MATCH,
+                 .has_ceiling = true,
+                 .ceiling_dbtp = -1.0,
+                 .report = "auto"};
     int rc = parse_options(argc, argv, &o);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
