@@ -80,9 +80,8 @@ int cansim_audio_open_write(const char *path, int sf_format, int rate_hz, int n_
     *out = open_locked(path, SFM_WRITE, &info, err, sizeof err);
     if (!*out)
         return cansim_diag_set(diag, CANSIM_EIO, "%s: cannot create: %s", path, err);
-    const int sub = sf_format & SF_FORMAT_SUBMASK;
-    if (sub != SF_FORMAT_FLOAT && sub != SF_FORMAT_DOUBLE)
-        sf_command(*out, SFC_SET_CLIPPING, NULL, SF_TRUE);
+    /* No SFC_SET_CLIPPING: with it libsndfile 1.2 rounds float to integer downwards (a -0.5 LSB
+     * offset); integer outputs are held under full scale before they get here (loudness.c). */
     /* libsndfile's PEAK chunk costs a scan of every sample and stamps the file with the time it
      * was written, so two identical renders would differ; cansim's report carries the levels. */
     sf_command(*out, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);

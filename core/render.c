@@ -31,6 +31,7 @@ typedef struct Filter {
     float *h;            /* n_parts x 8 planes x nb: per cell X->Y its re and im planes */
     unsigned char *mask; /* per partition: bit c set when cell c has a nonzero tap there */
     unsigned out_mask;   /* bit o set when some cell feeds output o */
+    bool is_short;       /* 99.9 % of its energy within SHORT_FILTER_S: loudness predicts well */
     bool is_ms;          /* symmetric (LL = RR, LR = RL != 0): runs as mid and side cells */
     int status;          /* a profile that cannot be realised at this rate fails its outputs */
     CansimDiag diag;
@@ -48,6 +49,10 @@ typedef struct FilterSet {
 } FilterSet;
 
 #define N_CACHED_RATES 4
+/* Level matching predicts an output's loudness from the input's short-time spectra (100 ms
+ * hop); a filter whose energy lasts much longer than that (a room) smears it across gating
+ * blocks, so float outputs through such filters are measured instead (loudness.c). */
+#define SHORT_FILTER_S 0.02
 #define SLOT_PLANES    8
 
 /* One profile's running state; in the parallel region only its own task touches it. */
@@ -346,6 +351,15 @@ static int filter_build(CansimRender *r, Filter *f, const CansimProfile *p, floa
     for (int c = 0; c < 4; c++)
         cells[c] = cansim_profile_taps(p, c);
     const size_t nt = f->n_taps;
+    double e_all = 0.0, e_head = 0.0;
+    const size_t n_head = (size_t)(SHORT_FILTER_S * cansim_profile_rate(p));
+    for (int c = 0; c < 4; c++)
+        for (size_t i = 0; cells[c] && i < nt; i++) {
+            const double v = (double)cells[c][i] * (double)cells[c][i];
+            e_all += v;
+            e_head += i < n_head ? v : 0.0;
+        }
+    f->is_short = e_head >= 0.999 * e_all;
     f->is_ms = cells[CANSIM_CELL_LR] && cells[CANSIM_CELL_LL] && cells[CANSIM_CELL_RR] &&
                cells[CANSIM_CELL_RL] &&
                !memcmp(cells[CANSIM_CELL_LL], cells[CANSIM_CELL_RR], nt * sizeof(float)) &&
@@ -847,10 +861,19 @@ static int finish_output(const CansimRender *r, size_t j, FileOut *o, int sf_for
         res->is_true_peak = false;
         res->loudness_lufs = pred_lufs + gain_db;
         res->peak_db = 20.0 * log10((double)peak);
-        if (r->cfg.has_ceiling && peak > 1.0f) {
+        double lufs;
+        if (l->meter && !ebur128_loudness_global(l->meter, &lufs) && isfinite(lufs)) {
+            /* A long filter's output, measured: the exact correction replaces the prediction. */
+            res->is_measured = true;
+            res->loudness_lufs = lufs;
+            if (is_leveled && isfinite(target) && fabs(target - lufs) > 0.01)
+                corr_db = target - lufs;
+        }
+        if (r->cfg.has_ceiling && res->peak_db + corr_db > 0.0) {
             corr_db = -res->peak_db;
             res->is_limited = true;
         }
+        res->loudness_lufs += corr_db;
     } else {
         double lufs = -HUGE_VAL;
         double tp = 0.0;
@@ -1021,9 +1044,12 @@ int cansim_render_file(CansimRender *r, const char *input_path, const char *outp
             outs[j].part[0] = outs[j].raw[0] = '\0';
             continue;
         }
-        if (!is_float_out &&
+        const bool has_meter =
+            !is_float_out || (mode != CANSIM_LEVEL_OFF && !r->filters[j].is_short);
+        if (has_meter &&
             !(l->meter = ebur128_init(2, (unsigned long)info.samplerate,
-                                      EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK))) {
+                                      is_float_out ? EBUR128_MODE_I
+                                                   : EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK))) {
             l->status = cansim_diag_set(&l->diag, CANSIM_ENOMEM, "out of memory for the meter");
             continue;
         }
