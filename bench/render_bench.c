@@ -90,6 +90,7 @@ typedef struct Bench {
     int n_reps;
     int n_threads;
     int n_cpus;
+    unsigned cpu_mask;
     size_t partition_frames;
     bool is_quick;
     bool has_long;
@@ -390,6 +391,7 @@ static void child_render(const Bench *b, const Mode *m, Sample *s)
         cfg.n_profiles = per_group;
         cfg.n_threads = m->n_threads;
         cfg.partition_frames = b->partition_frames;
+        cfg.cpu_mask = b->cpu_mask;
         cfg.is_compute_only = m->is_compute_only;
         cfg.format = CANSIM_FORMAT_WAV32F;
         CansimRender *r = NULL;
@@ -1023,6 +1025,7 @@ static void print_help(void)
            "  --reps N           repetitions per mode (figures are medians) [default: 5]\n"
            "  --threads N        renderer and io_floor threads            [default: all cores]\n"
            "  --partition N      renderer partition size                  [default: cost model]\n"
+           "  --cpu LEVEL        highest kernel level: auto c avx2 avx512 [default: auto]\n"
            "  --only LIST        modes, comma-separated: full compute io_floor io_floor_1 naive\n"
            "                     naive_1 compute_1 compute_2 long         [default: all]\n"
            "  --long             also render a long input, compute only (peak RSS)\n"
@@ -1086,7 +1089,8 @@ static int parse_args(Bench *b, int argc, char **argv)
         O_LONG_SECONDS,
         O_QUICK,
         O_JSON,
-        O_SETTLE
+        O_SETTLE,
+        O_CPU
     };
     static const struct option opts[] = {
         {"workdir", required_argument, NULL, O_WORKDIR},
@@ -1103,6 +1107,7 @@ static int parse_args(Bench *b, int argc, char **argv)
         {"quick", no_argument, NULL, O_QUICK},
         {"json", required_argument, NULL, O_JSON},
         {"settle", required_argument, NULL, O_SETTLE},
+        {"cpu", required_argument, NULL, O_CPU},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -1159,6 +1164,9 @@ static int parse_args(Bench *b, int argc, char **argv)
         case O_SETTLE:
             ok = parse_int(optarg, 0, 3600, &settle_s);
             has_settle = true;
+            break;
+        case O_CPU:
+            ok = cansim_cpu_mask_from_name(optarg, &b->cpu_mask) == 0;
             break;
         case 'h':
             print_help();
@@ -1251,6 +1259,7 @@ int main(int argc, char **argv)
         .n_profiles = 16,
         .n_taps = 4096,
         .n_reps = 5,
+        .cpu_mask = ~0u,
     };
     const int e = parse_args(&b, argc, argv);
     if (e >= 0)

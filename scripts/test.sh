@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Builds and runs the whole test suite: a Release build with warnings as errors, then the
-# tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Builds and runs the whole test suite: a Release build with warnings as errors, its kernel
+# benchmark in check mode (JSON kept in build-test/), a build with a planted kernel bug that the
+# harness must catch, then the tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,17 @@ jobs=$(nproc)
 cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Release -DCANSIM_WERROR=ON >/dev/null
 cmake --build build-test -j "$jobs"
 ctest --test-dir build-test --output-on-failure -j "$jobs"
+
+# Every kernel version checked against C, then timed, plus a short render: a failed check fails
+# CI. The JSON (Google Benchmark's schema) is kept for cansim-bench --compare.
+build-test/bench/cansim-bench --quick --json build-test/bench-quick.json
+
+# A wrong AVX2 cmac (test-only option) must make the harness and cansim-bench fail. Only the two
+# harness programs are built; this build's other tests would fail on purpose.
+cmake -S . -B build-broken -G Ninja -DCMAKE_BUILD_TYPE=Release -DCANSIM_WERROR=ON \
+    -DCANSIM_BROKEN_KERNEL=ON >/dev/null
+cmake --build build-broken -j "$jobs" --target cansim-checkasm cansim-bench
+ctest --test-dir build-broken --output-on-failure -R '^(kernels|bench)-broken-detected$'
 
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCANSIM_WERROR=ON \
     -DCANSIM_SANITIZE=address,undefined -DCANSIM_BUILD_BENCH=OFF >/dev/null

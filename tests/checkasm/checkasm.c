@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* cansim-checkasm: climbs the dispatch levels, checks each new kernel version against C. */
+/* The kernel harness: climbs the dispatch levels, checks each new kernel version against C and
+ * times it against C in the same run. cansim-checkasm and cansim-bench both drive it. */
 #include "checkasm.h"
 
 #include <errno.h>
@@ -20,6 +21,11 @@
 #define SAMPLE_NS         25000.0 /* one timed loop: the clock read costs ~0.1% of it */
 #define MIN_SAMPLES       5
 #define MAX_SAMPLES       20000
+#define QUICK_DURATION_MS 20
+#define DURATION_MS       50
+#define REPETITIONS       5
+#define QUICK_REPETITIONS 3
+#define MAX_REPETITIONS   99
 #define TWO_PI            6.283185307179586
 
 typedef struct Level {
@@ -55,9 +61,13 @@ typedef struct BenchRecord {
     char kernel[32];
     size_t level;
     size_t n;
-    bool hidden; /* a C timing taken only to have a ratio */
     double median_ns;
+    double c_ns; /* the C version's median, timed in alternation with this one */
     double cpu_ns;
+    double speedup; /* c_ns / median_ns; after aggregate(), the median over the repetitions */
+    double speedup_min;
+    double speedup_max;
+    unsigned repetitions;
     unsigned long long iterations;
     CheckasmBenchUnits units;
 } BenchRecord;
@@ -72,11 +82,13 @@ static struct {
     bool bench;
     bool quick;
     double duration_ns;
+    unsigned n_reps;
     unsigned cpu_cap;
     const char *argv0;
 
     /* the walk */
     unsigned host_flags;
+    unsigned rep; /* the pass over every level: one per repetition of the timings */
     size_t level;
     CansimKernels kernels;
     CansimKernels ref;
@@ -95,6 +107,8 @@ static struct {
 
     unsigned passed;
     unsigned failed;
+    char failed_names[MAX_SEEN][64];
+    size_t n_failed_names;
     uint64_t rng;
 
     BenchRecord *records;
@@ -386,8 +400,12 @@ static void close_function(void)
     if (!state.open)
         return;
     state.open = false;
+    if (state.rep > 0 && !state.fails)
+        return; /* counted and printed in the first pass */
     if (state.fails) {
         state.failed++;
+        if (state.n_failed_names < MAX_SEEN)
+            memcpy(state.failed_names[state.n_failed_names++], state.name, sizeof state.name);
         printf(" - %-24s FAILED (%u failure%s)\n", state.name, state.fails,
                state.fails > 1 ? "s" : "");
     } else {
@@ -510,9 +528,8 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Calibrates a loop to about SAMPLE_NS, then times loops until the duration is spent; the
- * median of the per-call times resists interruptions. */
-static void measure(CheckasmBenchLoop *loop, void *ctx, BenchRecord *r)
+/* Loops of about SAMPLE_NS each, so the clock's cost disappears. */
+static unsigned calibrate(CheckasmBenchLoop *loop, void *ctx)
 {
     unsigned iters = 1;
     for (;;) {
@@ -520,30 +537,66 @@ static void measure(CheckasmBenchLoop *loop, void *ctx, BenchRecord *r)
         loop(ctx, iters);
         const double t = now_ns(CLOCK_MONOTONIC) - t0;
         if (t >= SAMPLE_NS || iters >= (1u << 24))
-            break;
+            return iters;
         iters = t > 0 && SAMPLE_NS / t < 2 ? (unsigned)(iters * (SAMPLE_NS / t)) + 1 : 2 * iters;
     }
-    double *samples = malloc(MAX_SAMPLES * sizeof *samples);
-    if (!samples) {
-        fprintf(stderr, "checkasm: out of memory\n");
-        exit(2);
-    }
-    size_t count = 0;
-    const double start = now_ns(CLOCK_MONOTONIC);
+}
+
+typedef struct Timer {
+    CheckasmBenchLoop *loop;
+    void *ctx;
+    unsigned iters;
+    size_t count;
+    double cpu_ns;
+    double *samples; /* ns per call */
+} Timer;
+
+static void take_sample(Timer *t)
+{
     const double cpu0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
-    while (count < MAX_SAMPLES &&
-           (count < MIN_SAMPLES || now_ns(CLOCK_MONOTONIC) - start < state.duration_ns)) {
-        const double t0 = now_ns(CLOCK_MONOTONIC);
-        loop(ctx, iters);
-        samples[count++] = (now_ns(CLOCK_MONOTONIC) - t0) / iters;
+    const double t0 = now_ns(CLOCK_MONOTONIC);
+    t->loop(t->ctx, t->iters);
+    const double t1 = now_ns(CLOCK_MONOTONIC);
+    t->cpu_ns += now_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
+    t->samples[t->count++] = (t1 - t0) / t->iters;
+}
+
+static double median_of(double *x, size_t n)
+{
+    qsort(x, n, sizeof *x, cmp_double);
+    return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
+}
+
+/* Times the version until the duration is spent; the median of the per-call times resists
+ * interruptions. With ctx_ref, the C version is timed too, sample for sample in alternation with
+ * it, so that a neighbour's burst or a clock change on a shared machine reaches both alike and
+ * their ratio (what cansim-bench --compare judges) holds where absolute times drift. */
+static void measure(CheckasmBenchLoop *loop, void *ctx, void *ctx_ref, BenchRecord *r)
+{
+    Timer t[2] = {{.loop = loop, .ctx = ctx}, {.loop = loop, .ctx = ctx_ref}};
+    const size_t n_timers = ctx_ref ? 2 : 1;
+    for (size_t i = 0; i < n_timers; i++) {
+        t[i].iters = calibrate(loop, t[i].ctx);
+        t[i].samples = malloc(MAX_SAMPLES * sizeof *t[i].samples);
+        if (!t[i].samples) {
+            fprintf(stderr, "checkasm: out of memory\n");
+            exit(2);
+        }
     }
-    const double cpu = now_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
-    qsort(samples, count, sizeof *samples, cmp_double);
-    r->median_ns =
-        count % 2 ? samples[count / 2] : 0.5 * (samples[count / 2 - 1] + samples[count / 2]);
-    r->iterations = (unsigned long long)count * iters;
-    r->cpu_ns = cpu / (double)r->iterations;
-    free(samples);
+    const double start = now_ns(CLOCK_MONOTONIC);
+    for (size_t round = 0;
+         t[0].count < MAX_SAMPLES &&
+         (t[0].count < MIN_SAMPLES || now_ns(CLOCK_MONOTONIC) - start < state.duration_ns);
+         round++) {
+        for (size_t i = 0; i < n_timers; i++) /* each goes first in turn */
+            take_sample(&t[(round + i) % n_timers]);
+    }
+    r->median_ns = median_of(t[0].samples, t[0].count);
+    r->c_ns = ctx_ref ? median_of(t[1].samples, t[1].count) : r->median_ns;
+    r->iterations = (unsigned long long)t[0].count * t[0].iters;
+    r->cpu_ns = t[0].cpu_ns / (double)r->iterations;
+    for (size_t i = 0; i < n_timers; i++)
+        free(t[i].samples);
 }
 
 static BenchRecord *new_record(void)
@@ -562,43 +615,26 @@ static BenchRecord *new_record(void)
     return r;
 }
 
-static const BenchRecord *find_c(const char *kernel, size_t n)
-{
-    for (size_t i = 0; i < state.n_records; i++) {
-        const BenchRecord *r = &state.records[i];
-        if (r->level == 0 && r->n == n && strcmp(r->kernel, kernel) == 0)
-            return r;
-    }
-    return NULL;
-}
-
+/* A version that failed its check is not timed: its figures would mean nothing. */
 void checkasm_bench(size_t n, CheckasmBenchLoop *loop, void *ctx, void *ctx_ref,
                     const CheckasmBenchUnits *units)
 {
-    if (!state.bench || !state.open)
+    if (!state.bench || !state.open || state.fails)
         return;
-    if (state.level != 0 && !find_c(state.kernel, n)) {
-        BenchRecord *c = new_record();
-        snprintf(c->name, sizeof c->name, "%s_c", state.kernel);
-        snprintf(c->kernel, sizeof c->kernel, "%s", state.kernel);
-        c->n = n;
-        c->hidden = true;
-        c->units = *units;
-        measure(loop, ctx_ref, c);
-    }
     BenchRecord *r = new_record();
     memcpy(r->name, state.name, sizeof r->name);
     snprintf(r->kernel, sizeof r->kernel, "%s", state.kernel);
     r->level = state.level;
     r->n = n;
     r->units = *units;
-    measure(loop, ctx, r);
+    measure(loop, ctx, state.level ? ctx_ref : NULL, r);
+    r->speedup = r->median_ns > 0 ? r->c_ns / r->median_ns : 0;
+    r->repetitions = 1;
 }
 
 static double speedup(const BenchRecord *r)
 {
-    const BenchRecord *c = find_c(r->kernel, r->n);
-    return c && r->median_ns > 0 ? c->median_ns / r->median_ns : 0;
+    return r->speedup;
 }
 
 static int cmp_record(const void *a, const void *b)
@@ -613,27 +649,74 @@ static int cmp_record(const void *a, const void *b)
     return (x->level > y->level) - (x->level < y->level);
 }
 
+static bool same_benchmark(const BenchRecord *a, const BenchRecord *b)
+{
+    return a->n == b->n && strcmp(a->name, b->name) == 0;
+}
+
+/* One record per version and size: the median over the repetitions of each figure. Each
+ * repetition is a separate pass over every kernel, a second or more apart, so a burst on a
+ * shared machine shorter than a pass (one can slow a C reference alone by 25%) reaches one
+ * repetition, and the median ignores it. */
+static void aggregate(void)
+{
+    if (!state.n_records)
+        return;
+    qsort(state.records, state.n_records, sizeof *state.records, cmp_record);
+    size_t out = 0;
+    for (size_t i = 0; i < state.n_records;) {
+        size_t j = i + 1;
+        while (j < state.n_records && same_benchmark(&state.records[j], &state.records[i]))
+            j++;
+        double v[3][MAX_REPETITIONS];
+        BenchRecord r = state.records[i];
+        const size_t k = j - i < MAX_REPETITIONS ? j - i : MAX_REPETITIONS;
+        double cpu = 0;
+        r.iterations = 0;
+        r.speedup_min = r.speedup;
+        r.speedup_max = r.speedup;
+        for (size_t m = 0; m < k; m++) {
+            const BenchRecord *x = &state.records[i + m];
+            v[0][m] = x->median_ns;
+            v[1][m] = x->c_ns;
+            v[2][m] = x->speedup;
+            r.speedup_min = x->speedup < r.speedup_min ? x->speedup : r.speedup_min;
+            r.speedup_max = x->speedup > r.speedup_max ? x->speedup : r.speedup_max;
+            cpu += x->cpu_ns * (double)x->iterations;
+            r.iterations += x->iterations;
+        }
+        r.median_ns = median_of(v[0], k);
+        r.c_ns = median_of(v[1], k);
+        r.speedup = median_of(v[2], k);
+        r.cpu_ns = cpu / (double)r.iterations;
+        r.repetitions = (unsigned)k;
+        state.records[out++] = r;
+        i = j;
+    }
+    state.n_records = out;
+}
+
 static void print_bench(void)
 {
-    qsort(state.records, state.n_records, sizeof *state.records, cmp_record);
-    printf("\n%-24s %7s %12s %8s %10s %9s %8s\n", "benchmark", "n", "median ns", "vs c", "ns/unit",
-           "GFLOP/s", "GB/s");
+    printf("\n%-24s %7s %12s %12s %8s %10s %9s %8s\n", "benchmark", "n", "median ns", "c ns",
+           "vs c", "ns/unit", "GFLOP/s", "GB/s");
     for (size_t i = 0; i < state.n_records; i++) {
         const BenchRecord *r = &state.records[i];
-        if (r->hidden)
-            continue;
         const double units_per_ns = (double)r->n / r->median_ns;
         char flops[16] = "-";
         if (r->units.flops_per_unit > 0)
             snprintf(flops, sizeof flops, "%.2f", units_per_ns * r->units.flops_per_unit);
-        printf("%-24s %7zu %12.1f %7.2fx %10.4f %9s %8.2f\n", r->name, r->n, r->median_ns,
-               speedup(r), r->median_ns / (double)r->n, flops,
+        printf("%-24s %7zu %12.1f %12.1f %7.2fx %10.4f %9s %8.2f\n", r->name, r->n, r->median_ns,
+               r->c_ns, speedup(r), r->median_ns / (double)r->n, flops,
                units_per_ns * r->units.bytes_per_unit);
     }
-    printf("units: cmac bins (8 flops each), cmac2x2 bins (32 flops: four complex MACs),\n"
-           "       (de)interleave2 frames, gain samples, sumdiff bins (2 flops),\n"
-           "       interleave2_ms frames (4 flops), cexp bins (with a restoring copy),\n"
-           "       vlog values; GB/s counts bytes read + written\n");
+    printf("median ns per call; c ns: the C version's, timed in alternation with this one;\n"
+           "vs c: c ns / median ns. Each figure is the median of %u repetitions (passes over\n"
+           "every kernel). units: cmac bins (8 flops each), cmac2x2 bins (32 flops: four complex\n"
+           "MACs), (de)interleave2 frames, gain samples, sumdiff bins (2 flops), interleave2_ms\n"
+           "frames (4 flops), cexp bins (with a restoring copy), vlog values; GB/s counts bytes\n"
+           "read + written\n",
+           state.n_reps);
 }
 
 /* ---- JSON (Google Benchmark's schema) ---- */
@@ -702,13 +785,8 @@ static const char *top_level_name(void)
     return name;
 }
 
-static int write_json(void)
+int checkasm_write_json(FILE *f)
 {
-    FILE *f = fopen(state.json_path, "w");
-    if (!f) {
-        fprintf(stderr, "checkasm: %s: %s\n", state.json_path, strerror(errno));
-        return -1;
-    }
     char date[40] = "";
     const time_t t = time(NULL);
     struct tm tm;
@@ -738,57 +816,79 @@ static int write_json(void)
     fprintf(f, "    \"library_build_type\": \"debug\",\n");
 #endif
     fprintf(f, "    \"cansim_cpu\": \"%s\",\n", top_level_name());
+    fprintf(f, "    \"quick\": %s,\n", state.quick ? "true" : "false");
+    fprintf(f, "    \"duration_ms\": %.0f,\n", state.duration_ns / 1e6);
+    fprintf(f, "    \"repetitions\": %u,\n", state.n_reps);
     fprintf(f, "    \"seed\": %llu\n  },\n  \"benchmarks\": [", state.seed);
-    bool first = true;
     for (size_t i = 0; i < state.n_records; i++) {
         const BenchRecord *r = &state.records[i];
-        if (r->hidden)
-            continue;
         char name[96];
         snprintf(name, sizeof name, "%s/%zu", r->name, r->n);
-        fprintf(f, "%s\n    {\n      \"name\": ", first ? "" : ",");
+        fprintf(f, "%s\n    {\n      \"name\": ", i ? "," : "");
         json_string(f, name);
         fprintf(f, ",\n      \"run_name\": ");
         json_string(f, name);
-        fprintf(f, ",\n      \"run_type\": \"iteration\",\n      \"repetitions\": 1,\n");
+        fprintf(f, ",\n      \"run_type\": \"iteration\",\n      \"repetitions\": %u,\n",
+                r->repetitions);
         fprintf(f, "      \"repetition_index\": 0,\n      \"threads\": 1,\n");
         fprintf(f, "      \"iterations\": %llu,\n", r->iterations);
         fprintf(f, "      \"real_time\": %.4f,\n      \"cpu_time\": %.4f,\n", r->median_ns,
                 r->cpu_ns);
         fprintf(f, "      \"time_unit\": \"ns\",\n      \"unit\": \"%s\",\n", r->units.unit);
+        fprintf(f, "      \"n\": %zu,\n", r->n);
         const double per_ns = (double)r->n / r->median_ns;
+        fprintf(f, "      \"ns_per_element\": %.6f,\n", r->median_ns / (double)r->n);
         if (r->units.flops_per_unit > 0)
             fprintf(f, "      \"GFLOPS\": %.4f,\n", per_ns * r->units.flops_per_unit);
         fprintf(f, "      \"%ss_per_ns\": %.6f,\n", r->units.unit, per_ns);
         fprintf(f, "      \"bytes_per_second\": %.6e,\n", per_ns * r->units.bytes_per_unit * 1e9);
+        fprintf(f, "      \"c_real_time\": %.4f,\n", r->c_ns);
+        fprintf(f, "      \"speedup_vs_c_min\": %.4f,\n", r->speedup_min);
+        fprintf(f, "      \"speedup_vs_c_max\": %.4f,\n", r->speedup_max);
         fprintf(f, "      \"speedup_vs_c\": %.4f\n    }", speedup(r));
-        first = false;
     }
     fprintf(f, "\n  ]\n}\n");
-    if (fclose(f) != 0) {
+    return ferror(f) ? -1 : 0;
+}
+
+static int write_json(void)
+{
+    FILE *f = fopen(state.json_path, "w");
+    if (!f) {
         fprintf(stderr, "checkasm: %s: %s\n", state.json_path, strerror(errno));
+        return -1;
+    }
+    const int e = checkasm_write_json(f);
+    if (fclose(f) != 0 || e) {
+        fprintf(stderr, "checkasm: %s: write failed\n", state.json_path);
         return -1;
     }
     return 0;
 }
 
-/* ---- main ---- */
+/* ---- the run ---- */
 
 static void usage(FILE *f)
 {
-    fprintf(f, "Checks every kernel version the dispatch can choose against the C reference.\n"
-               "Usage: cansim-checkasm [options]\n"
-               "  --seed=N          PRNG seed [default: from the clock]\n"
-               "  --test=PATTERN    families, wildcards (table, cmac, interleave, gain,\n"
-               "                    midside, vmath)\n"
-               "  --function=PATTERN  functions to run, wildcards on 'cmac' or 'cmac_avx2'\n"
-               "  --cpu=LEVEL       highest level: auto, c, avx2, avx512, neon [default: auto]\n"
-               "  --list            list the functions that would run\n"
-               "  --bench           time every version too (median ns per call, ratio to C)\n"
-               "  --duration=MS     time budget per function and size [default: 100]\n"
-               "  --quick           fewer sizes, shorter timing (for smoke tests)\n"
-               "  --json=FILE       write the timings in Google Benchmark's JSON schema\n"
-               "Exit status: 0 if every check passed, 1 if one failed, 2 on bad usage.\n");
+    fprintf(f,
+            "Checks every kernel version the dispatch can choose against the C reference.\n"
+            "Usage: cansim-checkasm [options]\n"
+            "  --seed=N          PRNG seed [default: from the clock]\n"
+            "  --test=PATTERN    families, wildcards (table, cmac, interleave, gain,\n"
+            "                    midside, vmath)\n"
+            "  --function=PATTERN  functions to run, wildcards on 'cmac' or 'cmac_avx2'\n"
+            "  --cpu=LEVEL       highest level: auto, c, avx2, avx512, neon [default: auto]\n"
+            "  --list            list the functions that would run\n"
+            "  --bench           time every version too (median ns per call; each SIMD\n"
+            "                    version alternates with C, for the ratio to C)\n"
+            "  --duration=MS     time budget per function, size and repetition\n"
+            "                    [default: %d, with --quick %d]\n"
+            "  --repetitions=N   passes over every kernel; figures are medians\n"
+            "                    [default: %d, with --quick %d]\n"
+            "  --quick           fewer sizes, shorter timing (for smoke tests)\n"
+            "  --json=FILE       write the timings in Google Benchmark's JSON schema\n"
+            "Exit status: 0 if every check passed, 1 if one failed, 2 on bad usage.\n",
+            DURATION_MS, QUICK_DURATION_MS, REPETITIONS, QUICK_REPETITIONS);
 }
 
 static bool parse_cpu(const char *s, unsigned *cap)
@@ -817,13 +917,16 @@ static bool parse_ull(const char *s, unsigned long long *out)
     return true;
 }
 
+/* Returns -1 to go on, else the exit status. */
 static int parse_args(int argc, char **argv)
 {
-    state.duration_ns = 100e6;
+    state.duration_ns = DURATION_MS * 1e6;
+    state.n_reps = REPETITIONS;
     state.cpu_cap = ~0u;
     state.seed = (unsigned long long)now_ns(CLOCK_REALTIME) ^ (unsigned long long)getpid();
     state.seed &= 0xffffffffu; /* short enough to type back in */
     bool have_duration = false;
+    bool have_reps = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         unsigned long long v;
@@ -841,31 +944,43 @@ static int parse_args(int argc, char **argv)
             state.bench = true;
         } else if (strcmp(a, "--quick") == 0) {
             state.quick = true;
-        } else if (strncmp(a, "--duration=", 11) == 0 && parse_ull(a + 11, &v) && v > 0) {
+        } else if (strncmp(a, "--duration=", 11) == 0 && parse_ull(a + 11, &v) && v > 0 &&
+                   v <= 3600000) {
             state.duration_ns = (double)v * 1e6;
             have_duration = true;
+        } else if (strncmp(a, "--repetitions=", 14) == 0 && parse_ull(a + 14, &v) && v > 0 &&
+                   v <= MAX_REPETITIONS) {
+            state.n_reps = (unsigned)v;
+            have_reps = true;
         } else if (strncmp(a, "--json=", 7) == 0 && a[7]) {
             state.json_path = a + 7;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
-            exit(0);
+            return 0;
         } else {
             fprintf(stderr, "cansim-checkasm: bad option '%s'\nTry 'cansim-checkasm --help'.\n", a);
-            return -1;
+            return 2;
         }
     }
     if (state.quick && !have_duration)
-        state.duration_ns = 5e6;
+        state.duration_ns = QUICK_DURATION_MS * 1e6;
+    if (state.quick && !have_reps)
+        state.n_reps = QUICK_REPETITIONS;
     if (state.json_path)
         state.bench = true;
-    return 0;
+    return -1;
 }
 
-int main(int argc, char **argv)
+int checkasm_run(int argc, char **argv)
 {
-    state.argv0 = argv[0];
-    if (parse_args(argc, argv) < 0)
+    if (state.argv0) {
+        fprintf(stderr, "checkasm: checkasm_run called twice\n");
         return 2;
+    }
+    state.argv0 = argv[0];
+    const int e = parse_args(argc, argv);
+    if (e >= 0)
+        return e;
     setvbuf(stdout, NULL, _IOLBF, 0);
 
     /* Both the reference and the candidates run in the engine's denormal mode. */
@@ -877,20 +992,27 @@ int main(int argc, char **argv)
         printf("cansim-checkasm: seed=%llu, cpu=%s, testing up to %s\n", state.seed,
                cansim_cpu_level_name(state.host_flags), top_level_name());
 
-    for (size_t l = 0; l < N_LEVELS; l++) {
-        const unsigned flags = levels[l].flags;
-        if ((flags & ~state.host_flags) || (flags & ~state.cpu_cap))
-            continue;
-        state.level = l;
-        cansim_kernels_init(&state.kernels, flags);
-        for (size_t f = 0; f < N_FAMILIES; f++) {
-            if (!matches(state.test_pattern, families[f].name))
+    /* With --bench, every pass after the first repeats the timings (and the checks, which cost
+     * little and see the same inputs). */
+    const unsigned n_passes = state.bench && !state.list ? state.n_reps : 1;
+    for (state.rep = 0; state.rep < n_passes && !state.failed; state.rep++) {
+        state.n_seen = 0;
+        for (size_t l = 0; l < N_LEVELS; l++) {
+            const unsigned flags = levels[l].flags;
+            if ((flags & ~state.host_flags) || (flags & ~state.cpu_cap))
                 continue;
-            families[f].check();
-            close_function();
+            state.level = l;
+            cansim_kernels_init(&state.kernels, flags);
+            for (size_t f = 0; f < N_FAMILIES; f++) {
+                if (!matches(state.test_pattern, families[f].name))
+                    continue;
+                families[f].check();
+                close_function();
+            }
         }
     }
     cansim_fpu_restore(fpu);
+    aggregate();
 
     if (state.list)
         return 0;
@@ -904,8 +1026,12 @@ int main(int argc, char **argv)
         if (state.json_path && write_json() < 0)
             status = 1;
     }
-    if (state.failed)
-        printf("failures reproduce with --seed=%llu\n", state.seed);
+    if (state.failed) {
+        printf("FAILED:");
+        for (size_t i = 0; i < state.n_failed_names; i++)
+            printf(" %s", state.failed_names[i]);
+        printf("\nfailures reproduce with --seed=%llu\n", state.seed);
+    }
     printf("%u passed, %u failed\n", state.passed, state.failed);
     return status;
 }

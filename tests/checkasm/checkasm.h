@@ -1,13 +1,27 @@
 /* SPDX-License-Identifier: MIT */
-/* The kernel harness's shared interface: dispatch walk, inputs, guarded outputs, checks, timing. */
+/* The kernel harness's shared interface: the run, dispatch walk, inputs, guarded outputs, checks,
+ * timing. */
 #ifndef CANSIM_CHECKASM_H
 #define CANSIM_CHECKASM_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "kernels.h"
+
+/* The harness as a library (cansim_checkasm_lib): cansim-checkasm's main and cansim-bench both
+ * call it. Runs what the command line asks (cansim-checkasm --help): every selected version
+ * checked against C at every level up to --cpu, and with --bench timed too. Prints its progress,
+ * failures and table on stdout. Returns the exit status: 0 all passed, 1 a check failed (or the
+ * --json file could not be written), 2 bad usage or nothing selected. Once per process. */
+int checkasm_run(int argc, char **argv);
+
+/* After checkasm_run(): the timings as a Google Benchmark JSON document (context plus one
+ * benchmark per version and size, with the counters speedup_vs_c, c_real_time, ns_per_element,
+ * GFLOPS, bytes_per_second). Returns 0, or -1 on a write error. */
+int checkasm_write_json(FILE *f);
 
 /* One entry point per family file, called once per CPU level. */
 void checkasm_check_cmac(void);
@@ -102,9 +116,10 @@ void checkasm_bench(size_t n, CheckasmBenchLoop *loop, void *ctx, void *ctx_ref,
                     const CheckasmBenchUnits *units);
 
 /* Sizes the engine uses: padded bin counts round_up(B + 1, 16) for partition sizes
- * B = 256, 1024, 4096. */
+ * B = 256, 1024, 2048, 4096 (the cost model picks 4096 for a drawer of profiles, 2048 for one). */
 #define CHECKASM_NB_256  272
 #define CHECKASM_NB_1024 1040
+#define CHECKASM_NB_2048 2064
 #define CHECKASM_NB_4096 4112
 
 #endif

@@ -189,7 +189,7 @@ static void check_cmac(void)
     if (checkasm_bench_enabled()) {
         /* Beyond the engine's sizes: tiny, L1-resident, and L2-resident. */
         static const size_t full[] = {
-            16, 64, CHECKASM_NB_256, CHECKASM_NB_1024, CHECKASM_NB_4096, 16400,
+            16, 64, CHECKASM_NB_256, CHECKASM_NB_1024, CHECKASM_NB_2048, CHECKASM_NB_4096, 16400,
         };
         static const size_t quick[] = {CHECKASM_NB_256, CHECKASM_NB_1024, CHECKASM_NB_4096};
         const bool q = checkasm_quick();
@@ -298,7 +298,9 @@ static void check_cmac2x2(void)
     }
 
     if (checkasm_bench_enabled()) {
-        static const size_t full[] = {16, CHECKASM_NB_256, CHECKASM_NB_1024, CHECKASM_NB_4096};
+        static const size_t full[] = {
+            16, CHECKASM_NB_256, CHECKASM_NB_1024, CHECKASM_NB_2048, CHECKASM_NB_4096,
+        };
         static const size_t quick[] = {CHECKASM_NB_256, CHECKASM_NB_1024, CHECKASM_NB_4096};
         const bool q = checkasm_quick();
         for (size_t s = 0; s < (q ? 3 : sizeof full / sizeof full[0]); s++)
