@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Builds and runs the whole test suite: a Release build with warnings as errors, its kernel
 # benchmark in check mode (JSON kept in build-test/), a build with a planted kernel bug that the
-# harness must catch, then the tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# harness must catch, the tests again under AddressSanitizer + UndefinedBehaviorSanitizer, and
+# a clang build that runs the parsers' fuzz targets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,3 +29,11 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCANSIM_WER
     -DCANSIM_SANITIZE=address,undefined -DCANSIM_BUILD_BENCH=OFF >/dev/null
 cmake --build build-asan -j "$jobs"
 ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE bench-smoke
+
+# clang 14 -Werror over the whole tree, and the libFuzzer targets of the profile and CSV parsers,
+# run briefly on a seed corpus of the bundled profiles (reproducers land in
+# build-fuzz/tests/fuzz/artifacts/).
+CC=clang cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCANSIM_WERROR=ON \
+    -DCANSIM_FUZZ=ON -DCANSIM_SANITIZE=address,undefined -DCANSIM_BUILD_BENCH=OFF >/dev/null
+cmake --build build-fuzz -j "$jobs"
+ctest --test-dir build-fuzz --output-on-failure -j "$jobs" -L fuzz
