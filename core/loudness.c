@@ -357,12 +357,14 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
             for (int i = 0; i < n_fr; i++)
                 frame_spectra(ca, (size_t)i, omp_get_thread_num());
 #pragma omp for schedule(dynamic, 1)
-            for (int j = 0; j < n_jobs; j++) {
-                if (j == n_jobs - 1) {
+            for (int jj = 0; jj < n_jobs; jj++) {
+                /* The meter is the longest job: it goes first, so the others fill around it. */
+                if (jj == 0) {
                     if (got && ebur128_add_frames_float(meter, ca->inter, got))
                         meter_err = 1;
                     continue;
                 }
+                const int j = jj - 1;
                 const float *w = (size_t)j < n ? weights[j] : input_w;
                 if (!w)
                     continue;
