@@ -18,6 +18,7 @@
 
 #include "checkasm.h"
 #include "compare.h"
+#include "machine.h"
 
 #ifndef CANSIM_BENCH_RENDER_PATH
 #define CANSIM_BENCH_RENDER_PATH "cansim-bench-render"
@@ -48,52 +49,9 @@ typedef struct Options {
     bool is_compare;
 } Options;
 
-static double now_s(clockid_t clock)
-{
-    struct timespec ts;
-    clock_gettime(clock, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
-/* Busy CPU seconds of the whole machine, all processes (/proc/stat); 0 when absent. */
-static double machine_busy_s(void)
-{
-    unsigned long long v[8] = {0};
-    FILE *f = fopen("/proc/stat", "r");
-    if (!f)
-        return 0.0;
-    const int n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
-                         &v[3], &v[4], &v[5], &v[6], &v[7]);
-    fclose(f);
-    if (n < 8)
-        return 0.0;
-    /* user nice system [idle iowait] irq softirq steal */
-    const unsigned long long busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
-    return (double)busy / (double)sysconf(_SC_CLK_TCK);
-}
 
-static int n_cpus(void)
-{
-    const long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (int)n : 1;
-}
 
-/* Waits up to max_s for a quiet 250 ms (other processes below 10% of the machine), as
- * cansim-bench-render does before each of its runs. False when none came. */
-static bool settle(int max_s)
-{
-    const double t_end = now_s(CLOCK_MONOTONIC) + max_s;
-    for (;;) {
-        const double b0 = machine_busy_s();
-        const double w0 = now_s(CLOCK_MONOTONIC);
-        nanosleep(&(struct timespec){.tv_nsec = 250000000}, NULL);
-        const double w1 = now_s(CLOCK_MONOTONIC);
-        if (machine_busy_s() - b0 < 0.10 * (w1 - w0) * n_cpus())
-            return true;
-        if (w1 >= t_end)
-            return false;
-    }
-}
 
 static void cpu_model(char *buf, size_t size)
 {
@@ -189,13 +147,13 @@ static int run_kernels(const Options *o, char *argv0, json_t **doc, double *bg_s
         args[n++] = "--quick";
     args[n] = NULL;
 
-    const double busy0 = machine_busy_s();
-    const double own0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
-    const double wall0 = now_s(CLOCK_MONOTONIC);
+    const double busy0 = bench_machine_busy_s();
+    const double own0 = bench_now_s(CLOCK_PROCESS_CPUTIME_ID);
+    const double wall0 = bench_now_s(CLOCK_MONOTONIC);
     const int rc = checkasm_run(n, args);
-    const double wall = now_s(CLOCK_MONOTONIC) - wall0;
-    const double others = machine_busy_s() - busy0 - (now_s(CLOCK_PROCESS_CPUTIME_ID) - own0);
-    *bg_share = wall > 0.0 && others > 0.0 ? others / (wall * n_cpus()) : 0.0;
+    const double wall = bench_now_s(CLOCK_MONOTONIC) - wall0;
+    const double others = bench_machine_busy_s() - busy0 - (bench_now_s(CLOCK_PROCESS_CPUTIME_ID) - own0);
+    *bg_share = wall > 0.0 && others > 0.0 ? others / (wall * bench_cpu_count()) : 0.0;
     if (rc == 0) {
         *doc = kernel_doc();
         if (!*doc)
@@ -609,13 +567,13 @@ int main(int argc, char **argv)
         return cansim_bench_compare(argv[optind], argv[optind + 1], o.threshold);
 
     setvbuf(stdout, NULL, _IOLBF, 0);
-    const double t0 = now_s(CLOCK_MONOTONIC);
+    const double t0 = bench_now_s(CLOCK_MONOTONIC);
     char command[8192];
     command_line(argc, argv, command, sizeof command);
     char model[128];
     cpu_model(model, sizeof model);
     printf("cansim-bench %s (%s): %s\n%s, %d cpus\n", CANSIM_BENCH_VERSION, CANSIM_BENCH_COMPILER,
-           command, model, n_cpus());
+           command, model, bench_cpu_count());
 
     json_t *kernels = NULL;
     double bg_share = 0.0;
@@ -623,7 +581,7 @@ int main(int argc, char **argv)
     if (o.has_kernels) {
         printf("\n== kernels: each version checked against C, then timed (median of alternating "
                "runs with C) ==\n");
-        if (o.settle_s > 0 && !settle(o.settle_s))
+        if (o.settle_s > 0 && !bench_settle(o.settle_s))
             printf("cansim-bench: the machine stayed busy for %d s; timing anyway\n", o.settle_s);
         const int rc = run_kernels(&o, argv[0], &kernels, &bg_share);
         if (rc == 2) {
@@ -656,7 +614,7 @@ int main(int argc, char **argv)
     const size_t n_benchmarks = json_array_size(json_object_get(doc, "benchmarks"));
     printf("\n== cansim-bench: %zu benchmarks (%zu kernel, %zu end to end) in %.1f s ==\n",
            n_benchmarks, json_array_size(json_object_get(kernels, "benchmarks")),
-           json_array_size(json_object_get(e2e, "benchmarks")), now_s(CLOCK_MONOTONIC) - t0);
+           json_array_size(json_object_get(e2e, "benchmarks")), bench_now_s(CLOCK_MONOTONIC) - t0);
     if (o.json_path) {
         if (write_doc(doc, o.json_path) < 0)
             status = 1;

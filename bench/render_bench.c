@@ -21,6 +21,8 @@
 
 #include <cansim/cansim.h>
 
+#include "machine.h"
+
 #ifndef CANSIM_SYNTH_PATH
 #define CANSIM_SYNTH_PATH "cansim-synth"
 #endif
@@ -117,29 +119,7 @@ static bool str_printf(char *buf, size_t n, const char *fmt, ...)
     return k >= 0 && (size_t)k < n;
 }
 
-static double now_s(clockid_t clock)
-{
-    struct timespec ts;
-    clock_gettime(clock, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
-/* Busy CPU seconds of the whole machine, all processes (/proc/stat, clock ticks); 0 when absent. */
-static double machine_busy_s(void)
-{
-    unsigned long long v[8] = {0};
-    FILE *f = fopen("/proc/stat", "r");
-    if (!f)
-        return 0.0;
-    const int n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
-                         &v[3], &v[4], &v[5], &v[6], &v[7]);
-    fclose(f);
-    if (n < 8)
-        return 0.0;
-    /* user nice system [idle iowait] irq softirq steal */
-    const unsigned long long busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
-    return (double)busy / (double)sysconf(_SC_CLK_TCK);
-}
 
 /* The start of a timed region: wall, own CPU (every thread), own system CPU, machine busy time. */
 typedef struct Mark {
@@ -154,10 +134,10 @@ static Mark mark_now(void)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     return (Mark){
-        .wall = now_s(CLOCK_MONOTONIC),
-        .cpu = now_s(CLOCK_PROCESS_CPUTIME_ID),
+        .wall = bench_now_s(CLOCK_MONOTONIC),
+        .cpu = bench_now_s(CLOCK_PROCESS_CPUTIME_ID),
         .sys = (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec,
-        .busy = machine_busy_s(),
+        .busy = bench_machine_busy_s(),
     };
 }
 
@@ -599,33 +579,9 @@ static int run_child(const Bench *b, const Mode *m, Sample *s, double *rss_mb)
     return s->status;
 }
 
-/* Waits up to max_s for a quiet 250 ms window (other processes below 10% of the machine's CPU),
- * so that a neighbour's burst on a shared machine lands between runs rather than in one; false
- * when none came. The bg column still reports what happened during the run. */
-static bool settle(double max_s, int n_cpus)
-{
-    const double t_end = now_s(CLOCK_MONOTONIC) + max_s;
-    for (;;) {
-        const double b0 = machine_busy_s(), w0 = now_s(CLOCK_MONOTONIC);
-        nanosleep(&(struct timespec){.tv_nsec = 250000000}, NULL);
-        const double w1 = now_s(CLOCK_MONOTONIC);
-        if (machine_busy_s() - b0 < 0.10 * (w1 - w0) * n_cpus)
-            return true;
-        if (w1 >= t_end)
-            return false;
-    }
-}
 
 /* ------------------------------------------------------------------ modes and report */
 
-static int cpu_count(void)
-{
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) == 0)
-        return CPU_COUNT(&set);
-    const long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (int)n : 1;
-}
 
 static const char *const mode_keys[] = {"full",    "compute",   "io_floor",  "io_floor_1", "naive",
                                         "naive_1", "compute_1", "compute_2", "long"};
@@ -1195,7 +1151,7 @@ static int parse_args(Bench *b, int argc, char **argv)
     b->n_cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
     b->n_cpus = b->n_cpus > 0 ? b->n_cpus : 1;
     if (!b->n_threads)
-        b->n_threads = cpu_count();
+        b->n_threads = bench_cpu_count();
     return -1;
 }
 
@@ -1214,7 +1170,7 @@ static int run_all(Bench *b)
             Sample smp;
             double rss = 0.0;
             clean_outputs(b);
-            if (b->settle_s > 0.0 && !settle(b->settle_s, b->n_cpus))
+            if (b->settle_s > 0.0 && !bench_settle(b->settle_s))
                 b->n_settle_timeouts++;
             if (run_child(b, m, &smp, &rss)) {
                 fprintf(stderr, "\ncansim-bench-render: %s: %s\n", m->key,
