@@ -256,7 +256,7 @@ static void analysis_free(Analysis *a, size_t n_sets, int n_threads)
 }
 
 int cansim_level_analyse(const char *path, const float *const *weights, size_t n, int n_threads,
-                         CansimLevelAnalysis *res, CansimDiag *diag)
+                         bool has_meter, CansimLevelAnalysis *res, CansimDiag *diag)
 {
     SNDFILE *sf;
     SF_INFO info;
@@ -300,11 +300,14 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
         goto done;
     }
     /* ebur128_init writes static tables: created here, before any parallel region. */
-    meter = ebur128_init((unsigned)info.channels, (unsigned long)info.samplerate, EBUR128_MODE_I);
-    if (!meter)
-        goto nomem;
-    if (info.channels == 1)
-        ebur128_set_channel(meter, 0, EBUR128_DUAL_MONO);
+    if (has_meter) {
+        meter = ebur128_init((unsigned)info.channels, (unsigned long)info.samplerate,
+                             EBUR128_MODE_I);
+        if (!meter)
+            goto nomem;
+        if (info.channels == 1)
+            ebur128_set_channel(meter, 0, EBUR128_DUAL_MONO);
+    }
 
     int64_t n_read = 0;
     size_t n_frames_done = 0;
@@ -360,7 +363,7 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
             for (int jj = 0; jj < n_jobs; jj++) {
                 /* The meter is the longest job: it goes first, so the others fill around it. */
                 if (jj == 0) {
-                    if (got && ebur128_add_frames_float(meter, ca->inter, got))
+                    if (meter && got && ebur128_add_frames_float(meter, ca->inter, got))
                         meter_err = 1;
                     continue;
                 }
@@ -380,7 +383,7 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
         for (int ch = 0; ch < info.channels; ch++)
             memmove(a.planar[ch], a.planar[ch] + chunk, h * sizeof(float));
     }
-    if (ebur128_loudness_global(meter, &res->input_lufs))
+    if (meter && ebur128_loudness_global(meter, &res->input_lufs))
         res->input_lufs = -HUGE_VAL;
     for (size_t j = 0; j < n; j++)
         res->pred_lufs[j] = weights[j] ? gated_lufs(a.energy[j], n_frames_done, h) : (double)NAN;

@@ -23,11 +23,12 @@ typedef struct CansimLevelAnalysis {
     double *pred_lufs;      /* per weight set: predicted integrated loudness of the output */
 } CansimLevelAnalysis;
 
-/* Reads path once (streaming): meters it with libebur128 (mode I, mono as dual mono) and
- * predicts, for each of the n weight sets (NULL entries skipped, result NaN), the integrated
- * loudness of the input through that filter. pred_lufs must hold n doubles. */
+/* Reads path once (streaming): with has_meter, meters it with libebur128 (mode I, mono as dual
+ * mono; else input_lufs stays NaN), and predicts, for each of the n weight sets (NULL entries
+ * skipped, result NaN), the integrated loudness of the input through that filter. pred_lufs
+ * must hold n doubles. */
 int cansim_level_analyse(const char *path, const float *const *weights, size_t n, int n_threads,
-                         CansimLevelAnalysis *a, CansimDiag *diag);
+                         bool has_meter, CansimLevelAnalysis *a, CansimDiag *diag);
 
 /* Rewrites the float file src into dst (sf_format, stereo, rate_hz) scaled by gain; with
  * has_dither, TPDF dither of +-1 LSB of 16-bit PCM from a generator seeded with seed. */

@@ -94,6 +94,9 @@ struct CansimRender {
     FilterSet sets[N_CACHED_RATES];
     uint64_t clock;
     const Filter *filters; /* the current input's set */
+    ebur128_state *in_meter; /* meters the input as it streams (level match), or NULL */
+    size_t n_in_chunk;       /* input frames in the current chunk */
+    int in_meter_err;
     Lane *lanes;
     int64_t t; /* index of the next input block */
 };
@@ -588,8 +591,9 @@ static void process_chunk(CansimRender *r, size_t n_blocks, int n_channels, Sink
     const CansimRender *cr = r;
     const int n_fwd = (int)n_blocks * n_channels;
     const int n_lanes = (int)r->cfg.n_profiles;
+    int meter_err = 0;
 #pragma omp parallel num_threads(r->n_threads) default(none)                                   \
-    shared(cr, n_fwd, n_lanes, n_blocks, n_channels, sink, sink_ctx)
+    shared(cr, n_fwd, n_lanes, n_blocks, n_channels, sink, sink_ctx, meter_err)
     {
         const unsigned fpu = cansim_fpu_ftz_enter();
 #pragma omp for schedule(dynamic, 1)
@@ -600,11 +604,18 @@ static void process_chunk(CansimRender *r, size_t n_blocks, int n_channels, Sink
             for (int b = 0; b < (int)n_blocks; b++)
                 midside_block(cr, (size_t)b);
         }
+        /* Job -1 meters the input's chunk (level match): first, so the lanes fill around it. */
 #pragma omp for schedule(dynamic, 1)
-        for (int j = 0; j < n_lanes; j++)
-            lane_chunk(cr, (size_t)j, n_blocks, sink, sink_ctx);
+        for (int j = -1; j < n_lanes; j++) {
+            if (j >= 0)
+                lane_chunk(cr, (size_t)j, n_blocks, sink, sink_ctx);
+            else if (cr->in_meter && cr->n_in_chunk &&
+                     ebur128_add_frames_float(cr->in_meter, cr->in_buf, cr->n_in_chunk))
+                meter_err = 1;
+        }
         cansim_fpu_restore(fpu);
     }
+    r->in_meter_err |= meter_err;
     /* The last B input frames are the next chunk's history. */
     for (int c = 0; c < n_channels; c++)
         memmove(r->planar[c], r->planar[c] + n_blocks * r->n_part, r->n_part * sizeof(float));
@@ -666,6 +677,7 @@ static int stream_run(CansimRender *r, SourceFn *src, void *src_ctx, int n_chann
             const int64_t nbk = (need + (int64_t)r->n_part - 1) / (int64_t)r->n_part;
             n_blocks = nbk < (int64_t)n_blocks ? (size_t)nbk : n_blocks;
         }
+        r->n_in_chunk = n_read;
         process_chunk(r, n_blocks, n_channels, sink, sink_ctx);
         if (r->cfg.progress)
             r->cfg.progress(r->cfg.progress_user, n_in, n_expected);
@@ -995,6 +1007,7 @@ int cansim_render_file(CansimRender *r, const char *input_path, const char *outp
      * lanes interleave their output; measured and finished after the render. */
     const CansimLevelMode mode = r->cfg.level_mode;
     const bool has_analysis = mode != CANSIM_LEVEL_OFF || r->cfg.has_ceiling;
+    const bool is_match = mode == CANSIM_LEVEL_MATCH;
     CansimLevelAnalysis la = {
         .input_lufs = (double)NAN, .input_pred_lufs = (double)NAN, .pred_lufs = pred_db};
     if (has_analysis) {
@@ -1005,21 +1018,33 @@ int cansim_render_file(CansimRender *r, const char *input_path, const char *outp
         }
         for (size_t j = 0; j < n_prof; j++)
             w[j] = r->lanes[j].status ? NULL : r->filters[j].level_w;
-        e = cansim_level_analyse(input_path, w, n_prof, r->n_threads, &la, diag);
+        /* Matching needs only the predicted change (output - input) before the render, so the
+         * input's exact meter then runs during the render, beside the lanes. */
+        e = cansim_level_analyse(input_path, w, n_prof, r->n_threads, !is_match, &la, diag);
         free((void *)w);
         if (e)
             goto done;
+        if (is_match &&
+            !(r->in_meter = ebur128_init((unsigned)info.channels, (unsigned long)info.samplerate,
+                                         EBUR128_MODE_I))) {
+            e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory for the meter");
+            goto done;
+        }
+        if (r->in_meter && info.channels == 1)
+            ebur128_set_channel(r->in_meter, 0, EBUR128_DUAL_MONO);
     }
-    const bool is_below_gate = has_analysis && !(la.input_lufs > -70.0);
-    const double target = mode == CANSIM_LEVEL_MATCH    ? la.input_lufs
-                          : mode == CANSIM_LEVEL_TARGET ? r->cfg.level_lufs
-                                                        : (double)NAN;
+    /* Below the gate by the prediction now; by the meter once the input has streamed. */
+    bool is_below_gate =
+        has_analysis && !((is_match ? la.input_pred_lufs : la.input_lufs) > -70.0);
     for (size_t j = 0; j < n_prof; j++) {
         /* The prediction's bias cancels in the difference output - input (loudness.c). */
-        pred_db[j] = has_analysis ? la.input_lufs + pred_db[j] - la.input_pred_lufs : (double)NAN;
+        const double change_db = pred_db[j] - la.input_pred_lufs;
         gains_db[j] = 0.0;
-        if (mode != CANSIM_LEVEL_OFF && !is_below_gate && isfinite(pred_db[j]))
-            gains_db[j] = target - pred_db[j];
+        if (mode == CANSIM_LEVEL_MATCH && !is_below_gate && isfinite(change_db))
+            gains_db[j] = -change_db;
+        else if (mode == CANSIM_LEVEL_TARGET && !is_below_gate && isfinite(change_db))
+            gains_db[j] = r->cfg.level_lufs - (la.input_lufs + change_db);
+        pred_db[j] = change_db;
         r->lanes[j].gain = (float)pow(10.0, gains_db[j] / 20.0);
     }
     /* Files and meters are created serially: libsndfile's open errors are global and
@@ -1063,9 +1088,23 @@ int cansim_render_file(CansimRender *r, const char *input_path, const char *outp
     }
     FileSource src = {.sf = in, .path = input_path, .n_channels = info.channels};
     FileSink sink = {.outs = outs, .lanes = r->lanes, .is_compute_only = r->cfg.is_compute_only};
+    r->in_meter_err = 0;
     e = stream_run(r, file_read, &src, info.channels, -1, info.frames, file_write, &sink, diag);
+    if (!e && r->in_meter_err)
+        e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory for the meter");
     if (e)
         fail_all(r, results, e, diag);
+    if (r->in_meter) {
+        if (ebur128_loudness_global(r->in_meter, &la.input_lufs))
+            la.input_lufs = -HUGE_VAL;
+        ebur128_destroy(&r->in_meter);
+        is_below_gate = !(la.input_lufs > -70.0);
+    }
+    const double target = mode == CANSIM_LEVEL_MATCH    ? la.input_lufs
+                          : mode == CANSIM_LEVEL_TARGET ? r->cfg.level_lufs
+                                                        : (double)NAN;
+    for (size_t j = 0; j < n_prof; j++)
+        pred_db[j] = has_analysis ? la.input_lufs + pred_db[j] : (double)NAN;
     /* Finish: a complete output is renamed to its final name, anything else removed. */
     int first = e;
     for (size_t j = 0; j < n_prof; j++) {
@@ -1112,6 +1151,8 @@ int cansim_render_file(CansimRender *r, const char *input_path, const char *outp
     }
     e = first;
 done:
+    if (r->in_meter)
+        ebur128_destroy(&r->in_meter);
     free(outs);
     free(gains_db);
     free(pred_db);
