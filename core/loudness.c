@@ -199,12 +199,14 @@ static double gated_lufs(const double *e, size_t n_e, size_t hop)
     return -0.691 + 10.0 * log10(sum / (double)cnt);
 }
 
+#define SPEC_PLANES 5
+
 typedef struct Analysis {
     size_t hop, n, nbp;
     int n_channels;
     float *planar[2];  /* H of history, then ANALYSIS_HOPS hops */
     float *inter;      /* interleaved chunk as read */
-    float *spec;       /* per frame 4 planes: P_LL, P_RR, C re, C im */
+    float *spec;       /* per frame 5 planes: P_LL, P_RR, C re, C im, P_LL + P_RR */
     float *win;
     float *fft_in;     /* per thread: N floats */
     fftwf_complex *fft_out; /* per thread: 2 x (H + 1) bins */
@@ -226,14 +228,25 @@ static void frame_spectra(const Analysis *a, size_t i, int thread)
     }
     const float *xl = (const float *)out;
     const float *xr = a->n_channels == 2 ? (const float *)(out + (h + 1)) : xl;
-    float *p = a->spec + i * 4 * nbp;
+    float *p = a->spec + i * SPEC_PLANES * nbp;
     for (size_t k = 0; k <= h; k++) {
         const float ar = xl[2 * k], ai = xl[2 * k + 1], br = xr[2 * k], bi = xr[2 * k + 1];
         p[k] = ar * ar + ai * ai;
         p[nbp + k] = br * br + bi * bi;
         p[2 * nbp + k] = ar * br + ai * bi;
         p[3 * nbp + k] = ai * br - ar * bi;
+        p[4 * nbp + k] = p[k] + p[nbp + k];
     }
+}
+
+/* A weight set with equal L and R planes and no cross terms (a symmetric profile without
+ * crossfeed, the common case) needs one plane against P_LL + P_RR: a quarter of the work. */
+static bool is_plain(const float *w, size_t nbp)
+{
+    for (size_t k = 0; k < nbp; k++)
+        if (w[k] != w[nbp + k] || w[2 * nbp + k] != 0.0f || w[3 * nbp + k] != 0.0f)
+            return false;
+    return true;
 }
 
 static void analysis_free(Analysis *a, size_t n_sets, int n_threads)
@@ -283,7 +296,7 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
     a.planar[0] = cansim_alloc_floats(chunk + h);
     a.planar[1] = cansim_alloc_floats(chunk + h);
     a.inter = cansim_alloc_floats(chunk * (size_t)info.channels);
-    a.spec = cansim_alloc_floats(ANALYSIS_HOPS * 4 * a.nbp);
+    a.spec = cansim_alloc_floats(ANALYSIS_HOPS * SPEC_PLANES * a.nbp);
     a.win = cansim_alloc_floats(a.n);
     a.fft_in = fftwf_malloc((size_t)n_threads * a.n * sizeof(float));
     a.fft_out = fftwf_malloc((size_t)n_threads * 2 * (h + 1) * sizeof(fftwf_complex));
@@ -371,9 +384,13 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
                 const float *w = (size_t)j < n ? weights[j] : input_w;
                 if (!w)
                     continue;
-                for (int i = 0; i < n_fr; i++)
-                    ca->energy[j][f0 + (size_t)i] =
-                        weighted_energy(w, ca->spec + (size_t)i * 4 * ca->nbp, 4 * ca->nbp);
+                const size_t nbp = ca->nbp;
+                const bool plain = is_plain(w, nbp);
+                for (int i = 0; i < n_fr; i++) {
+                    const float *p = ca->spec + (size_t)i * SPEC_PLANES * nbp;
+                    ca->energy[j][f0 + (size_t)i] = plain ? weighted_energy(w, p + 4 * nbp, nbp)
+                                                          : weighted_energy(w, p, 4 * nbp);
+                }
             }
             cansim_fpu_restore(fpu);
         }
