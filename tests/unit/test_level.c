@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "unit_audio.h"
 
 #ifndef CANSIM_PROFILE_DIR
 #error "CANSIM_PROFILE_DIR must name the bundled profiles"
@@ -52,42 +53,7 @@ static void remove_tree(const char *path)
     }
 }
 
-static void write_audio(const char *path, int format, int rate, int n_channels, const float *data,
-                        sf_count_t n_frames)
-{
-    SF_INFO info = {0};
-    info.samplerate = rate;
-    info.channels = n_channels;
-    info.format = format;
-    SNDFILE *f = sf_open(path, SFM_WRITE, &info);
-    if (!f) {
-        fprintf(stderr, "cannot create %s: %s\n", path, sf_strerror(NULL));
-        exit(99);
-    }
-    /* Integer inputs are written unclipped only if in range; every generator stays in it. */
-    if (sf_writef_float(f, data, n_frames) != n_frames) {
-        fprintf(stderr, "cannot write %s: %s\n", path, sf_strerror(f));
-        exit(99);
-    }
-    sf_close(f);
-}
 
-/* A whole file as floats (libsndfile's scaling: 16-bit s / 32768); NULL and a failed check when
- * it cannot be read. */
-static float *read_audio(const char *path, SF_INFO *info)
-{
-    memset(info, 0, sizeof *info);
-    SNDFILE *f = sf_open(path, SFM_READ, info);
-    CHECK(f != NULL, "cannot open the output %s: %s", path, sf_strerror(NULL));
-    if (!f)
-        return NULL;
-    float *x = unit_xcalloc((size_t)info->frames * (size_t)info->channels + 1, sizeof(float));
-    const sf_count_t got = sf_readf_float(f, x, info->frames);
-    sf_close(f);
-    CHECK(got == info->frames, "%s: read %lld of %lld frames", path, (long long)got,
-          (long long)info->frames);
-    return x;
-}
 
 /* The largest |sample| of an integer file in its own units (sf_readf_int gives them shifted
  * into the top of an int: 16 bits << 16, 24 bits << 8). */
@@ -256,10 +222,10 @@ static void signal_scale_peak(Signal *s, double peak)
 static void signal_write(Signal *s, int format, const char *ext)
 {
     snprintf(s->path, sizeof s->path, "%s/%s.%s", tmp_dir, s->name, ext);
-    write_audio(s->path, format, s->rate, s->n_channels, s->x, (sf_count_t)s->n);
+    unit_write_audio(s->path, format, s->rate, s->n_channels, s->x, (sf_count_t)s->n);
     /* The input's level, from the file as written (what the renderer reads). */
     SF_INFO info;
-    float *y = read_audio(s->path, &info);
+    float *y = unit_read_audio(s->path, &info);
     s->lv = meter(y, s->n, s->n_channels, s->rate);
     free(y);
 }
@@ -384,7 +350,7 @@ static void test_accuracy(CansimProfile *const *profiles, Signal *inputs, int n_
                     snprintf(path, sizeof path, "%s/%s/%s.%s", out_dir, in->name, level_names[j],
                              exts[fi]);
                     SF_INFO info;
-                    float *y = read_audio(path, &info);
+                    float *y = unit_read_audio(path, &info);
                     if (!y)
                         continue;
                     const Level lv = meter(y, (size_t)info.frames, info.channels, info.samplerate);
@@ -479,7 +445,7 @@ static void test_level_off(CansimProfile *const *profiles, const Signal *music)
             char path[8600];
             snprintf(path, sizeof path, "%s/%s/%s.wav", out_dir, music->name, level_names[j]);
             SF_INFO info;
-            float *y = read_audio(path, &info);
+            float *y = unit_read_audio(path, &info);
             if (!y)
                 continue;
             double max_diff = 0.0;
@@ -522,7 +488,7 @@ static void test_level_off(CansimProfile *const *profiles, const Signal *music)
             char path[8600];
             snprintf(path, sizeof path, "%s/sine1k/%s.wav", out_dir, level_names[j]);
             SF_INFO info;
-            float *y = read_audio(path, &info);
+            float *y = unit_read_audio(path, &info);
             if (!y)
                 continue;
             double ein = 0.0, eout = 0.0;
@@ -578,7 +544,7 @@ static void test_ceiling(const Signal *hot)
                         snprintf(path, sizeof path, "%s/hot/%s.%s", out_dir,
                                  cansim_profile_id(p[j]), exts[fi]);
                         SF_INFO info;
-                        float *y = read_audio(path, &info);
+                        float *y = unit_read_audio(path, &info);
                         if (!y)
                             continue;
                         const Level lv = meter(y, (size_t)info.frames, 2, info.samplerate);
@@ -642,8 +608,8 @@ static void test_ceiling(const Signal *hot)
 static bool files_equal_samples(const char *a, const char *b, double *max_diff)
 {
     SF_INFO ia, ib;
-    float *x = read_audio(a, &ia);
-    float *y = read_audio(b, &ib);
+    float *x = unit_read_audio(a, &ia);
+    float *y = unit_read_audio(b, &ib);
     bool ok = x && y && ia.frames == ib.frames && ia.channels == ib.channels;
     *max_diff = 0.0;
     for (size_t i = 0; ok && i < (size_t)ia.frames * (size_t)ia.channels; i++) {
@@ -760,7 +726,7 @@ static void test_formats(CansimProfile *const *profiles)
                         snprintf(path, sizeof path, "%s/%s/%s.%s", out_dir, name, level_names[j],
                                  ext);
                         SF_INFO info;
-                        float *y = read_audio(path, &info);
+                        float *y = unit_read_audio(path, &info);
                         if (!y)
                             continue;
                         const bool ok = info.samplerate == rates[ri] && info.channels == 2 &&
@@ -872,8 +838,8 @@ static void test_dither(CansimProfile *const *profiles, const Signal *music)
         CansimOutputResult a, b;
         if (r16 && r32 && render(r16, s.path, d16, 1, &a) && render(r32, s.path, d32, 1, &b)) {
             SF_INFO ia, ib;
-            float *x = read_audio(a.path, &ia);
-            float *y = read_audio(b.path, &ib);
+            float *x = unit_read_audio(a.path, &ia);
+            float *y = unit_read_audio(b.path, &ib);
             if (x && y && ia.frames == ib.frames) {
                 const size_t n = 2 * (size_t)ia.frames;
                 size_t n_zero = 0;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "unit_audio.h"
 
 #define RATE_HZ 48000
 
@@ -65,37 +66,6 @@ static void list_dir(const char *dir, char *out, size_t size)
     }
 }
 
-static void write_audio(const char *path, int format, int n_channels, const float *data,
-                        sf_count_t n_frames)
-{
-    SF_INFO info = {0};
-    info.samplerate = RATE_HZ;
-    info.channels = n_channels;
-    info.format = format;
-    SNDFILE *f = sf_open(path, SFM_WRITE, &info);
-    if (!f || sf_writef_float(f, data, n_frames) != n_frames) {
-        fprintf(stderr, "cannot write %s: %s\n", path, sf_strerror(f));
-        exit(99);
-    }
-    sf_close(f);
-}
-
-/* Reads a whole file; NULL (and a failed check) when it cannot. */
-static float *read_audio(const char *path, SF_INFO *info)
-{
-    memset(info, 0, sizeof *info);
-    SNDFILE *f = sf_open(path, SFM_READ, info);
-    CHECK(f != NULL, "cannot open the output %s: %s", path, sf_strerror(NULL));
-    if (!f)
-        return NULL;
-    float *x = unit_xcalloc((size_t)info->frames * (size_t)info->channels + 1, sizeof(float));
-    const sf_count_t got = sf_readf_float(f, x, info->frames);
-    sf_close(f);
-    CHECK(got == info->frames, "%s: read %lld of %lld frames", path, (long long)got,
-          (long long)info->frames);
-    return x;
-}
-
 typedef struct Fixture {
     size_t n_taps[2];
     float *cells[2][4];
@@ -119,8 +89,8 @@ static void fixture_make(Fixture *fx)
                 use[c] = fx->cells[i][c];
         }
         CansimDiag diag = {{0}};
-        const int rc = cansim_profile_from_taps(&fx->profiles[i], ids[i], RATE_HZ,
-                                                fx->n_taps[i], use, &diag);
+        const int rc =
+            cansim_profile_from_taps(&fx->profiles[i], ids[i], RATE_HZ, fx->n_taps[i], use, &diag);
         if (rc != CANSIM_OK) {
             fprintf(stderr, "cansim_profile_from_taps: %d: %s\n", rc, diag.msg);
             exit(1);
@@ -165,7 +135,8 @@ static void test_streaming_equals_buffer(const Fixture *fx, bool has_tail)
     char out_dir[4200];
     snprintf(in_path, sizeof in_path, "%s/song.take1.wav", tmp_dir);
     snprintf(out_dir, sizeof out_dir, "%s/out-%s", tmp_dir, has_tail ? "tail" : "plain");
-    write_audio(in_path, SF_FORMAT_WAV | SF_FORMAT_FLOAT, 2, fx->in, (sf_count_t)fx->n);
+    unit_write_audio(in_path, SF_FORMAT_WAV | SF_FORMAT_FLOAT, RATE_HZ, 2, fx->in,
+                     (sf_count_t)fx->n);
 
     CansimRender *r = open_with(fx, CANSIM_FORMAT_WAV32F, has_tail, false);
     if (!r)
@@ -179,8 +150,7 @@ static void test_streaming_equals_buffer(const Fixture *fx, bool has_tail)
     for (int i = 0; i < 2; i++) {
         char want_path[8400];
         snprintf(want_path, sizeof want_path, "%s/song.take1/%s.wav", out_dir, ids[i]);
-        const int64_t want_frames =
-            (int64_t)fx->n + (has_tail ? (int64_t)fx->n_taps[i] - 1 : 0);
+        const int64_t want_frames = (int64_t)fx->n + (has_tail ? (int64_t)fx->n_taps[i] - 1 : 0);
         CHECK(results[i].status == CANSIM_OK, "result %d: status %d: %s", i, results[i].status,
               results[i].diag.msg);
         CHECK(strcmp(results[i].path, want_path) == 0, "result %d: path \"%s\", want \"%s\"", i,
@@ -189,7 +159,7 @@ static void test_streaming_equals_buffer(const Fixture *fx, bool has_tail)
               (long long)results[i].n_frames, (long long)want_frames);
 
         SF_INFO info;
-        float *got = read_audio(want_path, &info);
+        float *got = unit_read_audio(want_path, &info);
         if (!got)
             continue;
         CHECK(info.channels == 2 && info.samplerate == RATE_HZ && info.frames == want_frames &&
@@ -207,8 +177,8 @@ static void test_streaming_equals_buffer(const Fixture *fx, bool has_tail)
             }
             /* Both profiles at once, so the renderer (and its partition) is the same. */
             const int64_t n_out = want_frames;
-            const int rc2 = cansim_render_buffer(r, fx->in, 2, (int64_t)fx->n, RATE_HZ, outs, n_out,
-                                           &diag);
+            const int rc2 =
+                cansim_render_buffer(r, fx->in, 2, (int64_t)fx->n, RATE_HZ, outs, n_out, &diag);
             CHECK(rc2 == CANSIM_OK, "cansim_render_buffer: %d: %s", rc2, diag.msg);
             if (rc2 == CANSIM_OK)
                 CHECK(memcmp(got, mem, 2 * (size_t)want_frames * sizeof(float)) == 0,
@@ -233,7 +203,7 @@ static void test_formats(const Fixture *fx)
 {
     char in_path[4200];
     snprintf(in_path, sizeof in_path, "%s/short.flac", tmp_dir);
-    write_audio(in_path, SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 1, fx->in, 5000);
+    unit_write_audio(in_path, SF_FORMAT_FLAC | SF_FORMAT_PCM_16, RATE_HZ, 1, fx->in, 5000);
 
     static const struct {
         CansimFormat f;
@@ -257,17 +227,15 @@ static void test_formats(const Fixture *fx)
         memset(results, 0, sizeof results);
         CansimDiag diag = {{0}};
         const int rc = cansim_render_file(r, in_path, out_dir, results, &diag);
-        CHECK(rc == CANSIM_OK, "format %s: %d: %s", cansim_format_name(table[k].f), rc,
-              diag.msg);
+        CHECK(rc == CANSIM_OK, "format %s: %d: %s", cansim_format_name(table[k].f), rc, diag.msg);
         char want_path[8400];
         snprintf(want_path, sizeof want_path, "%s/short/alpha.%s", out_dir, table[k].ext);
         CHECK(strcmp(results[0].path, want_path) == 0, "format %s: path \"%s\", want \"%s\"",
               cansim_format_name(table[k].f), results[0].path, want_path);
         SF_INFO info;
-        float *got = read_audio(want_path, &info);
+        float *got = unit_read_audio(want_path, &info);
         if (got)
-            CHECK(info.format == table[k].sf_format && info.channels == 2 &&
-                      info.frames == 5000,
+            CHECK(info.format == table[k].sf_format && info.channels == 2 && info.frames == 5000,
                   "format %s: file format %#x, %d channels, %lld frames; want %#x, 2, 5000",
                   cansim_format_name(table[k].f), info.format, info.channels,
                   (long long)info.frames, table[k].sf_format);
@@ -282,7 +250,7 @@ static void test_compute_only(const Fixture *fx)
     char out_dir[4200];
     snprintf(in_path, sizeof in_path, "%s/bench.wav", tmp_dir);
     snprintf(out_dir, sizeof out_dir, "%s/out-compute-only", tmp_dir);
-    write_audio(in_path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 2, fx->in, 4000);
+    unit_write_audio(in_path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, RATE_HZ, 2, fx->in, 4000);
     CansimRender *r = open_with(fx, CANSIM_FORMAT_SAME, false, true);
     if (!r)
         return;
@@ -291,8 +259,7 @@ static void test_compute_only(const Fixture *fx)
     CansimDiag diag = {{0}};
     const int rc = cansim_render_file(r, in_path, out_dir, results, &diag);
     CHECK(rc == CANSIM_OK && results[0].status == CANSIM_OK && results[1].status == CANSIM_OK,
-          "is_compute_only: %d (%d, %d): %s", rc, results[0].status, results[1].status,
-          diag.msg);
+          "is_compute_only: %d (%d, %d): %s", rc, results[0].status, results[1].status, diag.msg);
     char listing[4096];
     char sub[4300];
     snprintf(sub, sizeof sub, "%s/bench", out_dir);
@@ -318,9 +285,9 @@ static void test_failures(const Fixture *fx)
     float *x = unit_xcalloc(3 * fx->n, sizeof(float));
     memcpy(x, fx->in, 2 * fx->n * sizeof(float));
     x[2 * 60000 + 1] = NAN;
-    write_audio(paths[1], SF_FORMAT_WAV | SF_FORMAT_FLOAT, 2, x, (sf_count_t)fx->n);
-    write_audio(paths[2], SF_FORMAT_WAV | SF_FORMAT_PCM_16, 3, fx->in, 1000);
-    write_audio(paths[3], SF_FORMAT_WAV | SF_FORMAT_PCM_16, 2, fx->in, 0);
+    unit_write_audio(paths[1], SF_FORMAT_WAV | SF_FORMAT_FLOAT, RATE_HZ, 2, x, (sf_count_t)fx->n);
+    unit_write_audio(paths[2], SF_FORMAT_WAV | SF_FORMAT_PCM_16, RATE_HZ, 3, fx->in, 1000);
+    unit_write_audio(paths[3], SF_FORMAT_WAV | SF_FORMAT_PCM_16, RATE_HZ, 2, fx->in, 0);
     free(x);
     static const char *const stems[4] = {"absent", "nan", "three", "empty"};
     static const int want[4] = {CANSIM_EIO, CANSIM_EDATA, CANSIM_EFORMAT, CANSIM_EDATA};
@@ -352,7 +319,7 @@ static void test_failures(const Fixture *fx)
     /* The renderer still renders after the failures. */
     char ok_path[4200];
     snprintf(ok_path, sizeof ok_path, "%s/after.wav", tmp_dir);
-    write_audio(ok_path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 2, fx->in, 3000);
+    unit_write_audio(ok_path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, RATE_HZ, 2, fx->in, 3000);
     CansimOutputResult results[2];
     memset(results, 0, sizeof results);
     CansimDiag diag = {{0}};

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* Audio files for the unit tests: write fixtures, read outputs back (libsndfile). */
+#ifndef CANSIM_TESTS_UNIT_AUDIO_H
+#define CANSIM_TESTS_UNIT_AUDIO_H
+
+#include <sndfile.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+
+/* Writes n_frames interleaved frames; a fixture that cannot be written ends the test (99). */
+static inline void unit_write_audio(const char *path, int format, int rate, int n_channels,
+                                    const float *data, sf_count_t n_frames)
+{
+    SF_INFO info = {.samplerate = rate, .channels = n_channels, .format = format};
+    SNDFILE *f = sf_open(path, SFM_WRITE, &info);
+    if (!f || sf_writef_float(f, data, n_frames) != n_frames) {
+        fprintf(stderr, "cannot write %s: %s\n", path, sf_strerror(f));
+        exit(99);
+    }
+    sf_close(f);
+}
+
+/* A whole file as floats (libsndfile's scaling); NULL and a failed check when it cannot be
+ * read. */
+static inline float *unit_read_audio(const char *path, SF_INFO *info)
+{
+    memset(info, 0, sizeof *info);
+    SNDFILE *f = sf_open(path, SFM_READ, info);
+    CHECK(f != NULL, "cannot open the output %s: %s", path, sf_strerror(NULL));
+    if (!f)
+        return NULL;
+    float *x = unit_xcalloc((size_t)info->frames * (size_t)info->channels + 1, sizeof(float));
+    const sf_count_t got = sf_readf_float(f, x, info->frames);
+    sf_close(f);
+    CHECK(got == info->frames, "%s: read %lld of %lld frames", path, (long long)got,
+          (long long)info->frames);
+    return x;
+}
+
+#endif
