@@ -12,7 +12,6 @@
 
 #include <cansim/cansim.h>
 
-#include <dirent.h>
 #include <ebur128.h>
 #include <sndfile.h>
 #include <stdbool.h>
@@ -20,7 +19,7 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "unit_audio.h"
+#include "unit_files.h"
 
 #ifndef CANSIM_PROFILE_DIR
 #error "CANSIM_PROFILE_DIR must name the bundled profiles"
@@ -34,24 +33,6 @@ static CansimDesignConfig design;
 
 /* ------------------------------------------------------------------ helpers */
 
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d) {
-        const struct dirent *e;
-        while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            char sub[8192];
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            remove_tree(sub);
-        }
-        closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 
 
@@ -891,12 +872,7 @@ static void test_dither(CansimProfile *const *profiles, const Signal *music)
 int main(int argc, char **argv)
 {
     unit_init(argc, argv, 7);
-    const char *base = getenv("TMPDIR");
-    snprintf(tmp_dir, sizeof tmp_dir, "%s/cansim-level-XXXXXX", base && *base ? base : "/tmp");
-    if (!mkdtemp(tmp_dir)) {
-        fprintf(stderr, "mkdtemp %s failed\n", tmp_dir);
-        return 99;
-    }
+    unit_make_tmp_dir(tmp_dir, sizeof tmp_dir, "cansim-level-");
     design = cansim_design_default_config();
     design.targets_dir = CANSIM_PROFILE_DIR "/targets";
 
@@ -928,6 +904,6 @@ int main(int argc, char **argv)
     free(music.x);
     free(sparse.x);
     free(hot.x);
-    remove_tree(tmp_dir);
+    unit_remove_tree(tmp_dir);
     return unit_finish("test_level");
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "unit_files.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -680,12 +681,7 @@ done:
 int main(int argc, char **argv)
 {
     unit_init(argc, argv, 7);
-    const char *base = getenv("TMPDIR");
-    snprintf(tmp_dir, sizeof tmp_dir, "%s/cansim-test-XXXXXX", base && *base ? base : "/tmp");
-    if (!mkdtemp(tmp_dir)) {
-        fprintf(stderr, "mkdtemp %s failed\n", tmp_dir);
-        return 99;
-    }
+    unit_make_tmp_dir(tmp_dir, sizeof tmp_dir, "cansim-test-");
     test_load_channels();
     test_load_errors();
     test_from_taps();

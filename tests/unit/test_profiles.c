@@ -6,13 +6,13 @@
 #include <cansim/cansim.h>
 
 #include <dirent.h>
-#include <errno.h>
 #include <stdbool.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "profile_format.h"
 #include "unit.h"
+#include "unit_files.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -56,13 +56,7 @@ static const char *tmp_path(const char *name)
 
 static void tmp_init(void)
 {
-    const char *base = getenv("TMPDIR");
-    snprintf(tmp_dir, sizeof tmp_dir, "%s/cansim-test-profiles.XXXXXX",
-             base && *base ? base : "/tmp");
-    if (!mkdtemp(tmp_dir)) {
-        fprintf(stderr, "cannot make a temp directory: %s\n", strerror(errno));
-        exit(99);
-    }
+    unit_make_tmp_dir(tmp_dir, sizeof tmp_dir, "cansim-test-profiles.");
 }
 
 static void tmp_cleanup(void)

@@ -11,31 +11,12 @@
 #include <unistd.h>
 
 #include "unit.h"
-#include "unit_audio.h"
+#include "unit_files.h"
 
 #define RATE_HZ 48000
 
 static char tmp_dir[4096];
 
-/* rm -r of the test's own directory (only files and directories it made). */
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d) {
-        const struct dirent *e;
-        while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            char sub[8192];
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            remove_tree(sub);
-        }
-        closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 /* The names in dir, sorted, space separated ("" when it does not exist). */
 static void list_dir(const char *dir, char *out, size_t size)
@@ -336,12 +317,7 @@ static void test_failures(const Fixture *fx)
 int main(int argc, char **argv)
 {
     unit_init(argc, argv, 11);
-    const char *base = getenv("TMPDIR");
-    snprintf(tmp_dir, sizeof tmp_dir, "%s/cansim-test-XXXXXX", base && *base ? base : "/tmp");
-    if (!mkdtemp(tmp_dir)) {
-        fprintf(stderr, "mkdtemp %s failed\n", tmp_dir);
-        return 99;
-    }
+    unit_make_tmp_dir(tmp_dir, sizeof tmp_dir, "cansim-test-");
     Fixture fx;
     memset(&fx, 0, sizeof fx);
     fixture_make(&fx);
@@ -351,6 +327,6 @@ int main(int argc, char **argv)
     test_compute_only(&fx);
     test_failures(&fx);
     fixture_free(&fx);
-    remove_tree(tmp_dir);
+    unit_remove_tree(tmp_dir);
     return unit_finish("test_render_file");
 }

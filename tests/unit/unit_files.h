@@ -1,14 +1,48 @@
 /* SPDX-License-Identifier: MIT */
-/* Audio files for the unit tests: write fixtures, read outputs back (libsndfile). */
-#ifndef CANSIM_TESTS_UNIT_AUDIO_H
-#define CANSIM_TESTS_UNIT_AUDIO_H
+/* Files for the unit tests: a scratch directory, audio fixtures written and outputs read back. */
+#ifndef CANSIM_TESTS_UNIT_FILES_H
+#define CANSIM_TESTS_UNIT_FILES_H
 
+#include <dirent.h>
 #include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "unit.h"
+
+/* A fresh directory $TMPDIR/<prefix>XXXXXX (default /tmp) into buf; a test that cannot make
+ * one ends (99). */
+static inline void unit_make_tmp_dir(char *buf, size_t n, const char *prefix)
+{
+    const char *base = getenv("TMPDIR");
+    snprintf(buf, n, "%s/%sXXXXXX", base && *base ? base : "/tmp", prefix);
+    if (!mkdtemp(buf)) {
+        fprintf(stderr, "mkdtemp %s failed\n", buf);
+        exit(99);
+    }
+}
+
+/* rm -r of a test's own directory (only files and directories it made). */
+static inline void unit_remove_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d) {
+        unlink(path);
+        return;
+    }
+    const struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char sub[8192];
+        if (snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) < (int)sizeof sub)
+            unit_remove_tree(sub);
+    }
+    closedir(d);
+    rmdir(path);
+}
 
 /* Writes n_frames interleaved frames; a fixture that cannot be written ends the test (99). */
 static inline void unit_write_audio(const char *path, int format, int rate, int n_channels,
