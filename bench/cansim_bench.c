@@ -89,27 +89,6 @@ static void command_line(int argc, char **argv, char *buf, size_t size)
 
 /* ------------------------------------------------------------------ the kernel part */
 
-/* The harness's timings, read back from its own JSON writer. */
-static json_t *kernel_doc(void)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return NULL;
-    const int e = checkasm_write_json(f);
-    json_t *doc = NULL;
-    if (fclose(f) == 0 && e == 0) {
-        json_error_t err;
-        doc = json_loadb(buf, len, 0, &err);
-        if (!doc)
-            fprintf(stderr, "cansim-bench: the harness's JSON: %d:%d: %s\n", err.line, err.column,
-                    err.text);
-    }
-    free(buf);
-    return doc;
-}
-
 /* Runs the harness: check, then time. Returns its status; *doc gets the timings when it is 0,
  * *bg_share the share of the machine other processes used meanwhile. */
 static int run_kernels(const Options *o, char *argv0, json_t **doc, double *bg_share)
@@ -155,7 +134,7 @@ static int run_kernels(const Options *o, char *argv0, json_t **doc, double *bg_s
     const double others = bench_machine_busy_s() - busy0 - (bench_now_s(CLOCK_PROCESS_CPUTIME_ID) - own0);
     *bg_share = wall > 0.0 && others > 0.0 ? others / (wall * bench_cpu_count()) : 0.0;
     if (rc == 0) {
-        *doc = kernel_doc();
+        *doc = checkasm_json();
         if (!*doc)
             return 1;
     }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <float.h>
 #include <fnmatch.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -719,22 +720,7 @@ static void print_bench(void)
            state.n_reps);
 }
 
-/* ---- JSON (Google Benchmark's schema) ---- */
-
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        const unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
+/* ---- JSON (Google Benchmark's schema, written with jansson) ---- */
 
 static double cpu_mhz(void)
 {
@@ -785,7 +771,7 @@ static const char *top_level_name(void)
     return name;
 }
 
-int checkasm_write_json(FILE *f)
+json_t *checkasm_json(void)
 {
     char date[40] = "";
     const time_t t = time(NULL);
@@ -800,55 +786,51 @@ int checkasm_write_json(FILE *f)
     char host[256] = "";
     if (gethostname(host, sizeof host - 1) != 0)
         snprintf(host, sizeof host, "unknown");
-
-    fprintf(f, "{\n  \"context\": {\n    \"date\": ");
-    json_string(f, date);
-    fprintf(f, ",\n    \"host_name\": ");
-    json_string(f, host);
-    fprintf(f, ",\n    \"executable\": ");
-    json_string(f, state.argv0);
-    fprintf(f, ",\n    \"num_cpus\": %ld,\n", sysconf(_SC_NPROCESSORS_ONLN));
-    fprintf(f, "    \"mhz_per_cpu\": %.0f,\n", cpu_mhz());
-    fprintf(f, "    \"cpu_scaling_enabled\": %s,\n", cpu_scaling() ? "true" : "false");
 #if defined(NDEBUG)
-    fprintf(f, "    \"library_build_type\": \"release\",\n");
+    const char *build = "release";
 #else
-    fprintf(f, "    \"library_build_type\": \"debug\",\n");
+    const char *build = "debug";
 #endif
-    fprintf(f, "    \"cansim_cpu\": \"%s\",\n", top_level_name());
-    fprintf(f, "    \"quick\": %s,\n", state.quick ? "true" : "false");
-    fprintf(f, "    \"duration_ms\": %.0f,\n", state.duration_ns / 1e6);
-    fprintf(f, "    \"repetitions\": %u,\n", state.n_reps);
-    fprintf(f, "    \"seed\": %llu\n  },\n  \"benchmarks\": [", state.seed);
-    for (size_t i = 0; i < state.n_records; i++) {
+    json_t *context = json_pack(
+        "{s:s, s:s, s:s, s:I, s:f, s:b, s:s, s:s, s:b, s:f, s:I, s:I}", "date", date, "host_name",
+        host, "executable", state.argv0 ? state.argv0 : "", "num_cpus",
+        (json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "mhz_per_cpu", round(cpu_mhz()),
+        "cpu_scaling_enabled", cpu_scaling(), "library_build_type", build, "cansim_cpu",
+        top_level_name(), "quick", state.quick, "duration_ms", round(state.duration_ns / 1e6),
+        "repetitions", (json_int_t)state.n_reps, "seed", (json_int_t)state.seed);
+    json_t *list = json_array();
+    for (size_t i = 0; context && list && i < state.n_records; i++) {
         const BenchRecord *r = &state.records[i];
         char name[96];
         snprintf(name, sizeof name, "%s/%zu", r->name, r->n);
-        fprintf(f, "%s\n    {\n      \"name\": ", i ? "," : "");
-        json_string(f, name);
-        fprintf(f, ",\n      \"run_name\": ");
-        json_string(f, name);
-        fprintf(f, ",\n      \"run_type\": \"iteration\",\n      \"repetitions\": %u,\n",
-                r->repetitions);
-        fprintf(f, "      \"repetition_index\": 0,\n      \"threads\": 1,\n");
-        fprintf(f, "      \"iterations\": %llu,\n", r->iterations);
-        fprintf(f, "      \"real_time\": %.4f,\n      \"cpu_time\": %.4f,\n", r->median_ns,
-                r->cpu_ns);
-        fprintf(f, "      \"time_unit\": \"ns\",\n      \"unit\": \"%s\",\n", r->units.unit);
-        fprintf(f, "      \"n\": %zu,\n", r->n);
         const double per_ns = (double)r->n / r->median_ns;
-        fprintf(f, "      \"ns_per_element\": %.6f,\n", r->median_ns / (double)r->n);
-        if (r->units.flops_per_unit > 0)
-            fprintf(f, "      \"GFLOPS\": %.4f,\n", per_ns * r->units.flops_per_unit);
-        fprintf(f, "      \"%ss_per_ns\": %.6f,\n", r->units.unit, per_ns);
-        fprintf(f, "      \"bytes_per_second\": %.6e,\n", per_ns * r->units.bytes_per_unit * 1e9);
-        fprintf(f, "      \"c_real_time\": %.4f,\n", r->c_ns);
-        fprintf(f, "      \"speedup_vs_c_min\": %.4f,\n", r->speedup_min);
-        fprintf(f, "      \"speedup_vs_c_max\": %.4f,\n", r->speedup_max);
-        fprintf(f, "      \"speedup_vs_c\": %.4f\n    }", speedup(r));
+        json_t *b = json_pack(
+            "{s:s, s:s, s:s, s:I, s:i, s:i, s:I, s:f, s:f, s:s, s:s, s:I, s:f, s:f, s:f, s:f, "
+            "s:f, s:f}",
+            "name", name, "run_name", name, "run_type", "iteration", "repetitions",
+            (json_int_t)r->repetitions, "repetition_index", 0, "threads", 1, "iterations",
+            (json_int_t)r->iterations, "real_time", r->median_ns, "cpu_time", r->cpu_ns,
+            "time_unit", "ns", "unit", r->units.unit, "n", (json_int_t)r->n, "ns_per_element",
+            r->median_ns / (double)r->n, "bytes_per_second",
+            per_ns * r->units.bytes_per_unit * 1e9, "c_real_time", r->c_ns, "speedup_vs_c_min",
+            r->speedup_min, "speedup_vs_c_max", r->speedup_max, "speedup_vs_c", speedup(r));
+        char per_unit[64];
+        snprintf(per_unit, sizeof per_unit, "%ss_per_ns", r->units.unit);
+        if (b && r->units.flops_per_unit > 0)
+            json_object_set_new(b, "GFLOPS", json_real(per_ns * r->units.flops_per_unit));
+        if (b)
+            json_object_set_new(b, per_unit, json_real(per_ns));
+        if (!b || json_array_append_new(list, b)) {
+            json_decref(list);
+            list = NULL;
+        }
     }
-    fprintf(f, "\n  ]\n}\n");
-    return ferror(f) ? -1 : 0;
+    if (!context || !list) {
+        json_decref(context);
+        json_decref(list);
+        return NULL;
+    }
+    return json_pack("{s:o, s:o}", "context", context, "benchmarks", list);
 }
 
 static int write_json(void)
@@ -858,7 +840,9 @@ static int write_json(void)
         fprintf(stderr, "checkasm: %s: %s\n", state.json_path, strerror(errno));
         return -1;
     }
-    const int e = checkasm_write_json(f);
+    json_t *doc = checkasm_json();
+    const int e = doc ? json_dumpf(doc, f, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) : -1;
+    json_decref(doc);
     if (fclose(f) != 0 || e) {
         fprintf(stderr, "checkasm: %s: write failed\n", state.json_path);
         return -1;

@@ -4,6 +4,7 @@
 #ifndef CANSIM_CHECKASM_H
 #define CANSIM_CHECKASM_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,8 +21,8 @@ int checkasm_run(int argc, char **argv);
 
 /* After checkasm_run(): the timings as a Google Benchmark JSON document (context plus one
  * benchmark per version and size, with the counters speedup_vs_c, c_real_time, ns_per_element,
- * GFLOPS, bytes_per_second). Returns 0, or -1 on a write error. */
-int checkasm_write_json(FILE *f);
+ * GFLOPS, bytes_per_second); the caller owns it (json_decref). NULL when out of memory. */
+json_t *checkasm_json(void);
 
 /* One entry point per family file, called once per CPU level. */
 void checkasm_check_cmac(void);
