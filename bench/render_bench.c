@@ -3,6 +3,7 @@
  * against an I/O floor in the same run, medians of R repetitions, Google Benchmark JSON out. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <jansson.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <sched.h>
@@ -805,21 +806,6 @@ static void print_table(const Bench *b, const Derived *d)
 
 /* ------------------------------------------------------------------ JSON */
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        const unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 static int cpu_mhz(void)
 {
     FILE *f = fopen("/proc/cpuinfo", "r");
@@ -846,18 +832,14 @@ static bool cpu_scaling_enabled(void)
     return has && strncmp(gov, "performance", 11) != 0;
 }
 
-static void json_counter(FILE *f, const char *key, double v)
+static void counter(json_t *o, const char *key, double v)
 {
-    fprintf(f, ",\n      \"%s\": %.9g", key, v);
+    json_object_set_new(o, key, json_real(v));
 }
 
+/* Google Benchmark's schema, written with jansson. */
 static int write_json(const Bench *b, const Derived *d, const char *exe)
 {
-    FILE *f = fopen(b->json_path, "w");
-    if (!f) {
-        fprintf(stderr, "cansim-bench-render: %s: %s\n", b->json_path, strerror(errno));
-        return -1;
-    }
     char date[64], host[256] = "";
     const time_t now = time(NULL);
     struct tm tm;
@@ -871,90 +853,82 @@ static int write_json(const Bench *b, const Derived *d, const char *exe)
     gethostname(host, sizeof host - 1);
     double load[3] = {0, 0, 0};
     getloadavg(load, 3);
-    fprintf(f, "{\n  \"context\": {\n    \"date\": ");
-    json_str(f, date);
-    fprintf(f, ",\n    \"host_name\": ");
-    json_str(f, host);
-    fprintf(f, ",\n    \"executable\": ");
-    json_str(f, exe);
-    fprintf(f,
-            ",\n    \"num_cpus\": %d,\n    \"mhz_per_cpu\": %d,\n    \"cpu_scaling_enabled\": %s,"
-            "\n    \"load_avg\": [%.2f, %.2f, %.2f],\n    \"library_build_type\": ",
-            (int)sysconf(_SC_NPROCESSORS_ONLN), cpu_mhz(), cpu_scaling_enabled() ? "true" : "false",
-            load[0], load[1], load[2]);
-    json_str(f, CANSIM_BUILD_TYPE);
-    fprintf(f, ",\n    \"cansim_version\": ");
-    json_str(f, cansim_version());
-    fprintf(f, ",\n    \"cansim_cpu\": ");
-    json_str(f, cansim_cpu_name(b->main_cpu_flags));
-    fprintf(f,
-            ",\n    \"partition_frames\": %zu,\n    \"n_profiles\": %d,\n    \"n_taps\": %d,"
-            "\n    \"input_seconds\": %g,\n    \"rate_hz\": %d,\n    \"threads\": %d,"
-            "\n    \"quick\": %s,\n    \"settle_s\": %g,\n    \"settle_timeouts\": %d"
-            "\n  },\n  \"benchmarks\": [",
-            b->main_partition, b->n_profiles, b->n_taps, b->seconds, b->rate_hz, b->n_threads,
-            b->is_quick ? "true" : "false", b->settle_s, b->n_settle_timeouts);
-    int n_out = 0;
-    for (int i = 0; i < b->n_modes; i++) {
+    json_t *context = json_pack(
+        "{s:s, s:s, s:s, s:i, s:i, s:b, s:[f,f,f], s:s, s:s, s:s, s:I, s:i, s:i, s:f, s:i, s:i, "
+        "s:b, s:f, s:i}",
+        "date", date, "host_name", host, "executable", exe, "num_cpus",
+        (int)sysconf(_SC_NPROCESSORS_ONLN), "mhz_per_cpu", cpu_mhz(), "cpu_scaling_enabled",
+        cpu_scaling_enabled(), "load_avg", load[0], load[1], load[2], "library_build_type",
+        CANSIM_BUILD_TYPE, "cansim_version", cansim_version(), "cansim_cpu",
+        cansim_cpu_name(b->main_cpu_flags), "partition_frames", (json_int_t)b->main_partition,
+        "n_profiles", b->n_profiles, "n_taps", b->n_taps, "input_seconds", b->seconds, "rate_hz",
+        b->rate_hz, "threads", b->n_threads, "quick", b->is_quick, "settle_s", b->settle_s,
+        "settle_timeouts", b->n_settle_timeouts);
+    json_t *list = json_array();
+    for (int i = 0; context && list && i < b->n_modes; i++) {
         const Mode *m = &b->modes[i];
         const Stats *s = &b->stats[i];
         if (s->n == 0 || s->has_failed)
             continue;
         const double w = median(s->wall, s->n);
         const double secs = mode_seconds(b, m);
-        fprintf(f, "%s\n    {\n      \"name\": ", n_out++ ? "," : "");
-        json_str(f, m->name);
-        fprintf(f,
-                ",\n      \"family_index\": %d,\n      \"per_family_instance_index\": 0,"
-                "\n      \"run_name\": ",
-                i);
-        json_str(f, m->name);
-        fprintf(f,
-                ",\n      \"run_type\": \"iteration\",\n      \"repetitions\": %d,"
-                "\n      \"repetition_index\": 0,\n      \"threads\": %d,"
-                "\n      \"iterations\": 1,\n      \"real_time\": %.9g,\n      \"cpu_time\": %.9g,"
-                "\n      \"time_unit\": \"s\"",
-                s->n, m->n_threads, w, median(s->cpu, s->n));
-        json_counter(f, "real_time_min", min_of(s->wall, s->n));
-        json_counter(f, "real_time_max", max_of(s->wall, s->n));
-        json_counter(f, "sys_time", median(s->sys, s->n));
-        json_counter(f, "rtf", b->n_profiles * secs / w);
-        json_counter(f, "peak_rss_mb", median(s->rss_mb, s->n));
-        json_counter(f, "background_cpu_share", median(s->bg, s->n));
+        json_t *o = json_pack("{s:s, s:i, s:i, s:s, s:s, s:i, s:i, s:i, s:i, s:f, s:f, s:s}",
+                              "name", m->name, "family_index", i, "per_family_instance_index", 0,
+                              "run_name", m->name, "run_type", "iteration", "repetitions", s->n,
+                              "repetition_index", 0, "threads", m->n_threads, "iterations", 1,
+                              "real_time", w, "cpu_time", median(s->cpu, s->n), "time_unit", "s");
+        if (!o || json_array_append_new(list, o)) {
+            json_decref(list);
+            list = NULL;
+            break;
+        }
+        counter(o, "real_time_min", min_of(s->wall, s->n));
+        counter(o, "real_time_max", max_of(s->wall, s->n));
+        counter(o, "sys_time", median(s->sys, s->n));
+        counter(o, "rtf", b->n_profiles * secs / w);
+        counter(o, "peak_rss_mb", median(s->rss_mb, s->n));
+        counter(o, "background_cpu_share", median(s->bg, s->n));
         if (!m->is_compute_only)
-            json_counter(f, "bytes_per_second",
-                         b->n_profiles * secs * b->rate_hz * 2.0 * sizeof(float) / w);
+            counter(o, "bytes_per_second",
+                    b->n_profiles * secs * b->rate_hz * 2.0 * sizeof(float) / w);
         if (m->kind == KIND_RENDER)
-            json_counter(f, "partition_frames", (double)s->partition_frames);
+            counter(o, "partition_frames", (double)s->partition_frames);
         if (!strcmp(m->key, "full")) {
-            json_counter(f, "ratio_vs_io_floor", d->full_vs_floor);
-            json_counter(f, "ratio_vs_io_floor_serial", d->full_vs_floor_1);
-            json_counter(f, "target_ratio_vs_io_floor", TARGET_FULL_VS_FLOOR);
+            counter(o, "ratio_vs_io_floor", d->full_vs_floor);
+            counter(o, "ratio_vs_io_floor_serial", d->full_vs_floor_1);
+            counter(o, "target_ratio_vs_io_floor", TARGET_FULL_VS_FLOOR);
         } else if (!strcmp(m->key, "compute")) {
-            json_counter(f, "ratio_vs_io_floor", d->compute_vs_floor);
-            json_counter(f, "speedup_vs_naive", d->naive_speedup);
+            counter(o, "ratio_vs_io_floor", d->compute_vs_floor);
+            counter(o, "speedup_vs_naive", d->naive_speedup);
             if (b->n_threads == 2)
-                json_counter(f, "speedup_vs_1_thread", d->thread_speedup);
+                counter(o, "speedup_vs_1_thread", d->thread_speedup);
         } else if (!strcmp(m->key, "compute_1")) {
-            json_counter(f, "speedup_vs_naive", d->naive_speedup_1);
-            json_counter(f, "target_speedup_vs_naive", TARGET_NAIVE_SPEEDUP);
+            counter(o, "speedup_vs_naive", d->naive_speedup_1);
+            counter(o, "target_speedup_vs_naive", TARGET_NAIVE_SPEEDUP);
         } else if (!strcmp(m->key, "compute_2")) {
-            json_counter(f, "speedup_vs_1_thread", d->thread_speedup);
+            counter(o, "speedup_vs_1_thread", d->thread_speedup);
         } else if (!strcmp(m->key, "naive")) {
-            json_counter(f, "ratio_vs_compute", d->naive_speedup);
+            counter(o, "ratio_vs_compute", d->naive_speedup);
         } else if (!strcmp(m->key, "naive_1")) {
-            json_counter(f, "ratio_vs_compute", d->naive_speedup_1);
+            counter(o, "ratio_vs_compute", d->naive_speedup_1);
         } else if (!strcmp(m->key, "long")) {
-            json_counter(f, "peak_rss_mb_short_input", med_rss(b, "compute"));
-            json_counter(f, "target_peak_rss_mb", TARGET_LONG_RSS_MB);
+            counter(o, "peak_rss_mb_short_input", med_rss(b, "compute"));
+            counter(o, "target_peak_rss_mb", TARGET_LONG_RSS_MB);
         }
         if (!strcmp(m->key, b->n_threads == 2 ? "compute" : "compute_2"))
-            json_counter(f, "target_speedup_vs_1_thread", TARGET_THREAD_SPEEDUP);
-        fprintf(f, "\n    }");
+            counter(o, "target_speedup_vs_1_thread", TARGET_THREAD_SPEEDUP);
     }
-    fprintf(f, "\n  ]\n}\n");
-    if (fclose(f)) {
-        fprintf(stderr, "cansim-bench-render: %s: write failed\n", b->json_path);
+    json_t *doc = context && list ? json_pack("{s:o, s:o}", "context", context, "benchmarks", list)
+                                  : NULL;
+    if (!doc) {
+        json_decref(context);
+        json_decref(list);
+    }
+    const int e = doc ? json_dump_file(doc, b->json_path, JSON_INDENT(2) | JSON_REAL_PRECISION(9))
+                      : -1;
+    json_decref(doc);
+    if (e) {
+        fprintf(stderr, "cansim-bench-render: %s: cannot write\n", b->json_path);
         return -1;
     }
     return 0;
