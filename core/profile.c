@@ -276,8 +276,12 @@ done:
     return e;
 }
 
+static int design_with(CansimProfile **out, const CansimProfile *p, const CansimDesignConfig *d,
+                       double rate_hz, const CansimKernels *k, CansimDiag *diag);
+
 int cansim_profile_at_rate(const CansimProfile *p, const CansimDesignConfig *d, double rate_hz,
-                           const CansimProfile **out, CansimProfile **owned, CansimDiag *diag)
+                           const CansimKernels *k, const CansimProfile **out,
+                           CansimProfile **owned, CansimDiag *diag)
 {
     *owned = NULL;
     CansimCrossfeed cf;
@@ -286,7 +290,7 @@ int cansim_profile_at_rate(const CansimProfile *p, const CansimDesignConfig *d, 
         *out = p;
         return CANSIM_OK;
     }
-    const int e = cansim_profile_design(owned, p, d, rate_hz, diag);
+    const int e = design_with(owned, p, d, rate_hz, k, diag);
     *out = *owned;
     return e;
 }
@@ -857,8 +861,9 @@ int cansim_profile_response_db(const CansimProfile *p, const CansimDesignConfig 
     return CANSIM_OK;
 }
 
-int cansim_profile_design(CansimProfile **out, const CansimProfile *p,
-                          const CansimDesignConfig *d, double rate_hz, CansimDiag *diag)
+/* The design with the caller's kernels (the renderer's, capped by its cpu_mask). */
+static int design_with(CansimProfile **out, const CansimProfile *p, const CansimDesignConfig *d,
+                       double rate_hz, const CansimKernels *k, CansimDiag *diag)
 {
     *out = NULL;
     const CansimDesignConfig def = cansim_design_default_config();
@@ -880,11 +885,9 @@ int cansim_profile_design(CansimProfile **out, const CansimProfile *p,
             return e;
         CansimDesignParams dp;
         design_params(d, &dp);
-        CansimKernels k;
-        cansim_kernels_init(&k, cansim_cpu_detect());
         float *taps = NULL;
         size_t n_taps = 0;
-        e = cansim_design_minphase(&sim, rate_hz, &dp, &k, &taps, &n_taps, diag);
+        e = cansim_design_minphase(&sim, rate_hz, &dp, k, &taps, &n_taps, diag);
         cansim_curve_free(&sim);
         if (!e) {
             const float *cells[4] = {taps, NULL, NULL, taps};
@@ -913,4 +916,12 @@ int cansim_profile_design(CansimProfile **out, const CansimProfile *p,
         cansim_free(cells[c]);
     cansim_profile_close(&fir);
     return e;
+}
+
+int cansim_profile_design(CansimProfile **out, const CansimProfile *p,
+                          const CansimDesignConfig *d, double rate_hz, CansimDiag *diag)
+{
+    CansimKernels k;
+    cansim_kernels_init(&k, cansim_cpu_detect());
+    return design_with(out, p, d, rate_hz, &k, diag);
 }

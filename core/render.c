@@ -424,8 +424,8 @@ static int set_build(CansimRender *r, FilterSet *s, double rate_hz)
         Filter *f = &s->filters[j];
         const CansimProfile *p;
         CansimProfile *owned;
-        f->status = cansim_profile_at_rate(r->profiles[j], r->cfg.design, rate_hz, &p, &owned,
-                                           &f->diag);
+        f->status = cansim_profile_at_rate(r->profiles[j], r->cfg.design, rate_hz, &r->k, &p,
+                                           &owned, &f->diag);
         if (f->status == CANSIM_ENOMEM)
             e = CANSIM_ENOMEM;
         if (f->status)
