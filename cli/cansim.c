@@ -18,6 +18,7 @@
 #include <sndfile.h>
 
 #include "cli.h"
+#include "page.h"
 
 typedef struct Options {
     const char *output_dir;
@@ -31,6 +32,7 @@ typedef struct Options {
     size_t partition_frames;
     bool has_tail;
     bool is_json;
+    bool has_page;
     double rate_hz;
     CansimCrossfeed crossfeed;
     int verbosity; /* 0 quiet, 1 normal, 2 verbose */
@@ -92,6 +94,8 @@ static void print_help(void)
         "      --ceiling C        true-peak ceiling of integer and FLAC outputs in dBTP, -20..0,\n"
         "                         or off; float outputs stay at or under 0 dBFS unless off\n"
         "                                                                    [default: -1]\n"
+        "      --page             also write DIR/<input>/index.html: an offline audition page\n"
+        "                         to switch between the renders while the mix plays\n"
         "      --report FILE      the render report (JSON), or auto: DIR/<input>/report.json\n"
         "                                                                  [default: auto]\n"
         "  -r, --rate HZ          design: the sample rate of the filter          [default: 48000]\n"
@@ -162,6 +166,7 @@ static int parse_options(int argc, char **argv, Options *o)
         {"level", required_argument, NULL, 'L'},
         {"ceiling", required_argument, NULL, 'E'},
         {"report", required_argument, NULL, 'R'},
+        {"page", no_argument, NULL, 'W'},
         {NULL, 0, NULL, 0},
     };
     long v;
@@ -185,6 +190,9 @@ static int parse_options(int argc, char **argv, Options *o)
             break;
         case 'J':
             o->is_json = true;
+            break;
+        case 'W':
+            o->has_page = true;
             break;
         case 'X': {
             CansimDiag diag;
@@ -573,6 +581,16 @@ static int cmd_render(int argc, char **argv)
                      (int)stem_len(o.inputs[i]), base_name(o.inputs[i]));
             if (write_json_file(rep_in, path)) {
                 fprintf(stderr, "cansim: %s: cannot write the report\n", path);
+                n_failed++;
+            }
+        }
+        if (o.has_page) {
+            char dir[8192];
+            CansimDiag pd;
+            snprintf(dir, sizeof dir, "%s/%.*s", o.output_dir, (int)stem_len(o.inputs[i]),
+                     base_name(o.inputs[i]));
+            if (page_write(dir, o.inputs[i], rep_in, drawer.selected, n_profiles, &design, &pd)) {
+                fprintf(stderr, "cansim: %s\n", pd.msg);
                 n_failed++;
             }
         }
