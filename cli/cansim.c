@@ -20,30 +20,6 @@
 #include "cli.h"
 #include "page.h"
 
-typedef struct Options {
-    const char *output_dir;
-    const char *profiles;
-    const char *profiles_dir;
-    const char *on;
-    const char *target;
-    const char *cpu;
-    CansimFormat format;
-    int n_threads;
-    size_t partition_frames;
-    bool has_tail;
-    bool is_json;
-    bool has_page;
-    double rate_hz;
-    CansimCrossfeed crossfeed;
-    int verbosity; /* 0 quiet, 1 normal, 2 verbose */
-    CansimLevelMode level_mode;
-    double level_lufs;
-    bool has_ceiling;
-    double ceiling_dbtp;
-    const char *report;
-    char **inputs;
-    int n_inputs;
-} Options;
 
 int usage_error(const char *fmt, ...)
 {
@@ -144,7 +120,7 @@ static bool parse_int(const char *s, long lo, long hi, long *out)
 }
 
 /* One parser for every command; each command then checks what it needs. */
-static int parse_options(int argc, char **argv, Options *o)
+int parse_options(int argc, char **argv, Options *o)
 {
     static const struct option longs[] = {
         {"output", required_argument, NULL, 'o'},
@@ -152,7 +128,12 @@ static int parse_options(int argc, char **argv, Options *o)
         {"profiles-dir", required_argument, NULL, 'D'},
         {"on", required_argument, NULL, 'O'},
         {"target", required_argument, NULL, 'G'},
-        {"rate", required_argument, NULL, 'r'},
+        {"rate", required_argument, NULL, 'A'},
+        {"recursive", no_argument, NULL, 'r'},
+        {"resampler", required_argument, NULL, 'S'},
+        {"force", no_argument, NULL, 'F'},
+        {"dry-run", no_argument, NULL, 'N'},
+        {"shard", required_argument, NULL, 'H'},
         {"json", no_argument, NULL, 'J'},
         {"crossfeed", required_argument, NULL, 'X'},
         {"format", required_argument, NULL, 'f'},
@@ -172,7 +153,7 @@ static int parse_options(int argc, char **argv, Options *o)
     long v;
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:p:f:t:r:qvh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:p:f:t:rqvh", longs, NULL)) != -1) {
         switch (c) {
         case 'D':
             o->profiles_dir = optarg;
@@ -183,11 +164,34 @@ static int parse_options(int argc, char **argv, Options *o)
         case 'G':
             o->target = optarg;
             break;
-        case 'r':
+        case 'A':
             if (!parse_int(optarg, 8000, 384000, &v))
                 return usage_error("--rate takes a rate from 8000 to 384000 Hz, not '%s'", optarg);
             o->rate_hz = (double)v;
+            o->out_rate_hz = (double)v;
             break;
+        case 'r':
+            o->is_recursive = true;
+            break;
+        case 'S':
+            if (cansim_resampler_from_name(optarg, &o->resampler))
+                return usage_error("--resampler takes best, medium or fast, not '%s'", optarg);
+            break;
+        case 'F':
+            o->is_force = true;
+            break;
+        case 'N':
+            o->is_dry_run = true;
+            break;
+        case 'H': {
+            int i = 0, n = 0, len = 0;
+            if (sscanf(optarg, "%d/%d%n", &i, &n, &len) != 2 || optarg[len] || n < 1 ||
+                n > 100000 || i < 1 || i > n)
+                return usage_error("--shard takes I/N with 1 <= I <= N, not '%s'", optarg);
+            o->shard_i = i;
+            o->shard_n = n;
+            break;
+        }
         case 'J':
             o->is_json = true;
             break;
@@ -282,51 +286,8 @@ static int parse_options(int argc, char **argv, Options *o)
     return EXIT_OK;
 }
 
-typedef struct Progress {
-    const char *input;
-    bool is_tty;
-    double t0;
-    int64_t last_shown;
-} Progress;
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void show_progress(void *user, int64_t n_done, int64_t n_total)
-{
-    Progress *p = user;
-    if (!p->is_tty || n_total <= 0 || n_done - p->last_shown < n_total / 200)
-        return;
-    p->last_shown = n_done;
-    fprintf(stderr, "\r\033[K%s: %3d%%", p->input, (int)(100 * n_done / n_total));
-}
-
-/* An input's output folder is its file name without directory and extension. */
-static const char *base_name(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
-static size_t stem_len(const char *path)
-{
-    const char *base = base_name(path);
-    const char *dot = strrchr(base, '.');
-    return dot && dot != base ? (size_t)(dot - base) : strlen(base);
-}
-
-static bool same_stem(const char *a, const char *b)
-{
-    const size_t n = stem_len(a);
-    return n == stem_len(b) && !memcmp(base_name(a), base_name(b), n);
-}
-
 /* The drawer, the selection and the design options every command shares. */
-static int open_drawer(const Options *o, Drawer *d, CansimDesignConfig *design)
+int open_drawer(const Options *o, Drawer *d, CansimDesignConfig *design)
 {
     int rc = drawer_open(d, o->profiles_dir);
     if (rc)
@@ -398,7 +359,7 @@ static json_t *num(double v)
     return json_real((double)(long long)(v * 100.0 + (v < 0 ? -0.5 : 0.5)) / 100.0);
 }
 
-static json_t *input_report(const Options *o, const char *input, const CansimProfile *const *p,
+json_t *input_report(const Options *o, const char *input, const CansimProfile *const *p,
                             const CansimOutputResult *res, size_t n)
 {
     static const char *const modes[] = {"off", "match", "target"};
@@ -439,18 +400,6 @@ static json_t *input_report(const Options *o, const char *input, const CansimPro
     return in;
 }
 
-/* Written as FILE.part and renamed, like the renders. */
-static int write_json_file(const json_t *j, const char *path)
-{
-    char part[8200];
-    snprintf(part, sizeof part, "%s.part", path);
-    if (json_dump_file(j, part, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6)) || rename(part, path)) {
-        unlink(part);
-        return -1;
-    }
-    return 0;
-}
-
 static void print_db(double v, const char *unit)
 {
     if (isfinite(v))
@@ -460,7 +409,7 @@ static void print_db(double v, const char *unit)
 }
 
 /* The readable summary: one line per output. */
-static void print_summary(const char *input, const CansimProfile *const *p,
+void print_summary(const char *input, const CansimProfile *const *p,
                           const CansimOutputResult *res, size_t n)
 {
     if (!n)
@@ -482,151 +431,6 @@ static void print_summary(const char *input, const CansimProfile *const *p,
                 r->is_measured ? "" : " (loudness predicted)",
                 r->is_limited ? " (limited by the ceiling)" : "");
     }
-}
-
-static int cmd_render(int argc, char **argv)
-{
-
-    Options o = {.format = CANSIM_FORMAT_SAME,
-                 .verbosity = 1,
-                 .level_mode = CANSIM_LEVEL_MATCH,
-                 .has_ceiling = true,
-                 .ceiling_dbtp = -1.0,
-                 .report = "auto"};
-    int rc = parse_options(argc, argv, &o);
-    if (rc)
-        return rc < 0 ? EXIT_OK : rc;
-    if (o.n_inputs == 0)
-        return usage_error("%s", "no input given");
-    if (!o.output_dir)
-        return usage_error("%s", "no output directory given (-o DIR)");
-    for (int i = 0; i < o.n_inputs; i++)
-        for (int j = 0; j < i; j++)
-            if (same_stem(o.inputs[i], o.inputs[j]))
-                return usage_error("inputs '%s' and '%s' would both write to %s/%.*s/",
-                                   o.inputs[j], o.inputs[i], o.output_dir,
-                                   (int)stem_len(o.inputs[i]), base_name(o.inputs[i]));
-    const char *cpu = o.cpu ? o.cpu : getenv("CANSIM_CPU");
-    unsigned cpu_mask = ~0u;
-    if (cpu && cansim_cpu_mask_from_name(cpu, &cpu_mask))
-        return usage_error("unknown CPU level '%s' (auto, c, avx2, avx512)", cpu);
-
-    Drawer drawer;
-    CansimDesignConfig design;
-    CansimRender *r = NULL;
-    CansimOutputResult *results = NULL;
-    json_t *run_report = NULL;
-    size_t n_profiles = 0;
-    if ((rc = open_drawer(&o, &drawer, &design)) ||
-        (rc = drawer_select(&drawer, o.profiles ? o.profiles : "all")))
-        goto done;
-    n_profiles = drawer.n_selected;
-
-    Progress prog = {.is_tty = o.verbosity > 0 && isatty(STDERR_FILENO)};
-    CansimRenderConfig cfg = cansim_render_default_config();
-    cfg.profiles = drawer.selected;
-    cfg.n_profiles = n_profiles;
-    cfg.design = &design;
-    cfg.cpu_mask = cpu_mask;
-    cfg.n_threads = o.n_threads;
-    cfg.partition_frames = o.partition_frames;
-    cfg.has_tail = o.has_tail;
-    cfg.format = o.format;
-    cfg.progress = show_progress;
-    cfg.progress_user = &prog;
-    cfg.level_mode = o.level_mode;
-    cfg.level_lufs = o.level_lufs;
-    cfg.has_ceiling = o.has_ceiling;
-    cfg.ceiling_dbtp = o.ceiling_dbtp;
-    run_report = json_object();
-    json_t *run_inputs = json_array();
-    json_object_set_new(run_report, "cansim", json_string(cansim_version()));
-    json_object_set_new(run_report, "inputs", run_inputs);
-    CansimDiag d;
-    if (cansim_render_open(&r, &cfg, &d)) {
-        fprintf(stderr, "cansim: %s\n", d.msg);
-        rc = EXIT_USAGE;
-        goto done;
-    }
-    if (o.verbosity >= 2)
-        fprintf(stderr, "cansim: %zu profiles, partition %zu frames, kernels %s\n", n_profiles,
-                cansim_render_partition_frames(r), cansim_cpu_name(cansim_render_cpu_flags(r)));
-    results = calloc(n_profiles, sizeof *results);
-    if (!results) {
-        fputs("cansim: out of memory\n", stderr);
-        rc = EXIT_PARTIAL;
-        goto done;
-    }
-    int n_failed = 0, n_written = 0;
-    const double t0 = now_s();
-    for (int i = 0; i < o.n_inputs; i++) {
-        prog.input = o.inputs[i];
-        prog.last_shown = 0;
-        const int e = cansim_render_file(r, o.inputs[i], o.output_dir, results, &d);
-        if (prog.is_tty)
-            fputs("\r\033[K", stderr);
-        if (e && d.msg[0]) {
-            /* The input itself failed: one line, whatever the number of profiles. */
-            fprintf(stderr, "cansim: %s\n", d.msg);
-            n_failed++;
-            continue;
-        }
-        json_t *rep_in = input_report(&o, o.inputs[i], drawer.selected, results, n_profiles);
-        json_array_append(run_inputs, rep_in);
-        if (o.verbosity >= 1)
-            print_summary(o.inputs[i], drawer.selected, results, n_profiles);
-        if (o.report && !strcmp(o.report, "auto")) {
-            char path[8192];
-            snprintf(path, sizeof path, "%s/%.*s/report.json", o.output_dir,
-                     (int)stem_len(o.inputs[i]), base_name(o.inputs[i]));
-            if (write_json_file(rep_in, path)) {
-                fprintf(stderr, "cansim: %s: cannot write the report\n", path);
-                n_failed++;
-            }
-        }
-        if (o.has_page) {
-            char dir[8192];
-            CansimDiag pd;
-            snprintf(dir, sizeof dir, "%s/%.*s", o.output_dir, (int)stem_len(o.inputs[i]),
-                     base_name(o.inputs[i]));
-            if (page_write(dir, o.inputs[i], rep_in, drawer.selected, n_profiles, &design, &pd)) {
-                fprintf(stderr, "cansim: %s\n", pd.msg);
-                n_failed++;
-            }
-        }
-        json_decref(rep_in);
-        for (size_t j = 0; j < n_profiles; j++) {
-            if (results[j].status) {
-                fprintf(stderr, "cansim: %s\n", results[j].diag.msg);
-                n_failed++;
-            } else {
-                n_written++;
-                if (o.verbosity >= 2)
-                    fprintf(stderr, "cansim: wrote %s (%" PRId64 " frames)\n", results[j].path,
-                            results[j].n_frames);
-            }
-        }
-    }
-    if (o.verbosity >= 1)
-        fprintf(stderr, "cansim: %d output%s written, %d failed, %.2f s\n", n_written,
-                n_written == 1 ? "" : "s", n_failed, now_s() - t0);
-    if (o.report && strcmp(o.report, "auto") && write_json_file(run_report, o.report)) {
-        fprintf(stderr, "cansim: %s: cannot write the report\n", o.report);
-        n_failed++;
-    }
-    if (o.is_json) {
-        char *text = json_dumps(run_report, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6));
-        if (text)
-            puts(text);
-        free(text);
-    }
-    rc = n_failed ? EXIT_PARTIAL : EXIT_OK;
-done:
-    json_decref(run_report);
-    free(results);
-    cansim_render_close(&r);
-    drawer_close(&drawer);
-    return rc;
 }
 
 static int cmd_profiles(int argc, char **argv)

@@ -7,8 +7,41 @@
 #include <stddef.h>
 
 #include <cansim/cansim.h>
+#include <jansson.h>
 
 enum { EXIT_OK = 0, EXIT_PARTIAL = 1, EXIT_USAGE = 2 };
+
+/* Every option of every command (each command checks what it takes). */
+typedef struct Options {
+    const char *output_dir;
+    const char *profiles;
+    const char *profiles_dir;
+    const char *on;
+    const char *target;
+    const char *cpu;
+    CansimFormat format;
+    int n_threads;
+    size_t partition_frames;
+    bool has_tail;
+    bool is_json;
+    bool has_page;
+    bool is_recursive;
+    bool is_force;
+    bool is_dry_run;
+    int shard_i, shard_n; /* --shard I/N; 0/0: all */
+    double out_rate_hz;   /* render --rate: 0 keeps each input's rate */
+    CansimResampler resampler;
+    double rate_hz;
+    CansimCrossfeed crossfeed;
+    int verbosity; /* 0 quiet, 1 normal, 2 verbose */
+    CansimLevelMode level_mode;
+    double level_lufs;
+    bool has_ceiling;
+    double ceiling_dbtp;
+    const char *report;
+    char **inputs;
+    int n_inputs;
+} Options;
 
 /* "cansim: <message>" and "Try 'cansim --help'." on stderr; returns EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -35,5 +68,18 @@ int drawer_find(Drawer *d, const char *name, const CansimProfile **out);
 
 /* Selects a comma list of tags (all, open, closed), names and files, in order, once each. */
 int drawer_select(Drawer *d, const char *list);
+
+/* Parses argv into o (defaults already set): EXIT_OK, -1 after --help, else EXIT_USAGE. */
+int parse_options(int argc, char **argv, Options *o);
+/* The drawer, the selection's design options (--target, --on, --crossfeed), checked. */
+int open_drawer(const Options *o, Drawer *d, CansimDesignConfig *design);
+
+/* The render report of one input (see cansim.c), and its readable summary on stderr. */
+json_t *input_report(const Options *o, const char *input, const CansimProfile *const *p,
+                     const CansimOutputResult *res, size_t n);
+void print_summary(const char *input, const CansimProfile *const *p,
+                   const CansimOutputResult *res, size_t n);
+/* The render command (batch.c). */
+int cmd_render(int argc, char **argv);
 
 #endif

@@ -47,7 +47,10 @@ int cansim_audio_open_read(const char *path, SNDFILE **out, SF_INFO *info, Cansi
         FILE *f = fopen(path, "rb");
         if (!f)
             return cansim_diag_set(diag, CANSIM_EIO, "%s: %s", path, err);
+        const bool is_empty = !fseek(f, 0, SEEK_END) && ftell(f) == 0;
         fclose(f);
+        if (is_empty)
+            return cansim_diag_set(diag, CANSIM_EFORMAT, "%s: empty file (0 bytes)", path);
         return cansim_diag_set(diag, CANSIM_EFORMAT, "%s: not a readable audio file (%s)", path,
                                err);
     }

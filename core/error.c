@@ -31,6 +31,8 @@ const char *cansim_strerror(int code)
         return "invalid audio data";
     case CANSIM_EINTERNAL:
         return "internal error";
+    case CANSIM_ECANCELED:
+        return "canceled";
     default:
         return "unknown error";
     }

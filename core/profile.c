@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
+#include <xxhash.h>
 #include <math.h>
 #include <samplerate.h>
 #include <stdarg.h>
@@ -924,4 +925,47 @@ int cansim_profile_design(CansimProfile **out, const CansimProfile *p,
     CansimKernels k;
     cansim_kernels_init(&k, cansim_cpu_detect());
     return design_with(out, p, d, rate_hz, &k, diag);
+}
+
+int cansim_profile_digest(const CansimProfile *p, const CansimDesignConfig *d, char hex[33],
+                          CansimDiag *diag)
+{
+    const CansimDesignConfig def = cansim_design_default_config();
+    if (!d)
+        d = &def;
+    XXH3_state_t *h = XXH3_createState();
+    if (!h)
+        return cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
+    XXH3_128bits_reset(h);
+    /* The version stands for the design and render algorithms. */
+    XXH3_128bits_update(h, CANSIM_VERSION_STRING, sizeof CANSIM_VERSION_STRING);
+    XXH3_128bits_update(h, p->id, strlen(p->id) + 1);
+    int e = CANSIM_OK;
+    if (p->is_curve) {
+        CansimCurve sim;
+        if ((e = simulated(p, d, &sim, diag)))
+            goto done;
+        XXH3_128bits_update(h, sim.hz, sim.n * sizeof *sim.hz);
+        XXH3_128bits_update(h, sim.db, sim.n * sizeof *sim.db);
+        cansim_curve_free(&sim);
+        CansimCrossfeed cf;
+        crossfeed_of(p, d, &cf);
+        const double cfv[3] = {cf.mode == CANSIM_CROSSFEED_ON, cf.cut_hz, cf.feed_db};
+        XXH3_128bits_update(h, cfv, sizeof cfv);
+    } else {
+        const double head[2] = {p->rate_hz, (double)p->n_taps};
+        XXH3_128bits_update(h, head, sizeof head);
+        for (int c = 0; c < 4; c++) {
+            const unsigned char has = p->cells[c] != NULL;
+            XXH3_128bits_update(h, &has, 1);
+            if (has)
+                XXH3_128bits_update(h, p->cells[c], p->n_taps * sizeof(float));
+        }
+    }
+    const XXH128_hash_t v = XXH3_128bits_digest(h);
+    snprintf(hex, 33, "%016llx%016llx", (unsigned long long)v.high64,
+             (unsigned long long)v.low64);
+done:
+    XXH3_freeState(h);
+    return e;
 }

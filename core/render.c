@@ -16,6 +16,7 @@
 #include "audio_io.h"
 #include "kernels.h"
 #include "loudness.h"
+#include "resample.h"
 
 _Static_assert(CANSIM_CPU_AVX2 == (1u << 0) && CANSIM_CPU_AVX512 == (1u << 1),
                "public and kernel CPU flags must agree");
@@ -49,6 +50,9 @@ typedef struct FilterSet {
 } FilterSet;
 
 #define N_CACHED_RATES 4
+/* A lane's status while its output is left alone (CansimFileOptions.skip): positive, so no
+ * error code, and nonzero, so the render passes it by. */
+#define LANE_SKIPPED 1
 /* Level matching predicts an output's loudness from the input's short-time spectra (100 ms
  * hop); a filter whose energy lasts much longer than that (a room) smears it across gating
  * blocks, so float outputs through such filters are measured instead (loudness.c). */
@@ -259,6 +263,11 @@ int cansim_render_open(CansimRender **out, const CansimRenderConfig *cfg, Cansim
     if (cfg->level_mode == CANSIM_LEVEL_TARGET && !(cfg->level_lufs >= -70.0 && cfg->level_lufs <= 0.0))
         return cansim_diag_set(diag, CANSIM_EINVAL, "level %g LUFS is outside -70..0",
                                cfg->level_lufs);
+    if (cfg->rate_hz != 0.0 && !cansim_rate_is_valid(cfg->rate_hz))
+        return cansim_diag_set(diag, CANSIM_ERATE, "rate %g Hz is outside 8000-384000 Hz",
+                               cfg->rate_hz);
+    if ((unsigned)cfg->resampler > CANSIM_RESAMPLER_FAST)
+        return cansim_diag_set(diag, CANSIM_EINVAL, "unknown resampler %d", (int)cfg->resampler);
     if (cfg->has_ceiling && !(cfg->ceiling_dbtp >= -20.0 && cfg->ceiling_dbtp <= 0.0))
         return cansim_diag_set(diag, CANSIM_EINVAL, "ceiling %g dBTP is outside -20..0",
                                cfg->ceiling_dbtp);
@@ -679,8 +688,8 @@ static int stream_run(CansimRender *r, SourceFn *src, void *src_ctx, int n_chann
         }
         r->n_in_chunk = n_read;
         process_chunk(r, n_blocks, n_channels, sink, sink_ctx);
-        if (r->cfg.progress)
-            r->cfg.progress(r->cfg.progress_user, n_in, n_expected);
+        if (r->cfg.progress && r->cfg.progress(r->cfg.progress_user, n_in, n_expected))
+            return cansim_diag_set(diag, CANSIM_ECANCELED, "canceled");
     }
     return CANSIM_OK;
 }
@@ -861,7 +870,7 @@ static void fail_all(CansimRender *r, CansimOutputResult *results, int e, const 
  * loudness correction, and leaves the output complete under o->part. */
 static int finish_output(const CansimRender *r, size_t j, FileOut *o, int sf_format, int rate_hz,
                          bool is_float_out, double target, bool is_below_gate, double gain_db,
-                         double pred_lufs, CansimOutputResult *res)
+                         double pred_lufs, uint64_t seed, CansimOutputResult *res)
 {
     Lane *l = &r->lanes[j];
     const bool is_leveled = r->cfg.level_mode != CANSIM_LEVEL_OFF && !is_below_gate;
@@ -914,7 +923,8 @@ static int finish_output(const CansimRender *r, size_t j, FileOut *o, int sf_for
         res->is_dithered = (sf_format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_16;
         const int e = cansim_level_finish(o->raw, o->part, sf_format, rate_hz,
                                           pow(10.0, corr_db / 20.0), res->is_dithered,
-                                          DITHER_SEED ^ (uint64_t)j, &l->diag);
+                                          seed + 0x9E3779B97F4A7C15ull * (uint64_t)j,
+                                          &l->diag);
         res->correction_db = corr_db;
         res->gain_db = gain_db + corr_db;
         return e;
@@ -941,6 +951,16 @@ static int finish_output(const CansimRender *r, size_t j, FileOut *o, int sf_for
 int cansim_render_file(CansimRender *r, const char *input_path, const char *output_dir,
                        CansimOutputResult *results, CansimDiag *diag)
 {
+    return cansim_render_file_with(r, input_path, output_dir, NULL, results, diag);
+}
+
+int cansim_render_file_with(CansimRender *r, const char *input_path, const char *output_dir,
+                            const CansimFileOptions *opt, CansimOutputResult *results,
+                            CansimDiag *diag)
+{
+    const CansimFileOptions no_opt = {0};
+    if (!opt)
+        opt = &no_opt;
     const size_t n_prof = r->cfg.n_profiles;
     CansimDiag local;
     if (!diag)
@@ -958,6 +978,7 @@ int cansim_render_file(CansimRender *r, const char *input_path, const char *outp
     FileOut *outs = NULL;
     double *gains_db = NULL;
     double *pred_db = NULL;
+    char converted[4096 + 32] = "";
     int e = cansim_audio_open_read(input_path, &in, &info, diag);
     if (e) {
         fail_all(r, results, e, diag);
@@ -974,16 +995,15 @@ int cansim_render_file(CansimRender *r, const char *input_path, const char *outp
     }
     int sf_format = 0;
     const char *ext = "";
+    const int out_rate = r->cfg.rate_hz != 0.0 ? (int)r->cfg.rate_hz : info.samplerate;
     if (!r->cfg.is_compute_only &&
-        (e = cansim_audio_output_format(r->cfg.format, info.format, info.samplerate, &sf_format,
+        (e = cansim_audio_output_format(r->cfg.format, info.format, out_rate, &sf_format,
                                         &ext, diag))) {
         char msg[sizeof diag->msg];
         snprintf(msg, sizeof msg, "%s", diag->msg);
         cansim_diag_set(diag, e, "%s: %s", input_path, msg);
         goto done;
     }
-    if ((e = stream_begin(r, info.samplerate, diag)))
-        goto done;
     char dir[4096];
     char stem[256];
     cansim_path_stem(input_path, stem, sizeof stem);
@@ -995,6 +1015,36 @@ int cansim_render_file(CansimRender *r, const char *input_path, const char *outp
         if ((e = make_dirs(dir, diag)))
             goto done;
     }
+    /* Another rate: the input is converted once, to a float file beside the outputs (in the
+     * temporary directory for compute-only renders), which both passes then read. */
+    const char *src_path = input_path;
+    if (r->cfg.rate_hz != 0.0 && r->cfg.rate_hz != info.samplerate) {
+        if (r->cfg.is_compute_only)
+            snprintf(converted, sizeof converted, "%s/cansim-%ld-%p.w64",
+                     getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (long)getpid(), (void *)r);
+        else if (snprintf(converted, sizeof converted, "%s/.input.w64.part", dir) >=
+                 (int)sizeof converted) {
+            e = cansim_diag_set(diag, CANSIM_EINVAL, "%s: output path too long", dir);
+            goto done;
+        }
+        if ((e = cansim_resample_file(in, &info, input_path, converted, r->cfg.rate_hz,
+                                      r->cfg.resampler, r->cfg.progress, r->cfg.progress_user,
+                                      diag)))
+            goto done;
+        sf_close(in);
+        in = NULL;
+        SF_INFO conv_info;
+        if ((e = cansim_audio_open_read(converted, &in, &conv_info, diag)))
+            goto done;
+        info.samplerate = conv_info.samplerate;
+        info.frames = conv_info.frames;
+        src_path = converted;
+    }
+    if ((e = stream_begin(r, info.samplerate, diag)))
+        goto done;
+    for (size_t j = 0; opt->skip && j < n_prof; j++)
+        if (opt->skip[j])
+            r->lanes[j].status = LANE_SKIPPED;
     outs = calloc(n_prof, sizeof *outs);
     gains_db = calloc(n_prof, sizeof *gains_db);
     pred_db = calloc(n_prof, sizeof *pred_db);
@@ -1020,7 +1070,7 @@ int cansim_render_file(CansimRender *r, const char *input_path, const char *outp
             w[j] = r->lanes[j].status ? NULL : r->filters[j].level_w;
         /* Matching needs only the predicted change (output - input) before the render, so the
          * input's exact meter then runs during the render, beside the lanes. */
-        e = cansim_level_analyse(input_path, w, n_prof, r->n_threads, !is_match, &la, diag);
+        e = cansim_level_analyse(src_path, w, n_prof, r->n_threads, !is_match, &la, diag);
         free((void *)w);
         if (e)
             goto done;
@@ -1086,7 +1136,7 @@ int cansim_render_file(CansimRender *r, const char *input_path, const char *outp
                                                            info.samplerate, 2, &outs[j].sf,
                                                            &l->diag);
     }
-    FileSource src = {.sf = in, .path = input_path, .n_channels = info.channels};
+    FileSource src = {.sf = in, .path = src_path, .n_channels = info.channels};
     FileSink sink = {.outs = outs, .lanes = r->lanes, .is_compute_only = r->cfg.is_compute_only};
     r->in_meter_err = 0;
     e = stream_run(r, file_read, &src, info.channels, -1, info.frames, file_write, &sink, diag);
@@ -1118,7 +1168,8 @@ int cansim_render_file(CansimRender *r, const char *input_path, const char *outp
         CansimOutputResult res = {0};
         if (!e && !l->status && !r->cfg.is_compute_only)
             l->status = finish_output(r, j, &outs[j], sf_format, info.samplerate, is_float_out,
-                                      target, is_below_gate, gains_db[j], pred_db[j], &res);
+                                      target, is_below_gate, gains_db[j], pred_db[j],
+                                      DITHER_SEED ^ opt->seed, &res);
         if (!r->cfg.is_compute_only && !e && !l->status && rename(outs[j].part, outs[j].path))
             l->status = cansim_diag_set(&l->diag, CANSIM_EIO, "%s: cannot rename: %s",
                                         outs[j].part, strerror(errno));
@@ -1146,7 +1197,12 @@ int cansim_render_file(CansimRender *r, const char *input_path, const char *outp
             res.is_below_gate = is_below_gate;
             results[j] = res;
         }
-        if (!first && l->status)
+        if (l->status == LANE_SKIPPED && results && !e) {
+            results[j].status = CANSIM_OK;
+            results[j].diag.msg[0] = '\0';
+            results[j].is_skipped = true;
+        }
+        if (!first && l->status && l->status != LANE_SKIPPED)
             first = l->status;
     }
     e = first;
@@ -1156,7 +1212,10 @@ done:
     free(outs);
     free(gains_db);
     free(pred_db);
-    sf_close(in);
+    if (in)
+        sf_close(in);
+    if (converted[0])
+        unlink(converted);
     if (e && results && results[0].status == CANSIM_OK && diag->msg[0])
         fail_all(r, results, e, diag);
     return e;

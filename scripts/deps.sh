@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build pkg-config clang libomp-dev
     libsndfile1-dev libsamplerate0-dev libsleef-dev libfftw3-dev libebur128-dev libinih-dev
-    libjansson-dev libbs2b-dev
+    libjansson-dev libbs2b-dev libxxhash-dev parallel
 )
 
 missing=()

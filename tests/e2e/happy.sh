@@ -16,7 +16,7 @@ fi
 expect_info out/mix/a.wav "frames=48000 channels=2 rate=48000 major=wav subtype=pcm16" "a.wav"
 expect_info out/mix/b.wav "frames=48000 channels=2 rate=48000 major=wav subtype=pcm16" "b.wav"
 expect_no_part out "render"
-n=$(find out -type f ! -name report.json | wc -l)
+n=$(find out -type f ! -name report.json ! -name .manifest.json | wc -l)
 [ "$n" -eq 2 ] || fail "render wrote $n audio files, want 2: $(find out -type f | tr '\n' ' ')"
 [ -f out/mix/report.json ] || fail "render wrote no out/mix/report.json"
 

@@ -29,7 +29,7 @@ same_lines() {
 # outputs DIR: the audio files in DIR (not the render report), one a line, sorted.
 outputs() {
     if [ -d "$1" ]; then
-        (cd "$1" && find . -type f ! -name report.json | sed 's|^\./||' | sort)
+        (cd "$1" && find . -type f ! -name report.json ! -name .manifest.json | sed 's|^\./||' | sort)
     fi
 }
 

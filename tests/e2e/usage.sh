@@ -51,9 +51,22 @@ usage_error() {
     fi
 }
 
-# Two inputs of one name would write to one folder: refused before anything is rendered.
+# Two inputs of one folder and name (mix.wav, mix.wave) would write to one folder: the second
+# fails with one line naming both, the first is rendered. In different folders they do not
+# collide: outputs mirror the folders below the inputs' common one.
 if [ "$ONLY" = same-name ]; then
-    usage_error "two inputs named mix" render mix.wav sub/mix.flac -p a.wav -o out
+    cp mix.wav mix.wave
+    mkdir -p sub
+    cp mix.wav sub/mix.wav
+    run render mix.wav mix.wave -p a.wav -o out
+    expect_rc 1 "two inputs named mix"
+    expect_one_error_naming "mix.wave" "two inputs named mix"
+    [ -f out/mix/a.wav ] || fail "two inputs named mix: the first was not rendered"
+    rm -rf out
+    run render mix.wav sub/mix.wav -p a.wav -o out
+    expect_rc 0 "mix.wav and sub/mix.wav"
+    [ -f out/mix/a.wav ] && [ -f out/sub/mix/a.wav ] ||
+        fail "mix.wav and sub/mix.wav: want out/mix/a.wav and out/sub/mix/a.wav: $(find out -type f | tr '\n' ' ')"
     finish
 fi
 

@@ -720,9 +720,10 @@ typedef struct ProgressLog {
     int64_t n_total;
     bool is_bad;
     char why[160];
+    int stop_after; /* nonzero: cancel at that call */
 } ProgressLog;
 
-static void on_progress(void *user, int64_t n_done, int64_t n_total)
+static int on_progress(void *user, int64_t n_done, int64_t n_total)
 {
     ProgressLog *log = user;
     if (!log->is_bad) {
@@ -739,6 +740,7 @@ static void on_progress(void *user, int64_t n_done, int64_t n_total)
     }
     log->n_calls++;
     log->last_done = n_done;
+    return log->stop_after && log->n_calls >= log->stop_after;
 }
 
 static void test_progress(void)
@@ -754,7 +756,7 @@ static void test_progress(void)
     float *in = unit_xcalloc(2 * n, sizeof(float));
     unit_fill_random(in, 2 * n, 0.5f);
     Outs outs = outs_alloc(1, n);
-    ProgressLog log = {0, 0, (int64_t)n, false, ""};
+    ProgressLog log = {0, 0, (int64_t)n, false, "", 0};
     if (p) {
         const CansimProfile *const list[1] = {p};
         CansimRenderConfig cfg = cansim_render_default_config();

@@ -28,9 +28,10 @@ enum CansimError {
     CANSIM_ERATE = -6,     /**< bad or unsupported sample rate */
     CANSIM_EDATA = -7,     /**< invalid audio data (NaN, Inf, no frames) */
     CANSIM_EINTERNAL = -8, /**< internal error */
+    CANSIM_ECANCELED = -9, /**< stopped by the progress callback */
 };
 /** One past the most negative code; every code c with CANSIM_ERROR_MIN < c <= 0 is known. */
-#define CANSIM_ERROR_MIN (-9)
+#define CANSIM_ERROR_MIN (-10)
 
 /** A static, lower-case message for a code; never NULL ("unknown error" for unknown codes). */
 CANSIM_API const char *cansim_strerror(int code);
@@ -185,6 +186,45 @@ CANSIM_API size_t cansim_profile_n_taps(const CansimProfile *p);
 /** The taps of one cell (n_taps floats), or NULL when the cell is all zero. Borrowed. */
 CANSIM_API const float *cansim_profile_taps(const CansimProfile *p, int cell);
 
+/**
+ * A digest of everything that decides the filter of p under d at any rate: for a curve profile
+ * its simulated response (curve, target of its rig, --on, smoothing, boost limit) and
+ * crossfeed; for an impulse response its taps and rate; and the library's version. Two
+ * renders whose digests (and inputs and options) agree write the same samples, so a batch can
+ * tell an up-to-date output from a stale one. hex receives 32 lower-case hex digits.
+ * @return CANSIM_OK, CANSIM_EPROFILE (no target for the profile's rig), CANSIM_ENOMEM
+ */
+CANSIM_API int cansim_profile_digest(const CansimProfile *p, const CansimDesignConfig *d,
+                                     char hex[33], CansimDiag *diag);
+
+/* ---------------------------------------------------------------- inputs */
+
+/** What an audio file holds, read from its header. */
+typedef struct CansimInputInfo {
+    double rate_hz;
+    int n_channels;
+    int64_t n_frames;
+    char format[16]; /**< "wav16" ... "aiff24", else the container's extension */
+} CansimInputInfo;
+
+/**
+ * Opens path as audio (libsndfile) and reads its header, as cansim_render_file() would:
+ * unreadable, truncated or empty files fail with a diag naming the path.
+ * @return CANSIM_OK, CANSIM_EIO, CANSIM_EFORMAT, CANSIM_EDATA (no frames)
+ */
+CANSIM_API int cansim_input_probe(const char *path, CansimInputInfo *info, CansimDiag *diag);
+
+/** Sample-rate converters (libsamplerate's sinc converters). */
+typedef enum CansimResampler {
+    CANSIM_RESAMPLER_BEST = 0, /**< SRC_SINC_BEST_QUALITY: 97 dB SNR, 97 % bandwidth */
+    CANSIM_RESAMPLER_MEDIUM,   /**< SRC_SINC_MEDIUM_QUALITY: 97 dB, 90 % */
+    CANSIM_RESAMPLER_FAST,     /**< SRC_SINC_FASTEST: 97 dB, 80 % */
+} CansimResampler;
+
+/** @return CANSIM_OK, or CANSIM_EINVAL for a name that is not best|medium|fast. */
+CANSIM_API int cansim_resampler_from_name(const char *name, CansimResampler *out);
+CANSIM_API const char *cansim_resampler_name(CansimResampler r);
+
 /* ---------------------------------------------------------------- render */
 
 /** Output formats. SAME keeps the input's container and encoding where it can hold stereo. */
@@ -205,8 +245,10 @@ CANSIM_API int cansim_format_from_name(const char *name, CansimFormat *out);
 CANSIM_API const char *cansim_format_name(CansimFormat f);
 
 /** Called between chunks on the calling thread: frames of the input done so far and in all
- * (n_total is -1 when unknown). */
-typedef void CansimProgressFn(void *user, int64_t n_done, int64_t n_total);
+ * (n_total is -1 when unknown; n_done is 0 while the input is being converted to the render's
+ * rate). Returning nonzero stops the render: its outputs fail with CANSIM_ECANCELED and leave
+ * no files. */
+typedef int CansimProgressFn(void *user, int64_t n_done, int64_t n_total);
 
 /** The level of cansim_render_file()'s outputs (cansim_render_buffer() applies none). */
 typedef enum CansimLevelMode {
@@ -233,6 +275,11 @@ typedef struct CansimRenderConfig {
     double ceiling_dbtp;        /**< integer and FLAC outputs: true-peak ceiling, -20..0 dBTP;
                                      float outputs are held at or below 0 dBFS (sample peak)
                                      instead [default: -1] */
+    double rate_hz;             /**< cansim_render_file(): convert inputs at another rate to
+                                     this one first (libsamplerate), so outputs are at rate_hz
+                                     and filters designed at it; 0 keeps each input's rate
+                                     [default: 0] */
+    CansimResampler resampler;  /**< the converter for rate_hz [default: BEST] */
 } CansimRenderConfig;
 
 CANSIM_API CansimRenderConfig cansim_render_default_config(void);
@@ -273,7 +320,16 @@ typedef struct CansimOutputResult {
     bool is_limited;      /**< the gain was lowered to hold the ceiling */
     bool is_below_gate;   /**< the input is below -70 LUFS: rendered at the filter's own gain */
     bool is_dithered;     /**< 16-bit output with TPDF dither */
+    bool is_skipped;      /**< left alone, as CansimFileOptions.skip asked (status is OK) */
 } CansimOutputResult;
+
+/** Per-call options of cansim_render_file_with(). */
+typedef struct CansimFileOptions {
+    const bool *skip;  /**< n_profiles flags: true leaves that profile's output alone (no file
+                            is touched); NULL renders all */
+    uint64_t seed;     /**< varies the 16-bit outputs' dither; the same input, seed and options
+                            give the same bytes [default: 0] */
+} CansimFileOptions;
 
 /**
  * Renders one input file through every profile into output_dir/<input name>/<profile id>.<ext>,
@@ -286,6 +342,11 @@ typedef struct CansimOutputResult {
  */
 CANSIM_API int cansim_render_file(CansimRender *r, const char *input_path, const char *output_dir,
                                   CansimOutputResult *results, CansimDiag *diag);
+
+/** cansim_render_file() with per-call options (opt may be NULL for the defaults). */
+CANSIM_API int cansim_render_file_with(CansimRender *r, const char *input_path,
+                                       const char *output_dir, const CansimFileOptions *opt,
+                                       CansimOutputResult *results, CansimDiag *diag);
 
 /**
  * Renders an interleaved buffer in memory: in has n_frames frames of n_channels (1 or 2) at

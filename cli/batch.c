@@ -1,0 +1,1204 @@
+/* SPDX-License-Identifier: MIT */
+/* The render command: inputs (files and folders of stems), what of them is already done (the
+ * manifests), the work spread over threads, progress, reports, and a clean stop on a signal.
+ *
+ * Each input has its folder OUT/<relative path without extension>/ holding its renders, its
+ * report.json and its manifest.json. The manifest says, for every output written, what it was
+ * made from: the input's size, mtime and content hash (XXH3-128), the run's output options, the
+ * profile's digest (cansim_profile_digest()) and cansim's version. It is written after the
+ * outputs, atomically (written, synced, renamed), so a kill at any moment leaves either the
+ * old manifest or the new one, and an output it lists is complete. Inputs go to shards by a
+ * hash of their gain group's key, so machines sharing OUT never write the same folder. */
+#define _DEFAULT_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <omp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xxhash.h>
+
+#include "cli.h"
+#include "page.h"
+
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6) | JSON_SORT_KEYS)
+#define MANIFEST_NAME ".manifest.json"
+#define REPORT_NAME "report.json"
+
+static volatile sig_atomic_t g_signal;
+
+static void on_signal(int sig)
+{
+    g_signal = sig;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* ------------------------------------------------------------------ files */
+
+/* path.part written, flushed to disk, renamed over path, and the rename flushed: after a crash
+ * path holds the old content or the new, never a mix. */
+static int write_atomic(const char *path, const char *data, size_t n)
+{
+    char part[PATH_MAX + 8];
+    if (snprintf(part, sizeof part, "%s.part", path) >= (int)sizeof part)
+        return -1;
+    const int fd = open(part, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    if (fd < 0)
+        return -1;
+    size_t done = 0;
+    while (done < n) {
+        const ssize_t k = write(fd, data + done, n - done);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            break;
+        done += (size_t)k;
+    }
+    const bool is_ok = done == n && !fsync(fd);
+    if (close(fd) || !is_ok || rename(part, path)) {
+        unlink(part);
+        return -1;
+    }
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    const int dfd = open(slash ? dir : ".", O_RDONLY);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return 0;
+}
+
+static int write_json_atomic(const char *path, const json_t *j)
+{
+    char *text = json_dumps(j, JSON_FLAGS);
+    if (!text)
+        return -1;
+    const size_t n = strlen(text);
+    text[n] = '\0';
+    char *with_nl = realloc(text, n + 2);
+    if (!with_nl) {
+        free(text);
+        return -1;
+    }
+    with_nl[n] = '\n';
+    with_nl[n + 1] = '\0';
+    const int rc = write_atomic(path, with_nl, n + 1);
+    free(with_nl);
+    return rc;
+}
+
+static int64_t mtime_ns(const struct stat *st)
+{
+    return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+/* XXH3-128 of a file's bytes, as 32 hex digits. */
+static int hash_file(const char *path, char hex[33])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    XXH3_state_t *h = XXH3_createState();
+    char *buf = malloc(1 << 20);
+    int rc = -1;
+    if (h && buf) {
+        XXH3_128bits_reset(h);
+        size_t k;
+        while ((k = fread(buf, 1, 1 << 20, f)) > 0)
+            XXH3_128bits_update(h, buf, k);
+        if (!ferror(f)) {
+            const XXH128_hash_t v = XXH3_128bits_digest(h);
+            snprintf(hex, 33, "%016llx%016llx", (unsigned long long)v.high64,
+                     (unsigned long long)v.low64);
+            rc = 0;
+        }
+    }
+    free(buf);
+    XXH3_freeState(h);
+    fclose(f);
+    return rc;
+}
+
+static void hex128(const void *data, size_t n, char hex[33])
+{
+    const XXH128_hash_t v = XXH3_128bits(data, n);
+    snprintf(hex, 33, "%016llx%016llx", (unsigned long long)v.high64, (unsigned long long)v.low64);
+}
+
+/* ------------------------------------------------------------------ inputs */
+
+static int strcasecmp_ascii(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        const int x = (*a >= 'A' && *a <= 'Z') ? *a + 32 : *a;
+        const int y = (*b >= 'A' && *b <= 'Z') ? *b + 32 : *b;
+        if (x != y || !x)
+            return x - y;
+    }
+}
+
+
+typedef enum JobState {
+    JOB_PLANNED = 0, /* probed; up to date or work to do */
+    JOB_FAILED,      /* cannot be rendered (err) */
+    JOB_NOT_AUDIO,   /* skipped with a notice */
+} JobState;
+
+typedef struct Job {
+    char *path; /* as found (relative to the working directory, or absolute) */
+    char *abs;  /* absolute, symlinks of the folders given resolved */
+    char *rel;  /* relative path without extension: the output folder under OUT */
+    char *key;  /* shard key: the gain group's */
+    JobState state;
+    char err[1100];
+    CansimInputInfo info;
+    struct stat st;
+    char hash[33]; /* content hash, "" until computed */
+    json_t *manifest; /* loaded, or NULL */
+    bool *skip;       /* per profile: up to date */
+    const char **why; /* per profile: why it is rendered (dry run, verbose) */
+    size_t n_todo;
+    double seconds; /* the input's duration */
+} Job;
+
+typedef struct Batch {
+    const Options *o;
+    Job *jobs;
+    size_t n_jobs, cap;
+    char root[PATH_MAX]; /* common folder of the inputs; rel paths start below it */
+    dev_t out_dev;
+    ino_t out_ino;
+    bool has_out;
+    /* The run's selection. */
+    const CansimProfile *const *profiles;
+    size_t n_profiles;
+    char (*digests)[33];
+    char options_digest[33];
+    int n_notices;
+} Batch;
+
+/* libsndfile's extensions: a file by one of these names that does not open is a failure; any
+ * other is not audio and is skipped with a notice. */
+static bool has_audio_extension(const char *path)
+{
+    static const char *const exts[] = {"wav", "wave", "aif", "aiff", "aifc", "flac", "ogg", "oga",
+                                       "opus", "mp3", "w64", "rf64", "caf", "au", "snd", "sd2",
+                                       "voc", "wv", "paf", "pvf", "xi", "htk", "sds", "avr",
+                                       "iff", "svx", "nist", "sph", "ircam", "sf", "mat"};
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    if (!dot || dot == base)
+        return false;
+    for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
+        if (!strcasecmp_ascii(dot + 1, exts[i]))
+            return true;
+    return false;
+}
+
+static Job *add_job(Batch *b, const char *path, const char *abs)
+{
+    if (b->n_jobs == b->cap) {
+        const size_t cap = b->cap ? 2 * b->cap : 64;
+        Job *j = realloc(b->jobs, cap * sizeof *j);
+        if (!j)
+            return NULL;
+        b->jobs = j;
+        b->cap = cap;
+    }
+    Job *j = &b->jobs[b->n_jobs];
+    memset(j, 0, sizeof *j);
+    if (!(j->path = strdup(path)) || !(j->abs = strdup(abs ? abs : path))) {
+        free(j->path);
+        return NULL;
+    }
+    b->n_jobs++;
+    return j;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds the files of dir (sorted by name; hidden ones and OUT left out), and with recursion
+ * its folders' files. depth guards against symlink loops. */
+static int walk(Batch *b, const char *dir, const char *abs_dir, int depth, int *n_subdirs)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        Job *j = add_job(b, dir, abs_dir);
+        if (!j)
+            return -1;
+        j->state = JOB_FAILED;
+        snprintf(j->err, sizeof j->err, "%s: cannot read the folder: %s", dir, strerror(errno));
+        return 0;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            char **nn = realloc(names, cap * sizeof *nn);
+            if (!nn)
+                break;
+            names = nn;
+        }
+        if (!(names[n] = strdup(e->d_name)))
+            break;
+        n++;
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_name);
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        char path[PATH_MAX], abs[PATH_MAX];
+        struct stat st;
+        if (snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= (int)sizeof path ||
+            snprintf(abs, sizeof abs, "%s/%s", abs_dir, names[i]) >= (int)sizeof abs ||
+            stat(path, &st))
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            if (b->has_out && st.st_dev == b->out_dev && st.st_ino == b->out_ino)
+                continue;
+            if (!b->o->is_recursive)
+                (*n_subdirs)++;
+            else if (depth < 64)
+                rc = walk(b, path, abs, depth + 1, n_subdirs);
+        } else if (S_ISREG(st.st_mode)) {
+            if (!add_job(b, path, abs))
+                rc = -1;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+/* The longest common folder of a and b (absolute paths), into a. */
+static void common_folder(char *a, const char *b)
+{
+    size_t i = 0, last = 0;
+    while (a[i] && a[i] == b[i]) {
+        if (a[i] == '/')
+            last = i;
+        i++;
+    }
+    if ((!a[i] || a[i] == '/') && (!b[i] || b[i] == '/'))
+        last = i;
+    a[last ? last : 1] = '\0';
+    if (!last)
+        a[0] = '/';
+}
+
+
+/* The folder an input counts from, absolute: a folder itself, else the file's folder. */
+static bool anchor_of(const char *arg, bool is_dir, char out[PATH_MAX])
+{
+    if (is_dir)
+        return realpath(arg, out) != NULL;
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s", arg);
+    char *slash = strrchr(tmp, '/');
+    if (slash == tmp)
+        return snprintf(out, PATH_MAX, "/") > 0;
+    if (slash)
+        *slash = '\0';
+    return realpath(slash ? tmp : ".", out) != NULL;
+}
+
+static void job_fail(Job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void job_fail(Job *j, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(j->err, sizeof j->err, fmt, ap);
+    va_end(ap);
+    j->state = JOB_FAILED;
+}
+
+/* The shard of a key: XXH64 of the key, modulo N, so every machine agrees. */
+static int shard_of(const char *key, int n)
+{
+    return (int)(XXH64(key, strlen(key), 0) % (uint64_t)n) + 1;
+}
+
+static int cmp_rel(const void *a, const void *b)
+{
+    const Job *x = a, *y = b;
+    const int c = strcmp(x->rel ? x->rel : "", y->rel ? y->rel : "");
+    return c ? c : strcmp(x->path, y->path);
+}
+
+/* Every input of the command line: files, folders' files (recursively with -r), their
+ * relative paths below the inputs' common folder, the shard's share, and their headers. */
+static int collect(Batch *b)
+{
+    const Options *o = b->o;
+    struct stat out_st;
+    if (!stat(o->output_dir, &out_st) && S_ISDIR(out_st.st_mode)) {
+        b->has_out = true;
+        b->out_dev = out_st.st_dev;
+        b->out_ino = out_st.st_ino;
+    }
+    bool has_root = false;
+    for (int i = 0; i < o->n_inputs; i++) {
+        const char *arg = o->inputs[i];
+        struct stat st;
+        char anchor[PATH_MAX];
+        if (stat(arg, &st)) {
+            Job *j = add_job(b, arg, NULL);
+            if (!j)
+                return -1;
+            job_fail(j, "%s: %s", arg, strerror(errno));
+            continue;
+        }
+        const bool is_dir = S_ISDIR(st.st_mode);
+        if (!anchor_of(arg, is_dir, anchor)) {
+            Job *j = add_job(b, arg, NULL);
+            if (!j)
+                return -1;
+            job_fail(j, "%s: %s", arg, strerror(errno));
+            continue;
+        }
+        if (!has_root)
+            snprintf(b->root, sizeof b->root, "%s", anchor);
+        else
+            common_folder(b->root, anchor);
+        has_root = true;
+        if (is_dir) {
+            int n_subdirs = 0;
+            if (walk(b, arg, anchor, 0, &n_subdirs))
+                return -1;
+            if (n_subdirs && o->verbosity >= 1)
+                fprintf(stderr, "cansim: note - %d folder%s in %s not searched (-r searches "
+                                "them)\n", n_subdirs, n_subdirs == 1 ? "" : "s", arg);
+        } else {
+            const char *base = strrchr(arg, '/');
+            char abs[2 * PATH_MAX];
+            snprintf(abs, sizeof abs, "%s%s%s", anchor, strcmp(anchor, "/") ? "/" : "",
+                     base ? base + 1 : arg);
+            if (!add_job(b, arg, abs))
+                return -1;
+        }
+    }
+    /* Relative paths, without extension. */
+    const size_t nr = strlen(b->root);
+    for (size_t i = 0; i < b->n_jobs; i++) {
+        Job *j = &b->jobs[i];
+        const bool is_below = has_root && !strncmp(j->abs, b->root, nr) &&
+                              (nr == 1 || j->abs[nr] == '/');
+        j->rel = strdup(is_below ? j->abs + (nr == 1 ? 1 : nr + 1) : j->path);
+        if (!j->rel)
+            return -1;
+        char *base = strrchr(j->rel, '/');
+        base = base ? base + 1 : j->rel;
+        char *dot = strrchr(base, '.');
+        if (dot && dot != base)
+            *dot = '\0';
+        if (!(j->key = strdup(j->rel)))
+            return -1;
+    }
+    qsort(b->jobs, b->n_jobs, sizeof *b->jobs, cmp_rel);
+    /* Two inputs with one relative path (mix.wav and mix.flac) would share a folder: the
+     * second fails. The same file reached twice is one input. */
+    size_t n = 0;
+    for (size_t i = 0; i < b->n_jobs; i++) {
+        Job *j = &b->jobs[i];
+        if (n && !strcmp(b->jobs[n - 1].rel, j->rel) && j->state != JOB_FAILED) {
+            if (!strcmp(b->jobs[n - 1].abs, j->abs)) {
+                free(j->path), free(j->abs), free(j->rel), free(j->key);
+                continue;
+            }
+            job_fail(j, "%s: %s would write to the same folder %s/%s/", j->path,
+                     b->jobs[n - 1].path, o->output_dir, j->rel);
+        }
+        b->jobs[n++] = *j;
+    }
+    b->n_jobs = n;
+    /* This shard's share, then the headers of what is left. */
+    n = 0;
+    for (size_t i = 0; i < b->n_jobs; i++) {
+        Job *j = &b->jobs[i];
+        if (o->shard_n && shard_of(j->key, o->shard_n) != o->shard_i) {
+            free(j->path), free(j->abs), free(j->rel), free(j->key);
+            continue;
+        }
+        b->jobs[n++] = *j;
+    }
+    b->n_jobs = n;
+    for (size_t i = 0; i < b->n_jobs; i++) {
+        Job *j = &b->jobs[i];
+        if (j->state == JOB_FAILED)
+            continue;
+        CansimDiag d;
+        const int e = cansim_input_probe(j->path, &j->info, &d);
+        if (e == CANSIM_EFORMAT && !has_audio_extension(j->path) &&
+            strstr(d.msg, "not a readable audio file")) {
+            j->state = JOB_NOT_AUDIO;
+            continue;
+        }
+        if (e) {
+            job_fail(j, "%s", d.msg);
+            continue;
+        }
+        if (j->info.n_channels > 2) {
+            job_fail(j, "%s: %d channels (mono or stereo expected)", j->path, j->info.n_channels);
+            continue;
+        }
+        if (stat(j->path, &j->st)) {
+            job_fail(j, "%s: %s", j->path, strerror(errno));
+            continue;
+        }
+        j->seconds = (double)j->info.n_frames / j->info.rate_hz;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ what is up to date */
+
+static void out_folder(const Batch *b, const Job *j, char *out, size_t n)
+{
+    snprintf(out, n, "%s/%s", b->o->output_dir, j->rel);
+}
+
+/* The output options every render of this run shares: a change re-renders everything. */
+static void options_digest(Batch *b)
+{
+    const Options *o = b->o;
+    char text[1024];
+    snprintf(text, sizeof text,
+             "format=%s level=%d lufs=%.17g ceiling=%d/%.17g tail=%d rate=%.17g resampler=%s "
+             "partition=%zu",
+             cansim_format_name(o->format), (int)o->level_mode, o->level_lufs, o->has_ceiling,
+             o->ceiling_dbtp, o->has_tail, o->out_rate_hz, cansim_resampler_name(o->resampler),
+             o->partition_frames);
+    hex128(text, strlen(text), b->options_digest);
+}
+
+static const char *str_of(const json_t *obj, const char *key)
+{
+    const char *v = json_string_value(json_object_get(obj, key));
+    return v ? v : "";
+}
+
+static int64_t int_of(const json_t *obj, const char *key)
+{
+    const json_t *v = json_object_get(obj, key);
+    return json_is_integer(v) ? (int64_t)json_integer_value(v) : -1;
+}
+
+/* Reads the input's manifest and decides, per profile, whether its output is up to date. */
+static void plan_job(Batch *b, Job *j)
+{
+    const Options *o = b->o;
+    const size_t n = b->n_profiles;
+    j->skip = calloc(n, sizeof *j->skip);
+    j->why = calloc(n, sizeof *j->why);
+    if (!j->skip || !j->why) {
+        job_fail(j, "%s: out of memory", j->path);
+        return;
+    }
+    char dir[PATH_MAX], path[PATH_MAX + 64];
+    out_folder(b, j, dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/" MANIFEST_NAME, dir);
+    const char *all = NULL;
+    json_error_t jerr;
+    struct stat st;
+    if (!stat(path, &st)) {
+        j->manifest = json_load_file(path, 0, &jerr);
+        if (!j->manifest || !json_is_object(j->manifest)) {
+            json_decref(j->manifest);
+            j->manifest = NULL;
+            if (o->verbosity >= 1)
+                fprintf(stderr, "cansim: note - the manifest %s is unreadable; its outputs "
+                                "are rendered again\n", path);
+        }
+    }
+    const json_t *m = j->manifest;
+    const json_t *in = json_object_get(m, "input");
+    if (o->is_force)
+        all = "forced";
+    else if (!m)
+        all = "new";
+    else if (strcmp(str_of(m, "cansim"), cansim_version()))
+        all = "cansim version changed";
+    else if (strcmp(str_of(m, "options"), b->options_digest))
+        all = "options changed";
+    else if (int_of(in, "size") != (int64_t)j->st.st_size ||
+             int_of(in, "mtime_ns") != mtime_ns(&j->st)) {
+        /* Size or time differ: the content decides (a copy or a touch keeps its renders). */
+        if (hash_file(j->path, j->hash)) {
+            job_fail(j, "%s: cannot read: %s", j->path, strerror(errno));
+            return;
+        }
+        if (strcmp(j->hash, str_of(in, "xxh3_128")))
+            all = "input changed";
+    }
+    const json_t *outs = json_object_get(m, "outputs");
+    for (size_t k = 0; k < n; k++) {
+        const char *id = cansim_profile_id(b->profiles[k]);
+        const json_t *rec = json_object_get(outs, id);
+        char file[PATH_MAX + 300];
+        struct stat ost;
+        const char *why = all;
+        if (!why && !rec)
+            why = "new profile";
+        else if (!why && strcmp(str_of(rec, "profile_digest"), b->digests[k]))
+            why = "profile changed";
+        else if (!why &&
+                 (snprintf(file, sizeof file, "%s/%s", dir, str_of(rec, "file")) < 0 ||
+                  !str_of(rec, "file")[0] || stat(file, &ost)))
+            why = "output missing";
+        else if (!why && (int_of(rec, "size") != (int64_t)ost.st_size ||
+                          int_of(rec, "mtime_ns") != mtime_ns(&ost)))
+            why = "output modified";
+        j->why[k] = why;
+        j->skip[k] = !why;
+        j->n_todo += !j->skip[k];
+    }
+}
+
+/* ------------------------------------------------------------------ the run */
+
+typedef struct Run {
+    Batch *b;
+    const CansimRenderConfig *cfg;
+    bool is_tty;
+    int n_workers;
+    /* Shared, under the critical section "cansim_run". */
+    size_t files_total, files_done;
+    size_t outputs_total, outputs_done, outputs_written;
+    double audio_total_s; /* output audio to render, seconds (duration x outputs) */
+    double audio_done_s;
+    double *partial_s; /* per worker: output audio of its current input so far */
+    double t0, last_shown;
+    int n_failed;      /* inputs and outputs */
+    char **failures;   /* their lines, for the summary */
+    size_t n_failures;
+    json_t *reports;   /* the whole run's report (--report FILE) */
+    bool is_interrupted;
+} Run;
+
+typedef struct Worker {
+    Run *run;
+    int index;
+    const Job *job;
+} Worker;
+
+/* A failure: its line now (on a terminal, under the progress line), and in the summary. */
+static void add_failure(Run *run, const char *line)
+{
+    if (!run->b->o->is_json && run->b->o->verbosity >= 0) {
+        if (run->is_tty)
+            fputs("\r\033[K", stderr);
+        fprintf(stderr, "cansim: %s\n", line);
+    }
+    char **f = realloc(run->failures, (run->n_failures + 1) * sizeof *f);
+    if (!f)
+        return;
+    run->failures = f;
+    if ((f[run->n_failures] = strdup(line)))
+        run->n_failures++;
+}
+
+static void format_hms(double s, char *out, size_t n)
+{
+    if (!isfinite(s) || s < 0) {
+        snprintf(out, n, "--:--");
+        return;
+    }
+    const long t = lround(s);
+    if (t >= 3600)
+        snprintf(out, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+    else
+        snprintf(out, n, "%ld:%02ld", t / 60, t % 60);
+}
+
+/* The progress line (terminal) or a progress event (--json), at most every 0.25 s / 1 s. Called
+ * inside the critical section. */
+static void show_progress(Run *run, bool is_final)
+{
+    const double t = now_s();
+    const bool is_json = run->b->o->is_json;
+    if (!is_final && t - run->last_shown < (is_json ? 1.0 : 0.25))
+        return;
+    if (!is_json && !run->is_tty)
+        return;
+    run->last_shown = t;
+    double done = run->audio_done_s;
+    for (int w = 0; w < run->n_workers; w++)
+        done += run->partial_s[w];
+    const double el = t - run->t0;
+    const double speed = el > 0 ? done / el : 0.0; /* audio seconds per second */
+    const double eta = speed > 0 ? (run->audio_total_s - done) / speed : (double)NAN;
+    if (is_json) {
+        json_t *ev = json_pack("{s:s, s:I, s:I, s:I, s:I, s:f, s:f, s:f}", "event", "progress",
+                               "files_done", (json_int_t)run->files_done, "files_total",
+                               (json_int_t)run->files_total, "outputs_done",
+                               (json_int_t)run->outputs_done, "outputs_total",
+                               (json_int_t)run->outputs_total, "audio_hours", done / 3600.0,
+                               "elapsed_s", el, "speed_x", speed);
+        json_object_set_new(ev, "eta_s", isfinite(eta) ? json_real(eta) : json_null());
+        char *text = json_dumps(ev, JSON_COMPACT | JSON_REAL_PRECISION(6));
+        if (text)
+            printf("%s\n", text);
+        fflush(stdout);
+        free(text);
+        json_decref(ev);
+        return;
+    }
+    char eta_s[32];
+    format_hms(eta, eta_s, sizeof eta_s);
+    fprintf(stderr, "\r\033[Kfiles %zu/%zu  outputs %zu/%zu  %.2f h audio  %.0fx  ETA %s",
+            run->files_done, run->files_total, run->outputs_done, run->outputs_total,
+            done / 3600.0, speed, eta_s);
+}
+
+static int on_progress(void *user, int64_t n_done, int64_t n_total)
+{
+    (void)n_total;
+    Worker *w = user;
+    if (w->job) {
+#pragma omp critical(cansim_run)
+        {
+            w->run->partial_s[w->index] =
+                (double)n_done / w->job->info.rate_hz * (double)w->job->n_todo;
+            show_progress(w->run, false);
+        }
+    }
+    return g_signal != 0;
+}
+
+static json_t *manifest_record(const Job *j, const char *file, const char *digest,
+                               const json_t *report_entry)
+{
+    struct stat st;
+    if (stat(file, &st))
+        return NULL;
+    const char *base = strrchr(file, '/');
+    return json_pack("{s:s, s:I, s:I, s:s, s:O}", "file", base ? base + 1 : file, "size",
+                     (json_int_t)st.st_size, "mtime_ns", (json_int_t)mtime_ns(&st),
+                     "profile_digest", digest, "report", report_entry);
+    (void)j;
+}
+
+/* Renders what of one input is not up to date, then writes its report and manifest. */
+static void run_job(Worker *w, CansimRender *r, Job *j)
+{
+    Run *run = w->run;
+    Batch *b = run->b;
+    const Options *o = b->o;
+    const size_t n = b->n_profiles;
+    char dir[PATH_MAX], parent[PATH_MAX], line[PATH_MAX + 1200];
+    out_folder(b, j, dir, sizeof dir);
+    snprintf(parent, sizeof parent, "%s", dir);
+    *strrchr(parent, '/') = '\0';
+    /* The identity recorded is the one read before the render. */
+    struct stat st;
+    if (stat(j->path, &st) || (!j->hash[0] && hash_file(j->path, j->hash))) {
+        snprintf(line, sizeof line, "%s: cannot read: %s", j->path, strerror(errno));
+#pragma omp critical(cansim_run)
+        {
+            add_failure(run, line);
+            run->n_failed++;
+        }
+        return;
+    }
+    CansimOutputResult *res = calloc(n, sizeof *res);
+    if (!res)
+        return;
+    const CansimFileOptions fo = {.skip = j->skip, .seed = XXH64(j->rel, strlen(j->rel), 0)};
+    CansimDiag d;
+    w->job = j;
+    const int e = cansim_render_file_with(r, j->path, parent, &fo, res, &d);
+    w->job = NULL;
+    if (e == CANSIM_ECANCELED || g_signal) {
+#pragma omp critical(cansim_run)
+        {
+            run->is_interrupted = true;
+            run->partial_s[w->index] = 0.0;
+        }
+        free(res);
+        return;
+    }
+    json_t *rep = NULL;
+    json_t *man = NULL;
+    int n_ok = 0, n_bad = 0;
+    if (e && d.msg[0]) {
+        /* The input itself failed: one line, whatever the number of profiles. */
+#pragma omp critical(cansim_run)
+        {
+            add_failure(run, d.msg);
+            run->n_failed++;
+        }
+    } else {
+        rep = input_report(o, j->path, b->profiles, res, n);
+        json_object_set_new(rep, "relative_path", json_string(j->rel));
+        json_t *outs = json_object_get(rep, "outputs");
+        const json_t *old_outs = json_object_get(j->manifest, "outputs");
+        man = json_pack("{s:s, s:s, s:{s:s, s:I, s:I, s:s}, s:{}}", "cansim", cansim_version(),
+                        "options", b->options_digest, "input", "path", j->path, "size",
+                        (json_int_t)st.st_size, "mtime_ns", (json_int_t)mtime_ns(&st),
+                        "xxh3_128", j->hash, "outputs");
+        json_t *man_outs = json_object_get(man, "outputs");
+        for (size_t k = 0; k < n; k++) {
+            const char *id = cansim_profile_id(b->profiles[k]);
+            if (res[k].is_skipped) {
+                /* Up to date: its record and report entry stay. */
+                json_t *rec = json_object_get(old_outs, id);
+                json_object_set(man_outs, id, rec);
+                const json_t *entry = json_object_get(rec, "report");
+                if (entry)
+                    json_array_set(outs, k, (json_t *)entry);
+                continue;
+            }
+            if (res[k].status) {
+                snprintf(line, sizeof line, "%s", res[k].diag.msg);
+                n_bad++;
+#pragma omp critical(cansim_run)
+                add_failure(run, line);
+                continue;
+            }
+            json_t *rec = manifest_record(j, res[k].path, b->digests[k], json_array_get(outs, k));
+            if (rec)
+                json_object_set_new(man_outs, id, rec);
+            n_ok++;
+        }
+        /* The report first, then the manifest: a kill between them only re-renders. */
+        char path[PATH_MAX + 64];
+        snprintf(path, sizeof path, "%s/" REPORT_NAME, dir);
+        if (write_json_atomic(path, rep)) {
+            snprintf(line, sizeof line, "%s: cannot write the report: %s", path, strerror(errno));
+            n_bad++;
+#pragma omp critical(cansim_run)
+            add_failure(run, line);
+        }
+        snprintf(path, sizeof path, "%s/" MANIFEST_NAME, dir);
+        if (write_json_atomic(path, man)) {
+            snprintf(line, sizeof line, "%s: cannot write the manifest: %s", path,
+                     strerror(errno));
+            n_bad++;
+#pragma omp critical(cansim_run)
+            add_failure(run, line);
+        }
+        if (o->has_page) {
+            CansimDiag pd;
+            int pe;
+#pragma omp critical(cansim_page)
+            pe = page_write(dir, j->path, rep, b->profiles, n, run->cfg->design, &pd);
+            if (pe) {
+                n_bad++;
+#pragma omp critical(cansim_run)
+                add_failure(run, pd.msg);
+            }
+        }
+    }
+#pragma omp critical(cansim_run)
+    {
+        run->n_failed += n_bad;
+        run->outputs_written += (size_t)n_ok;
+        run->files_done++;
+        run->outputs_done += j->n_todo;
+        run->audio_done_s += j->seconds * (double)j->n_todo;
+        run->partial_s[w->index] = 0.0;
+        if (rep)
+            json_array_append(json_object_get(run->reports, "inputs"), rep);
+        if (o->is_json) {
+            json_t *ev = rep ? json_deep_copy(rep) : json_pack("{s:s}", "input", j->path);
+            json_object_set_new(ev, "event", json_string("input"));
+            json_object_set_new(ev, "status", json_string(!rep ? "failed" : n_bad ? "partial" : "ok"));
+            json_object_set_new(ev, "error", rep ? json_null() : json_string(d.msg));
+            char *text = json_dumps(ev, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6));
+            if (text)
+                printf("%s\n", text);
+            fflush(stdout);
+            free(text);
+            json_decref(ev);
+        } else if (rep && (o->verbosity >= 2 || (o->verbosity >= 1 && run->files_total == 1))) {
+            if (run->is_tty)
+                fputs("\r\033[K", stderr);
+            print_summary(j->path, b->profiles, res, n);
+        }
+        show_progress(run, false);
+    }
+    json_decref(rep);
+    json_decref(man);
+    free(res);
+}
+
+/* Longest first, so the last inputs to finish are short ones. */
+static int cmp_longest(const void *a, const void *b)
+{
+    const Job *x = *(Job *const *)a, *y = *(Job *const *)b;
+    if (x->seconds != y->seconds)
+        return x->seconds < y->seconds ? 1 : -1;
+    return strcmp(x->rel, y->rel);
+}
+
+/* Many inputs: one renderer per thread, each input on one thread (dynamic schedule). Few
+ * inputs: one renderer whose profiles share the threads. */
+static void run_all(Run *run, Job **work, size_t n_work, int n_threads)
+{
+    const bool is_per_file = n_threads > 1 && n_work >= 2 * (size_t)n_threads;
+    run->n_workers = is_per_file ? n_threads : 1;
+    size_t next = 0;
+#pragma omp parallel num_threads(run->n_workers) default(shared)
+    {
+        CansimRenderConfig cfg = *run->cfg;
+        cfg.n_threads = is_per_file ? 1 : n_threads;
+        Worker w = {.run = run, .index = omp_get_thread_num()};
+        cfg.progress = on_progress;
+        cfg.progress_user = &w;
+        CansimRender *r = NULL;
+        CansimDiag d;
+        int e;
+#pragma omp critical(cansim_open)
+        e = cansim_render_open(&r, &cfg, &d);
+        if (e) {
+#pragma omp critical(cansim_run)
+            {
+                add_failure(run, d.msg);
+                run->n_failed++;
+            }
+        }
+        for (;;) {
+            size_t i;
+#pragma omp atomic capture
+            i = next++;
+            if (e || i >= n_work || g_signal)
+                break;
+            run_job(&w, r, work[i]);
+        }
+        cansim_render_close(&r);
+    }
+}
+
+/* ------------------------------------------------------------------ the command */
+
+static void print_plan(const Batch *b, const Job *j)
+{
+    const Options *o = b->o;
+    if (o->is_json) {
+        json_t *outs = json_array();
+        for (size_t k = 0; k < b->n_profiles && j->state == JOB_PLANNED; k++)
+            json_array_append_new(outs, json_pack("{s:s, s:s, s:s?}", "profile",
+                                                  cansim_profile_id(b->profiles[k]), "action",
+                                                  j->skip[k] ? "keep" : "render", "reason",
+                                                  j->why[k]));
+        json_t *ev = json_pack("{s:s, s:s, s:s, s:s, s:o}", "event", "plan", "input", j->path,
+                               "relative_path", j->rel, "action",
+                               j->state == JOB_FAILED    ? "fail"
+                               : j->state == JOB_NOT_AUDIO ? "skip"
+                               : j->n_todo               ? "render"
+                                                         : "keep",
+                               "outputs", outs);
+        if (j->state == JOB_FAILED)
+            json_object_set_new(ev, "error", json_string(j->err));
+        char *text = json_dumps(ev, JSON_COMPACT | JSON_ENSURE_ASCII);
+        if (text)
+            printf("%s\n", text);
+        free(text);
+        json_decref(ev);
+        return;
+    }
+    if (j->state == JOB_FAILED) {
+        printf("fail    %s\n", j->err);
+        return;
+    }
+    if (j->state == JOB_NOT_AUDIO) {
+        printf("skip    %s: not audio\n", j->path);
+        return;
+    }
+    if (!j->n_todo) {
+        printf("keep    %s: %zu output%s up to date\n", j->path, b->n_profiles,
+               b->n_profiles == 1 ? "" : "s");
+        return;
+    }
+    /* The reasons, each with its count, in order of first appearance. */
+    printf("render  %s -> %s/%s/: %zu output%s (", j->path, o->output_dir, j->rel, j->n_todo,
+           j->n_todo == 1 ? "" : "s");
+    bool is_first = true;
+    for (size_t k = 0; k < b->n_profiles; k++) {
+        if (j->skip[k])
+            continue;
+        bool seen = false;
+        for (size_t q = 0; q < k && !seen; q++)
+            seen = !j->skip[q] && !strcmp(j->why[q], j->why[k]);
+        if (seen)
+            continue;
+        size_t count = 0;
+        for (size_t q = k; q < b->n_profiles; q++)
+            count += !j->skip[q] && !strcmp(j->why[q], j->why[k]);
+        printf("%s%s%s", is_first ? "" : ", ", j->why[k],
+               count == j->n_todo ? "" : "");
+        if (count != j->n_todo)
+            printf(": %zu", count);
+        is_first = false;
+    }
+    printf(")\n");
+}
+
+static void free_batch(Batch *b)
+{
+    for (size_t i = 0; i < b->n_jobs; i++) {
+        Job *j = &b->jobs[i];
+        free(j->path), free(j->abs), free(j->rel), free(j->key);
+        free(j->skip);
+        free((void *)j->why);
+        json_decref(j->manifest);
+    }
+    free(b->jobs);
+    free(b->digests);
+}
+
+int cmd_render(int argc, char **argv)
+{
+    Options o = {.format = CANSIM_FORMAT_SAME,
+                 .verbosity = 1,
+                 .level_mode = CANSIM_LEVEL_MATCH,
+                 .has_ceiling = true,
+                 .ceiling_dbtp = -1.0,
+                 .report = "auto"};
+    int rc = parse_options(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    if (o.n_inputs == 0)
+        return usage_error("%s", "no input given");
+    if (!o.output_dir)
+        return usage_error("%s", "no output directory given (-o DIR)");
+    const char *cpu = o.cpu ? o.cpu : getenv("CANSIM_CPU");
+    unsigned cpu_mask = ~0u;
+    if (cpu && cansim_cpu_mask_from_name(cpu, &cpu_mask))
+        return usage_error("unknown CPU level '%s' (auto, c, avx2, avx512)", cpu);
+
+    Drawer drawer;
+    CansimDesignConfig design;
+    Batch b = {.o = &o};
+    Run run = {.b = &b};
+    Job **work = NULL;
+    CansimRender *probe = NULL;
+    if ((rc = open_drawer(&o, &drawer, &design)) ||
+        (rc = drawer_select(&drawer, o.profiles ? o.profiles : "all")))
+        goto done;
+    b.profiles = drawer.selected;
+    b.n_profiles = drawer.n_selected;
+
+    CansimRenderConfig cfg = cansim_render_default_config();
+    cfg.profiles = drawer.selected;
+    cfg.n_profiles = b.n_profiles;
+    cfg.design = &design;
+    cfg.cpu_mask = cpu_mask;
+    cfg.partition_frames = o.partition_frames;
+    cfg.has_tail = o.has_tail;
+    cfg.format = o.format;
+    cfg.level_mode = o.level_mode;
+    cfg.level_lufs = o.level_lufs;
+    cfg.has_ceiling = o.has_ceiling;
+    cfg.ceiling_dbtp = o.ceiling_dbtp;
+    cfg.rate_hz = o.out_rate_hz;
+    cfg.resampler = o.resampler;
+    int n_threads = o.n_threads ? o.n_threads : omp_get_max_threads();
+    cfg.n_threads = n_threads;
+    CansimDiag d;
+    if (cansim_render_open(&probe, &cfg, &d)) {
+        fprintf(stderr, "cansim: %s\n", d.msg);
+        rc = EXIT_USAGE;
+        goto done;
+    }
+    if (o.verbosity >= 2)
+        fprintf(stderr, "cansim: %zu profiles, partition %zu frames, kernels %s, %d threads\n",
+                b.n_profiles, cansim_render_partition_frames(probe),
+                cansim_cpu_name(cansim_render_cpu_flags(probe)), n_threads);
+    cansim_render_close(&probe);
+
+    /* What each output depends on besides its input. */
+    b.digests = calloc(b.n_profiles, sizeof *b.digests);
+    if (!b.digests) {
+        fputs("cansim: out of memory\n", stderr);
+        rc = EXIT_PARTIAL;
+        goto done;
+    }
+    for (size_t k = 0; k < b.n_profiles; k++)
+        if (cansim_profile_digest(b.profiles[k], &design, b.digests[k], &d)) {
+            /* The renderer reports this profile's failure per output; it is never up to date. */
+            snprintf(b.digests[k], sizeof b.digests[k], "none");
+        }
+    options_digest(&b);
+
+    if (collect(&b)) {
+        fputs("cansim: out of memory\n", stderr);
+        rc = EXIT_PARTIAL;
+        goto done;
+    }
+    for (size_t i = 0; i < b.n_jobs; i++)
+        if (b.jobs[i].state == JOB_PLANNED)
+            plan_job(&b, &b.jobs[i]);
+
+    size_t n_failed_inputs = 0, n_not_audio = 0, n_up_to_date = 0, n_work = 0, n_outputs = 0;
+    for (size_t i = 0; i < b.n_jobs; i++) {
+        const Job *j = &b.jobs[i];
+        n_failed_inputs += j->state == JOB_FAILED;
+        n_not_audio += j->state == JOB_NOT_AUDIO;
+        n_up_to_date += j->state == JOB_PLANNED && !j->n_todo;
+        n_work += j->state == JOB_PLANNED && j->n_todo;
+        n_outputs += j->state == JOB_PLANNED ? j->n_todo : 0;
+    }
+    if (o.is_dry_run) {
+        for (size_t i = 0; i < b.n_jobs; i++)
+            print_plan(&b, &b.jobs[i]);
+        if (o.is_json)
+            printf("{\"event\":\"summary\",\"dry_run\":true,\"inputs_to_render\":%zu,"
+                   "\"outputs_to_render\":%zu,\"inputs_up_to_date\":%zu,\"inputs_failed\":%zu,"
+                   "\"not_audio\":%zu}\n",
+                   n_work, n_outputs, n_up_to_date, n_failed_inputs, n_not_audio);
+        else
+            fprintf(stderr, "cansim: dry run: %zu input%s to render (%zu outputs), %zu up to "
+                            "date, %zu failed, %zu not audio; nothing written\n",
+                    n_work, n_work == 1 ? "" : "s", n_outputs, n_up_to_date, n_failed_inputs,
+                    n_not_audio);
+        rc = n_failed_inputs ? EXIT_PARTIAL : EXIT_OK;
+        goto done;
+    }
+
+    /* Failures and skips found before rendering are reported now. */
+    for (size_t i = 0; i < b.n_jobs; i++) {
+        const Job *j = &b.jobs[i];
+        if (j->state == JOB_FAILED) {
+            add_failure(&run, j->err);
+            run.n_failed++;
+        }
+        if (j->state == JOB_FAILED && o.is_json) {
+            json_t *ev = json_pack("{s:s, s:s, s:s, s:s}", "event", "input", "input", j->path,
+                                   "status", "failed", "error", j->err);
+            char *text = json_dumps(ev, JSON_COMPACT | JSON_ENSURE_ASCII);
+            if (text)
+                printf("%s\n", text);
+            free(text);
+            json_decref(ev);
+        } else if (j->state == JOB_NOT_AUDIO && o.verbosity >= 1 && !o.is_json) {
+            fprintf(stderr, "cansim: note - %s is not audio, skipped\n", j->path);
+        }
+    }
+
+    work = calloc(n_work ? n_work : 1, sizeof *work);
+    run.partial_s = calloc((size_t)n_threads, sizeof *run.partial_s);
+    run.reports = json_pack("{s:s, s:[]}", "cansim", cansim_version(), "inputs");
+    if (!work || !run.partial_s || !run.reports) {
+        fputs("cansim: out of memory\n", stderr);
+        rc = EXIT_PARTIAL;
+        goto done;
+    }
+    n_work = 0;
+    for (size_t i = 0; i < b.n_jobs; i++) {
+        Job *j = &b.jobs[i];
+        if (j->state != JOB_PLANNED || !j->n_todo)
+            continue;
+        work[n_work++] = j;
+        run.files_total++;
+        run.outputs_total += j->n_todo;
+        run.audio_total_s += j->seconds * (double)j->n_todo;
+    }
+    qsort(work, n_work, sizeof *work, cmp_longest);
+    if (n_up_to_date && o.verbosity >= 1 && !o.is_json)
+        fprintf(stderr, "cansim: %zu input%s up to date (--force renders %s again)\n",
+                n_up_to_date, n_up_to_date == 1 ? "" : "s", n_up_to_date == 1 ? "it" : "them");
+
+    struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESETHAND};
+    sigemptyset(&sa.sa_mask);
+    struct sigaction old_int, old_term;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    run.cfg = &cfg;
+    run.is_tty = o.verbosity > 0 && !o.is_json && isatty(STDERR_FILENO);
+    run.t0 = now_s();
+    run_all(&run, work, n_work, n_threads);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    const double elapsed = now_s() - run.t0;
+    if (run.is_tty)
+        fputs("\r\033[K", stderr);
+    if (o.is_json)
+        show_progress(&run, true);
+
+    if (o.report && strcmp(o.report, "auto") && !run.is_interrupted &&
+        write_json_atomic(o.report, run.reports)) {
+        char line[PATH_MAX + 64];
+        snprintf(line, sizeof line, "%s: cannot write the report: %s", o.report,
+                 strerror(errno));
+        add_failure(&run, line);
+        run.n_failed++;
+    }
+    const double hours = run.audio_done_s / 3600.0;
+    if (o.is_json) {
+        json_t *ev = json_pack(
+            "{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:[]}", "event", "summary",
+            "interrupted", run.is_interrupted, "inputs_rendered", (json_int_t)run.files_done,
+            "outputs_rendered", (json_int_t)run.outputs_written, "inputs_up_to_date",
+            (json_int_t)n_up_to_date, "not_audio", (json_int_t)n_not_audio, "failed",
+            (json_int_t)run.n_failed, "audio_hours", hours, "elapsed_s", elapsed, "failures");
+        for (size_t i = 0; i < run.n_failures; i++)
+            json_array_append_new(json_object_get(ev, "failures"),
+                                  json_string(run.failures[i]));
+        char *text = json_dumps(ev, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6));
+        if (text)
+            printf("%s\n", text);
+        free(text);
+        json_decref(ev);
+    } else if (o.verbosity >= 1) {
+        if (run.is_interrupted)
+            fprintf(stderr, "cansim: stopped by %s: %zu of %zu inputs done; run the same "
+                            "command again to continue\n",
+                    g_signal == SIGTERM ? "SIGTERM" : "SIGINT", run.files_done, run.files_total);
+        fprintf(stderr, "cansim: %zu output%s of %zu input%s written (%.2f h of audio) in "
+                        "%.1f s, %zu up to date, %d failed\n",
+                run.outputs_written, run.outputs_written == 1 ? "" : "s", run.files_done,
+                run.files_done == 1 ? "" : "s", hours, elapsed, n_up_to_date, run.n_failed);
+        if (run.n_failures > 1 && run.files_total + n_failed_inputs > 1) {
+            fprintf(stderr, "cansim: the failures again:\n");
+            for (size_t i = 0; i < run.n_failures; i++)
+                fprintf(stderr, "  %s\n", run.failures[i]);
+        }
+    }
+    rc = run.is_interrupted ? 128 + (g_signal ? (int)g_signal : SIGINT)
+         : run.n_failed     ? EXIT_PARTIAL
+                            : EXIT_OK;
+done:
+    for (size_t i = 0; i < run.n_failures; i++)
+        free(run.failures[i]);
+    free(run.failures);
+    free(run.partial_s);
+    json_decref(run.reports);
+    free(work);
+    free_batch(&b);
+    cansim_render_close(&probe);
+    if (rc != EXIT_USAGE || b.profiles)
+        drawer_close(&drawer);
+    return rc;
+}
