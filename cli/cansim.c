@@ -88,7 +88,9 @@ static void print_help(void)
         "      --dry-run          print what would be rendered and why; write nothing\n"
         "      --shard I/N        render only shard I of N (inputs spread by a hash of their\n"
         "                         path), so N machines can share one DIR\n"
-        "\n"
+        "\n",
+        stdout);
+    fputs(
         "Engine:\n"
         "  -t, --threads N        worker threads                        [default: all cores]\n"
         "      --cpu LEVEL        auto|c|avx2|avx512: cap the SIMD kernels     [default: auto]\n"
