@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: MIT
+# cmake -DDIR=cli/page -DOUT=page_template.c -P embed.cmake: page.html with page.css and page.js
+# put in place of @@STYLE@@ and @@SCRIPT@@, written as the C array cansim_page_template.
+file(READ ${DIR}/page.html html)
+file(READ ${DIR}/page.css css)
+file(READ ${DIR}/page.js js)
+# Inline text must not close its own element early.
+if(css MATCHES "</[sS][tT][yY][lL][eE]")
+    message(FATAL_ERROR "${DIR}/page.css: contains '</style'")
+endif()
+if(js MATCHES "</[sS][cC][rR][iI][pP][tT]" OR js MATCHES "<!--")
+    message(FATAL_ERROR "${DIR}/page.js: contains '</script' or '<!--'")
+endif()
+foreach(marker @@STYLE@@ @@SCRIPT@@ @@TITLE@@ @@DATA@@)
+    string(FIND "${html}" "${marker}" at)
+    if(at EQUAL -1)
+        message(FATAL_ERROR "${DIR}/page.html: no ${marker}")
+    endif()
+endforeach()
+string(REPLACE "@@STYLE@@" "${css}" html "${html}")
+string(REPLACE "@@SCRIPT@@" "${js}" html "${html}")
+
+file(WRITE ${OUT}.html "${html}")
+file(READ ${OUT}.html hex HEX)
+file(REMOVE ${OUT}.html)
+string(LENGTH "${hex}" n)
+math(EXPR n "${n} / 2")
+string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+string(REGEX REPLACE "((0x[0-9a-f][0-9a-f],){24})" "\\1\n" bytes "${bytes}")
+file(WRITE ${OUT}.tmp
+"/* Generated from cli/page/ by cli/page/embed.cmake; do not edit. */
+#include <stddef.h>
+
+extern const unsigned char cansim_page_template[];
+extern const size_t cansim_page_template_size;
+
+const unsigned char cansim_page_template[${n}] = {
+${bytes}
+};
+const size_t cansim_page_template_size = ${n};
+")
+file(RENAME ${OUT}.tmp ${OUT})
