@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: MIT
+# The audition page of `cansim render --page`, one case per ctest test:
+#   page.sh CANSIM CANSIM-GEN SCRATCH CASE TESTS-PAGE-DIR
+#   html   the page is valid HTML (tidy, html5lib), refers to nothing on the network, carries
+#          the right data (links, responses); a page that cannot be written fails alone
+#   play   in headless chromium: play, switch, compare, seek (audition.js play); a screenshot
+#          lands in SCRATCH/browser/page.png
+#   flac   FLAC renders play (audition.js flac)
+#   aiff   AIFF renders: a notice, the original still plays (audition.js aiff)
+# Nothing is skipped: scripts/deps-page.sh installs chromium, node, tidy, html5lib and
+# playwright-core.
+. "$(dirname "$0")/../e2e/lib.sh"
+CASE=$1
+HERE=$2
+CHROMIUM=${CANSIM_CHROMIUM:-/usr/bin/chromium}
+export CANSIM_CHROMIUM="$CHROMIUM"
+
+missing=""
+command -v node >/dev/null 2>&1 || missing="$missing node"
+[ -x "$CHROMIUM" ] || missing="$missing $CHROMIUM"
+command -v tidy >/dev/null 2>&1 || missing="$missing tidy"
+/usr/bin/python3 -c 'import html5lib' 2>/dev/null || missing="$missing python3-html5lib"
+[ -f "$HERE/node_modules/playwright-core/package.json" ] || missing="$missing $HERE/node_modules/playwright-core"
+if [ -n "$missing" ]; then
+    echo "FAIL: missing:$missing (scripts/deps-page.sh installs them)" >&2
+    exit 1
+fi
+
+# A mix in a folder two levels down, with a space and a '#' in its name, rendered two other
+# levels down: the page's link to the original must climb and be percent-encoded.
+mkdir -p in/deep
+input="$SCRATCH/in/deep/my mix #1.wav"
+gen tone "$input" 48000 2 144000 wav16
+gen ir room.wav 48000 4 2400 7
+profiles=reference,hd-650,7506,speakers,room.wav
+page_dir="$SCRATCH/out/a/b/my mix #1"
+page="$page_dir/index.html"
+
+render_page() {
+    run render "$input" -p "$profiles" -o "$SCRATCH/out/a/b" --page "$@"
+    expect_rc 0 "render --page $*"
+    [ -f "$page" ] || fail "render --page $*: no $page"
+    expect_no_part "$SCRATCH/out" "render --page $*"
+}
+
+browser() {
+    if ! node "$HERE/audition.js" "$1" "$page" "$SCRATCH/browser" "$input"; then
+        fail "audition.js $1 (above)"
+    fi
+}
+
+case $CASE in
+html)
+    render_page
+    # tidy (HTML5): 0 is neither warning nor error.
+    if ! out=$(tidy -q -e "$page" 2>&1) || [ -n "$out" ]; then
+        fail "tidy finds problems in the page: $out"
+    fi
+    if ! out=$(/usr/bin/python3 - "$page" 2>&1 <<'EOF'
+import sys
+import html5lib
+p = html5lib.HTMLParser(strict=True)
+with open(sys.argv[1], "rb") as f:
+    p.parse(f)
+EOF
+    ); then
+        fail "html5lib (strict) rejects the page: $out"
+    fi
+    # Nothing on the network: the only URL is the SVG namespace, and a policy forbids the rest.
+    urls=$(grep -oE '(https?|ftp|wss?)://[^"'"'"' )<>]*' "$page" | grep -vx 'http://www.w3.org/2000/svg')
+    [ -z "$urls" ] || fail "the page names network addresses: $urls"
+    grep -q "Content-Security-Policy\" content=\"default-src 'none'" "$page" ||
+        fail "the page has no Content-Security-Policy that forbids loads by default"
+    if ! out=$(node "$HERE/check_data.js" "$page" 2>&1); then
+        fail "the page's data: $out"
+    fi
+    # The page can't be written (its name is taken by a folder): one line, exit 1, no .part;
+    # the renders are there.
+    mkdir -p "$SCRATCH/out2/a/b/my mix #1/index.html"
+    run render "$input" -p reference -o "$SCRATCH/out2/a/b" --page
+    expect_rc 1 "render --page onto a folder named index.html"
+    expect_one_error_naming "index.html" "render --page onto a folder named index.html"
+    expect_no_part "$SCRATCH/out2" "render --page onto a folder named index.html"
+    [ -f "$SCRATCH/out2/a/b/my mix #1/reference.wav" ] ||
+        fail "a page that cannot be written took the render with it"
+    ;;
+play)
+    render_page
+    browser play
+    ;;
+flac)
+    render_page -f flac24
+    browser flac
+    ;;
+aiff)
+    render_page -f aiff16
+    browser aiff
+    ;;
+*)
+    echo "unknown case $CASE" >&2
+    exit 2
+    ;;
+esac
+finish
