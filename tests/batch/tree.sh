@@ -137,6 +137,10 @@ run render stems -r -o keep -p $PROFILES -t 2
 expect_rc 1 "render stems -r (rates kept)"
 expect_bad_named "render stems -r (rates kept)"
 expect_tree keep keep "render stems -r (rates kept)"
+# --rate 48000 leaves the 48 kHz stems as they are: the same bytes as without it.
+for f in songA/bass/sennheiser-hd-650.aiff songB/pad/reference.wav top/sony-mdr-7506.wav; do
+    cmp -s "keep/$f" "out/$f" || fail "$f: --rate 48000 changed a 48 kHz stem's render"
+done
 
 # Without -r: the folder's own files only, and a note that its folders were not searched.
 run render stems -o flat -p reference
