@@ -52,7 +52,8 @@
     fade: null,
     syncTimer: 0,
     startToken: 0,
-    starting: false   /* elements are being sought before a start */
+    starting: false,  /* elements are being sought before a start */
+    uiLoop: false
   };
   window.cansim = state;
 
@@ -285,7 +286,10 @@
     state.playing = true;
     startAll(m.el.ended ? 0 : m.el.currentTime);
     renderTransport();
-    requestAnimationFrame(tickUi);
+    if (!state.uiLoop) {
+      state.uiLoop = true;
+      requestAnimationFrame(uiLoop);
+    }
   }
 
   function stop() {
@@ -422,14 +426,23 @@
     tickUi();
   }
 
+  /* The position, once a frame while playing (one loop at most), else on demand. */
   function tickUi() {
     var m = master();
     if (m) {
-      var t = m.el.currentTime;
+      var t = m.el.currentTime, d = m.el.duration;
+      if (isFinite(d) && $('seek').max !== String(d)) {
+        /* With --tail the renders outlast the original: the bar follows the entry heard. */
+        $('seek').max = String(d);
+        $('duration').textContent = fmtTime(d);
+      }
       $('time').textContent = fmtTime(t);
       if (!state.dragging) $('seek').value = String(t);
     }
-    if (state.playing) requestAnimationFrame(tickUi);
+  }
+  function uiLoop() {
+    tickUi();
+    if (state.playing) requestAnimationFrame(uiLoop); else state.uiLoop = false;
   }
 
   function renderNotices() {
@@ -566,7 +579,7 @@
 
   /* ------------------------------------------------------------------ the plot */
 
-  var plot = { w: 760, h: 360, l: 46, r: 12, t: 12, b: 30, range: 10 };
+  var plot = { w: 760, h: 360, l: 46, r: 12, t: 24, b: 30, range: 10 };
 
   function plotRange() {
     var m = 0;
@@ -599,7 +612,7 @@
       t.textContent = (v > 0 ? '+' : '') + v;
       grid.appendChild(t);
     }
-    var yl = svg('text', { x: 4, y: plot.t + 10 });
+    var yl = svg('text', { x: plot.l - 6, y: 10, 'text-anchor': 'end' });
     yl.textContent = 'dB';
     grid.appendChild(yl);
     [20, 30, 40, 50, 60, 70, 80, 90, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 2000, 3000,
@@ -810,6 +823,7 @@
       var k = -1;
       state.entries.forEach(function (e) { if (e.id === id && e.index > 0) k = e.index; });
       setCompare(k);
+      $('compare').blur(); /* the keys go back to the page */
     });
     $('list').addEventListener('click', function (ev) {
       var b = ev.target.closest ? ev.target.closest('.entry') : null;
