@@ -169,7 +169,11 @@ typedef struct Job {
     char *path; /* as found (relative to the working directory, or absolute) */
     char *abs;  /* absolute, symlinks of the folders given resolved */
     char *rel;  /* relative path without extension: the output folder under OUT */
-    char *key;  /* shard key: the gain group's */
+    char *key;   /* shard key: the gain group's */
+    char *group; /* the gain group's name: its folder below the root ("" the root), or the
+                    input's relative path when it is its own group */
+    bool is_walked; /* found in a folder given as input (not named on its own) */
+    char group_digest[33]; /* members and their content, for groups of two or more; else "" */
     JobState state;
     char err[1100];
     CansimInputInfo info;
@@ -291,8 +295,11 @@ static int walk(Batch *b, const char *dir, const char *abs_dir, int depth, int *
             else if (depth < 64)
                 rc = walk(b, path, abs, depth + 1, n_subdirs);
         } else if (S_ISREG(st.st_mode)) {
-            if (!add_job(b, path, abs))
+            Job *j = add_job(b, path, abs);
+            if (!j)
                 rc = -1;
+            else
+                j->is_walked = true;
         }
     }
     for (size_t i = 0; i < n; i++)
@@ -422,7 +429,22 @@ static int collect(Batch *b)
         char *dot = strrchr(base, '.');
         if (dot && dot != base)
             *dot = '\0';
-        if (!(j->key = strdup(j->rel)))
+        /* The gain group: a folder's inputs share one (dir), unless each is its own (none) or
+         * all are one (all); an input named on its own is its own group. */
+        char group[PATH_MAX];
+        if (o->gain_group == GAIN_GROUP_ALL) {
+            snprintf(group, sizeof group, "*");
+        } else if (o->gain_group == GAIN_GROUP_DIR && j->is_walked) {
+            snprintf(group, sizeof group, "%s", j->rel);
+            char *slash = strrchr(group, '/');
+            if (slash)
+                *slash = '\0';
+            else
+                group[0] = '\0';
+        } else {
+            snprintf(group, sizeof group, "%s", j->rel);
+        }
+        if (!(j->group = strdup(group)) || !(j->key = strdup(group)))
             return -1;
     }
     qsort(b->jobs, b->n_jobs, sizeof *b->jobs, cmp_rel);
@@ -433,7 +455,7 @@ static int collect(Batch *b)
         Job *j = &b->jobs[i];
         if (n && !strcmp(b->jobs[n - 1].rel, j->rel) && j->state != JOB_FAILED) {
             if (!strcmp(b->jobs[n - 1].abs, j->abs)) {
-                free(j->path), free(j->abs), free(j->rel), free(j->key);
+                free(j->path), free(j->abs), free(j->rel), free(j->key), free(j->group);
                 continue;
             }
             job_fail(j, "%s: %s would write to the same folder %s/%s/", j->path,
@@ -447,7 +469,7 @@ static int collect(Batch *b)
     for (size_t i = 0; i < b->n_jobs; i++) {
         Job *j = &b->jobs[i];
         if (o->shard_n && shard_of(j->key, o->shard_n) != o->shard_i) {
-            free(j->path), free(j->abs), free(j->rel), free(j->key);
+            free(j->path), free(j->abs), free(j->rel), free(j->key), free(j->group);
             continue;
         }
         b->jobs[n++] = *j;
@@ -709,63 +731,54 @@ static json_t *manifest_record(const Job *j, const char *file, const char *diges
     (void)j;
 }
 
-/* Renders what of one input is not up to date, then writes its report and manifest. */
-static void run_job(Worker *w, CansimRender *r, Job *j)
+/* The input's identity as rendered (read before the render): false, with the failure
+ * recorded, when it cannot be read. */
+static bool prepare_member(Run *run, Job *j, struct stat *st)
+{
+    if (!stat(j->path, st) && (j->hash[0] || !hash_file(j->path, j->hash)))
+        return true;
+    char line[PATH_MAX + 1200];
+    snprintf(line, sizeof line, "%s: cannot read: %s", j->path, strerror(errno));
+#pragma omp critical(cansim_run)
+    {
+        add_failure(run, line);
+        run->n_failed++;
+    }
+    return false;
+}
+
+/* After an input's render: its failures, report, manifest and page, the counters, and its
+ * line (--json) or summary. e and d are the render's; group is the input's gain group (a JSON
+ * object) or NULL. */
+static void record_member(Worker *w, Job *j, const struct stat *st, const CansimOutputResult *res,
+                          int e, const CansimDiag *d, const json_t *group)
 {
     Run *run = w->run;
     Batch *b = run->b;
     const Options *o = b->o;
     const size_t n = b->n_profiles;
-    char dir[PATH_MAX], parent[PATH_MAX], line[PATH_MAX + 1200];
+    char dir[PATH_MAX], line[PATH_MAX + 1200];
     out_folder(b, j, dir, sizeof dir);
-    snprintf(parent, sizeof parent, "%s", dir);
-    *strrchr(parent, '/') = '\0';
-    /* The identity recorded is the one read before the render. */
-    struct stat st;
-    if (stat(j->path, &st) || (!j->hash[0] && hash_file(j->path, j->hash))) {
-        snprintf(line, sizeof line, "%s: cannot read: %s", j->path, strerror(errno));
-#pragma omp critical(cansim_run)
-        {
-            add_failure(run, line);
-            run->n_failed++;
-        }
-        return;
-    }
-    CansimOutputResult *res = calloc(n, sizeof *res);
-    if (!res)
-        return;
-    const CansimFileOptions fo = {.skip = j->skip, .seed = XXH64(j->rel, strlen(j->rel), 0)};
-    CansimDiag d;
-    w->job = j;
-    const int e = cansim_render_file_with(r, j->path, parent, &fo, res, &d);
-    w->job = NULL;
-    if (e == CANSIM_ECANCELED || g_signal) {
-#pragma omp critical(cansim_run)
-        {
-            run->is_interrupted = true;
-            run->partial_s[w->index] = 0.0;
-        }
-        free(res);
-        return;
-    }
     json_t *rep = NULL;
     json_t *man = NULL;
     int n_ok = 0, n_bad = 0;
-    if (e && d.msg[0]) {
+    if (e && d->msg[0]) {
         /* The input itself failed: one line, whatever the number of profiles. */
 #pragma omp critical(cansim_run)
         {
-            add_failure(run, d.msg);
+            add_failure(run, d->msg);
             run->n_failed++;
         }
     } else {
         rep = input_report(o, j->path, b->profiles, res, n);
         json_object_set_new(rep, "relative_path", json_string(j->rel));
+        json_object_set(rep, "gain_group", group ? (json_t *)group : json_null());
         json_t *outs = json_object_get(rep, "outputs");
         const json_t *old_outs = json_object_get(j->manifest, "outputs");
-        man = json_pack("{s:s, s:s, s:{s:s, s:I, s:I, s:s}, s:{}}", "cansim", cansim_version(),
-                        "options", b->options_digest, "input", "path", j->path, "size",
-                        (json_int_t)st.st_size, "mtime_ns", (json_int_t)mtime_ns(&st),
+        man = json_pack("{s:s, s:s, s:s, s:{s:s, s:I, s:I, s:s}, s:{}}", "cansim",
+                        cansim_version(), "options", b->options_digest, "gain_group",
+                        j->group_digest, "input", "path", j->path, "size",
+                        (json_int_t)st->st_size, "mtime_ns", (json_int_t)mtime_ns(st),
                         "xxh3_128", j->hash, "outputs");
         json_t *man_outs = json_object_get(man, "outputs");
         for (size_t k = 0; k < n; k++) {
@@ -827,14 +840,13 @@ static void run_job(Worker *w, CansimRender *r, Job *j)
         run->files_done++;
         run->outputs_done += j->n_todo;
         run->audio_done_s += j->seconds * (double)j->n_todo;
-        run->partial_s[w->index] = 0.0;
         if (rep)
             json_array_append(json_object_get(run->reports, "inputs"), rep);
         if (o->is_json) {
             json_t *ev = rep ? json_deep_copy(rep) : json_pack("{s:s}", "input", j->path);
             json_object_set_new(ev, "event", json_string("input"));
             json_object_set_new(ev, "status", json_string(!rep ? "failed" : n_bad ? "partial" : "ok"));
-            json_object_set_new(ev, "error", rep ? json_null() : json_string(d.msg));
+            json_object_set_new(ev, "error", rep ? json_null() : json_string(d->msg));
             char *text = json_dumps(ev, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6));
             if (text)
                 printf("%s\n", text);
@@ -850,23 +862,154 @@ static void run_job(Worker *w, CansimRender *r, Job *j)
     }
     json_decref(rep);
     json_decref(man);
+}
+
+static void mark_interrupted(Worker *w)
+{
+#pragma omp critical(cansim_run)
+    {
+        w->run->is_interrupted = true;
+        w->run->partial_s[w->index] = 0.0;
+    }
+}
+
+static void out_parent(const Batch *b, const Job *j, char *out, size_t n)
+{
+    out_folder(b, j, out, n);
+    *strrchr(out, '/') = '\0';
+}
+
+/* Renders what of one input is not up to date, then records it. */
+static void run_job(Worker *w, CansimRender *r, Job *j)
+{
+    const size_t n = w->run->b->n_profiles;
+    char parent[PATH_MAX];
+    out_parent(w->run->b, j, parent, sizeof parent);
+    struct stat st;
+    if (!prepare_member(w->run, j, &st))
+        return;
+    CansimOutputResult *res = calloc(n, sizeof *res);
+    if (!res)
+        return;
+    const CansimFileOptions fo = {.skip = j->skip, .seed = XXH64(j->rel, strlen(j->rel), 0)};
+    CansimDiag d;
+    w->job = j;
+    const int e = cansim_render_file_with(r, j->path, parent, &fo, res, &d);
+    w->job = NULL;
+    if (e == CANSIM_ECANCELED || g_signal)
+        mark_interrupted(w);
+    else
+        record_member(w, j, &st, res, e, &d, NULL);
+#pragma omp critical(cansim_run)
+    w->run->partial_s[w->index] = 0.0;
     free(res);
 }
 
-/* Longest first, so the last inputs to finish are short ones. */
-static int cmp_longest(const void *a, const void *b)
+/* Renders a gain group (members jobs[0..n-1], sharing their skip mask) with one gain per
+ * profile, then records each member with the group's facts. */
+static void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
 {
-    const Job *x = *(Job *const *)a, *y = *(Job *const *)b;
-    if (x->seconds != y->seconds)
-        return x->seconds < y->seconds ? 1 : -1;
-    return strcmp(x->rel, y->rel);
+    Run *run = w->run;
+    Batch *b = run->b;
+    const size_t np = b->n_profiles;
+    struct stat *st = calloc(n, sizeof *st);
+    const char **paths = calloc(n, sizeof *paths);
+    const char **dirs = calloc(n, sizeof *dirs);
+    char (*parents)[PATH_MAX] = calloc(n, sizeof *parents);
+    CansimFileOptions *fo = calloc(n, sizeof *fo);
+    CansimOutputResult **res = calloc(n, sizeof *res);
+    double *gain = calloc(np, sizeof *gain);
+    bool *limited = calloc(np, sizeof *limited);
+    int *mstatus = calloc(n, sizeof *mstatus);
+    CansimDiag *mdiag = calloc(n, sizeof *mdiag);
+    Job **live = calloc(n, sizeof *live);
+    bool is_ok = st && paths && dirs && parents && fo && res && gain && limited && mstatus &&
+                 mdiag && live;
+    size_t m = 0;
+    for (size_t i = 0; i < n && is_ok; i++) {
+        if (!prepare_member(run, jobs[i], &st[m]))
+            continue;
+        live[m] = jobs[i];
+        paths[m] = jobs[i]->path;
+        out_parent(b, jobs[i], parents[m], sizeof parents[m]);
+        dirs[m] = parents[m];
+        fo[m] = (CansimFileOptions){.skip = jobs[0]->skip,
+                                    .seed = XXH64(jobs[i]->rel, strlen(jobs[i]->rel), 0)};
+        if (!(res[m] = calloc(np, sizeof *res[m])))
+            is_ok = false;
+        m++;
+    }
+    if (is_ok && m) {
+        CansimGroupResult g = {.gain_db = gain, .is_limited = limited, .member_status = mstatus,
+                               .member_diag = mdiag};
+        CansimDiag d;
+        const int e = cansim_render_group(r, paths, dirs, m, fo, res, &g, &d);
+        if (e == CANSIM_ECANCELED || g_signal) {
+            mark_interrupted(w);
+        } else if (e && !g.n_rendered) {
+            /* The group as a whole could not be planned: one line, every member failed. */
+            char line[PATH_MAX + 1200];
+            snprintf(line, sizeof line, "gain group %s/%s: %s", b->o->output_dir,
+                     live[0]->group[0] ? live[0]->group : ".", d.msg);
+#pragma omp critical(cansim_run)
+            {
+                add_failure(run, line);
+                run->n_failed++;
+                run->files_done += m;
+            }
+        } else {
+            json_t *members = json_array();
+            for (size_t i = 0; i < m; i++)
+                json_array_append_new(members, json_string(live[i]->path));
+            json_t *gains = json_object();
+            for (size_t k = 0; k < np; k++)
+                if (!fo[0].skip || !fo[0].skip[k])
+                    json_object_set_new(gains, cansim_profile_id(b->profiles[k]),
+                                        json_pack("{s:f, s:b}", "gain_db",
+                                                  round(gain[k] * 100.0) / 100.0, "limited",
+                                                  limited[k]));
+            json_t *group = json_pack("{s:s, s:o, s:o, s:o}", "group", live[0]->group,
+                                      "members", members, "sum_lufs",
+                                      isfinite(g.sum_lufs)
+                                          ? json_real(round(g.sum_lufs * 100.0) / 100.0)
+                                          : json_null(),
+                                      "profiles", gains);
+            for (size_t i = 0; i < m; i++)
+                record_member(w, live[i], &st[i], res[i], mstatus[i], &mdiag[i], group);
+#pragma omp critical(cansim_run)
+            json_array_append(json_object_get(run->reports, "groups"), group);
+            json_decref(group);
+        }
+    }
+#pragma omp critical(cansim_run)
+    run->partial_s[w->index] = 0.0;
+    for (size_t i = 0; res && i < n; i++)
+        free(res[i]);
+    free(st), free(paths), free(dirs), free(parents), free(fo), free(res), free(gain);
+    free(limited), free(mstatus), free(mdiag), free(live);
 }
 
-/* Many inputs: one renderer per thread, each input on one thread (dynamic schedule). Few
- * inputs: one renderer whose profiles share the threads. */
-static void run_all(Run *run, Job **work, size_t n_work, int n_threads)
+/* A unit of work: one input, or a gain group of two or more. */
+typedef struct Unit {
+    Job **jobs;
+    size_t n;
+    double seconds; /* audio to render: the members' durations */
+} Unit;
+
+/* Longest first, so the last units to finish are short ones. */
+static int cmp_longest(const void *a, const void *b)
 {
-    const bool is_per_file = n_threads > 1 && n_work >= 2 * (size_t)n_threads;
+    const Unit *x = a, *y = b;
+    if (x->seconds != y->seconds)
+        return x->seconds < y->seconds ? 1 : -1;
+    return strcmp(x->jobs[0]->rel, y->jobs[0]->rel);
+}
+
+/* Many units: one renderer per thread, each unit on one thread (dynamic schedule). Few: one
+ * renderer whose profiles share the threads. */
+static void run_all(Run *run, const Unit *units, size_t n_units, int n_threads)
+{
+    const bool is_per_file = n_threads > 1 && n_units >= 2 * (size_t)n_threads;
     run->n_workers = is_per_file ? n_threads : 1;
     size_t next = 0;
 #pragma omp parallel num_threads(run->n_workers) default(shared)
@@ -892,12 +1035,91 @@ static void run_all(Run *run, Job **work, size_t n_work, int n_threads)
             size_t i;
 #pragma omp atomic capture
             i = next++;
-            if (e || i >= n_work || g_signal)
+            if (e || i >= n_units || g_signal)
                 break;
-            run_job(&w, r, work[i]);
+            if (units[i].n == 1)
+                run_job(&w, r, units[i].jobs[0]);
+            else
+                run_group(&w, r, units[i].jobs, units[i].n);
         }
         cansim_render_close(&r);
     }
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+    const Job *x = *(Job *const *)a, *y = *(Job *const *)b;
+    const int c = strcmp(x->group, y->group);
+    return c ? c : strcmp(x->rel, y->rel);
+}
+
+/* Gain groups of two or more inputs: their digest (members and their content: a changed,
+ * added or removed stem re-renders the group), and one skip mask (a profile stale for one
+ * member is rendered for all, at the group's gain). Returns the jobs ordered by group. */
+static Job **plan_groups(Batch *b)
+{
+    Job **by = calloc(b->n_jobs ? b->n_jobs : 1, sizeof *by);
+    if (!by)
+        return NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < b->n_jobs; i++)
+        if (b->jobs[i].state == JOB_PLANNED)
+            by[n++] = &b->jobs[i];
+    qsort(by, n, sizeof *by, cmp_group);
+    for (size_t i = 0; i < n;) {
+        size_t e = i + 1;
+        while (e < n && !strcmp(by[e]->group, by[i]->group))
+            e++;
+        if (e - i >= 2) {
+            XXH3_state_t *h = XXH3_createState();
+            XXH3_128bits_reset(h);
+            for (size_t k = i; k < e; k++) {
+                Job *j = by[k];
+                const json_t *in = json_object_get(j->manifest, "input");
+                if (!j->hash[0]) {
+                    if (int_of(in, "size") == (int64_t)j->st.st_size &&
+                        int_of(in, "mtime_ns") == mtime_ns(&j->st) && str_of(in, "xxh3_128")[0])
+                        snprintf(j->hash, sizeof j->hash, "%s", str_of(in, "xxh3_128"));
+                    else if (hash_file(j->path, j->hash))
+                        snprintf(j->hash, sizeof j->hash, "unreadable");
+                }
+                XXH3_128bits_update(h, j->rel, strlen(j->rel) + 1);
+                XXH3_128bits_update(h, j->hash, strlen(j->hash) + 1);
+            }
+            const XXH128_hash_t v = XXH3_128bits_digest(h);
+            XXH3_freeState(h);
+            char digest[33];
+            snprintf(digest, sizeof digest, "%016llx%016llx", (unsigned long long)v.high64,
+                     (unsigned long long)v.low64);
+            for (size_t k = i; k < e; k++) {
+                Job *j = by[k];
+                snprintf(j->group_digest, sizeof j->group_digest, "%s", digest);
+                if (strcmp(str_of(j->manifest, "gain_group"), digest))
+                    for (size_t q = 0; q < b->n_profiles; q++)
+                        if (j->skip[q]) {
+                            j->skip[q] = false;
+                            j->why[q] = "gain group changed";
+                        }
+            }
+            for (size_t q = 0; q < b->n_profiles; q++) {
+                bool all = true;
+                for (size_t k = i; k < e; k++)
+                    all = all && by[k]->skip[q];
+                for (size_t k = i; k < e && !all; k++)
+                    if (by[k]->skip[q]) {
+                        by[k]->skip[q] = false;
+                        by[k]->why[q] = "rendered with its gain group";
+                    }
+            }
+            for (size_t k = i; k < e; k++) {
+                by[k]->n_todo = 0;
+                for (size_t q = 0; q < b->n_profiles; q++)
+                    by[k]->n_todo += !by[k]->skip[q];
+            }
+        }
+        i = e;
+    }
+    return by;
 }
 
 /* ------------------------------------------------------------------ the command */
@@ -969,7 +1191,7 @@ static void free_batch(Batch *b)
 {
     for (size_t i = 0; i < b->n_jobs; i++) {
         Job *j = &b->jobs[i];
-        free(j->path), free(j->abs), free(j->rel), free(j->key);
+        free(j->path), free(j->abs), free(j->rel), free(j->key), free(j->group);
         free(j->skip);
         free((void *)j->why);
         json_decref(j->manifest);
@@ -1002,7 +1224,9 @@ int cmd_render(int argc, char **argv)
     CansimDesignConfig design;
     Batch b = {.o = &o};
     Run run = {.b = &b};
-    Job **work = NULL;
+    Unit *units = NULL;
+    Job **by_group = NULL;
+    size_t n_planned = 0;
     CansimRender *probe = NULL;
     if ((rc = open_drawer(&o, &drawer, &design)) ||
         (rc = drawer_select(&drawer, o.profiles ? o.profiles : "all")))
@@ -1060,6 +1284,13 @@ int cmd_render(int argc, char **argv)
     for (size_t i = 0; i < b.n_jobs; i++)
         if (b.jobs[i].state == JOB_PLANNED)
             plan_job(&b, &b.jobs[i]);
+    if (!(by_group = plan_groups(&b))) {
+        fputs("cansim: out of memory\n", stderr);
+        rc = EXIT_PARTIAL;
+        goto done;
+    }
+    for (size_t i = 0; i < b.n_jobs; i++)
+        n_planned += b.jobs[i].state == JOB_PLANNED;
 
     size_t n_failed_inputs = 0, n_not_audio = 0, n_up_to_date = 0, n_work = 0, n_outputs = 0;
     for (size_t i = 0; i < b.n_jobs; i++) {
@@ -1107,25 +1338,33 @@ int cmd_render(int argc, char **argv)
         }
     }
 
-    work = calloc(n_work ? n_work : 1, sizeof *work);
+    units = calloc(n_work ? n_work : 1, sizeof *units);
     run.partial_s = calloc((size_t)n_threads, sizeof *run.partial_s);
-    run.reports = json_pack("{s:s, s:[]}", "cansim", cansim_version(), "inputs");
-    if (!work || !run.partial_s || !run.reports) {
+    run.reports = json_pack("{s:s, s:[], s:[]}", "cansim", cansim_version(), "inputs", "groups");
+    if (!units || !run.partial_s || !run.reports) {
         fputs("cansim: out of memory\n", stderr);
         rc = EXIT_PARTIAL;
         goto done;
     }
-    n_work = 0;
-    for (size_t i = 0; i < b.n_jobs; i++) {
-        Job *j = &b.jobs[i];
-        if (j->state != JOB_PLANNED || !j->n_todo)
-            continue;
-        work[n_work++] = j;
-        run.files_total++;
-        run.outputs_total += j->n_todo;
-        run.audio_total_s += j->seconds * (double)j->n_todo;
+    size_t n_units = 0;
+    for (size_t i = 0; i < n_planned;) {
+        size_t e = i + 1;
+        while (e < n_planned && !strcmp(by_group[e]->group, by_group[i]->group))
+            e++;
+        if (by_group[i]->n_todo) {
+            Unit *u = &units[n_units++];
+            u->jobs = &by_group[i];
+            u->n = e - i;
+            for (size_t k = i; k < e; k++) {
+                run.files_total++;
+                run.outputs_total += by_group[k]->n_todo;
+                run.audio_total_s += by_group[k]->seconds * (double)by_group[k]->n_todo;
+                u->seconds += by_group[k]->seconds;
+            }
+        }
+        i = e;
     }
-    qsort(work, n_work, sizeof *work, cmp_longest);
+    qsort(units, n_units, sizeof *units, cmp_longest);
     if (n_up_to_date && o.verbosity >= 1 && !o.is_json)
         fprintf(stderr, "cansim: %zu input%s up to date (--force renders %s again)\n",
                 n_up_to_date, n_up_to_date == 1 ? "" : "s", n_up_to_date == 1 ? "it" : "them");
@@ -1138,7 +1377,7 @@ int cmd_render(int argc, char **argv)
     run.cfg = &cfg;
     run.is_tty = o.verbosity > 0 && !o.is_json && isatty(STDERR_FILENO);
     run.t0 = now_s();
-    run_all(&run, work, n_work, n_threads);
+    run_all(&run, units, n_units, n_threads);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     const double elapsed = now_s() - run.t0;
@@ -1195,7 +1434,8 @@ done:
     free(run.failures);
     free(run.partial_s);
     json_decref(run.reports);
-    free(work);
+    free(units);
+    free(by_group);
     free_batch(&b);
     cansim_render_close(&probe);
     if (rc != EXIT_USAGE || b.profiles)

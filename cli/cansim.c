@@ -87,7 +87,11 @@ static void print_help(void)
         "      --force            render everything again, up to date or not\n"
         "      --dry-run          print what would be rendered and why; write nothing\n"
         "      --shard I/N        render only shard I of N (inputs spread by a hash of their\n"
-        "                         path), so N machines can share one DIR\n"
+        "                         gain group), so N machines can share one DIR\n"
+        "      --gain-group G     dir: the inputs found in one folder share one gain per\n"
+        "                         profile (a song's stems stay summable; the ceiling lowers\n"
+        "                         them all); none: each input its own; all: one for all\n"
+        "                         (an input named on its own is its own group) [default: dir]\n"
         "\n",
         stdout);
     fputs(
@@ -149,6 +153,7 @@ int parse_options(int argc, char **argv, Options *o)
         {"force", no_argument, NULL, 'F'},
         {"dry-run", no_argument, NULL, 'N'},
         {"shard", required_argument, NULL, 'H'},
+        {"gain-group", required_argument, NULL, 'g'},
         {"json", no_argument, NULL, 'J'},
         {"crossfeed", required_argument, NULL, 'X'},
         {"format", required_argument, NULL, 'f'},
@@ -194,6 +199,16 @@ int parse_options(int argc, char **argv, Options *o)
             break;
         case 'F':
             o->is_force = true;
+            break;
+        case 'g':
+            if (!strcmp(optarg, "dir"))
+                o->gain_group = GAIN_GROUP_DIR;
+            else if (!strcmp(optarg, "none"))
+                o->gain_group = GAIN_GROUP_NONE;
+            else if (!strcmp(optarg, "all"))
+                o->gain_group = GAIN_GROUP_ALL;
+            else
+                return usage_error("--gain-group takes dir, none or all, not '%s'", optarg);
             break;
         case 'N':
             o->is_dry_run = true;

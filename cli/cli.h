@@ -11,6 +11,10 @@
 
 enum { EXIT_OK = 0, EXIT_PARTIAL = 1, EXIT_USAGE = 2 };
 
+/* --gain-group: each folder's inputs share one gain per profile, each input has its own, or
+ * all share one. */
+enum { GAIN_GROUP_DIR = 0, GAIN_GROUP_NONE, GAIN_GROUP_ALL };
+
 /* Every option of every command (each command checks what it takes). */
 typedef struct Options {
     const char *output_dir;
@@ -31,6 +35,7 @@ typedef struct Options {
     int shard_i, shard_n; /* --shard I/N; 0/0: all */
     double out_rate_hz;   /* render --rate: 0 keeps each input's rate */
     CansimResampler resampler;
+    int gain_group; /* GAIN_GROUP_* */
     double rate_hz;
     CansimCrossfeed crossfeed;
     int verbosity; /* 0 quiet, 1 normal, 2 verbose */

@@ -948,15 +948,43 @@ static int finish_output(const CansimRender *r, size_t j, FileOut *o, int sf_for
     return CANSIM_OK;
 }
 
+/* A gain group member's output, rendered at the group's gain and measured, waiting for the
+ * group's ceiling before it is finished and renamed (render_input with pend). */
+typedef struct Pending {
+    FileOut o;
+    int status;
+    int sf_format;
+    int rate_hz;
+    bool is_float_out;
+    double peak_db; /* true peak (integer and FLAC outputs) or sample peak (float) */
+    double lufs;    /* measured integrated loudness */
+    double gain_db; /* the gain it was rendered at */
+    uint64_t seed;
+} Pending;
+
+static int render_input(CansimRender *r, const char *input_path, const char *output_dir,
+                        const CansimFileOptions *opt, const double *fixed_gain_db, Pending *pend,
+                        CansimOutputResult *results, CansimDiag *diag);
+
 int cansim_render_file(CansimRender *r, const char *input_path, const char *output_dir,
                        CansimOutputResult *results, CansimDiag *diag)
 {
-    return cansim_render_file_with(r, input_path, output_dir, NULL, results, diag);
+    return render_input(r, input_path, output_dir, NULL, NULL, NULL, results, diag);
 }
 
 int cansim_render_file_with(CansimRender *r, const char *input_path, const char *output_dir,
                             const CansimFileOptions *opt, CansimOutputResult *results,
                             CansimDiag *diag)
+{
+    return render_input(r, input_path, output_dir, opt, NULL, NULL, results, diag);
+}
+
+/* Renders one input. fixed_gain_db (per profile) replaces the level plan: no analysis, no
+ * exact correction. pend (per profile) defers the finish: outputs stay as intermediates,
+ * measured, for finish_pending(). */
+static int render_input(CansimRender *r, const char *input_path, const char *output_dir,
+                        const CansimFileOptions *opt, const double *fixed_gain_db, Pending *pend,
+                        CansimOutputResult *results, CansimDiag *diag)
 {
     const CansimFileOptions no_opt = {0};
     if (!opt)
@@ -1056,7 +1084,7 @@ int cansim_render_file_with(CansimRender *r, const char *input_path, const char 
     /* Level plan: each output's gain from the predicted loudness (loudness.c), applied as the
      * lanes interleave their output; measured and finished after the render. */
     const CansimLevelMode mode = r->cfg.level_mode;
-    const bool has_analysis = mode != CANSIM_LEVEL_OFF || r->cfg.has_ceiling;
+    const bool has_analysis = !fixed_gain_db && (mode != CANSIM_LEVEL_OFF || r->cfg.has_ceiling);
     const bool is_match = mode == CANSIM_LEVEL_MATCH;
     CansimLevelAnalysis la = {
         .input_lufs = (double)NAN, .input_pred_lufs = (double)NAN, .pred_lufs = pred_db};
@@ -1074,13 +1102,14 @@ int cansim_render_file_with(CansimRender *r, const char *input_path, const char 
         free((void *)w);
         if (e)
             goto done;
-        if (is_match &&
-            !(r->in_meter = ebur128_init((unsigned)info.channels, (unsigned long)info.samplerate,
+    }
+    if ((is_match && has_analysis) || fixed_gain_db) {
+        if (!(r->in_meter = ebur128_init((unsigned)info.channels, (unsigned long)info.samplerate,
                                          EBUR128_MODE_I))) {
             e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory for the meter");
             goto done;
         }
-        if (r->in_meter && info.channels == 1)
+        if (info.channels == 1)
             ebur128_set_channel(r->in_meter, 0, EBUR128_DUAL_MONO);
     }
     /* Below the gate by the prediction now; by the meter once the input has streamed. */
@@ -1095,6 +1124,8 @@ int cansim_render_file_with(CansimRender *r, const char *input_path, const char 
         else if (mode == CANSIM_LEVEL_TARGET && !is_below_gate && isfinite(change_db))
             gains_db[j] = r->cfg.level_lufs - (la.input_lufs + change_db);
         pred_db[j] = change_db;
+        if (fixed_gain_db)
+            gains_db[j] = fixed_gain_db[j];
         r->lanes[j].gain = (float)pow(10.0, gains_db[j] / 20.0);
     }
     /* Files and meters are created serially: libsndfile's open errors are global and
@@ -1119,8 +1150,8 @@ int cansim_render_file_with(CansimRender *r, const char *input_path, const char 
             outs[j].part[0] = outs[j].raw[0] = '\0';
             continue;
         }
-        const bool has_meter =
-            !is_float_out || (mode != CANSIM_LEVEL_OFF && !r->filters[j].is_short);
+        const bool has_meter = !is_float_out || fixed_gain_db ||
+                               (mode != CANSIM_LEVEL_OFF && !r->filters[j].is_short);
         if (has_meter &&
             !(l->meter = ebur128_init(2, (unsigned long)info.samplerate,
                                       is_float_out ? EBUR128_MODE_I
@@ -1148,7 +1179,7 @@ int cansim_render_file_with(CansimRender *r, const char *input_path, const char 
         if (ebur128_loudness_global(r->in_meter, &la.input_lufs))
             la.input_lufs = -HUGE_VAL;
         ebur128_destroy(&r->in_meter);
-        is_below_gate = !(la.input_lufs > -70.0);
+        is_below_gate = !fixed_gain_db && !(la.input_lufs > -70.0);
     }
     const double target = mode == CANSIM_LEVEL_MATCH    ? la.input_lufs
                           : mode == CANSIM_LEVEL_TARGET ? r->cfg.level_lufs
@@ -1166,6 +1197,44 @@ int cansim_render_file_with(CansimRender *r, const char *input_path, const char 
                 l->status = ce;
         }
         CansimOutputResult res = {0};
+        if (pend && !e && !l->status && !r->cfg.is_compute_only) {
+            /* Measured now; finished, with the group's ceiling, by finish_pending(). */
+            Pending *pj = &pend[j];
+            pj->o = outs[j];
+            pj->status = CANSIM_OK;
+            pj->sf_format = sf_format;
+            pj->rate_hz = info.samplerate;
+            pj->is_float_out = is_float_out;
+            pj->gain_db = gains_db[j];
+            pj->seed = (DITHER_SEED ^ opt->seed) + 0x9E3779B97F4A7C15ull * (uint64_t)j;
+            if (ebur128_loudness_global(l->meter, &pj->lufs))
+                pj->lufs = -HUGE_VAL;
+            if (is_float_out) {
+                float peak;
+                memcpy(&peak, &l->peak_bits, sizeof peak);
+                pj->peak_db = 20.0 * log10((double)peak);
+            } else {
+                double tp = 0.0;
+                for (unsigned ch = 0; ch < 2; ch++) {
+                    double v = 0.0;
+                    if (!ebur128_true_peak(l->meter, ch, &v) && v > tp)
+                        tp = v;
+                }
+                pj->peak_db = 20.0 * log10(tp);
+            }
+            outs[j].part[0] = outs[j].raw[0] = '\0'; /* kept for the finish */
+            ebur128_destroy(&l->meter);
+            if (results) {
+                memcpy(res.path, results[j].path, sizeof res.path);
+                res.n_frames = l->n_done;
+                cansim_audio_format_label(sf_format, res.format, sizeof res.format);
+                res.input_lufs = la.input_lufs;
+                res.target_lufs = target;
+                res.gain_db = gains_db[j];
+                results[j] = res;
+            }
+            continue;
+        }
         if (!e && !l->status && !r->cfg.is_compute_only)
             l->status = finish_output(r, j, &outs[j], sf_format, info.samplerate, is_float_out,
                                       target, is_below_gate, gains_db[j], pred_db[j],
@@ -1218,5 +1287,357 @@ done:
         unlink(converted);
     if (e && results && results[0].status == CANSIM_OK && diag->msg[0])
         fail_all(r, results, e, diag);
+    return e;
+}
+
+/* ------------------------------------------------------------------ gain groups */
+
+/* Finishes a member's output at corr_db on top of its render gain (the group's ceiling):
+ * integer and FLAC outputs get their single finishing pass (gain, dither), float outputs are
+ * rewritten losslessly when corr_db is not 0; then the output is renamed. */
+static int finish_pending(Pending *p, double corr_db, CansimOutputResult *res, CansimDiag *diag)
+{
+    FileOut *o = &p->o;
+    char part[sizeof o->part], raw[sizeof o->raw];
+    snprintf(part, sizeof part, "%s.part", o->path);
+    snprintf(raw, sizeof raw, "%s.raw.part", o->path);
+    const bool is_dithered = !p->is_float_out &&
+                             (p->sf_format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_16;
+    int e = CANSIM_OK;
+    if (!p->is_float_out) {
+        e = cansim_level_finish(raw, part, p->sf_format, p->rate_hz, pow(10.0, corr_db / 20.0),
+                                is_dithered, p->seed, diag);
+        unlink(raw);
+    } else if (corr_db != 0.0) {
+        char fix[sizeof o->raw];
+        snprintf(fix, sizeof fix, "%s.fix.part", o->path);
+        e = cansim_level_finish(part, fix, p->sf_format, p->rate_hz, pow(10.0, corr_db / 20.0),
+                                false, 0, diag);
+        if (!e && rename(fix, part))
+            e = cansim_diag_set(diag, CANSIM_EIO, "%s: cannot rename: %s", fix, strerror(errno));
+        if (e)
+            unlink(fix);
+    }
+    if (!e && rename(part, o->path))
+        e = cansim_diag_set(diag, CANSIM_EIO, "%s: cannot rename: %s", part, strerror(errno));
+    if (e)
+        unlink(part);
+    res->status = e;
+    if (e) {
+        res->diag = *diag;
+        return e;
+    }
+    res->is_measured = true;
+    res->is_true_peak = !p->is_float_out;
+    res->is_dithered = is_dithered;
+    res->loudness_lufs = p->lufs + corr_db;
+    res->peak_db = p->peak_db + corr_db;
+    res->gain_db = p->gain_db + corr_db;
+    res->correction_db = corr_db;
+    res->is_limited = corr_db < 0.0;
+    return CANSIM_OK;
+}
+
+static void discard_pending(Pending *p)
+{
+    char path[sizeof p->o.raw];
+    snprintf(path, sizeof path, "%s.part", p->o.path);
+    unlink(path);
+    snprintf(path, sizeof path, "%s.raw.part", p->o.path);
+    unlink(path);
+}
+
+/* Adds the input at path (converted to rate_hz first when it is at another rate) into the
+ * stereo float file sum (opened read-write), from frame 0. Mono adds to both sides. */
+static int add_into_sum(CansimRender *r, SNDFILE *sum, const char *path, double rate_hz,
+                        const char *tmp_path, int64_t *n_sum, CansimDiag *diag)
+{
+    SNDFILE *in;
+    SF_INFO info;
+    int e = cansim_audio_open_read(path, &in, &info, diag);
+    if (e)
+        return e;
+    const char *src_path = path;
+    if (info.channels > 2) {
+        sf_close(in);
+        return cansim_diag_set(diag, CANSIM_EFORMAT, "%s: %d channels (mono or stereo expected)",
+                               path, info.channels);
+    }
+    if (info.samplerate != rate_hz) {
+        e = cansim_resample_file(in, &info, path, tmp_path, rate_hz, r->cfg.resampler,
+                                 r->cfg.progress, r->cfg.progress_user, diag);
+        sf_close(in);
+        if (e)
+            return e;
+        if ((e = cansim_audio_open_read(tmp_path, &in, &info, diag)))
+            return e;
+        src_path = tmp_path;
+    }
+    const size_t chunk = 8192;
+    float *x = malloc(chunk * 2 * sizeof *x);
+    float *acc = malloc(chunk * 2 * sizeof *acc);
+    int64_t pos = 0;
+    if (!x || !acc)
+        e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
+    while (!e) {
+        const sf_count_t k = sf_readf_float(in, x, (sf_count_t)chunk);
+        if (k <= 0)
+            break;
+        const size_t n = (size_t)k * (size_t)info.channels;
+        for (size_t i = 0; i < n; i++)
+            if (!isfinite(x[i])) {
+                e = cansim_diag_set(diag, CANSIM_EDATA, "%s: sample at frame %lld is %s", path,
+                                    (long long)(pos + (int64_t)(i / (size_t)info.channels)),
+                                    isnan(x[i]) ? "NaN" : "infinite");
+                break;
+            }
+        if (e)
+            break;
+        sf_count_t have = 0;
+        if (pos < *n_sum) {
+            sf_seek(sum, pos, SEEK_SET);
+            have = sf_readf_float(sum, acc, k);
+            if (have < 0)
+                have = 0;
+        }
+        memset(acc + 2 * have, 0, (size_t)(k - have) * 2 * sizeof *acc);
+        for (sf_count_t i = 0; i < k; i++) {
+            const float lv = x[(size_t)i * (size_t)info.channels];
+            const float rv = x[(size_t)i * (size_t)info.channels + (size_t)info.channels - 1];
+            acc[2 * i] += lv;
+            acc[2 * i + 1] += rv;
+        }
+        if (sf_seek(sum, pos, SEEK_SET) < 0 || sf_writef_float(sum, acc, k) != k)
+            e = cansim_diag_set(diag, CANSIM_EIO, "cannot write the gain group's sum: %s",
+                                sf_strerror(sum));
+        pos += k;
+        if (pos > *n_sum)
+            *n_sum = pos;
+    }
+    if (!e && sf_error(in))
+        e = cansim_diag_set(diag, CANSIM_EIO, "%s: read failed: %s", src_path, sf_strerror(in));
+    free(x);
+    free(acc);
+    sf_close(in);
+    if (src_path != path)
+        unlink(tmp_path);
+    return e;
+}
+
+int cansim_render_group(CansimRender *r, const char *const *inputs, const char *const *output_dirs,
+                        size_t n, const CansimFileOptions *opts, CansimOutputResult *const *results,
+                        CansimGroupResult *g, CansimDiag *diag)
+{
+    const size_t n_prof = r->cfg.n_profiles;
+    CansimDiag local;
+    if (!diag)
+        diag = &local;
+    diag->msg[0] = '\0';
+    if (!inputs || !output_dirs || !results || !g || !g->gain_db || n == 0 ||
+        r->cfg.is_compute_only)
+        return cansim_diag_set(diag, CANSIM_EINVAL, "gain group: bad arguments");
+    for (size_t i = 0; i < n; i++) {
+        memset(results[i], 0, n_prof * sizeof *results[i]);
+        g->member_status[i] = CANSIM_OK;
+    }
+    g->sum_lufs = (double)NAN;
+    g->n_rendered = 0;
+    /* The render rate: --rate, else the members' common rate. */
+    double rate = r->cfg.rate_hz;
+    const char *first = NULL;
+    for (size_t i = 0; i < n; i++) {
+        SNDFILE *sf;
+        SF_INFO info;
+        CansimDiag d;
+        int e = cansim_audio_open_read(inputs[i], &sf, &info, &d);
+        if (!e) {
+            sf_close(sf);
+            if (info.frames <= 0)
+                e = cansim_diag_set(&d, CANSIM_EDATA, "%s: no audio frames", inputs[i]);
+            else if (info.channels > 2)
+                e = cansim_diag_set(&d, CANSIM_EFORMAT, "%s: %d channels (mono or stereo "
+                                    "expected)", inputs[i], info.channels);
+        }
+        if (e) {
+            g->member_status[i] = e;
+            g->member_diag[i] = d;
+            continue;
+        }
+        if (rate == 0.0) {
+            rate = info.samplerate;
+            first = inputs[i];
+        } else if (r->cfg.rate_hz == 0.0 && info.samplerate != rate) {
+            return cansim_diag_set(diag, CANSIM_ERATE,
+                                   "%s: %d Hz, but %s is at %g Hz: a gain group's inputs share "
+                                   "one rate (give --rate, or --gain-group none)",
+                                   inputs[i], info.samplerate, first, rate);
+        }
+    }
+    char sum_path[4200], tmp_path[4200];
+    snprintf(sum_path, sizeof sum_path, "%s/.gain-group-sum.w64.part", output_dirs[0]);
+    snprintf(tmp_path, sizeof tmp_path, "%s/.gain-group-member.w64.part", output_dirs[0]);
+    int e = make_dirs(output_dirs[0], diag);
+    if (e)
+        return e;
+    double *gains = calloc(n_prof, sizeof *gains);
+    double *pred = calloc(n_prof, sizeof *pred);
+    Pending *pend = calloc(n * n_prof, sizeof *pend);
+    const float **w = calloc(n_prof, sizeof *w);
+    SNDFILE *sum = NULL;
+    if (!gains || !pred || !pend || !w) {
+        e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
+        goto done;
+    }
+    /* The members' sum, on which the group's loudness is planned. A member that fails here
+     * (NaN samples, unreadable) leaves the group, and the sum is made again without it. */
+    size_t n_ok = 0;
+    for (bool again = true; again;) {
+        again = false;
+        if (sum)
+            sf_close(sum);
+        SF_INFO si = {.samplerate = (int)rate, .channels = 2,
+                      .format = SF_FORMAT_W64 | SF_FORMAT_FLOAT};
+        unlink(sum_path); /* a leftover of a killed run */
+        char err[256] = "";
+#pragma omp critical(cansim_sf_open)
+        if (!(sum = sf_open(sum_path, SFM_RDWR, &si)))
+            snprintf(err, sizeof err, "%s", sf_strerror(NULL));
+        if (!sum) {
+            e = cansim_diag_set(diag, CANSIM_EIO, "%s: cannot create: %s", sum_path, err);
+            goto done;
+        }
+        int64_t n_sum = 0;
+        n_ok = 0;
+        for (size_t i = 0; i < n && !again; i++) {
+            if (g->member_status[i])
+                continue;
+            CansimDiag d;
+            const int me = add_into_sum(r, sum, inputs[i], rate, tmp_path, &n_sum, &d);
+            if (me == CANSIM_ECANCELED) {
+                e = cansim_diag_set(diag, me, "canceled");
+                goto done;
+            }
+            if (me) {
+                g->member_status[i] = me;
+                g->member_diag[i] = d;
+                again = true;
+                sf_close(sum);
+                sum = NULL;
+                unlink(sum_path);
+            } else {
+                n_ok++;
+            }
+        }
+    }
+    sf_close(sum);
+    sum = NULL;
+    if (!n_ok) {
+        e = cansim_diag_set(diag, CANSIM_EDATA, "gain group: no member can be rendered");
+        goto done;
+    }
+    /* The gains, as for one input: the sum's predicted change per profile (loudness.c). */
+    if ((e = stream_begin(r, rate, diag)))
+        goto done;
+    const CansimLevelMode mode = r->cfg.level_mode;
+    CansimLevelAnalysis la = {
+        .input_lufs = (double)NAN, .input_pred_lufs = (double)NAN, .pred_lufs = pred};
+    for (size_t j = 0; j < n_prof; j++)
+        w[j] = r->lanes[j].status || (opts && opts[0].skip && opts[0].skip[j])
+                   ? NULL
+                   : r->filters[j].level_w;
+    if ((e = cansim_level_analyse(sum_path, w, n_prof, r->n_threads, true, &la, diag)))
+        goto done;
+    g->sum_lufs = la.input_lufs;
+    const bool is_below_gate = !(la.input_lufs > -70.0);
+    for (size_t j = 0; j < n_prof; j++) {
+        const double change_db = pred[j] - la.input_pred_lufs;
+        gains[j] = 0.0;
+        if (mode == CANSIM_LEVEL_MATCH && !is_below_gate && isfinite(change_db))
+            gains[j] = -change_db;
+        else if (mode == CANSIM_LEVEL_TARGET && !is_below_gate && isfinite(change_db))
+            gains[j] = r->cfg.level_lufs - (la.input_lufs + change_db);
+    }
+    /* Every member at the group's gains, measured, kept unfinished. */
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < n_prof; j++)
+            pend[i * n_prof + j].status = CANSIM_EINTERNAL;
+        if (g->member_status[i]) {
+            for (size_t j = 0; j < n_prof; j++) {
+                results[i][j].status = g->member_status[i];
+                results[i][j].diag = g->member_diag[i];
+            }
+            continue;
+        }
+        CansimDiag d;
+        const CansimFileOptions *o = opts ? &opts[i] : NULL;
+        const int me = render_input(r, inputs[i], output_dirs[i], o, gains, &pend[i * n_prof],
+                                    results[i], &d);
+        g->n_rendered++;
+        if (me == CANSIM_ECANCELED) {
+            e = cansim_diag_set(diag, me, "canceled");
+            goto done;
+        }
+        if (me && d.msg[0]) {
+            g->member_status[i] = me;
+            g->member_diag[i] = d;
+        }
+    }
+    /* The ceiling, per profile, over every member: one correction lowers them all. */
+    for (size_t j = 0; j < n_prof; j++) {
+        double corr = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            const Pending *p = &pend[i * n_prof + j];
+            if (p->status || !isfinite(p->peak_db))
+                continue;
+            double ceiling = HUGE_VAL;
+            if (!p->is_float_out)
+                ceiling = r->cfg.has_ceiling && r->cfg.ceiling_dbtp < FULL_SCALE_GUARD_DBTP
+                              ? r->cfg.ceiling_dbtp
+                              : FULL_SCALE_GUARD_DBTP;
+            else if (r->cfg.has_ceiling)
+                ceiling = 0.0;
+            if (p->peak_db + corr > ceiling)
+                corr = ceiling - p->peak_db;
+        }
+        g->gain_db[j] = gains[j] + corr;
+        if (g->is_limited)
+            g->is_limited[j] = corr < 0.0;
+        for (size_t i = 0; i < n; i++) {
+            Pending *p = &pend[i * n_prof + j];
+            if (p->status)
+                continue;
+            CansimDiag d;
+            CansimOutputResult *res = &results[i][j];
+            if (finish_pending(p, corr, res, &d) && !e)
+                e = res->status;
+            res->target_lufs = mode == CANSIM_LEVEL_MATCH    ? la.input_lufs
+                               : mode == CANSIM_LEVEL_TARGET ? r->cfg.level_lufs
+                                                             : (double)NAN;
+            p->status = CANSIM_EINTERNAL; /* finished */
+        }
+    }
+    for (size_t i = 0; i < n && !e; i++)
+        if (g->member_status[i])
+            e = g->member_status[i];
+done:
+    if (sum)
+        sf_close(sum);
+    for (size_t k = 0; pend && k < n * n_prof; k++)
+        if (!pend[k].status)
+            discard_pending(&pend[k]);
+    if (e && pend)
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < n_prof; j++)
+                if (!results[i][j].status && !results[i][j].is_skipped &&
+                    pend[i * n_prof + j].status == CANSIM_OK) {
+                    results[i][j].status = e;
+                    results[i][j].diag = *diag;
+                }
+    unlink(sum_path);
+    unlink(tmp_path);
+    free(gains);
+    free(pred);
+    free(pend);
+    free((void *)w);
     return e;
 }

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 #include <cansim/cansim.h>
+#include <dirent.h>
+#include <ebur128.h>
 
 #include "unit.h"
 #include "unit_files.h"
@@ -266,6 +268,239 @@ static void test_digest(void)
     cansim_profile_close(&b);
 }
 
+/* Every bundled profile, loaded from the source tree. */
+static size_t load_drawer(CansimProfile **out, size_t cap)
+{
+    DIR *d = opendir(CANSIM_PROFILE_DIR);
+    size_t n = 0;
+    const struct dirent *e;
+    while (d && (e = readdir(d)) && n < cap) {
+        const size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".ini"))
+            continue;
+        char path[4200];
+        CansimDiag diag;
+        snprintf(path, sizeof path, "%s/%s", CANSIM_PROFILE_DIR, e->d_name);
+        CHECK(cansim_profile_load(&out[n], path, &diag) == CANSIM_OK, "%s", diag.msg);
+        if (out[n])
+            n++;
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* Four stems of different spectra (one mono), float: their renders as one gain group sum to
+ * the render of their sum (level matched) within -90 dB, through every bundled profile. */
+static void test_group_sums(void)
+{
+    enum { N_STEMS = 4, MAX_P = 64 };
+    CansimProfile *ps[MAX_P];
+    const size_t np = load_drawer(ps, MAX_P);
+    CHECK(np >= 20, "only %zu bundled profiles", np);
+    char targets[4200];
+    snprintf(targets, sizeof targets, "%s/targets", CANSIM_PROFILE_DIR);
+    CansimDesignConfig dc = cansim_design_default_config();
+    dc.targets_dir = targets;
+    const size_t n = 72000;
+    float *mix = unit_xcalloc(2 * n, sizeof *mix);
+    char paths[N_STEMS][4200], dirs[N_STEMS][4200], mix_path[4200];
+    const char *in[N_STEMS], *od[N_STEMS];
+    for (int s = 0; s < N_STEMS; s++) {
+        const int ch = s == 2 ? 1 : 2;
+        float *x = unit_xcalloc((size_t)ch * n, sizeof *x);
+        /* Differently coloured noise: a one-pole low-pass of its own cutoff per stem. */
+        const float a = 0.2f + 0.25f * (float)s, gain = 0.04f + 0.02f * (float)s;
+        float st[2] = {0, 0};
+        for (size_t i = 0; i < n; i++)
+            for (int c = 0; c < ch; c++) {
+                st[c] += a * (unit_rand_float() - st[c]);
+                x[i * (size_t)ch + (size_t)c] = gain * st[c];
+            }
+        snprintf(paths[s], sizeof paths[s], "%s/song/stem%d.wav", g_dir, s);
+        snprintf(dirs[s], sizeof dirs[s], "%s/group/song", g_dir);
+        if (s == 0) {
+            char d[4300];
+            snprintf(d, sizeof d, "%s/song", g_dir);
+            mkdir(d, 0777);
+        }
+        unit_write_audio(paths[s], SF_FORMAT_WAV | SF_FORMAT_FLOAT, 48000, ch, x, (sf_count_t)n);
+        for (size_t i = 0; i < n; i++)
+            for (int c = 0; c < 2; c++)
+                mix[2 * i + (size_t)c] += x[i * (size_t)ch + (size_t)(ch == 1 ? 0 : c)];
+        in[s] = paths[s];
+        od[s] = dirs[s];
+        free(x);
+    }
+    snprintf(mix_path, sizeof mix_path, "%s/mix.wav", g_dir);
+    unit_write_audio(mix_path, SF_FORMAT_WAV | SF_FORMAT_FLOAT, 48000, 2, mix, (sf_count_t)n);
+    CansimRenderConfig cfg = cansim_render_default_config();
+    cfg.profiles = (const CansimProfile *const *)ps;
+    cfg.n_profiles = np;
+    cfg.design = &dc;
+    cfg.level_mode = CANSIM_LEVEL_MATCH;
+    cfg.has_ceiling = true;
+    cfg.format = CANSIM_FORMAT_WAV32F;
+    CansimRender *r = NULL;
+    CansimDiag d;
+    CHECK(cansim_render_open(&r, &cfg, &d) == CANSIM_OK, "open: %s", d.msg);
+    CansimOutputResult *res[N_STEMS];
+    for (int s = 0; s < N_STEMS; s++)
+        res[s] = unit_xcalloc(np, sizeof *res[s]);
+    double gain[MAX_P];
+    bool lim[MAX_P];
+    int ms[N_STEMS];
+    CansimDiag md[N_STEMS];
+    CansimGroupResult g = {.gain_db = gain, .is_limited = lim, .member_status = ms,
+                           .member_diag = md};
+    int e = r ? cansim_render_group(r, in, od, N_STEMS, NULL, res, &g, &d) : -1;
+    CHECK(e == CANSIM_OK, "group render: %s", d.msg);
+    char mix_dir[4300];
+    snprintf(mix_dir, sizeof mix_dir, "%s/mixout", g_dir);
+    CansimOutputResult *mres = unit_xcalloc(np, sizeof *mres);
+    e = r ? cansim_render_file(r, mix_path, mix_dir, mres, &d) : -1;
+    CHECK(e == CANSIM_OK, "mix render: %s", d.msg);
+    double worst = -HUGE_VAL;
+    for (size_t j = 0; j < np; j++) {
+        const char *id = cansim_profile_id(ps[j]);
+        for (int s = 0; s < N_STEMS; s++)
+            CHECK(fabs(res[s][j].gain_db - gain[j]) < 1e-12, "%s: stem %d gain %.6f, group %.6f",
+                  id, s, res[s][j].gain_db, gain[j]);
+        CHECK(fabs(gain[j] - mres[j].gain_db) < 1e-6, "%s: group gain %.6f dB, mix gain %.6f dB",
+              id, gain[j], mres[j].gain_db);
+        SF_INFO info;
+        char p[17000];
+        snprintf(p, sizeof p, "%s/mix/%s.wav", mix_dir, id);
+        float *ref = unit_read_audio(p, &info);
+        if (!ref)
+            continue;
+        double *acc = unit_xcalloc(2 * n, sizeof *acc);
+        for (int s = 0; s < N_STEMS; s++) {
+            snprintf(p, sizeof p, "%s/stem%d/%s.wav", dirs[s], s, id);
+            float *y = unit_read_audio(p, &info);
+            CHECK(y && info.frames == (sf_count_t)n, "%s: stem %d output", id, s);
+            for (size_t i = 0; y && i < 2 * n; i++)
+                acc[i] += (double)y[i];
+            free(y);
+        }
+        double num = 0, den = 0;
+        for (size_t i = 0; i < 2 * n; i++) {
+            const double dv = acc[i] - (double)ref[i];
+            num += dv * dv;
+            den += (double)ref[i] * (double)ref[i];
+        }
+        const double err_db = 10.0 * log10(num / den);
+        if (err_db > worst)
+            worst = err_db;
+        CHECK(err_db < -90.0, "%s: sum of the stems vs the mix: %.1f dB", id, err_db);
+        free(acc);
+        free(ref);
+    }
+    printf("group sums: worst relative error %.1f dB over %zu profiles\n", worst, np);
+    for (int s = 0; s < N_STEMS; s++)
+        free(res[s]);
+    free(mres);
+    free(mix);
+    cansim_render_close(&r);
+    for (size_t j = 0; j < np; j++)
+        cansim_profile_close(&ps[j]);
+}
+
+static double true_peak_db(const char *path)
+{
+    SF_INFO info;
+    float *y = unit_read_audio(path, &info);
+    if (!y)
+        return HUGE_VAL;
+    ebur128_state *m = ebur128_init((unsigned)info.channels, (unsigned long)info.samplerate,
+                                    EBUR128_MODE_TRUE_PEAK);
+    ebur128_add_frames_float(m, y, (size_t)info.frames);
+    double tp = 0;
+    for (unsigned c = 0; c < (unsigned)info.channels; c++) {
+        double v;
+        ebur128_true_peak(m, c, &v);
+        tp = fmax(tp, v);
+    }
+    ebur128_destroy(&m);
+    free(y);
+    return 20.0 * log10(tp);
+}
+
+/* A loud stem and three quiet ones, 24-bit, level matched: the group's gain hits the -1 dBTP
+ * ceiling, and every member is lowered by the same amount (the quiet ones too). */
+static void test_group_ceiling(void)
+{
+    enum { N_STEMS = 4 };
+    CansimProfile *p = NULL;
+    CansimDiag d;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/sony-mdr-7506.ini", CANSIM_PROFILE_DIR);
+    CHECK(cansim_profile_load(&p, path, &d) == CANSIM_OK, "%s", d.msg);
+    char targets[4200];
+    snprintf(targets, sizeof targets, "%s/targets", CANSIM_PROFILE_DIR);
+    CansimDesignConfig dc = cansim_design_default_config();
+    dc.targets_dir = targets;
+    const size_t n = 48000;
+    char paths[N_STEMS][4200], dir[4200];
+    const char *in[N_STEMS], *od[N_STEMS];
+    snprintf(dir, sizeof dir, "%s/ceil", g_dir);
+    for (int s = 0; s < N_STEMS; s++) {
+        float *x = unit_xcalloc(2 * n, sizeof *x);
+        /* The loud one: sparse full-scale clicks on quiet noise (a high crest factor, so
+         * matching loudness pushes its peaks far over the ceiling). */
+        unit_fill_random(x, 2 * n, s == 0 ? 0.02f : 0.01f);
+        for (size_t i = 0; s == 0 && i < n; i += 4800)
+            x[2 * i] = x[2 * i + 1] = 0.9f;
+        snprintf(paths[s], sizeof paths[s], "%s/c%d.wav", g_dir, s);
+        unit_write_audio(paths[s], SF_FORMAT_WAV | SF_FORMAT_PCM_24, 48000, 2, x, (sf_count_t)n);
+        in[s] = paths[s];
+        od[s] = dir;
+        free(x);
+    }
+    const CansimProfile *list[1] = {p};
+    CansimRenderConfig cfg = cansim_render_default_config();
+    cfg.profiles = list;
+    cfg.n_profiles = 1;
+    cfg.design = &dc;
+    cfg.level_mode = CANSIM_LEVEL_TARGET;
+    cfg.level_lufs = -6.0; /* loud enough that the clicks must be held */
+    cfg.has_ceiling = true;
+    cfg.ceiling_dbtp = -1.0;
+    CansimRender *r = NULL;
+    CHECK(cansim_render_open(&r, &cfg, &d) == CANSIM_OK, "open: %s", d.msg);
+    CansimOutputResult *res[N_STEMS], store[N_STEMS];
+    for (int s = 0; s < N_STEMS; s++)
+        res[s] = &store[s];
+    double gain[1];
+    bool lim[1];
+    int ms[N_STEMS];
+    CansimDiag md[N_STEMS];
+    CansimGroupResult g = {.gain_db = gain, .is_limited = lim, .member_status = ms,
+                           .member_diag = md};
+    const int e = r ? cansim_render_group(r, in, od, N_STEMS, NULL, res, &g, &d) : -1;
+    CHECK(e == CANSIM_OK, "group render: %s", d.msg);
+    CHECK(lim[0], "the group gain was not limited (gain %.2f dB)", gain[0]);
+    double max_tp = -HUGE_VAL;
+    for (int s = 0; s < N_STEMS && !e; s++) {
+        CHECK(store[s].is_limited, "stem %d not marked limited", s);
+        CHECK(fabs(store[s].gain_db - gain[0]) < 1e-12 &&
+                  fabs(store[s].correction_db - store[0].correction_db) < 1e-12,
+              "stem %d: gain %.4f (correction %.4f), stem 0: %.4f (%.4f)", s, store[s].gain_db,
+              store[s].correction_db, store[0].gain_db, store[0].correction_db);
+        CHECK(store[s].correction_db < -1.0, "stem %d: correction %.2f dB", s,
+              store[s].correction_db);
+        char out[4400];
+        snprintf(out, sizeof out, "%s/c%d/%s.wav", dir, s, cansim_profile_id(p));
+        const double tp = true_peak_db(out);
+        max_tp = fmax(max_tp, tp);
+        CHECK(tp <= -1.0 + 0.02, "stem %d: true peak %.3f dBTP over the -1 ceiling", s, tp);
+    }
+    CHECK(max_tp > -1.3, "the loudest member's true peak %.2f dBTP is not at the ceiling", max_tp);
+    printf("group ceiling: gain %.2f dB, loudest member at %.2f dBTP\n", gain[0], max_tp);
+    cansim_render_close(&r);
+    cansim_profile_close(&p);
+}
+
 int main(int argc, char **argv)
 {
     unit_init(argc, argv, 6);
@@ -275,6 +510,8 @@ int main(int argc, char **argv)
     test_seed();
     test_probe();
     test_digest();
+    test_group_sums();
+    test_group_ceiling();
     unit_remove_tree(g_dir);
     return unit_finish("batch");
 }

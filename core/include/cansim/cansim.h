@@ -348,6 +348,37 @@ CANSIM_API int cansim_render_file_with(CansimRender *r, const char *input_path,
                                        const char *output_dir, const CansimFileOptions *opt,
                                        CansimOutputResult *results, CansimDiag *diag);
 
+/** What cansim_render_group() says of the group; the arrays are the caller's. */
+typedef struct CansimGroupResult {
+    double sum_lufs;      /**< integrated loudness of the members' sum (LUFS) */
+    double *gain_db;      /**< n_profiles: the gain every member got, per profile */
+    bool *is_limited;     /**< n_profiles, or NULL: the ceiling lowered that gain */
+    int *member_status;   /**< n members: CANSIM_OK, or why that member failed as a whole */
+    CansimDiag *member_diag; /**< n members: the failure's line */
+    size_t n_rendered;    /**< members rendered; 0 with a failure: the group as a whole failed
+                               (diag) and nothing was written */
+} CansimGroupResult;
+
+/**
+ * Renders n inputs (the stems of one song) as one gain group: every member gets the same gain
+ * per profile, so the rendered stems still sum to the render of their sum. The gain is planned
+ * on the members' sum (loudness matched to the sum's, or the level target, predicted from the
+ * sum's short-time spectra as for one input), and the ceiling holds over every member's
+ * output (true peak for integer and FLAC outputs, sample peak at 0 dBFS for float ones): when
+ * one member would exceed it, the whole group is lowered. Members must share a rate unless
+ * the config converts (rate_hz). inputs[i] renders into output_dirs[i]/<its name>/ with
+ * opts[i] (may be NULL; the skip mask of opts[0] is the group's); results[i] has n_profiles
+ * entries. A member that cannot be read leaves the group (its results and member_status say
+ * why) and the others render on the sum without it.
+ * @return CANSIM_OK when every member's outputs completed; else the first failure's code
+ *         (CANSIM_ERATE with diag for members at different rates: nothing rendered)
+ */
+CANSIM_API int cansim_render_group(CansimRender *r, const char *const *inputs,
+                                   const char *const *output_dirs, size_t n,
+                                   const CansimFileOptions *opts,
+                                   CansimOutputResult *const *results, CansimGroupResult *g,
+                                   CansimDiag *diag);
+
 /**
  * Renders an interleaved buffer in memory: in has n_frames frames of n_channels (1 or 2) at
  * rate_hz; outs[i] receives n_out_frames interleaved stereo frames for profile i (frames past
