@@ -200,6 +200,8 @@ typedef struct Batch {
     char (*digests)[33];
     char options_digest[33];
     int n_notices;
+    struct stat *seen; /* folders walked (device, inode): a symlink loop is walked once */
+    size_t n_seen, cap_seen;
 } Batch;
 
 /* libsndfile's extensions: a file by one of these names that does not open is a failure; any
@@ -244,6 +246,24 @@ static Job *add_job(Batch *b, const char *path, const char *abs)
 static int cmp_name(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* True when the folder st was walked already (a symlink back up the tree); else notes it. */
+static bool seen_before(Batch *b, const struct stat *st)
+{
+    for (size_t i = 0; i < b->n_seen; i++)
+        if (b->seen[i].st_dev == st->st_dev && b->seen[i].st_ino == st->st_ino)
+            return true;
+    if (b->n_seen == b->cap_seen) {
+        const size_t cap = b->cap_seen ? 2 * b->cap_seen : 64;
+        struct stat *n = realloc(b->seen, cap * sizeof *n);
+        if (!n)
+            return true;
+        b->seen = n;
+        b->cap_seen = cap;
+    }
+    b->seen[b->n_seen++] = *st;
+    return false;
 }
 
 /* Adds the files of dir (sorted by name; hidden ones and OUT left out), and with recursion
@@ -292,7 +312,7 @@ static int walk(Batch *b, const char *dir, const char *abs_dir, int depth, int *
                 continue;
             if (!b->o->is_recursive)
                 (*n_subdirs)++;
-            else if (depth < 64)
+            else if (depth < 256 && !seen_before(b, &st))
                 rc = walk(b, path, abs, depth + 1, n_subdirs);
         } else if (S_ISREG(st.st_mode)) {
             Job *j = add_job(b, path, abs);
@@ -387,6 +407,13 @@ static int collect(Batch *b)
             continue;
         }
         const bool is_dir = S_ISDIR(st.st_mode);
+        if (is_dir && b->has_out && st.st_dev == b->out_dev && st.st_ino == b->out_ino) {
+            fprintf(stderr, "cansim: %s: is also the output folder (-o): its renders would "
+                            "become inputs; give another -o\n", arg);
+            return 1;
+        }
+        if (is_dir && seen_before(b, &st))
+            continue;
         if (!anchor_of(arg, is_dir, anchor)) {
             Job *j = add_job(b, arg, NULL);
             if (!j)
@@ -781,6 +808,17 @@ static void record_member(Worker *w, Job *j, const struct stat *st, const Cansim
                         (json_int_t)st->st_size, "mtime_ns", (json_int_t)mtime_ns(st),
                         "xxh3_128", j->hash, "outputs");
         json_t *man_outs = json_object_get(man, "outputs");
+        /* Outputs of profiles outside this run's selection stay recorded while what they
+         * were made from is unchanged, so a later run with them selected again keeps them. */
+        const json_t *old_in = json_object_get(j->manifest, "input");
+        if (!strcmp(str_of(j->manifest, "cansim"), cansim_version()) &&
+            !strcmp(str_of(j->manifest, "options"), b->options_digest) &&
+            !strcmp(str_of(j->manifest, "gain_group"), j->group_digest) &&
+            !strcmp(str_of(old_in, "xxh3_128"), j->hash)) {
+            const char *id;
+            json_t *rec;
+            json_object_foreach((json_t *)old_outs, id, rec) json_object_set(man_outs, id, rec);
+        }
         for (size_t k = 0; k < n; k++) {
             const char *id = cansim_profile_id(b->profiles[k]);
             if (res[k].is_skipped) {
@@ -1066,6 +1104,34 @@ static Job **plan_groups(Batch *b)
         if (b->jobs[i].state == JOB_PLANNED)
             by[n++] = &b->jobs[i];
     qsort(by, n, sizeof *by, cmp_group);
+    /* Stems at different rates cannot be summed as they are: without --rate such a group is
+     * split, each input matched on its own, with a notice. */
+    bool is_split = false;
+    for (size_t i = 0; i < n && b->o->out_rate_hz == 0.0;) {
+        size_t e = i + 1;
+        bool is_mixed = false;
+        while (e < n && !strcmp(by[e]->group, by[i]->group)) {
+            is_mixed = is_mixed || by[e]->info.rate_hz != by[i]->info.rate_hz;
+            e++;
+        }
+        if (is_mixed) {
+            if (b->o->verbosity >= 1 && !b->o->is_json)
+                fprintf(stderr, "cansim: note - the inputs of %s/ are at different rates, so "
+                                "each is level matched on its own (--rate keeps them one gain "
+                                "group)\n", by[i]->group[0] ? by[i]->group : ".");
+            for (size_t k = i; k < e; k++) {
+                char *own = strdup(by[k]->rel);
+                if (own) {
+                    free(by[k]->group);
+                    by[k]->group = own;
+                }
+            }
+            is_split = true;
+        }
+        i = e;
+    }
+    if (is_split)
+        qsort(by, n, sizeof *by, cmp_group);
     for (size_t i = 0; i < n;) {
         size_t e = i + 1;
         while (e < n && !strcmp(by[e]->group, by[i]->group))
@@ -1198,6 +1264,7 @@ static void free_batch(Batch *b)
     }
     free(b->jobs);
     free(b->digests);
+    free(b->seen);
 }
 
 int cmd_render(int argc, char **argv)
@@ -1276,9 +1343,10 @@ int cmd_render(int argc, char **argv)
         }
     options_digest(&b);
 
-    if (collect(&b)) {
-        fputs("cansim: out of memory\n", stderr);
-        rc = EXIT_PARTIAL;
+    if ((rc = collect(&b))) {
+        if (rc < 0)
+            fputs("cansim: out of memory\n", stderr);
+        rc = rc < 0 ? EXIT_PARTIAL : EXIT_USAGE;
         goto done;
     }
     for (size_t i = 0; i < b.n_jobs; i++)

@@ -11,7 +11,7 @@
  *   failures FILE           the summary's failures, one a line
  *   valid FILE...           each file is one JSON object (a manifest, a report)
  *   manifest FILE           a manifest's outputs: "PROFILE FILE SIZE" lines
- *   strip FILE              the document with every "mtime_ns" member removed, keys sorted
+ *   strip FILE [REF]        FILE without mtimes (and, with REF, only REF's outputs)
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -203,11 +203,28 @@ int main(int argc, char **argv)
         json_decref(j);
         return 0;
     }
-    if (!strcmp(cmd, "strip") && argc == 3) {
+    if (!strcmp(cmd, "strip") && (argc == 3 || argc == 4)) {
         json_t *j = load(argv[2]);
         if (!j)
             return 1;
         strip_mtimes(j);
+        /* With REF: only the outputs REF lists (a manifest keeps the records of profiles left
+         * out of a later run, while their input and options are unchanged). */
+        json_t *ref = argc == 4 ? load(argv[3]) : NULL;
+        if (argc == 4 && !ref) {
+            json_decref(j);
+            return 1;
+        }
+        json_t *outs = json_object_get(j, "outputs");
+        const json_t *ref_outs = json_object_get(ref, "outputs");
+        if (ref && json_is_object(outs)) {
+            const char *k;
+            json_t *v;
+            void *tmp;
+            json_object_foreach_safe(outs, tmp, k, v) if (!json_object_get(ref_outs, k))
+                json_object_del(outs, k);
+        }
+        json_decref(ref);
         char *s = json_dumps(j, JSON_INDENT(1) | JSON_SORT_KEYS);
         json_decref(j);
         if (!s)

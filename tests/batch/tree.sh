@@ -7,6 +7,19 @@
 # Usage: tree.sh CANSIM BATCH-GEN SCRATCH BATCH-JSON SANITIZE
 . "$(dirname "$0")/batch_lib.sh"
 
+# Issue 6's rules for single inputs: each stem level matched on its own (--gain-group none), so
+# a stem's renders depend on that stem alone. Gain groups, where a song's stems share one gain
+# and re-render together, are tests/e2e/gain_groups.sh's.
+run() {
+    last_cmd="cansim $*"
+    if [ "$1" = render ]; then
+        shift
+        set -- render --gain-group none "$@"
+    fi
+    "$CANSIM" "$@" >"$SCRATCH/stdout" 2>"$SCRATCH/stderr"
+    rc=$?
+}
+
 # name rate channels frames seed format: the good stems. The lengths are not multiples of the
 # rate, so a conversion's rounding shows.
 cat >good.list <<'EOF'

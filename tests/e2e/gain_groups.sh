@@ -85,14 +85,19 @@ for i in 1 2 3 4 5; do
 done
 [ "$total" -eq 6 ] || fail "the shards render $total inputs, want 6"
 
-# --- a group of mixed rates needs --rate.
+# --- a folder of mixed rates: without --rate each stem keeps its rate and is matched on its
+# own (a notice says so); with --rate it is one group again.
 mkdir -p mixed/s
 gen noise mixed/s/a.wav 44100 2 22050 1 wav24
 gen noise mixed/s/b.wav 48000 2 24000 2 wav24
 run render mixed -r -o mo -p "$P"
-expect_rc 1 "a group of mixed rates"
-expect_one_error_naming "share one rate" "a group of mixed rates"
-run render mixed -r -o mo -p "$P" --rate 48000
-expect_rc 0 "a group of mixed rates with --rate"
+expect_rc 0 "a folder of mixed rates"
+[ "$(count_containing stderr 'different rates')" -eq 1 ] || { fail "a folder of mixed rates: no notice"; show_output; }
+python3 -c 'import json; assert json.load(open("mo/s/a/report.json"))["gain_group"] is None' ||
+    fail "a folder of mixed rates: still reported as a group"
+run render mixed -r -o mr -p "$P" --rate 48000
+expect_rc 0 "a folder of mixed rates with --rate"
+python3 -c 'import json; assert len(json.load(open("mr/s/a/report.json"))["gain_group"]["members"]) == 2' ||
+    fail "a folder of mixed rates with --rate: not one group"
 
 finish
