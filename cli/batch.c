@@ -652,6 +652,7 @@ typedef struct Run {
     char **failures;   /* their lines, for the summary */
     size_t n_failures;
     json_t *reports;   /* the whole run's report (--report FILE) */
+    bool has_run_report;
     bool is_interrupted;
 } Run;
 
@@ -801,7 +802,16 @@ static void record_member(Worker *w, Job *j, const struct stat *st, const Cansim
         json_object_set_new(rep, "relative_path", json_string(j->rel));
         json_object_set(rep, "gain_group", group ? (json_t *)group : json_null());
         json_t *outs = json_object_get(rep, "outputs");
-        const json_t *old_outs = json_object_get(j->manifest, "outputs");
+        /* The manifest as it was (read again: plans do not keep them, so memory stays
+         * bounded however many inputs a batch has). */
+        char mpath[PATH_MAX + 64];
+        snprintf(mpath, sizeof mpath, "%s/" MANIFEST_NAME, dir);
+        json_t *old_man = json_load_file(mpath, 0, NULL);
+        if (!json_is_object(old_man)) {
+            json_decref(old_man);
+            old_man = NULL;
+        }
+        const json_t *old_outs = json_object_get(old_man, "outputs");
         man = json_pack("{s:s, s:s, s:s, s:{s:s, s:I, s:I, s:s}, s:{}}", "cansim",
                         cansim_version(), "options", b->options_digest, "gain_group",
                         j->group_digest, "input", "path", j->path, "size",
@@ -810,10 +820,10 @@ static void record_member(Worker *w, Job *j, const struct stat *st, const Cansim
         json_t *man_outs = json_object_get(man, "outputs");
         /* Outputs of profiles outside this run's selection stay recorded while what they
          * were made from is unchanged, so a later run with them selected again keeps them. */
-        const json_t *old_in = json_object_get(j->manifest, "input");
-        if (!strcmp(str_of(j->manifest, "cansim"), cansim_version()) &&
-            !strcmp(str_of(j->manifest, "options"), b->options_digest) &&
-            !strcmp(str_of(j->manifest, "gain_group"), j->group_digest) &&
+        const json_t *old_in = json_object_get(old_man, "input");
+        if (!strcmp(str_of(old_man, "cansim"), cansim_version()) &&
+            !strcmp(str_of(old_man, "options"), b->options_digest) &&
+            !strcmp(str_of(old_man, "gain_group"), j->group_digest) &&
             !strcmp(str_of(old_in, "xxh3_128"), j->hash)) {
             const char *id;
             json_t *rec;
@@ -859,6 +869,7 @@ static void record_member(Worker *w, Job *j, const struct stat *st, const Cansim
 #pragma omp critical(cansim_run)
             add_failure(run, line);
         }
+        json_decref(old_man);
         if (o->has_page) {
             CansimDiag pd;
             int pe;
@@ -878,7 +889,7 @@ static void record_member(Worker *w, Job *j, const struct stat *st, const Cansim
         run->files_done++;
         run->outputs_done += j->n_todo;
         run->audio_done_s += j->seconds * (double)j->n_todo;
-        if (rep)
+        if (rep && run->has_run_report)
             json_array_append(json_object_get(run->reports, "inputs"), rep);
         if (o->is_json) {
             json_t *ev = rep ? json_deep_copy(rep) : json_pack("{s:s}", "input", j->path);
@@ -1015,7 +1026,8 @@ static void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
             for (size_t i = 0; i < m; i++)
                 record_member(w, live[i], &st[i], res[i], mstatus[i], &mdiag[i], group);
 #pragma omp critical(cansim_run)
-            json_array_append(json_object_get(run->reports, "groups"), group);
+            if (run->has_run_report)
+                json_array_append(json_object_get(run->reports, "groups"), group);
             json_decref(group);
         }
     }
@@ -1357,8 +1369,11 @@ int cmd_render(int argc, char **argv)
         rc = EXIT_PARTIAL;
         goto done;
     }
-    for (size_t i = 0; i < b.n_jobs; i++)
+    for (size_t i = 0; i < b.n_jobs; i++) {
         n_planned += b.jobs[i].state == JOB_PLANNED;
+        json_decref(b.jobs[i].manifest); /* planned: the render reads it again */
+        b.jobs[i].manifest = NULL;
+    }
 
     size_t n_failed_inputs = 0, n_not_audio = 0, n_up_to_date = 0, n_work = 0, n_outputs = 0;
     for (size_t i = 0; i < b.n_jobs; i++) {
@@ -1443,6 +1458,7 @@ int cmd_render(int argc, char **argv)
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
     run.cfg = &cfg;
+    run.has_run_report = o.report && strcmp(o.report, "auto");
     run.is_tty = o.verbosity > 0 && !o.is_json && isatty(STDERR_FILENO);
     run.t0 = now_s();
     run_all(&run, units, n_units, n_threads);
