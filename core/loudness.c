@@ -312,10 +312,10 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
         e = cansim_diag_set(diag, CANSIM_EINTERNAL, "cannot plan a %zu-point FFT", a.n);
         goto done;
     }
-    /* ebur128_init writes static tables: created here, before any parallel region. */
+    /* Created here, before this function's parallel region. */
     if (has_meter) {
-        meter = ebur128_init((unsigned)info.channels, (unsigned long)info.samplerate,
-                             EBUR128_MODE_I);
+        meter = cansim_meter_new((unsigned)info.channels, (unsigned long)info.samplerate,
+                                 EBUR128_MODE_I);
         if (!meter)
             goto nomem;
         if (info.channels == 1)
@@ -500,4 +500,14 @@ uint32_t cansim_peak_bits(const float *x, size_t n, uint32_t peak)
     for (size_t k = 0; k < CANSIM_PAD; k++)
         peak = m[k] > peak ? m[k] : peak;
     return peak;
+}
+
+ebur128_state *cansim_meter_new(unsigned n_channels, unsigned long rate_hz, int mode)
+{
+    ebur128_state *m;
+    /* ebur128_init fills libebur128's static tables: renderers on other threads must not
+     * run it at the same time. */
+#pragma omp critical(cansim_ebur128_init)
+    m = ebur128_init(n_channels, rate_hz, mode);
+    return m;
 }

@@ -4,6 +4,7 @@
 #ifndef CANSIM_LOUDNESS_H
 #define CANSIM_LOUDNESS_H
 
+#include <ebur128.h>
 #include <sndfile.h>
 
 #include "internal.h"
@@ -38,5 +39,8 @@ int cansim_level_finish(const char *src, const char *dst, int sf_format, int rat
 /* Largest |x| of n floats (no NaN), as bits: the ordering of non-negative floats' bit patterns
  * is their numeric ordering, and integer max vectorises where float max may not. */
 uint32_t cansim_peak_bits(const float *x, size_t n, uint32_t peak);
+
+/* ebur128_init, serialised across threads (it writes libebur128's static tables). */
+ebur128_state *cansim_meter_new(unsigned n_channels, unsigned long rate_hz, int mode);
 
 #endif

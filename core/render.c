@@ -1104,8 +1104,8 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
             goto done;
     }
     if ((is_match && has_analysis) || fixed_gain_db) {
-        if (!(r->in_meter = ebur128_init((unsigned)info.channels, (unsigned long)info.samplerate,
-                                         EBUR128_MODE_I))) {
+        if (!(r->in_meter = cansim_meter_new((unsigned)info.channels,
+                                             (unsigned long)info.samplerate, EBUR128_MODE_I))) {
             e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory for the meter");
             goto done;
         }
@@ -1153,9 +1153,9 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
         const bool has_meter = !is_float_out || fixed_gain_db ||
                                (mode != CANSIM_LEVEL_OFF && !r->filters[j].is_short);
         if (has_meter &&
-            !(l->meter = ebur128_init(2, (unsigned long)info.samplerate,
-                                      is_float_out ? EBUR128_MODE_I
-                                                   : EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK))) {
+            !(l->meter = cansim_meter_new(2, (unsigned long)info.samplerate,
+                                          is_float_out ? EBUR128_MODE_I
+                                                       : EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK))) {
             l->status = cansim_diag_set(&l->diag, CANSIM_ENOMEM, "out of memory for the meter");
             continue;
         }
