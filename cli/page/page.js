@@ -19,6 +19,11 @@
   var SEEK_DRIFT_S = 0.25; /* beyond this a silent element is re-seeked, within it nudged */
   var RATE_GAIN = 4;       /* rate change per second of offset */
   var RATE_SPAN = 0.25;    /* the largest rate change */
+  var IN_STEP_S = 0.03;    /* the largest offset a switch takes as in step */
+  var LATE_S = 0.06;
+  var SETTLE_MS = 200;     /* an element just started is left alone this long */       /* a silent element that lands later than this is sought again */
+  var MIN_AHEAD_S = 0.25;  /* the nearest and furthest a silent element is sought ahead */
+  var MAX_AHEAD_S = 4;
   /* Silent is -120 dB, never 0: Chromium moves an element at volume 0 to a null audio sink and
    * back when it is raised, which shifts its position by 15-30 ms each time. At 1e-6 every
    * element stays on the output clock (measured: 0.0 ms apart through any number of switches),
@@ -53,7 +58,14 @@
     syncTimer: 0,
     startToken: 0,
     starting: false,  /* elements are being sought before a start */
-    uiLoop: false
+    uiLoop: false,
+    startAt: 0,
+    aheadS: 0.5,      /* how far ahead silent elements are sought to join (see join) */
+    joins: 0,
+    pending: -1,      /* the entry a switch waits for (see sound), or -1 */
+    seekS: 0.03,      /* how long a seek has been taking, at worst lately */
+    startS: 0.08      /* from play() to a running position: 77 ms measured, learnt again by
+                         syncTick */
   };
   window.cansim = state;
 
@@ -123,6 +135,7 @@
       }
       e.gain = 0;       /* the crossfade's share, 0..1 */
       e.trimDb = 0;     /* equal loudness */
+      e.joining = 0;    /* a join() in progress (its number), or 0 */
       e.el = null;
       e.playable = null; /* null while loading, then true or false */
       e.problem = '';
@@ -211,8 +224,8 @@
       $('seek').max = String(e.el.duration);
       $('duration').textContent = fmtTime(e.el.duration);
     } else if (m) {
-      e.el.currentTime = m.el.currentTime;
-      if (state.playing) startElement(e, m.el.currentTime);
+      if (state.playing && !state.starting) join(e, m.el.currentTime + state.aheadS);
+      else e.el.currentTime = m.el.currentTime;
     }
     renderList();
   }
@@ -249,35 +262,89 @@
     return isFinite(e.el.duration) ? Math.min(t, e.el.duration) : t;
   }
 
-  /* Starts every element at t together. All are sought to t first, the audible one too, and
-   * played in one task once all have landed: measured in Chromium, elements started without a
-   * seek begin on output callbacks up to 140 ms apart, sought ones on the same callback. */
+  /* Starts at t: the audible element at once (its own seek, some 10-30 ms), the silent ones
+   * through join(). Measured in Chromium: 23 elements sought together take 250-350 ms to
+   * land (one alone 10-30 ms), and elements started in one task still begin on output callbacks
+   * up to 140 ms apart; so nothing waits for the silent ones, and they are placed precisely. */
+  /* A switch waiting for its element (see sound) happens at once when the transport changes. */
+  function settlePending() {
+    if (state.pending < 0) return;
+    var i = state.pending;
+    state.pending = -1;
+    var fade = state.playing;
+    state.playing = false; /* an instant crossfade */
+    crossfade(i, performance.now(), false);
+    state.playing = fade;
+  }
+
   function startAll(t) {
+    settlePending();
     var token = ++state.startToken;
     state.starting = true;
+    state.startAt = t;
     clearInterval(state.syncTimer);
+    var m = master();
     state.entries.forEach(function (e) {
       if (!e.el) return;
+      clearTimeout(e.joinTimer);
+      e.joining = 0;
       e.el.pause();
       e.el.playbackRate = 1;
-      if (e.playable) e.el.currentTime = clampTime(e, t);
     });
+    if (Math.abs(m.el.currentTime - t) > 1e-3) m.el.currentTime = clampTime(m, t);
     var go = function () {
-      if (token !== state.startToken || !state.playing) return;
-      state.startToken++;
+      if (token !== state.startToken || !state.playing || !state.starting) return;
       state.starting = false;
-      state.entries.forEach(function (e) { if (e.el && e.playable) startElement(e, t); });
-      clearInterval(state.syncTimer);
+      startElement(m, t);
       state.syncTimer = setInterval(syncTick, SYNC_MS);
+      /* After the audible one's seek, which then has the disk and the decoders to itself. */
+      state.entries.forEach(function (e) {
+        if (e !== m && e.el && e.playable) join(e, t + state.aheadS);
+      });
     };
-    var landed = function () {
-      if (state.entries.every(function (e) { return !e.el || !e.playable || !e.el.seeking; })) go();
+    if (m.el.seeking) m.el.addEventListener('seeked', go, { once: true }); else go();
+  }
+
+  /* A silent element joins the audible one: it is sought ahead of it (aheadS: half again the
+   * longest recent seek, and more after a late landing), waits, and starts when the audible
+   * one reaches its position, startS early (play() to a running position, 80 ms measured);
+   * syncTick's rate control takes what is left. */
+  function join(e, at, onStart) {
+    var token = state.startToken;
+    var id = ++state.joins;
+    var a = e.el;
+    clearTimeout(e.joinTimer);
+    e.joining = id;
+    e.joinSent = performance.now();
+    a.pause();
+    a.playbackRate = 1;
+    var live = function () { return token === state.startToken && state.playing && e.joining === id; };
+    var wait = function () {
+      if (!live()) return;
+      var m = master();
+      if (!m || m === e) { e.joining = 0; return; }
+      if (m.el.paused) { e.joinTimer = setTimeout(wait, 10); return; } /* it has not started yet */
+      var ahead = a.currentTime - m.el.currentTime - state.startS;
+      if (ahead < -LATE_S) { /* landed too late: further ahead next time */
+        state.aheadS = Math.min(MAX_AHEAD_S, state.aheadS * 1.5);
+        join(e, m.el.currentTime + state.aheadS, onStart);
+        return;
+      }
+      if (ahead > 0.003) { e.joinTimer = setTimeout(wait, Math.max(1, Math.min(ahead * 1000 - 6, 250))); return; }
+      e.joining = 0;
+      e.joinedAt = a.currentTime;
+      e.joinedWall = performance.now();
+      startElement(e, a.currentTime);
+      if (onStart) onStart();
     };
-    state.entries.forEach(function (e) {
-      if (e.el && e.playable && e.el.seeking) e.el.addEventListener('seeked', landed, { once: true });
-    });
-    landed();
-    setTimeout(go, 1000); /* an element that does not land in time catches up through syncTick */
+    a.addEventListener('seeked', function () {
+      if (!live()) return;
+      var took = (performance.now() - e.joinSent) / 1000;
+      state.seekS = Math.max(state.seekS * 0.9, took);
+      state.aheadS = Math.min(MAX_AHEAD_S, Math.max(MIN_AHEAD_S, state.aheadS * 0.9, 1.5 * state.seekS + 0.05));
+      wait();
+    }, { once: true });
+    a.currentTime = clampTime(e, at);
   }
 
   function play() {
@@ -293,11 +360,16 @@
   }
 
   function stop() {
+    settlePending();
     state.playing = false;
     state.starting = false;
     state.startToken++;
     clearInterval(state.syncTimer);
-    state.entries.forEach(function (e) { if (e.el) e.el.pause(); });
+    state.entries.forEach(function (e) {
+      clearTimeout(e.joinTimer);
+      e.joining = 0;
+      if (e.el) e.el.pause();
+    });
     renderTransport();
   }
 
@@ -318,7 +390,7 @@
   }
 
   /* Silent elements follow the audible one: a far one (a stall, a seek gone astray) is
-   * re-seeked, a near one (one that loaded late, or began on another output callback) runs
+   * joined again, a near one (one that loaded late, or began on another output callback) runs
    * slightly faster or slower until it is in step: a proportional control of the playback rate,
    * within RATE_SPAN, which closes a 43 ms gap in about half a second. Silent elements don't
    * preserve pitch, so the rate costs a resampler, not a time-stretcher. */
@@ -326,48 +398,90 @@
     var m = master();
     if (!state.playing || state.starting || !m) return;
     var t = m.el.currentTime;
+    var late = 0, n_late = 0;
     state.entries.forEach(function (e) {
-      if (e === m || !e.el || !e.playable || e.el.seeking) return;
-      var a = e.el;
-      if (isFinite(a.duration) && t >= a.duration) return;
-      if (a.paused) {
-        a.currentTime = t;
-        startElement(e, t);
+      if (e === m || !e.el || !e.playable) return;
+      if (e.joining) { /* a seek that never lands: try again */
+        if (performance.now() - e.joinSent > 5000) join(e, t + state.aheadS);
         return;
       }
+      if (e.el.seeking) return;
+      var a = e.el;
+      if (isFinite(a.duration) && t + state.aheadS >= a.duration) return;
       var d = a.currentTime - t;
-      if (Math.abs(d) > SEEK_DRIFT_S) {
-        a.playbackRate = 1;
-        a.currentTime = t;
+      if (e.joinedAt !== undefined && !a.paused) {
+        /* Once it runs (a look sooner sees its position before it moves): it started d late
+         * (or early), and so will the next ones. */
+        if (performance.now() - e.joinedWall < SETTLE_MS) return;
+        if (Math.abs(d) < SEEK_DRIFT_S) {
+          late += d;
+          n_late++;
+        }
+        e.joinedAt = undefined;
+      }
+      if (a.paused || Math.abs(d) > SEEK_DRIFT_S) {
         state.resyncs++;
+        join(e, t + state.aheadS);
       } else {
         var r = Math.abs(d) > DRIFT_S ? 1 - Math.max(-RATE_SPAN, Math.min(RATE_SPAN, d * RATE_GAIN)) : 1;
         if (a.playbackRate !== r) a.playbackRate = r;
       }
     });
+    /* The elements that joined and now run say how late play() starts: one update a check. */
+    if (n_late) state.startS = Math.max(0, Math.min(0.3, state.startS - 0.5 * late / n_late));
   }
 
-  /* Switch the sound to entry i: a linear crossfade (the renders are the same music, aligned
-   * to the sample, so amplitudes add; an equal-power fade would bulge by 3 dB). */
+  function isInStep(e, m) {
+    return !e.joining && !e.el.paused && !e.el.seeking && m &&
+      Math.abs(e.el.currentTime - m.el.currentTime) < IN_STEP_S;
+  }
+
+  /* Switch the sound to entry i. Normally it is running in step already and the switch is the
+   * crossfade alone. One that is not (a moment after a start or a seek, or after a stall) first
+   * joins, close ahead, while the sound stays where it is; the crossfade follows its start. */
   function sound(i, t0) {
     var to = state.entries[i];
+    if (!to.playable || i === state.sounding) {
+      state.pending = -1;
+      return false;
+    }
+    var m = master();
+    if (state.playing && state.starting) {
+      /* Nothing plays yet: start again with this one audible. */
+      state.sounding = i;
+      crossfade(i, t0, true);
+      startAll(state.startAt);
+      return true;
+    }
+    if (state.playing && !isInStep(to, m)) {
+      state.pending = i;
+      join(to, m.el.currentTime + Math.max(2 * state.seekS + state.startS, 0.1), function () {
+        if (state.pending !== i) return;
+        state.pending = -1;
+        crossfade(i, t0, false);
+      });
+      return true;
+    }
+    state.pending = -1;
+    if (!state.playing && m) to.el.currentTime = m.el.currentTime;
+    crossfade(i, t0, true);
+    return true;
+  }
+
+  /* A linear crossfade to entry i: the renders are the same music, aligned to the sample, so
+   * their amplitudes add; an equal-power fade would bulge by 3 dB. */
+  function crossfade(i, t0, inStep) {
     var from = state.entries[state.sounding];
-    if (!to.playable || i === state.sounding) return false;
+    var to = state.entries[i];
     var m = master();
     state.sounding = i;
     to.el.playbackRate = 1;
-    if (m && state.playing && !state.starting && (to.el.paused || Math.abs(to.el.currentTime - m.el.currentTime) > 0.03)) {
-      /* Not running in step (still loading, or stalled): join where the sound is. */
-      to.el.currentTime = m.el.currentTime;
-      startElement(to, m.el.currentTime);
-    } else if (m && !state.playing) {
-      to.el.currentTime = m.el.currentTime;
-    }
+    renderList();
+    var record = { from: from.id, to: to.id, ms: NaN, first_ms: NaN, position_s: m ? m.el.currentTime : 0, in_step: inStep };
     if (state.fade) clearInterval(state.fade.timer);
     var start = performance.now();
     var g0 = state.entries.map(function (e) { return e.gain; });
     var first = -1;
-    var record = { from: from.id, to: to.id, ms: NaN, first_ms: NaN, position_s: m ? m.el.currentTime : 0 };
     var step = function () {
       var now = performance.now();
       var x = state.playing ? Math.min(1, (now - start) / FADE_MS) : 1;
@@ -388,7 +502,6 @@
     };
     state.fade = { timer: setInterval(step, TICK_MS) };
     step();
-    return true;
   }
 
   function choose(i, t0) {
