@@ -101,7 +101,6 @@ function soundState(page) {
       now: performance.now(),
       switches: s.switches.slice(),
       resyncs: s.resyncs,
-      starting: s.starting,
       elements: [...document.querySelectorAll('#players audio')].map((a) => ({
         profile: a.dataset.profile, volume: a.volume, paused: a.paused, time: a.currentTime,
       })),
@@ -116,6 +115,19 @@ function soundState(page) {
 
 const latencies = [];
 
+// After a start or a seek the silent elements join the audible one within a second or so
+// (cli/page/page.js: join, syncTick): wait until all run within 5 ms of it.
+async function inStep(page, what) {
+  const t0 = Date.now();
+  const ok = await page.waitForFunction(() => {
+    const s = window.cansim;
+    const m = s.entries[s.sounding].el;
+    return !s.starting && s.entries.every((e) => !e.el || !e.playable ||
+      (!e.joining && !e.el.paused && Math.abs(e.el.currentTime - m.currentTime) < 0.005));
+  }, null, { timeout: 8000, polling: 20 }).then(() => true, () => false);
+  check(ok, `${what}: every element runs in step with the audible one`, `after ${Date.now() - t0} ms`);
+}
+
 // One switch, by whatever `act` does, to profile `id`: the audible element changes within the
 // budget, the others fall silent, the position runs on, the plot shows the profile.
 async function expectSwitch(page, how, id, act) {
@@ -125,8 +137,8 @@ async function expectSwitch(page, how, id, act) {
   await page.waitForTimeout(300);
   const after = await soundState(page);
   const sw = after.switches[after.switches.length - 1];
-  check(sw && sw.to === id && sw.from === before.sounding, `${how}: the sound switched ${before.sounding} -> ${id}`,
-    sw && `${sw.from} -> ${sw.to}`);
+  check(sw && sw.to === id && sw.from === before.sounding && sw.in_step, `${how}: the sound switched ${before.sounding} -> ${id}, to an element already running`,
+    sw && `${sw.from} -> ${sw.to}${sw.in_step ? '' : ', not in step'}`);
   if (sw) {
     latencies.push(sw.ms);
     check(sw.ms < SWITCH_BUDGET_MS, `${how}: the switch completed within ${SWITCH_BUDGET_MS} ms`,
@@ -154,7 +166,8 @@ async function playCase(page, entries) {
   const groups = await page.$$eval('#list h3', (hs) => hs.map((h) => h.textContent));
   check(groups.join(',') === 'Original,Open-back,Closed-back,Other', 'the list is grouped original, open, closed, other', groups.join(','));
   await page.click('#play');
-  await page.waitForFunction(() => window.cansim.entries[window.cansim.sounding].el.currentTime > 0.5, null, { timeout: 10000 });
+  await page.waitForFunction(() => window.cansim.entries[window.cansim.sounding].el.currentTime > 0.1, null, { timeout: 10000 });
+  await inStep(page, 'play');
   const started = await soundState(page);
   check(started.elements.every((e) => !e.paused), 'play starts every element', started.elements.filter((e) => e.paused).map((e) => e.profile).join(' '));
   check(started.sounding === 'original' && started.traceA === 'original', 'the original sounds first');
@@ -196,8 +209,27 @@ async function playCase(page, entries) {
   // Every element is sought, then all start together: wait for the position to run again.
   await page.waitForFunction(() => { const s = window.cansim; return !s.starting && s.entries[s.sounding].el.currentTime > 0.05; }, null, { timeout: 5000 }).catch(() => {});
   const sought = await soundState(page);
-  check(sought.position > 0.05 && sought.position < Math.min(1, beforeHome.position) && sought.elements.every((e) => !e.paused),
-    'Home seeks every element to the start and playback goes on', `position ${beforeHome.position.toFixed(3)} s -> ${sought.position.toFixed(3)} s`);
+  check(sought.position > 0.05 && sought.position < Math.min(1, beforeHome.position),
+    'Home seeks to the start and playback goes on', `position ${beforeHome.position.toFixed(3)} s -> ${sought.position.toFixed(3)} s`);
+  await inStep(page, 'Home');
+
+  // A switch a moment after a seek, once the audible element runs again but while the silent ones
+  // are still joining: the sound stays until the chosen element runs, then crossfades.
+  const target = (await soundState(page)).sounding === a.id ? b : a;
+  const nSwitches = (await soundState(page)).switches.length;
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => !window.cansim.starting && window.cansim.entries.some((e) => e.joining), null, { timeout: 3000, polling: 5 });
+  await page.keyboard.press(target.key);
+  const joined = await page.waitForFunction((n) => window.cansim.switches.length > n, nSwitches, { timeout: 3000 }).then(() => true, () => false);
+  await page.waitForTimeout(200);
+  const afterSeek = await soundState(page);
+  const swSeek = afterSeek.switches[afterSeek.switches.length - 1];
+  const audibleSeek = afterSeek.elements.filter((e) => e.volume > 1e-3);
+  check(joined && swSeek.to === target.id && audibleSeek.length === 1 && audibleSeek[0].profile === target.id && !audibleSeek[0].paused,
+    `a switch just after a seek reaches ${target.id}`,
+    swSeek && `${swSeek.ms.toFixed(0)} ms from the key, ${swSeek.in_step ? 'its element already in step' : 'after its element joined'}`);
+  check(swSeek && swSeek.ms < 1000, 'a switch just after a seek takes under a second', swSeek && `${swSeek.ms.toFixed(0)} ms`);
+  check(afterSeek.position > sought.position + 4, 'the seek moved on by 5 s', `${sought.position.toFixed(2)} s -> ${afterSeek.position.toFixed(2)} s`);
   await page.keyboard.press(' ');
   await page.waitForTimeout(100);
   const paused = await soundState(page);
@@ -216,7 +248,8 @@ async function flacCase(page, entries) {
   check(entries.every((e) => e.playable), 'every entry loads',
     entries.map((e) => `${e.id}:${e.playable}${e.problem ? ` (${e.problem})` : ''}`).join(' '));
   await page.click('#play');
-  await page.waitForFunction(() => window.cansim.entries[window.cansim.sounding].el.currentTime > 0.3, null, { timeout: 10000 });
+  await page.waitForFunction(() => window.cansim.entries[window.cansim.sounding].el.currentTime > 0.1, null, { timeout: 10000 });
+  await inStep(page, 'play');
   const p = entries[entries.length - 1];
   await expectSwitch(page, `key ${p.key}`, p.id, () => page.keyboard.press(p.key));
 }

@@ -30,7 +30,7 @@ fi
 # levels down: the page's link to the original must climb and be percent-encoded.
 mkdir -p in/deep
 input="$SCRATCH/in/deep/my mix #1.wav"
-gen tone "$input" 48000 2 144000 wav16
+gen tone "$input" 48000 2 480000 wav16
 gen ir room.wav 48000 4 2400 7
 profiles=reference,hd-650,7506,speakers,room.wav
 page_dir="$SCRATCH/out/a/b/my mix #1"
