@@ -564,8 +564,13 @@
     (data.notices || []).forEach(function (n) { ul.appendChild(el('li', {}, n)); });
     var formats = {};
     state.entries.forEach(function (e) {
-      if (e.unsupported) formats[e.unsupported] = (formats[e.unsupported] || 0) + 1;
+      if (e.unsupported && e.profile) formats[e.unsupported] = (formats[e.unsupported] || 0) + 1;
     });
+    var o = state.entries[0];
+    if (o.unsupported) {
+      ul.appendChild(el('li', { 'class': 'unsupported' }, 'This browser cannot play the original (' + o.file +
+        ', ' + o.unsupported + '): its entry stays silent.'));
+    }
     Object.keys(formats).forEach(function (f) {
       var one = formats[f] === 1;
       ul.appendChild(el('li', { 'class': 'unsupported' }, 'This browser cannot play ' + f +
@@ -666,7 +671,7 @@
       if (p.credit) row(tb, 'Credit', p.credit);
       if (p.notes) row(tb, 'Notes', p.notes);
       row(tb, 'Crossfeed', p.crossfeed ? p.crossfeed.cut_hz + ' Hz, ' + p.crossfeed.feed_db + ' dB' : 'none');
-      row(tb, 'Render', link);
+      row(tb, 'Render', o.status === 'failed' ? e.file + ' (not written)' : link);
       row(tb, 'Format', o.format + (o.dithered ? ', TPDF dither' : ''));
       if (o.status === 'failed') {
         row(tb, 'Status', 'failed: ' + (o.error || ''), 'bad');
@@ -681,7 +686,7 @@
       }
     }
     if (state.equal && e.trimDb) row(tb, 'Trim on this page', fmtDb(e.trimDb, 'dB', true) + ' (equal loudness)');
-    if (e.playable === false) {
+    if (e.playable === false && !(e.output && e.output.status === 'failed')) {
       var s = state.entries[state.sounding];
       row(tb, 'Sound', e.problem + (s && s.playable ? '; still playing ' + s.name : ''), 'warn');
     }
