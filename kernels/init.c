@@ -17,6 +17,7 @@ void cansim_kernels_init(CansimKernels *k, unsigned cpu_flags)
     k->interleave2_ms = cansim_interleave2_ms_c;
     k->cexp = cansim_cexp_c;
     k->vlog = cansim_vlog_c;
+    k->truepeak2 = cansim_truepeak2_c;
 
 #if defined(CANSIM_ARCH_X86)
     cansim_kernels_init_x86(k, cpu_flags);

@@ -82,6 +82,38 @@ typedef void cansim_sumdiff_fn(float *restrict sum, float *restrict diff, const 
 typedef void cansim_interleave2_ms_fn(float *restrict dst, const float *m, const float *s,
                                       float gain, size_t n);
 
+/* True peak (ITU-R BS.1770-4 Annex 2) by polyphase interpolation with libebur128's filter: a
+ * 49-tap Hann-windowed sinc at factor times the rate, coefficient j in phase j % factor as tap
+ * j / factor. So each phase has CANSIM_TP_TAPS(factor) = ceil(49 / factor) taps: 13 at factor 4,
+ * 25 at factor 2 (libebur128's delay line; 13 there is up to 21% off), and 1 at factor 1 (no
+ * interpolation: the sample peak). libebur128 takes factor 4 below 96 kHz, 2 below 192 kHz, and
+ * 1 from there. */
+#define CANSIM_TP_TAPS(factor) ((factor) == 1 ? 1 : (48 + (factor)) / (factor))
+#define CANSIM_TP_HISTORY      24 /* frames before x a call may read: CANSIM_TP_TAPS(2) - 1 */
+#define CANSIM_TP_MAX_COEFS    52 /* factor * CANSIM_TP_TAPS(factor) at most (4 * 13) */
+
+/* True peak of interleaved stereo. x points at frame 0, and the CANSIM_TP_HISTORY frames before
+ * it, x[-48..-1], are readable (the previous frames, or zeros at the start); only the last
+ * T - 1 of them are read (12 at factor 4, none at 1). With T = CANSIM_TP_TAPS(factor), for
+ * p < factor, n < n_frames, c < 2:
+ *   y = sum_{k < T} h[p * T + k] * x[2 * (n - k) + c];
+ * returns max |y| (0 for n_frames 0; a NaN y is skipped). h: factor * T floats, normally from
+ * cansim_truepeak_coefs() (the versions are checked with any h); factor 1, 2 or 4. Any n_frames,
+ * no alignment required; nothing past frame n_frames - 1 is read.
+ * Phase 0 is x delayed by T / 2 frames, so the last T / 2 frames of a call reach it only in the
+ * next call: libebur128's ebur128_true_peak() is the larger of this over all the frames and the
+ * sample peak (measured: within 1.2e-7 relative, C and SIMD, chunked or not).
+ * For finite x whose sums stay finite, the SIMD versions (FMA) are within 2 gamma_T ~ T *
+ * FLT_EPSILON of the reference (gamma_T = T u / (1 - T u), u = FLT_EPSILON / 2) relative to the
+ * largest sum_k |h x| over the outputs, plus 3T FLT_MIN under flush-to-zero (FMA does not flush
+ * its product); the reference is within gamma_T of exact in the same terms. */
+typedef float cansim_truepeak2_fn(const float *x, size_t n_frames, const float *h, int factor);
+
+/* Fills h[0 .. factor * CANSIM_TP_TAPS(factor)) with the true-peak filter of factor 1, 2 or 4:
+ * libebur128's coefficients, computed in double as it does and rounded to float (the ones it
+ * drops, |c| <= 1e-6: the sinc's zeros, are 0 here); at factor 1, h[0] = 1. */
+void cansim_truepeak_coefs(float *h, int factor);
+
 cansim_cmac_fn cansim_cmac_c, cansim_cmac_avx2, cansim_cmac_avx512;
 cansim_cmac2x2_fn cansim_cmac2x2_c, cansim_cmac2x2_avx2, cansim_cmac2x2_avx512;
 cansim_deinterleave2_fn cansim_deinterleave2_c, cansim_deinterleave2_avx2,
@@ -93,6 +125,7 @@ cansim_interleave2_ms_fn cansim_interleave2_ms_c, cansim_interleave2_ms_avx2,
     cansim_interleave2_ms_avx512;
 cansim_cexp_fn cansim_cexp_c, cansim_cexp_avx2, cansim_cexp_avx512;
 cansim_vlog_fn cansim_vlog_c, cansim_vlog_avx2, cansim_vlog_avx512;
+cansim_truepeak2_fn cansim_truepeak2_c, cansim_truepeak2_avx2, cansim_truepeak2_avx512;
 
 typedef struct CansimKernels {
     cansim_cmac_fn *cmac;
@@ -104,6 +137,7 @@ typedef struct CansimKernels {
     cansim_interleave2_ms_fn *interleave2_ms;
     cansim_cexp_fn *cexp;
     cansim_vlog_fn *vlog;
+    cansim_truepeak2_fn *truepeak2;
 } CansimKernels;
 
 /* The levels this build can dispatch on this CPU and OS (0 when built without SIMD), detected

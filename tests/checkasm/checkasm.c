@@ -478,7 +478,7 @@ bool checkasm_quick(void)
 
 /* ---- the table ---- */
 
-_Static_assert(sizeof(CansimKernels) == 9 * sizeof(CheckasmFn *),
+_Static_assert(sizeof(CansimKernels) == 10 * sizeof(CheckasmFn *),
                "CansimKernels gained a slot: add it to check_table()");
 
 /* Every slot set at every level, and init depends only on its arguments: two tables initialised
@@ -507,6 +507,7 @@ static void check_table(void)
     SLOT(interleave2_ms)
     SLOT(cexp)
     SLOT(vlog)
+    SLOT(truepeak2)
 #undef SLOT
     if (memcmp(&a, &b, sizeof a) != 0)
         checkasm_fail("init left a slot unassigned or depends on more than its arguments");
