@@ -19,6 +19,7 @@ void cansim_kernels_init_x86(CansimKernels *k, unsigned cpu_flags)
     k->interleave2_ms = cansim_interleave2_ms_avx2;
     k->cexp = cansim_cexp_avx2;
     k->vlog = cansim_vlog_avx2;
+    k->truepeak2 = cansim_truepeak2_avx2;
 
     if (!(cpu_flags & CANSIM_CPU_AVX512))
         return;
@@ -31,4 +32,5 @@ void cansim_kernels_init_x86(CansimKernels *k, unsigned cpu_flags)
     k->interleave2_ms = cansim_interleave2_ms_avx512;
     k->cexp = cansim_cexp_avx512;
     k->vlog = cansim_vlog_avx512;
+    k->truepeak2 = cansim_truepeak2_avx512;
 }
