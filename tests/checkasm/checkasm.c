@@ -54,6 +54,7 @@ static const struct {
     {"gain", checkasm_check_gain},
     {"midside", checkasm_check_midside},
     {"vmath", checkasm_check_vmath},
+    {"truepeak", checkasm_check_truepeak},
 };
 #define N_FAMILIES (sizeof(families) / sizeof(families[0]))
 
@@ -716,8 +717,8 @@ static void print_bench(void)
            "vs c: c ns / median ns. Each figure is the median of %u repetitions (passes over\n"
            "every kernel). units: cmac bins (8 flops each), cmac2x2 bins (32 flops: four complex\n"
            "MACs), (de)interleave2 frames, gain samples, sumdiff bins (2 flops), interleave2_ms\n"
-           "frames (4 flops), cexp bins (with a restoring copy), vlog values; GB/s counts bytes\n"
-           "read + written\n",
+           "frames (4 flops), cexp bins (with a restoring copy), vlog values, truepeak2 stereo\n"
+           "frames at factor 4 (208 flops: 4 phases of 13 taps); GB/s: bytes read + written\n",
            state.n_reps);
 }
 
@@ -860,7 +861,7 @@ static void usage(FILE *f)
             "Usage: cansim-checkasm [options]\n"
             "  --seed=N          PRNG seed [default: from the clock]\n"
             "  --test=PATTERN    families, wildcards (table, cmac, interleave, gain,\n"
-            "                    midside, vmath)\n"
+            "                    midside, vmath, truepeak)\n"
             "  --function=PATTERN  functions to run, wildcards on 'cmac' or 'cmac_avx2'\n"
             "  --cpu=LEVEL       highest level: auto, c, avx2, avx512, neon [default: auto]\n"
             "  --list            list the functions that would run\n"

@@ -30,6 +30,7 @@ void checkasm_check_interleave(void);
 void checkasm_check_gain(void);
 void checkasm_check_midside(void);
 void checkasm_check_vmath(void);
+void checkasm_check_truepeak(void);
 
 /* The table of the level under test, and the C table (cansim_kernels_init(&k, 0)). */
 const CansimKernels *checkasm_kernels(void);
