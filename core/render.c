@@ -72,7 +72,14 @@ typedef struct Lane {
     float gain;             /* level gain, applied as the output is interleaved */
     ebur128_state *meter;   /* exact loudness and true peak of the written output, or NULL */
     uint32_t peak_bits;     /* sample peak of the written output (cansim_peak_bits) */
+    float *out_base;        /* out - TP_PREFIX: out's allocation */
+    bool has_tp;            /* integer and FLAC outputs: true peak by the truepeak2 kernel */
+    float tp_max;           /* the interpolated peak so far */
+    float tp_hist[2 * CANSIM_TP_HISTORY]; /* the last frames written, for the next chunk */
 } Lane;
+
+/* Floats before a lane's output chunk: the true-peak history, rounded up to keep alignment. */
+#define TP_PREFIX 64
 
 struct CansimRender {
     CansimRenderConfig cfg;
@@ -103,6 +110,8 @@ struct CansimRender {
     int in_meter_err;
     Lane *lanes;
     int64_t t; /* index of the next input block */
+    float tp_coefs[CANSIM_TP_MAX_COEFS]; /* the true-peak filter at the current rate */
+    int tp_factor;                       /* its oversampling: 4, 2 or 1 (BS.1770, libebur128) */
 };
 
 /* Where a lane's output goes: called from the parallel region, one lane per call. */
@@ -185,7 +194,7 @@ void cansim_render_close(CansimRender **rp)
         for (size_t j = 0; j < r->cfg.n_profiles; j++) {
             cansim_free(r->lanes[j].acc);
             cansim_free(r->lanes[j].time);
-            cansim_free(r->lanes[j].out);
+            cansim_free(r->lanes[j].out_base);
             cansim_free(r->lanes[j].z);
         }
     free(r->lanes);
@@ -313,7 +322,9 @@ int cansim_render_open(CansimRender **out, const CansimRenderConfig *cfg, Cansim
         Lane *l = &r->lanes[j];
         l->acc = cansim_alloc_floats(4 * r->n_bins);
         l->time = cansim_alloc_floats(2 * r->n_fft);
-        l->out = cansim_alloc_floats(2 * r->n_chunk);
+        /* The output chunk keeps room before it for the true-peak kernel's history. */
+        l->out_base = cansim_alloc_floats(TP_PREFIX + 2 * r->n_chunk);
+        l->out = l->out_base ? l->out_base + TP_PREFIX : NULL;
         l->z = cansim_alloc_floats(2 * r->n_bins);
         if (!l->acc || !l->time || !l->out || !l->z)
             goto nomem;
@@ -497,6 +508,9 @@ static int stream_begin(CansimRender *r, double rate_hz, CansimDiag *diag)
     memset(r->planar[0], 0, r->n_part * sizeof(float));
     memset(r->planar[1], 0, r->n_part * sizeof(float));
     r->t = 0;
+    /* True peak as libebur128 measures it: 4x oversampled below 96 kHz, 2x below 192 kHz. */
+    r->tp_factor = rate_hz < 96000.0 ? 4 : rate_hz < 192000.0 ? 2 : 1;
+    cansim_truepeak_coefs(r->tp_coefs, r->tp_factor);
     for (size_t j = 0; j < r->cfg.n_profiles; j++) {
         Lane *l = &r->lanes[j];
         l->n_done = 0;
@@ -505,6 +519,9 @@ static int stream_begin(CansimRender *r, double rate_hz, CansimDiag *diag)
         l->diag = r->filters[j].diag;
         l->gain = 1.0f;
         l->peak_bits = 0;
+        l->has_tp = false;
+        l->tp_max = 0.0f;
+        memset(l->tp_hist, 0, sizeof l->tp_hist);
     }
     return CANSIM_OK;
 }
@@ -809,7 +826,34 @@ typedef struct FileSink {
     FileOut *outs;
     Lane *lanes;
     bool is_compute_only;
+    const CansimRender *r;
 } FileSink;
+
+/* The true peak of a lane's chunk (frames is its out buffer, with TP_PREFIX floats before it),
+ * its history carried over from the chunk before. */
+static void track_true_peak(const CansimRender *r, Lane *l, float *frames, size_t n)
+{
+    const size_t h = CANSIM_TP_HISTORY;
+    memcpy(frames - 2 * h, l->tp_hist, sizeof l->tp_hist);
+    const float p = r->k.truepeak2(frames, n, r->tp_coefs, r->tp_factor);
+    if (p > l->tp_max)
+        l->tp_max = p;
+    if (n >= h) {
+        memcpy(l->tp_hist, frames + 2 * (n - h), sizeof l->tp_hist);
+    } else {
+        memmove(l->tp_hist, l->tp_hist + 2 * n, 2 * (h - n) * sizeof(float));
+        memcpy(l->tp_hist + 2 * (h - n), frames, 2 * n * sizeof(float));
+    }
+}
+
+/* The true peak of a lane's output in dBTP: the larger of the interpolated and the sample
+ * peak (libebur128's rule: phase 0 lags, so a peak in the last frames is a sample peak). */
+static double lane_true_peak_db(const Lane *l)
+{
+    float sp;
+    memcpy(&sp, &l->peak_bits, sizeof sp);
+    return 20.0 * log10((double)(l->tp_max > sp ? l->tp_max : sp));
+}
 
 static int file_write(void *ctx, size_t lane, const float *frames, size_t n, CansimDiag *diag)
 {
@@ -821,6 +865,8 @@ static int file_write(void *ctx, size_t lane, const float *frames, size_t n, Can
     if (l->meter && ebur128_add_frames_float(l->meter, frames, n))
         return cansim_diag_set(diag, CANSIM_ENOMEM, "%s: out of memory for the meter", o->path);
     l->peak_bits = cansim_peak_bits(frames, 2 * n, l->peak_bits);
+    if (l->has_tp)
+        track_true_peak(s->r, l, (float *)frames, n);
     const sf_count_t k = sf_writef_float(o->sf, frames, (sf_count_t)n);
     if (k != (sf_count_t)n)
         return cansim_diag_set(diag, CANSIM_EIO, "%s: write failed: %s", o->part,
@@ -897,21 +943,16 @@ static int finish_output(const CansimRender *r, size_t j, FileOut *o, int sf_for
         res->loudness_lufs += corr_db;
     } else {
         double lufs = -HUGE_VAL;
-        double tp = 0.0;
         if (ebur128_loudness_global(l->meter, &lufs))
             lufs = -HUGE_VAL;
-        for (unsigned ch = 0; ch < 2; ch++) {
-            double v = 0.0;
-            if (!ebur128_true_peak(l->meter, ch, &v) && v > tp)
-                tp = v;
-        }
+        const double tp_db = lane_true_peak_db(l);
+        const double tp = pow(10.0, tp_db / 20.0);
         /* The exact correction: loudness scales with the gain (BS.1770 is quadratic). */
         if (is_leveled && isfinite(lufs) && isfinite(target))
             corr_db = target - lufs;
         double ceiling = r->cfg.has_ceiling ? r->cfg.ceiling_dbtp : 0.0;
         if (ceiling > FULL_SCALE_GUARD_DBTP)
             ceiling = FULL_SCALE_GUARD_DBTP;
-        const double tp_db = 20.0 * log10(tp);
         if (tp > 0.0 && tp_db + corr_db > ceiling) {
             corr_db = ceiling - tp_db;
             res->is_limited = true;
@@ -1153,12 +1194,11 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
         const bool has_meter = !is_float_out || fixed_gain_db ||
                                (mode != CANSIM_LEVEL_OFF && !r->filters[j].is_short);
         if (has_meter &&
-            !(l->meter = cansim_meter_new(2, (unsigned long)info.samplerate,
-                                          is_float_out ? EBUR128_MODE_I
-                                                       : EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK))) {
+            !(l->meter = cansim_meter_new(2, (unsigned long)info.samplerate, EBUR128_MODE_I))) {
             l->status = cansim_diag_set(&l->diag, CANSIM_ENOMEM, "out of memory for the meter");
             continue;
         }
+        l->has_tp = !is_float_out;
         l->status = is_float_out ? cansim_audio_open_write(outs[j].part, sf_format,
                                                            info.samplerate, 2, &outs[j].sf,
                                                            &l->diag)
@@ -1168,7 +1208,8 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
                                                            &l->diag);
     }
     FileSource src = {.sf = in, .path = src_path, .n_channels = info.channels};
-    FileSink sink = {.outs = outs, .lanes = r->lanes, .is_compute_only = r->cfg.is_compute_only};
+    FileSink sink = {
+        .outs = outs, .lanes = r->lanes, .is_compute_only = r->cfg.is_compute_only, .r = r};
     r->in_meter_err = 0;
     e = stream_run(r, file_read, &src, info.channels, -1, info.frames, file_write, &sink, diag);
     if (!e && r->in_meter_err)
@@ -1214,13 +1255,7 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
                 memcpy(&peak, &l->peak_bits, sizeof peak);
                 pj->peak_db = 20.0 * log10((double)peak);
             } else {
-                double tp = 0.0;
-                for (unsigned ch = 0; ch < 2; ch++) {
-                    double v = 0.0;
-                    if (!ebur128_true_peak(l->meter, ch, &v) && v > tp)
-                        tp = v;
-                }
-                pj->peak_db = 20.0 * log10(tp);
+                pj->peak_db = lane_true_peak_db(l);
             }
             outs[j].part[0] = outs[j].raw[0] = '\0'; /* kept for the finish */
             ebur128_destroy(&l->meter);
