@@ -20,6 +20,7 @@
   var RATE_GAIN = 4;       /* rate change per second of offset */
   var RATE_SPAN = 0.25;    /* the largest rate change */
   var IN_STEP_S = 0.03;    /* the largest offset a switch takes as in step */
+  var PENDING_MS = 750;    /* the longest a switch waits for its element to join */
   var LATE_S = 0.06;
   var SETTLE_MS = 200;     /* an element just started is left alone this long */       /* a silent element that lands later than this is sought again */
   var MIN_AHEAD_S = 0.25;  /* the nearest and furthest a silent element is sought ahead */
@@ -465,6 +466,17 @@
         state.pending = -1;
         crossfade(i, t0, false);
       });
+      /* A join that does not come (a seek that hangs) does not hold the switch back. */
+      setTimeout(function () {
+        if (state.pending !== i || !state.playing) return;
+        state.pending = -1;
+        clearTimeout(to.joinTimer);
+        to.joining = 0;
+        var mm = master();
+        if (mm) to.el.currentTime = clampTime(to, mm.el.currentTime + state.seekS);
+        startElement(to, to.el.currentTime);
+        crossfade(i, t0, false);
+      }, PENDING_MS);
       return true;
     }
     state.pending = -1;
