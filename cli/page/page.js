@@ -6,24 +6,24 @@
  * renders as cross-origin, so a MediaElementAudioSourceNode gives silence and fetch() is
  * refused: Web Audio can't be used. Media elements stream from disk (a bounded buffer each),
  * so long mixes never sit in memory whole. They share the output clock, so once in step they
- * stay in step; a check every SYNC_MS brings silent elements that are not (a late start, a
- * stall) back by their playback rate (see syncTick). Silent means -120 dB, not 0 (see
- * SILENT). */
+ * stay in step. Play and seek start the audible element at once; the silent ones join it (see
+ * join), and a check every SYNC_MS keeps them within a millisecond by their playback rate (see
+ * syncTick). Silent means -120 dB, not 0 (see SILENT). */
 (function () {
   'use strict';
 
-  var FADE_MS = 20;    /* the crossfade: long enough not to click, short enough to feel instant */
-  var TICK_MS = 4;     /* its steps (browsers clamp timers to about 4 ms) */
+  var FADE_MS = 20;        /* the crossfade: long enough not to click, short enough to feel instant */
+  var TICK_MS = 4;         /* its steps (browsers clamp timers to about 4 ms) */
   var SYNC_MS = 100;       /* how often silent elements are checked against the audible one */
   var DRIFT_S = 0.001;     /* the largest offset left alone */
-  var SEEK_DRIFT_S = 0.25; /* beyond this a silent element is re-seeked, within it nudged */
+  var SEEK_DRIFT_S = 0.25; /* beyond this a silent element joins again, within it is nudged */
   var RATE_GAIN = 4;       /* rate change per second of offset */
   var RATE_SPAN = 0.25;    /* the largest rate change */
   var IN_STEP_S = 0.03;    /* the largest offset a switch takes as in step */
   var PENDING_MS = 750;    /* the longest a switch waits for its element to join */
-  var LATE_S = 0.06;
-  var SETTLE_MS = 200;     /* an element just started is left alone this long */       /* a silent element that lands later than this is sought again */
-  var MIN_AHEAD_S = 0.25;  /* the nearest and furthest a silent element is sought ahead */
+  var LATE_S = 0.06;       /* a joining element that lands later than this is sought again */
+  var SETTLE_MS = 200;     /* an element just started is left alone this long */
+  var MIN_AHEAD_S = 0.25;  /* the nearest and furthest a joining element is sought ahead */
   var MAX_AHEAD_S = 4;
   /* Silent is -120 dB, never 0: Chromium moves an element at volume 0 to a null audio sink and
    * back when it is raised, which shifts its position by 15-30 ms each time. At 1e-6 every
@@ -53,7 +53,9 @@
     volume: 1,
     equal: true,
     dragging: false,
-    switches: [],     /* {from, to, ms, first_ms, position_s} per switch */
+    switches: [],     /* per switch: {from, to, position_s, in_step (its element was running
+                         in step already), first_ms and ms (the input event to the crossfade's
+                         first and last volume step)} */
     resyncs: 0,
     fade: null,
     syncTimer: 0,
@@ -263,10 +265,6 @@
     return isFinite(e.el.duration) ? Math.min(t, e.el.duration) : t;
   }
 
-  /* Starts at t: the audible element at once (its own seek, some 10-30 ms), the silent ones
-   * through join(). Measured in Chromium: 23 elements sought together take 250-350 ms to
-   * land (one alone 10-30 ms), and elements started in one task still begin on output callbacks
-   * up to 140 ms apart; so nothing waits for the silent ones, and they are placed precisely. */
   /* A switch waiting for its element (see sound) happens at once when the transport changes. */
   function settlePending() {
     if (state.pending < 0) return;
@@ -278,6 +276,10 @@
     state.playing = fade;
   }
 
+  /* Starts at t: the audible element at once (its own seek, some 10-30 ms), the silent ones
+   * through join(). Measured in Chromium: 23 elements sought together take 250-350 ms to
+   * land (one alone 10-30 ms), and elements started in one task still begin on output callbacks
+   * up to 140 ms apart; so nothing waits for the silent ones, and they are placed precisely. */
   function startAll(t) {
     settlePending();
     var token = ++state.startToken;
@@ -454,7 +456,6 @@
     var m = master();
     if (state.playing && state.starting) {
       /* Nothing plays yet: start again with this one audible. */
-      state.sounding = i;
       crossfade(i, t0, true);
       startAll(state.startAt);
       return true;
@@ -661,9 +662,12 @@
   }
 
   function describe(p) {
-    if (p.kind === 'impulse-response') return 'impulse response (' + p.id + ')';
-    if (p.back === 'open' || p.back === 'closed') return p.back + '-back ' + (p.form || 'headphone') + ' headphone';
-    return p.crossfeed ? 'flat, with crossfeed' : 'flat';
+    var cf = p.crossfeed ? ', with crossfeed' : '';
+    if (p.kind === 'impulse-response') return 'impulse response' + cf;
+    if (p.back === 'open' || p.back === 'closed') return p.back + '-back ' + (p.form ? p.form + ' ' : '') + 'headphone' + cf;
+    var r = p.response;
+    var flat = p.rig === 'none' && r && r.basis === 'curve' && r.db.every(function (v) { return v === null || Math.abs(v) < 0.05; });
+    return (flat ? 'flat' : 'a response curve' + (p.form ? ', ' + p.form : '')) + cf;
   }
 
   function renderDetail() {
