@@ -288,6 +288,21 @@ done:
     return r;
 }
 
+/* true for a curve profile whose simulated response is flat (the reference, speakers), false
+ * for one that is not, null for an impulse response or a curve that cannot be simulated. */
+static json_t *is_flat(const CansimProfile *p, const CansimProfileInfo *info,
+                       const CansimDesignConfig *design, const double *hz)
+{
+    double db[N_HZ];
+    CansimDiag d;
+    if (!info->is_curve || cansim_profile_response_db(p, design, hz, db, N_HZ, &d))
+        return json_null();
+    for (size_t i = 0; i < N_HZ; i++)
+        if (fabs(db[i]) > 0.05)
+            return json_false();
+    return json_true();
+}
+
 static const char *group_of(const CansimProfileInfo *info)
 {
     if (!strcmp(info->back, "open"))
@@ -378,6 +393,7 @@ static json_t *page_data(Page *pg, const char *input_path, const json_t *report,
         if (cf.mode == CANSIM_CROSSFEED_ON)
             cfj = json_pack("{s:f,s:f}", "cut_hz", cf.cut_hz, "feed_db", cf.feed_db);
         json_object_set_new(p, "crossfeed", cfj);
+        json_object_set_new(p, "flat", is_flat(profiles[j], &info, design, hz));
         json_object_set_new(p, "href", json_string(href));
         json_object_set_new(p, "output", out);
         char why[1024] = "";

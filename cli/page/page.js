@@ -665,9 +665,7 @@
     var cf = p.crossfeed ? ', with crossfeed' : '';
     if (p.kind === 'impulse-response') return 'impulse response' + cf;
     if (p.back === 'open' || p.back === 'closed') return p.back + '-back ' + (p.form ? p.form + ' ' : '') + 'headphone' + cf;
-    var r = p.response;
-    var flat = p.rig === 'none' && r && r.basis === 'curve' && r.db.every(function (v) { return v === null || Math.abs(v) < 0.05; });
-    return (flat ? 'flat' : 'a response curve' + (p.form ? ', ' + p.form : '')) + cf;
+    return (p.flat ? 'flat' : 'a response curve' + (p.form ? ', ' + p.form : '')) + cf;
   }
 
   function renderDetail() {

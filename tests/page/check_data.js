@@ -41,6 +41,8 @@ for (const p of data.profiles) {
   expect(r && r.db.length === 241 && r.db.every((v) => typeof v === 'number'), `${p.id}: 241 response values`);
 }
 const flat = (db) => db.every((v) => Math.abs(v) < 0.05);
+expect(byId.reference.flat === true && byId.speakers.flat === true && byId['sennheiser-hd-650'].flat === false &&
+  byId.room.flat === null, `flat: reference ${byId.reference.flat}, speakers ${byId.speakers.flat}, hd-650 ${byId['sennheiser-hd-650'].flat}, room ${byId.room.flat}`);
 const r = (id) => byId[id].response;
 expect(r('reference').basis === 'curve' && flat(r('reference').db) && r('reference').cross_db === null,
   'reference: a flat simulated curve, no cross path');
