@@ -534,7 +534,6 @@
 
   function setCompare(i) {
     state.compare = i === state.selected ? -1 : i;
-    $('compare').value = state.compare >= 0 ? state.entries[state.compare].id : '';
     renderList();
     renderDetail();
   }
@@ -642,6 +641,7 @@
     });
     var s = state.entries[state.sounding];
     document.body.dataset.sounding = s ? s.id : '';
+    $('compare').value = state.compare >= 0 ? state.entries[state.compare].id : '';
   }
 
   function fillCompareSelect() {

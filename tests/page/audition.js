@@ -200,6 +200,9 @@ async function playCase(page, entries) {
     const s = await soundState(page);
     check(s.crossA.length > 20, `${crossfed[0]} (crossfeed) draws the opposite ear's path`);
   }
+  const menu = await page.$eval('#compare', (s) => s.value);
+  const traceB = (await soundState(page)).traceB;
+  check(menu === (traceB || ''), 'the compare menu names the compared profile', `menu '${menu}', trace-b '${traceB}'`);
   const facts = await page.textContent('#facts');
   check(/LUFS/.test(facts) && /(dBTP|dBFS)/.test(facts) && /Gain/.test(facts), 'the facts show loudness, peak and gain', facts.slice(0, 160));
 
