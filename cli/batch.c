@@ -1039,6 +1039,49 @@ static void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
     free(limited), free(mstatus), free(mdiag), free(live);
 }
 
+/* --page for an input already up to date: its page is written when missing, from its report
+ * and the manifest's record of each selected output. */
+static void page_for_kept(Run *run, const Job *j)
+{
+    const Batch *b = run->b;
+    char dir[PATH_MAX], path[PATH_MAX + 64];
+    out_folder(b, j, dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/index.html", dir);
+    if (!access(path, F_OK))
+        return;
+    snprintf(path, sizeof path, "%s/" REPORT_NAME, dir);
+    json_t *rep = json_load_file(path, 0, NULL);
+    snprintf(path, sizeof path, "%s/" MANIFEST_NAME, dir);
+    json_t *man = json_load_file(path, 0, NULL);
+    json_t *outs = json_array();
+    const json_t *recs = json_object_get(man, "outputs");
+    bool is_ok = json_is_object(rep) && json_is_object(recs) && outs;
+    for (size_t k = 0; k < b->n_profiles && is_ok; k++) {
+        json_t *entry =
+            json_object_get(json_object_get(recs, cansim_profile_id(b->profiles[k])), "report");
+        is_ok = entry && !json_array_append(outs, entry);
+    }
+    CansimDiag d;
+    char line[PATH_MAX + 1200];
+    if (!is_ok) {
+        snprintf(line, sizeof line, "%s/index.html: no report to build the page from (--force "
+                 "renders the input again)", dir);
+    } else {
+        json_object_set(rep, "outputs", outs);
+        if (!page_write(dir, j->path, rep, b->profiles, b->n_profiles, run->cfg->design, &d))
+            line[0] = '\0';
+        else
+            snprintf(line, sizeof line, "%s", d.msg);
+    }
+    if (line[0]) {
+        add_failure(run, line);
+        run->n_failed++;
+    }
+    json_decref(outs);
+    json_decref(rep);
+    json_decref(man);
+}
+
 /* A unit of work: one input, or a gain group of two or more. */
 typedef struct Unit {
     Job **jobs;
@@ -1462,6 +1505,9 @@ int cmd_render(int argc, char **argv)
     run.is_tty = o.verbosity > 0 && !o.is_json && isatty(STDERR_FILENO);
     run.t0 = now_s();
     run_all(&run, units, n_units, n_threads);
+    for (size_t i = 0; i < b.n_jobs && o.has_page && !g_signal; i++)
+        if (b.jobs[i].state == JOB_PLANNED && !b.jobs[i].n_todo)
+            page_for_kept(&run, &b.jobs[i]);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     const double elapsed = now_s() - run.t0;
