@@ -1342,7 +1342,7 @@ int cmd_render(int argc, char **argv)
     if (cpu && cansim_cpu_mask_from_name(cpu, &cpu_mask))
         return usage_error("unknown CPU level '%s' (auto, c, avx2, avx512)", cpu);
 
-    Drawer drawer;
+    Drawer drawer = {0};
     CansimDesignConfig design;
     Batch b = {.o = &o};
     Run run = {.b = &b};
@@ -1568,7 +1568,6 @@ done:
     free(by_group);
     free_batch(&b);
     cansim_render_close(&probe);
-    if (rc != EXIT_USAGE || b.profiles)
-        drawer_close(&drawer);
+    drawer_close(&drawer);
     return rc;
 }
