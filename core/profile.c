@@ -938,7 +938,8 @@ int cansim_profile_digest(const CansimProfile *p, const CansimDesignConfig *d, c
         return cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
     XXH3_128bits_reset(h);
     /* The version stands for the design and render algorithms. */
-    XXH3_128bits_update(h, CANSIM_VERSION_STRING, sizeof CANSIM_VERSION_STRING);
+    const char *version = cansim_version();
+    XXH3_128bits_update(h, version, strlen(version) + 1);
     XXH3_128bits_update(h, p->id, strlen(p->id) + 1);
     int e = CANSIM_OK;
     if (p->is_curve) {
