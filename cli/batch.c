@@ -1237,6 +1237,18 @@ static Job **plan_groups(Batch *b)
                 for (size_t q = 0; q < b->n_profiles; q++)
                     by[k]->n_todo += !by[k]->skip[q];
             }
+        } else if (strcmp(str_of(by[i]->manifest, "gain_group"), "")) {
+            /* Rendered in a group before, on its own now (--gain-group none, or the others
+             * gone): its gain changes. */
+            Job *j = by[i];
+            j->n_todo = 0;
+            for (size_t q = 0; q < b->n_profiles; q++) {
+                if (j->skip[q]) {
+                    j->skip[q] = false;
+                    j->why[q] = "gain group changed";
+                }
+                j->n_todo++;
+            }
         }
         i = e;
     }

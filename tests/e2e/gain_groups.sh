@@ -74,6 +74,14 @@ cmp -s keep.wav out/two/a/sennheiser-hd-650.wav || fail "the other song was rewr
 run render songs -r -o out -p "$P" -f wav24 --dry-run
 [ "$(count_prefix stdout 'keep    ')" -eq 6 ] || { fail "after the rerun: want all 6 up to date"; show_output; }
 
+# --- the grouping changed: from groups to none and back, every stem of a group is stale.
+run render songs -r -o out -p "$P" -f wav24 --gain-group none --dry-run
+[ "$(count_containing stdout 'gain group changed')" -eq 6 ] || { fail "dir -> none: want all 6 stale (gain group changed)"; show_output; }
+run render songs -r -o out -p "$P" -f wav24 --gain-group none
+expect_rc 0 "dir -> none"
+run render songs -r -o out -p "$P" -f wav24 --dry-run
+[ "$(count_containing stdout 'gain group changed')" -eq 6 ] || { fail "none -> dir: want all 6 stale (gain group changed)"; show_output; }
+
 # --- shards render whole groups.
 for i in 1 2 3 4 5; do
     run render songs -r -o sh -p "$P" --shard "$i/5" --dry-run
