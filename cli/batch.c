@@ -8,7 +8,7 @@
  * profile's digest (cansim_profile_digest()) and cansim's version. It is written after the
  * outputs, atomically (written, synced, renamed), so a kill at any moment leaves either the
  * old manifest or the new one, and an output it lists is complete. Inputs go to shards by a
- * hash of their gain group's key, so machines sharing OUT never write the same folder. */
+ * hash of their gain group, so machines sharing OUT never write the same folder. */
 #define _DEFAULT_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
@@ -169,9 +169,9 @@ typedef struct Job {
     char *path; /* as found (relative to the working directory, or absolute) */
     char *abs;  /* absolute, symlinks of the folders given resolved */
     char *rel;  /* relative path without extension: the output folder under OUT */
-    char *key;   /* shard key: the gain group's */
     char *group; /* the gain group's name: its folder below the root ("" the root), or the
-                    input's relative path when it is its own group */
+                    input's relative path when it is its own group; also the shard key (a
+                    folder of mixed rates is split into own groups after sharding) */
     bool is_walked; /* found in a folder given as input (not named on its own) */
     char group_digest[33]; /* members and their content, for groups of two or more; else "" */
     JobState state;
@@ -182,7 +182,7 @@ typedef struct Job {
     json_t *manifest; /* loaded, or NULL */
     bool *skip;       /* per profile: up to date */
     const char **why; /* per profile: why it is rendered (dry run, verbose) */
-    size_t n_todo;
+    size_t n_to_render;
     double seconds; /* the input's duration */
 } Job;
 
@@ -471,7 +471,7 @@ static int collect(Batch *b)
         } else {
             snprintf(group, sizeof group, "%s", j->rel);
         }
-        if (!(j->group = strdup(group)) || !(j->key = strdup(group)))
+        if (!(j->group = strdup(group)))
             return -1;
     }
     qsort(b->jobs, b->n_jobs, sizeof *b->jobs, cmp_rel);
@@ -482,7 +482,7 @@ static int collect(Batch *b)
         Job *j = &b->jobs[i];
         if (n && !strcmp(b->jobs[n - 1].rel, j->rel) && j->state != JOB_FAILED) {
             if (!strcmp(b->jobs[n - 1].abs, j->abs)) {
-                free(j->path), free(j->abs), free(j->rel), free(j->key), free(j->group);
+                free(j->path), free(j->abs), free(j->rel), free(j->group);
                 continue;
             }
             job_fail(j, "%s: %s would write to the same folder %s/%s/", j->path,
@@ -495,8 +495,8 @@ static int collect(Batch *b)
     n = 0;
     for (size_t i = 0; i < b->n_jobs; i++) {
         Job *j = &b->jobs[i];
-        if (o->shard_n && shard_of(j->key, o->shard_n) != o->shard_i) {
-            free(j->path), free(j->abs), free(j->rel), free(j->key), free(j->group);
+        if (o->shard_n && shard_of(j->group, o->shard_n) != o->shard_i) {
+            free(j->path), free(j->abs), free(j->rel), free(j->group);
             continue;
         }
         b->jobs[n++] = *j;
@@ -630,7 +630,7 @@ static void plan_job(Batch *b, Job *j)
             why = "output modified";
         j->why[k] = why;
         j->skip[k] = !why;
-        j->n_todo += !j->skip[k];
+        j->n_to_render += !j->skip[k];
     }
 }
 
@@ -739,7 +739,7 @@ static int on_progress(void *user, int64_t n_done, int64_t n_total)
 #pragma omp critical(cansim_run)
         {
             w->run->partial_s[w->index] =
-                (double)n_done / w->job->info.rate_hz * (double)w->job->n_todo;
+                (double)n_done / w->job->info.rate_hz * (double)w->job->n_to_render;
             show_progress(w->run, false);
         }
     }
@@ -887,8 +887,8 @@ static void record_member(Worker *w, Job *j, const struct stat *st, const Cansim
         run->n_failed += n_bad;
         run->outputs_written += (size_t)n_ok;
         run->files_done++;
-        run->outputs_done += j->n_todo;
-        run->audio_done_s += j->seconds * (double)j->n_todo;
+        run->outputs_done += j->n_to_render;
+        run->audio_done_s += j->seconds * (double)j->n_to_render;
         if (rep && run->has_run_report)
             json_array_append(json_object_get(run->reports, "inputs"), rep);
         if (o->is_json) {
@@ -1233,21 +1233,21 @@ static Job **plan_groups(Batch *b)
                     }
             }
             for (size_t k = i; k < e; k++) {
-                by[k]->n_todo = 0;
+                by[k]->n_to_render = 0;
                 for (size_t q = 0; q < b->n_profiles; q++)
-                    by[k]->n_todo += !by[k]->skip[q];
+                    by[k]->n_to_render += !by[k]->skip[q];
             }
         } else if (strcmp(str_of(by[i]->manifest, "gain_group"), "")) {
             /* Rendered in a group before, on its own now (--gain-group none, or the others
              * gone): its gain changes. */
             Job *j = by[i];
-            j->n_todo = 0;
+            j->n_to_render = 0;
             for (size_t q = 0; q < b->n_profiles; q++) {
                 if (j->skip[q]) {
                     j->skip[q] = false;
                     j->why[q] = "gain group changed";
                 }
-                j->n_todo++;
+                j->n_to_render++;
             }
         }
         i = e;
@@ -1271,7 +1271,7 @@ static void print_plan(const Batch *b, const Job *j)
                                "relative_path", j->rel, "action",
                                j->state == JOB_FAILED    ? "fail"
                                : j->state == JOB_NOT_AUDIO ? "skip"
-                               : j->n_todo               ? "render"
+                               : j->n_to_render               ? "render"
                                                          : "keep",
                                "outputs", outs);
         if (j->state == JOB_FAILED)
@@ -1291,14 +1291,14 @@ static void print_plan(const Batch *b, const Job *j)
         printf("skip    %s: not audio\n", j->path);
         return;
     }
-    if (!j->n_todo) {
+    if (!j->n_to_render) {
         printf("keep    %s: %zu output%s up to date\n", j->path, b->n_profiles,
                b->n_profiles == 1 ? "" : "s");
         return;
     }
     /* The reasons, each with its count, in order of first appearance. */
-    printf("render  %s -> %s/%s/: %zu output%s (", j->path, o->output_dir, j->rel, j->n_todo,
-           j->n_todo == 1 ? "" : "s");
+    printf("render  %s -> %s/%s/: %zu output%s (", j->path, o->output_dir, j->rel, j->n_to_render,
+           j->n_to_render == 1 ? "" : "s");
     bool is_first = true;
     for (size_t k = 0; k < b->n_profiles; k++) {
         if (j->skip[k])
@@ -1312,8 +1312,8 @@ static void print_plan(const Batch *b, const Job *j)
         for (size_t q = k; q < b->n_profiles; q++)
             count += !j->skip[q] && !strcmp(j->why[q], j->why[k]);
         printf("%s%s%s", is_first ? "" : ", ", j->why[k],
-               count == j->n_todo ? "" : "");
-        if (count != j->n_todo)
+               count == j->n_to_render ? "" : "");
+        if (count != j->n_to_render)
             printf(": %zu", count);
         is_first = false;
     }
@@ -1324,7 +1324,7 @@ static void free_batch(Batch *b)
 {
     for (size_t i = 0; i < b->n_jobs; i++) {
         Job *j = &b->jobs[i];
-        free(j->path), free(j->abs), free(j->rel), free(j->key), free(j->group);
+        free(j->path), free(j->abs), free(j->rel), free(j->group);
         free(j->skip);
         free((void *)j->why);
         json_decref(j->manifest);
@@ -1435,9 +1435,9 @@ int cmd_render(int argc, char **argv)
         const Job *j = &b.jobs[i];
         n_failed_inputs += j->state == JOB_FAILED;
         n_not_audio += j->state == JOB_NOT_AUDIO;
-        n_up_to_date += j->state == JOB_PLANNED && !j->n_todo;
-        n_work += j->state == JOB_PLANNED && j->n_todo;
-        n_outputs += j->state == JOB_PLANNED ? j->n_todo : 0;
+        n_up_to_date += j->state == JOB_PLANNED && !j->n_to_render;
+        n_work += j->state == JOB_PLANNED && j->n_to_render;
+        n_outputs += j->state == JOB_PLANNED ? j->n_to_render : 0;
     }
     if (o.is_dry_run) {
         for (size_t i = 0; i < b.n_jobs; i++)
@@ -1489,14 +1489,14 @@ int cmd_render(int argc, char **argv)
         size_t e = i + 1;
         while (e < n_planned && !strcmp(by_group[e]->group, by_group[i]->group))
             e++;
-        if (by_group[i]->n_todo) {
+        if (by_group[i]->n_to_render) {
             Unit *u = &units[n_units++];
             u->jobs = &by_group[i];
             u->n = e - i;
             for (size_t k = i; k < e; k++) {
                 run.files_total++;
-                run.outputs_total += by_group[k]->n_todo;
-                run.audio_total_s += by_group[k]->seconds * (double)by_group[k]->n_todo;
+                run.outputs_total += by_group[k]->n_to_render;
+                run.audio_total_s += by_group[k]->seconds * (double)by_group[k]->n_to_render;
                 u->seconds += by_group[k]->seconds;
             }
         }
@@ -1518,7 +1518,7 @@ int cmd_render(int argc, char **argv)
     run.t0 = now_s();
     run_all(&run, units, n_units, n_threads);
     for (size_t i = 0; i < b.n_jobs && o.has_page && !g_signal; i++)
-        if (b.jobs[i].state == JOB_PLANNED && !b.jobs[i].n_todo)
+        if (b.jobs[i].state == JOB_PLANNED && !b.jobs[i].n_to_render)
             page_for_kept(&run, &b.jobs[i]);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
