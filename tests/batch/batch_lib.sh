@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Shared by the batch tests (`cansim render` over folders of stems). Sourced with
-#   CANSIM BATCH-GEN SCRATCH BATCH-JSON SANITIZE [...]
+#   CANSIM CANSIM-GEN SCRATCH BATCH-JSON SANITIZE [...]
 # as $1..$5: the end-to-end tests' lib.sh (fail, run, expect_rc, expect_info, ...) with
-# cansim-batch-gen as its GEN, then the helpers below. POSIX sh; GNU find, stat and date.
+# cansim-gen (tests/e2e) as its GEN, then the helpers below. POSIX sh; GNU find, stat and date.
 . "$(dirname "$0")/../e2e/lib.sh"
 JSON=${1:?cansim-batch-json}
 SANITIZE=${2-}

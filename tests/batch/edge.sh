@@ -4,16 +4,16 @@
 # as files, twice, or missing; names with spaces and non-ASCII letters, upper-case extensions,
 # audio under a non-audio name; hidden folders; a symlink loop; the same bytes at any thread
 # count and whichever way the inputs are named on the command line.
-# Usage: edge.sh CANSIM BATCH-GEN SCRATCH BATCH-JSON SANITIZE
+# Usage: edge.sh CANSIM CANSIM-GEN SCRATCH BATCH-JSON SANITIZE
 . "$(dirname "$0")/batch_lib.sh"
 
 mkdir -p stems/song stems/other
-gen audio stems/song/kick.wav 44100 1 30011 1 wav16
-gen audio stems/song/bass.flac 48000 2 24007 2 flac24
-gen audio stems/song/keys.aiff 96000 2 48013 3 aiff16
-gen audio stems/other/vox.wav 48000 2 24001 4 wav32f
-gen audio stems/other/gtr.wav 44100 2 22051 5 wav16
-gen audio stems/top.wav 48000 2 24000 6 wav24
+gen noise stems/song/kick.wav 44100 1 30011 1 wav16
+gen noise stems/song/bass.flac 48000 2 24007 2 flac24
+gen noise stems/song/keys.aiff 96000 2 48013 3 aiff16
+gen noise stems/other/vox.wav 48000 2 24001 4 wav32f
+gen noise stems/other/gtr.wav 44100 2 22051 5 wav16
+gen noise stems/top.wav 48000 2 24000 6 wav24
 
 # ---------------------------------------------------------------- OUT inside the input folder
 for out in stems/renders stems/renders/ ./stems/renders; do
@@ -49,9 +49,9 @@ fi
 
 # ---------------------------------------------------------------- two stems of one name
 mkdir -p same
-gen audio same/mix.wav 48000 2 12000 7 wav16
-gen audio same/mix.flac 48000 2 12000 8 flac16
-gen audio same/other.wav 48000 2 12000 9 wav16
+gen noise same/mix.wav 48000 2 12000 7 wav16
+gen noise same/mix.flac 48000 2 12000 8 flac16
+gen noise same/other.wav 48000 2 12000 9 wav16
 run render same -o sameout -p reference,hd-650
 expect_rc 1 "mix.wav and mix.flac"
 n=$(awk 'index($0, "cansim: ") == 1 && index($0, "same/mix.wav") > 0 &&
@@ -97,14 +97,14 @@ expect_one_error_naming stems/missing.wav "a missing input"
 
 # ---------------------------------------------------------------- names
 mkdir -p "names/my song" names/.git names/.hidden-dir
-gen audio "names/my song/lead vox.wav" 48000 2 12000 10 wav16
-gen audio "names/my song/ünïcødé.flac" 48000 2 12000 11 flac16
-gen audio names/LOUD.WAV 48000 2 12000 12 wav16
-gen audio names/take.bin 48000 2 12000 13 wav16
+gen noise "names/my song/lead vox.wav" 48000 2 12000 10 wav16
+gen noise "names/my song/ünïcødé.flac" 48000 2 12000 11 flac16
+gen noise names/LOUD.WAV 48000 2 12000 12 wav16
+gen noise names/take.bin 48000 2 12000 13 wav16
 gen random names/data.bin 4000 14
-gen audio names/.git/objects.wav 48000 2 12000 15 wav16
-gen audio names/.hidden-dir/x.wav 48000 2 12000 16 wav16
-gen audio names/three.wav 48000 3 12000 17 wav16
+gen noise names/.git/objects.wav 48000 2 12000 15 wav16
+gen noise names/.hidden-dir/x.wav 48000 2 12000 16 wav16
+gen noise names/three.wav 48000 3 12000 17 wav16
 run render names -r -o nout -p reference --json
 expect_rc 1 "names (a 3-channel stem fails)"
 expect_json_lines stdout "names --json"
@@ -127,8 +127,8 @@ expect_contains stdout "keep    names/my song/ünïcødé.flac: 1 output up to d
 
 # ---------------------------------------------------------------- a symlink loop
 mkdir -p loop/sub
-gen audio loop/sub/a.wav 48000 2 4800 18 wav16
-gen audio loop/b.wav 48000 2 4800 19 wav16
+gen noise loop/sub/a.wav 48000 2 4800 18 wav16
+gen noise loop/b.wav 48000 2 4800 19 wav16
 ln -s .. loop/sub/up
 run render loop -r -o lout -p reference --dry-run
 n=$(count_prefix stdout "render  ")

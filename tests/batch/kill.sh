@@ -5,7 +5,7 @@
 # after each rerun to completion, the tree is the reference's (renders and reports byte for
 # byte) with no *.part left. Then SIGINT and SIGTERM: exit 130 and 143, a message to rerun, no
 # *.part left, and the rerun completes the tree; with --json, a summary that says so.
-# Usage: kill.sh CANSIM BATCH-GEN SCRATCH BATCH-JSON SANITIZE [SEED]
+# Usage: kill.sh CANSIM CANSIM-GEN SCRATCH BATCH-JSON SANITIZE [SEED]
 . "$(dirname "$0")/batch_lib.sh"
 SEED=${1:-$(date +%s)}
 echo "seed $SEED (kill.sh ... $SEED repeats these delays)"
@@ -22,7 +22,7 @@ for spec in "a/s1.wav 44100 2 wav16" "a/s2.wav 48000 1 wav24" "a/s3.flac 96000 2
     "b/c/u3.flac 48000 2 flac16" "b/c/u4.wav 48000 1 wav32f" "top.wav 44100 2 wav16"; do
     set -- $spec
     i=$((i + 1))
-    gen audio "stems/$1" "$2" "$3" $(($2 * secs + i)) "$i" "$4"
+    gen noise "stems/$1" "$2" "$3" $(($2 * secs + i)) "$i" "$4"
 done
 CMD="render stems -r -o out --rate 48000 -p $PROFILES -t 2 -q"
 

@@ -3,7 +3,7 @@
 # run's tree, byte for byte; each input (bad and non-audio ones too) belongs to exactly one
 # shard, in the dry-run plans and in the real runs; the shards' manifests make an unsharded
 # rerun up to date. Bad --shard values are usage errors.
-# Usage: shards.sh CANSIM BATCH-GEN SCRATCH BATCH-JSON SANITIZE PARALLEL
+# Usage: shards.sh CANSIM CANSIM-GEN SCRATCH BATCH-JSON SANITIZE PARALLEL
 . "$(dirname "$0")/batch_lib.sh"
 PARALLEL=$1
 if [ -z "$PARALLEL" ] || ! "$PARALLEL" --version >/dev/null 2>&1; then
@@ -23,7 +23,7 @@ for spec in "x/a.wav 48000 2 wav16" "x/b.wav 44100 1 wav24" "x/c.flac 96000 2 fl
     "top3.wav 48000 2 wav24"; do
     set -- $spec
     i=$((i + 1))
-    gen audio "stems/$1" "$2" "$3" $(($2 / 2 + 37 * i)) "$i" "$4"
+    gen noise "stems/$1" "$2" "$3" $(($2 / 2 + 37 * i)) "$i" "$4"
 done
 gen random stems/y/broken.wav 3000 2
 echo "not audio" >stems/x/readme.txt

@@ -4,7 +4,7 @@
 # The good ones render at the mirrored paths (rate kept, or converted by --rate with the right
 # length), the bad ones are named and the run exits 1. Then what a rerun does: keeps what is up
 # to date and re-renders exactly what is not, and why (--dry-run, --json).
-# Usage: tree.sh CANSIM BATCH-GEN SCRATCH BATCH-JSON SANITIZE
+# Usage: tree.sh CANSIM CANSIM-GEN SCRATCH BATCH-JSON SANITIZE
 . "$(dirname "$0")/batch_lib.sh"
 
 # Issue 6's rules for single inputs: each stem level matched on its own (--gain-group none), so
@@ -34,13 +34,13 @@ top.wav 48000 2 48000 8 wav16
 EOF
 mkdir -p stems/songA/drums stems/songB
 while read -r name rate ch frames seed fmt; do
-    gen audio "stems/$name" "$rate" "$ch" "$frames" "$seed" "$fmt"
+    gen noise "stems/$name" "$rate" "$ch" "$frames" "$seed" "$fmt"
 done <good.list
 gen random stems/songA/broken.wav 6000 1
 gen truncated stems/songB/cut.wav 48000 2 96000
 : >stems/empty.wav
 echo "stems, take 3" >stems/songA/notes.txt
-gen audio stems/songB/.hidden.wav 48000 2 4800 9 wav16
+gen noise stems/songB/.hidden.wav 48000 2 4800 9 wav16
 echo junk >stems/.DS_Store
 n_good=$(count_lines good.list)
 
@@ -223,7 +223,7 @@ cmp -s snap.before snap.after || fail "rerun after a touch: renders were written
 
 # New content (same size): that stem's renders again, and only them.
 snap out >snap.before
-gen audio stems/songB/pad.wav 48000 2 60000 70 wav24
+gen noise stems/songB/pad.wav 48000 2 60000 70 wav24
 run render $R --dry-run
 expect_contains stdout "render  stems/songB/pad.wav -> out/songB/pad/: 3 outputs (input changed)" \
     "--dry-run after new content"
@@ -319,11 +319,11 @@ expect_rc 1 "--force"
 expect_same_tree ref48 out "--force"
 
 # A changed profile (an impulse response file): only its renders again, "profile changed".
-gen audio ir.wav 48000 2 64 11 wav32f
+gen noise ir.wav 48000 2 64 11 wav32f
 run render $R -p reference,ir.wav -o irout
 expect_rc 1 "-p reference,ir.wav"
 snap_files irout '*.wav' '*.flac' '*.aiff' >snap.before
-gen audio ir.wav 48000 2 64 12 wav32f
+gen noise ir.wav 48000 2 64 12 wav32f
 run render $R -p reference,ir.wav -o irout --dry-run
 n=$(count_containing stdout ": 1 output (profile changed)")
 [ "$n" -eq "$n_good" ] || { fail "a changed ir.wav: want $n_good lines '...: 1 output (profile changed)'"; show_output; }

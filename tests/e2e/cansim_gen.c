@@ -29,11 +29,12 @@ static const char usage[] =
     "  truncated PATH RATE CHANNELS FRAMES          16-bit WAV cut in the middle of its data\n"
     "  empty PATH RATE CHANNELS                     a WAV of 0 frames\n"
     "  text PATH                                    a file that is not audio\n"
+    "  random PATH BYTES SEED                       random bytes (a corrupt file)\n"
     "  info PATH          prints frames=N channels=N rate=N major=wav|flac|... subtype=...\n"
     "  compare REF OUT [--tol X] [--gain G] [--shift K] [--swap] [--frames N]\n"
     "       OUT must be stereo at REF's rate with N frames (default REF's) and\n"
     "       OUT[n][c] == G * REF[n-K][swap ? 1-c : c] (REF mono: channel 0) within X\n"
-    "FORMAT: wav16 wav24 wav32f flac16 flac24 [default: wav16]\n";
+    "FORMAT: wav16 wav24 wav32f flac16 flac24 aiff16 aiff24 aiff32f [default: wav16]\n";
 
 __attribute__((format(printf, 1, 2))) static int die(const char *fmt, ...)
 {
@@ -68,6 +69,9 @@ static bool parse_format(const char *name, int *format)
         {"wav32f", SF_FORMAT_WAV | SF_FORMAT_FLOAT},
         {"flac16", SF_FORMAT_FLAC | SF_FORMAT_PCM_16},
         {"flac24", SF_FORMAT_FLAC | SF_FORMAT_PCM_24},
+        {"aiff16", SF_FORMAT_AIFF | SF_FORMAT_PCM_16},
+        {"aiff24", SF_FORMAT_AIFF | SF_FORMAT_PCM_24},
+        {"aiff32f", SF_FORMAT_AIFF | SF_FORMAT_FLOAT},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
         if (strcmp(name, table[i].name) == 0) {
@@ -169,6 +173,7 @@ static int cmd_info(const char *path)
     case SF_FORMAT_FLAC: major = "flac"; break;
     case SF_FORMAT_RF64: major = "rf64"; break;
     case SF_FORMAT_AIFF: major = "aiff"; break;
+    case SF_FORMAT_W64: major = "w64"; break;
     default: break;
     }
     const char *sub = "other";
@@ -287,6 +292,19 @@ int main(int argc, char **argv)
         if (!f || fputs("This is a text file, not audio.\n", f) < 0 || fclose(f) != 0)
             return die("cannot write %s", path);
         return 0;
+    }
+    if (strcmp(cmd, "random") == 0) {
+        long bytes = 0, seed = 0;
+        if (argc != 5 || !parse_long(argv[3], 0, 1L << 30, &bytes) ||
+            !parse_long(argv[4], 0, 1L << 30, &seed))
+            return die("%s", "random: bad BYTES or SEED");
+        FILE *f = fopen(path, "wb");
+        if (!f)
+            return die("cannot write %s", path);
+        rng_state = (uint64_t)seed + 77;
+        for (long i = 0; i < bytes; i++)
+            fputc((int)(rand_float() * 127.0f) & 0xff, f);
+        return fclose(f) != 0 ? die("cannot write %s", path) : 0;
     }
     if (argc < 5 || !parse_long(argv[3], 1, 1000000, &rate) ||
         !parse_long(argv[4], 1, 64, &channels))
