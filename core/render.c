@@ -912,6 +912,33 @@ static void fail_all(CansimRender *r, CansimOutputResult *results, int e, const 
 /* A seed per profile position, so dither is the same from run to run at any thread count. */
 #define DITHER_SEED 0x63616E73696D2335ull
 
+/* The level plan's gain of one output: the predicted loudness change change_db (output -
+ * input, loudness.c) undone (match) or moved to the target, or 0 (off, below the gate, or no
+ * prediction). */
+static double planned_gain_db(const CansimRender *r, double change_db, double input_lufs,
+                              bool is_below_gate)
+{
+    if (is_below_gate || !isfinite(change_db))
+        return 0.0;
+    if (r->cfg.level_mode == CANSIM_LEVEL_MATCH)
+        return -change_db;
+    if (r->cfg.level_mode == CANSIM_LEVEL_TARGET)
+        return r->cfg.level_lufs - (input_lufs + change_db);
+    return 0.0;
+}
+
+/* The highest peak an output may have (dB): integer and FLAC outputs the true-peak ceiling,
+ * and without one just under full scale (they cannot hold it after dither); float outputs
+ * 0 dBFS sample peak with a ceiling, else none (HUGE_VAL). */
+static double output_ceiling_db(const CansimRender *r, bool is_float_out)
+{
+    if (is_float_out)
+        return r->cfg.has_ceiling ? 0.0 : HUGE_VAL;
+    return r->cfg.has_ceiling && r->cfg.ceiling_dbtp < FULL_SCALE_GUARD_DBTP
+               ? r->cfg.ceiling_dbtp
+               : FULL_SCALE_GUARD_DBTP;
+}
+
 /* After the render: measures (or takes the prediction), applies the ceiling and the exact
  * loudness correction, and leaves the output complete under o->part. */
 static int finish_output(const CansimRender *r, size_t j, FileOut *o, int sf_format, int rate_hz,
@@ -936,8 +963,9 @@ static int finish_output(const CansimRender *r, size_t j, FileOut *o, int sf_for
             if (is_leveled && isfinite(target) && fabs(target - lufs) > 0.01)
                 corr_db = target - lufs;
         }
-        if (r->cfg.has_ceiling && res->peak_db + corr_db > 0.0) {
-            corr_db = -res->peak_db;
+        const double ceiling = output_ceiling_db(r, true);
+        if (res->peak_db + corr_db > ceiling) {
+            corr_db = ceiling - res->peak_db;
             res->is_limited = true;
         }
         res->loudness_lufs += corr_db;
@@ -950,9 +978,7 @@ static int finish_output(const CansimRender *r, size_t j, FileOut *o, int sf_for
         /* The exact correction: loudness scales with the gain (BS.1770 is quadratic). */
         if (is_leveled && isfinite(lufs) && isfinite(target))
             corr_db = target - lufs;
-        double ceiling = r->cfg.has_ceiling ? r->cfg.ceiling_dbtp : 0.0;
-        if (ceiling > FULL_SCALE_GUARD_DBTP)
-            ceiling = FULL_SCALE_GUARD_DBTP;
+        const double ceiling = output_ceiling_db(r, false);
         if (tp > 0.0 && tp_db + corr_db > ceiling) {
             corr_db = ceiling - tp_db;
             res->is_limited = true;
@@ -1159,14 +1185,9 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
     for (size_t j = 0; j < n_prof; j++) {
         /* The prediction's bias cancels in the difference output - input (loudness.c). */
         const double change_db = pred_db[j] - la.input_pred_lufs;
-        gains_db[j] = 0.0;
-        if (mode == CANSIM_LEVEL_MATCH && !is_below_gate && isfinite(change_db))
-            gains_db[j] = -change_db;
-        else if (mode == CANSIM_LEVEL_TARGET && !is_below_gate && isfinite(change_db))
-            gains_db[j] = r->cfg.level_lufs - (la.input_lufs + change_db);
+        gains_db[j] = fixed_gain_db ? fixed_gain_db[j]
+                                    : planned_gain_db(r, change_db, la.input_lufs, is_below_gate);
         pred_db[j] = change_db;
-        if (fixed_gain_db)
-            gains_db[j] = fixed_gain_db[j];
         r->lanes[j].gain = (float)pow(10.0, gains_db[j] / 20.0);
     }
     /* Files and meters are created serially: libsndfile's open errors are global and
@@ -1584,14 +1605,9 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
         goto done;
     g->sum_lufs = la.input_lufs;
     const bool is_below_gate = !(la.input_lufs > -70.0);
-    for (size_t j = 0; j < n_prof; j++) {
-        const double change_db = pred[j] - la.input_pred_lufs;
-        gains[j] = 0.0;
-        if (mode == CANSIM_LEVEL_MATCH && !is_below_gate && isfinite(change_db))
-            gains[j] = -change_db;
-        else if (mode == CANSIM_LEVEL_TARGET && !is_below_gate && isfinite(change_db))
-            gains[j] = r->cfg.level_lufs - (la.input_lufs + change_db);
-    }
+    for (size_t j = 0; j < n_prof; j++)
+        gains[j] = planned_gain_db(r, pred[j] - la.input_pred_lufs, la.input_lufs,
+                                   is_below_gate);
     /* Every member at the group's gains, measured, kept unfinished. */
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < n_prof; j++)
@@ -1624,13 +1640,7 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
             const Pending *p = &pend[i * n_prof + j];
             if (p->status || !isfinite(p->peak_db))
                 continue;
-            double ceiling = HUGE_VAL;
-            if (!p->is_float_out)
-                ceiling = r->cfg.has_ceiling && r->cfg.ceiling_dbtp < FULL_SCALE_GUARD_DBTP
-                              ? r->cfg.ceiling_dbtp
-                              : FULL_SCALE_GUARD_DBTP;
-            else if (r->cfg.has_ceiling)
-                ceiling = 0.0;
+            const double ceiling = output_ceiling_db(r, p->is_float_out);
             if (p->peak_db + corr > ceiling)
                 corr = ceiling - p->peak_db;
         }
