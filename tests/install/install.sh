@@ -34,4 +34,9 @@ C
 "$work/consumer" >/dev/null || { echo "FAIL: the consumer did not run"; exit 1; }
 n=$(env -u CANSIM_PROFILES_DIR "$work/prefix/bin/cansim" profiles | tail -n +2 | wc -l)
 [ "$n" -ge 20 ] || { echo "FAIL: the installed cansim lists $n profiles"; exit 1; }
+# The README's promise: after setup, a new shell finds the command and its drawer on PATH.
+out=$(env -i HOME="$work" PATH="$work/prefix/bin:/usr/bin:/bin" sh -c 'cansim --version && cansim profiles') ||
+    { echo "FAIL: cansim --version / cansim profiles from a new shell"; exit 1; }
+printf '%s\n' "$out" | grep -q '^cansim ' || { echo "FAIL: cansim --version printed no version"; exit 1; }
+printf '%s\n' "$out" | grep -q 'sennheiser-hd-650' || { echo "FAIL: cansim profiles misses hd-650"; exit 1; }
 echo "1 passed, 0 failed"
