@@ -33,6 +33,8 @@ const char *cansim_strerror(int code)
         return "internal error";
     case CANSIM_ECANCELED:
         return "canceled";
+    case CANSIM_ELEVEL:
+        return "level not matched";
     default:
         return "unknown error";
     }
