@@ -2,7 +2,9 @@
 /* Output files: unique temporary names, the NAME_MAX check, the container for the size. */
 #define _POSIX_C_SOURCE 200809L
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdatomic.h>
@@ -17,8 +19,20 @@
 #define NAME_MAX 255
 #endif
 
-/* Names made by this process; with the pid, unique on the host across concurrent runs. */
+/* Names made by this process; with the pid and the host, unique across concurrent runs. */
 static atomic_uint_least64_t tmp_counter;
+
+/* 32 bits of FNV-1a over the host name: temporaries of another host sharing the tree are told
+ * apart from this host's (whose writers' pids can be checked). */
+static unsigned host_id(void)
+{
+    char name[256] = "";
+    gethostname(name, sizeof name - 1);
+    uint32_t h = 2166136261u;
+    for (const char *c = name; *c; c++)
+        h = (h ^ (unsigned char)*c) * 16777619u;
+    return h;
+}
 
 /* The directory's limit on one name (pathconf, else NAME_MAX). */
 static size_t name_max(const char *path, size_t dir_len)
@@ -64,7 +78,7 @@ int cansim_tmp_create(const char *final_path, const char *kind, char *tmp, size_
     for (int attempt = 0; attempt < 100; attempt++) {
         char suffix[96];
         const unsigned long long k = (unsigned long long)atomic_fetch_add(&tmp_counter, 1) + 1;
-        snprintf(suffix, sizeof suffix, ".%ld-%llu%s%s.part", (long)getpid(), k,
+        snprintf(suffix, sizeof suffix, ".%08x-%ld-%llu%s%s.part", host_id(), (long)getpid(), k,
                  kind && *kind ? "." : "", kind ? kind : "");
         const size_t s_len = strlen(suffix);
         size_t b_len = strlen(base);
@@ -143,4 +157,46 @@ int cansim_output_fit(int *sf_format, int64_t n_frames, int n_channels, const ch
                            "(4 GiB); choose WAV, FLAC or another 64-bit container",
                            label, (long long)n_frames,
                            (double)(n_frames * frame_bytes) / (double)((int64_t)1 << 30));
+}
+
+/* The writer of a temporary name of this host, from "<name>.<host>-<pid>-<n>[.<kind>].part";
+ * 0 when the name is not one of cansim's temporaries of this host. */
+static long tmp_owner(const char *name, unsigned host)
+{
+    const size_t len = strlen(name);
+    if (len < 6 || strcmp(name + len - 5, ".part"))
+        return 0;
+    char buf[NAME_MAX + 1];
+    snprintf(buf, sizeof buf, "%.*s", (int)(len - 5), name);
+    char *dot = strrchr(buf, '.');
+    if (dot && !strchr(dot, '-')) { /* a kind */
+        *dot = '\0';
+        dot = strrchr(buf, '.');
+    }
+    unsigned h;
+    long pid;
+    unsigned long long k;
+    int end = 0;
+    if (!dot || sscanf(dot + 1, "%8x-%ld-%llu%n", &h, &pid, &k, &end) != 3 ||
+        dot[1 + end] != '\0' || h != host || pid <= 0)
+        return 0;
+    return pid;
+}
+
+void cansim_tmp_sweep(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    const unsigned host = host_id();
+    const struct dirent *e;
+    while ((e = readdir(d))) {
+        const long pid = tmp_owner(e->d_name, host);
+        if (!pid || pid == (long)getpid() || !(kill((pid_t)pid, 0) && errno == ESRCH))
+            continue;
+        char path[4096 + NAME_MAX + 2];
+        if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
+            unlink(path);
+    }
+    closedir(d);
 }

@@ -1163,6 +1163,7 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
         }
         if ((e = make_dirs(dir, diag)))
             goto done;
+        cansim_tmp_sweep(dir);
     }
     /* Another rate: the input is converted once, to a float file beside the outputs (in the
      * temporary directory for compute-only renders), which both passes then read. */
@@ -1596,6 +1597,7 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
     int e = make_dirs(output_dirs[0], diag);
     if (e)
         return e;
+    cansim_tmp_sweep(output_dirs[0]);
     double *gains = calloc(n_prof, sizeof *gains);
     double *pred = calloc(n_prof, sizeof *pred);
     Pending *pend = calloc(n * n_prof, sizeof *pend);
