@@ -86,7 +86,7 @@ static int check_type(const char *path, CansimDiag *diag)
     struct stat st;
     if (stat(path, &st))
         return cansim_diag_set(diag, CANSIM_EIO, "%s: %s", path, strerror(errno));
-    const char *what = S_ISREG(st.st_mode)   ? NULL
+    const char *what = S_ISREG(st.st_mode)    ? NULL
                        : S_ISDIR(st.st_mode)  ? "a directory"
                        : S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)"
                        : S_ISCHR(st.st_mode)  ? "a character device"
@@ -128,8 +128,8 @@ int cansim_audio_open_read(const char *path, SNDFILE **out, SF_INFO *info, Cansi
         const int64_t skip = is_ssnd ? 8 : 0; /* SSND's offset and block size fields */
         sf_close(sf);
         if (bpf > 0 && declared >= skip && present >= skip)
-            return cansim_diag_set(diag, CANSIM_EFORMAT, "%s: truncated: %lld of %lld frames",
-                                   path, (long long)((present - skip) / bpf),
+            return cansim_diag_set(diag, CANSIM_EFORMAT, "%s: truncated: %lld of %lld frames", path,
+                                   (long long)((present - skip) / bpf),
                                    (long long)((declared - skip) / bpf));
         return cansim_diag_set(diag, CANSIM_EFORMAT,
                                "%s: truncated: %lld of %lld bytes of audio data", path,
@@ -252,10 +252,11 @@ int cansim_audio_output_format(CansimFormat f, int in_format, int rate_hz, int *
     SF_INFO probe = {.samplerate = rate_hz, .channels = 2, .format = fmt};
     const char *e = major_extension(fmt & SF_FORMAT_TYPEMASK);
     if (!sf_format_check(&probe) || !e)
-        return cansim_diag_set(diag, CANSIM_EFORMAT,
-                               "format '%s' cannot hold a stereo %d Hz output; choose another output "
-                               "format",
-                               cansim_format_name(f), rate_hz);
+        return cansim_diag_set(
+            diag, CANSIM_EFORMAT,
+            "format '%s' cannot hold a stereo %d Hz output; choose another output "
+            "format",
+            cansim_format_name(f), rate_hz);
     *sf_format = fmt;
     *ext = e;
     return CANSIM_OK;

@@ -98,8 +98,8 @@ int cansim_tmp_create(const char *final_path, const char *kind, char *tmp, size_
         if (*fd >= 0)
             return CANSIM_OK;
         if (errno != EEXIST) {
-            const int e = cansim_diag_set(diag, CANSIM_EIO, "%s: cannot create: %s", tmp,
-                                          strerror(errno));
+            const int e =
+                cansim_diag_set(diag, CANSIM_EIO, "%s: cannot create: %s", tmp, strerror(errno));
             tmp[0] = '\0';
             return e;
         }

@@ -7,8 +7,8 @@
 #include "internal.h"
 
 /* Creates (O_EXCL, mode 0644 as libsndfile's own files) a temporary file for final_path in its
- * directory: "<name>.<host>-<pid>-<n>[.<kind>].part", the name shortened (never the suffix) so that it
- * stays within the directory's NAME_MAX. Its path goes into tmp (n bytes) and its descriptor,
+ * directory: "<name>.<host>-<pid>-<n>[.<kind>].part", the name shortened (never the suffix) so that
+ * it stays within the directory's NAME_MAX. Its path goes into tmp (n bytes) and its descriptor,
  * open for reading and writing, into *fd. kind may be NULL or "".
  * @return CANSIM_OK, or CANSIM_EIO / CANSIM_EINVAL with the system's reason in diag */
 int cansim_tmp_create(const char *final_path, const char *kind, char *tmp, size_t n, int *fd,

@@ -999,12 +999,11 @@ static int finish_rename(const char *tmp, const char *path, CansimDiag *diag)
 
 /* A float output rewritten, losslessly, at corr_db (the ceiling's or the exact loudness's
  * correction): o->part is replaced by the rewritten temporary file. */
-static int rewrite_float(FileOut *o, int sf_format, int rate_hz, double corr_db,
-                         CansimDiag *diag)
+static int rewrite_float(FileOut *o, int sf_format, int rate_hz, double corr_db, CansimDiag *diag)
 {
     char fix[sizeof o->part];
-    const int e = cansim_level_finish(o->part, o->path, "fix", fix, sizeof fix, sf_format,
-                                      rate_hz, pow(10.0, corr_db / 20.0), false, 0, diag);
+    const int e = cansim_level_finish(o->part, o->path, "fix", fix, sizeof fix, sf_format, rate_hz,
+                                      pow(10.0, corr_db / 20.0), false, 0, diag);
     if (e)
         return e;
     unlink(o->part);
@@ -1286,11 +1285,9 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
         l->status = is_float_out ? cansim_audio_create(path, NULL, sf_format, info.samplerate, 2,
                                                        SFM_WRITE, &outs[j].sf, outs[j].part,
                                                        sizeof outs[j].part, &l->diag)
-                                 : cansim_audio_create(path, "raw",
-                                                       SF_FORMAT_W64 | SF_FORMAT_FLOAT,
+                                 : cansim_audio_create(path, "raw", SF_FORMAT_W64 | SF_FORMAT_FLOAT,
                                                        info.samplerate, 2, SFM_WRITE, &outs[j].sf,
-                                                       outs[j].raw, sizeof outs[j].raw,
-                                                       &l->diag);
+                                                       outs[j].raw, sizeof outs[j].raw, &l->diag);
     }
     FileSource src = {
         .sf = in, .path = src_path, .n_channels = info.channels, .n_frames = info.frames};
@@ -1424,8 +1421,7 @@ static int finish_pending(Pending *p, double corr_db, CansimOutputResult *res, C
     int e = CANSIM_OK;
     if (!p->is_float_out) {
         e = cansim_level_finish(o->raw, o->path, NULL, o->part, sizeof o->part, p->sf_format,
-                                p->rate_hz, pow(10.0, corr_db / 20.0), is_dithered, p->seed,
-                                diag);
+                                p->rate_hz, pow(10.0, corr_db / 20.0), is_dithered, p->seed, diag);
         unlink(o->raw);
         o->raw[0] = '\0';
     } else if (corr_db != 0.0) {
@@ -1617,8 +1613,8 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
         sum = NULL;
         if (sum_path[0])
             unlink(sum_path);
-        if ((e = cansim_audio_create(sum_final, NULL, SF_FORMAT_W64 | SF_FORMAT_FLOAT, (int)rate,
-                                     2, SFM_RDWR, &sum, sum_path, sizeof sum_path, diag)))
+        if ((e = cansim_audio_create(sum_final, NULL, SF_FORMAT_W64 | SF_FORMAT_FLOAT, (int)rate, 2,
+                                     SFM_RDWR, &sum, sum_path, sizeof sum_path, diag)))
             goto done;
         int64_t n_sum = 0;
         n_ok = 0;

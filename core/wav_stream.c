@@ -148,8 +148,10 @@ int cansim_wav_open_stream(const char *path, SNDFILE **out, SF_INFO *info, Cansi
     }
     if (data < 0 || !sub || channels < 1) {
         close(fd);
-        return cansim_diag_set(diag, CANSIM_EFORMAT, "%s: no audio frames (its data chunk is "
-                               "empty)", path);
+        return cansim_diag_set(diag, CANSIM_EFORMAT,
+                               "%s: no audio frames (its data chunk is "
+                               "empty)",
+                               path);
     }
     const off_t end = lseek(fd, 0, SEEK_END);
     if (end >= 0 && end <= data) {

@@ -563,8 +563,9 @@ static void test_ceiling(const Signal *hot)
                             /* Float: held under the same true-peak ceiling (libebur128 on the
                              * written file), and the result says it is a true peak. */
                             if (has_ceiling) {
-                                CHECK(lv.tp_db <= ceiling + 0.1, "%s: true peak %.3f dBTP > %.1f + 0.1",
-                                      tag, lv.tp_db, ceiling);
+                                CHECK(lv.tp_db <= ceiling + 0.1,
+                                      "%s: true peak %.3f dBTP > %.1f + 0.1", tag, lv.tp_db,
+                                      ceiling);
                                 CHECK(res[j].is_true_peak &&
                                           fabs(res[j].peak_db - lv.tp_db) <= 0.05,
                                       "%s: reported peak %.3f (true peak %d), measured %.3f dBTP",
@@ -573,10 +574,13 @@ static void test_ceiling(const Signal *hot)
                                     CHECK(res[j].is_limited, "%s: %.2f LUFS for %.2f, not reported "
                                           "limited", tag, lv.lufs, target);
                                 if (mode == 1)
-                                    CHECK(res[j].is_limited, "%s: -8 LUFS from a 0 dBFS bass mix "
-                                          "not limited", tag);
+                                    CHECK(res[j].is_limited,
+                                          "%s: -8 LUFS from a 0 dBFS bass mix "
+                                          "not limited",
+                                          tag);
                             } else {
-                                CHECK(!res[j].is_true_peak && fabs(res[j].peak_db - lv.sp_db) <= 0.001,
+                                CHECK(!res[j].is_true_peak &&
+                                          fabs(res[j].peak_db - lv.sp_db) <= 0.001,
                                       "%s: reported peak %.3f (true peak %d), sample peak %.3f",
                                       tag, res[j].peak_db, res[j].is_true_peak, lv.sp_db);
                             }
@@ -882,7 +886,6 @@ static void test_dither(CansimProfile *const *profiles, const Signal *music)
     }
 }
 
-
 /* ------------------------------------------------------------------ 6. level not reached */
 
 /* A profile whose filtered signal is under the -70 LUFS gate before gain (a -60 dB filter on a
@@ -912,9 +915,9 @@ static void test_unmatched(void)
     static const CansimFormat formats[2] = {CANSIM_FORMAT_WAV16, CANSIM_FORMAT_WAV32F};
     for (int fi = 0; fi < 2 && p[0] && p[1]; fi++)
         for (int mode = 0; mode < 2; mode++) {
-            CansimRender *r = open_render(p, 2, formats[fi],
-                                          mode ? CANSIM_LEVEL_TARGET : CANSIM_LEVEL_MATCH, -14.0,
-                                          true, -1.0, 0);
+            CansimRender *r =
+                open_render(p, 2, formats[fi], mode ? CANSIM_LEVEL_TARGET : CANSIM_LEVEL_MATCH,
+                            -14.0, true, -1.0, 0);
             if (!r)
                 continue;
             char out_dir[8400], tag[128];
@@ -947,8 +950,8 @@ static void test_unmatched(void)
                 for (int j = 0; j < 2; j++)
                     CHECK(res[j].is_below_gate &&
                               res[j].notice == (mode ? CANSIM_ELEVEL : CANSIM_OK),
-                          "%s below-gate input, profile %d: below gate %d, notice %d (%s)", tag,
-                          j, res[j].is_below_gate, res[j].notice, res[j].diag.msg);
+                          "%s below-gate input, profile %d: below gate %d, notice %d (%s)", tag, j,
+                          res[j].is_below_gate, res[j].notice, res[j].diag.msg);
             cansim_render_close(&r);
         }
     cansim_profile_close(&p[0]);

@@ -315,7 +315,6 @@ static void test_failures(const Fixture *fx)
     cansim_render_close(&r);
 }
 
-
 /* The first n bytes of path, kept (a cut file). */
 static void cut_file(const char *path, long n)
 {
@@ -333,8 +332,8 @@ static long file_size(const char *path)
 
 /* Renders path with r into out_dir; the call must fail, its diag contain want, and the output
  * folder be left empty. */
-static void expect_failure(CansimRender *r, const char *path, const char *out_dir,
-                           const char *stem, const char *want)
+static void expect_failure(CansimRender *r, const char *path, const char *out_dir, const char *stem,
+                           const char *want)
 {
     CansimOutputResult results[2];
     memset(results, 0, sizeof results);
@@ -395,8 +394,7 @@ static void test_truncated(const Fixture *fx)
     /* Cut to 20000 frames after the first chunk has been rendered. */
     char live[4200];
     snprintf(live, sizeof live, "%s/cutlive.wav", tmp_dir);
-    unit_write_audio(live, SF_FORMAT_WAV | SF_FORMAT_PCM_16, RATE_HZ, 2, fx->in,
-                     (sf_count_t)fx->n);
+    unit_write_audio(live, SF_FORMAT_WAV | SF_FORMAT_PCM_16, RATE_HZ, 2, fx->in, (sf_count_t)fx->n);
     Cutter cutter = {.path = live, .size = 44 + 4 * 20000};
     CansimRenderConfig cfg = cansim_render_default_config();
     cfg.profiles = (const CansimProfile *const *)fx->profiles;
@@ -531,8 +529,7 @@ static void test_names(const Fixture *fx)
     CansimProfile *p[2] = {NULL, NULL};
     CansimDiag diag = {{0}};
     CHECK(cansim_profile_from_taps(&p[0], long_id, RATE_HZ, 1, cells, &diag) == CANSIM_OK &&
-              cansim_profile_from_taps(&p[1], too_long_id, RATE_HZ, 1, cells, &diag) ==
-                  CANSIM_OK,
+              cansim_profile_from_taps(&p[1], too_long_id, RATE_HZ, 1, cells, &diag) == CANSIM_OK,
           "profiles: %s", diag.msg);
     if (!p[0] || !p[1])
         return;
@@ -565,8 +562,7 @@ static void test_names(const Fixture *fx)
               "a final name of 254 bytes: status %d, %lld frames: %s", res[0].status,
               (long long)res[0].n_frames, res[0].diag.msg);
         CHECK(res[1].status < 0 && strstr(res[1].diag.msg, "file name too long"),
-              "a final name of 256 bytes: status %d, diag \"%s\"", res[1].status,
-              res[1].diag.msg);
+              "a final name of 256 bytes: status %d, diag \"%s\"", res[1].status, res[1].diag.msg);
         /* The input was rendered (one output complete): its level is known, not -inf. */
         CHECK(res[1].input_lufs > -70.0 && !res[1].is_below_gate,
               "the failed output reports input %.2f LUFS, below the gate %d", res[1].input_lufs,
