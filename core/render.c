@@ -1186,6 +1186,13 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
         SF_INFO conv_info;
         if ((e = cansim_audio_open_read(converted, &in, &conv_info, diag)))
             goto done;
+        if (conv_info.frames == 0) {
+            e = cansim_diag_set(diag, CANSIM_EDATA,
+                                "%s: %lld frames at %d Hz are less than one frame at %g Hz",
+                                input_path, (long long)info.frames, info.samplerate,
+                                r->cfg.rate_hz);
+            goto done;
+        }
         info.samplerate = conv_info.samplerate;
         info.frames = conv_info.frames;
         src_path = converted;

@@ -610,6 +610,38 @@ static void test_names(const Fixture *fx)
     cansim_profile_close(&p[1]);
 }
 
+/* One frame: rendered as one frame; converted to a rate where it is less than one frame, a
+ * clean failure rather than an empty output reported complete. */
+static void test_one_frame(const Fixture *fx)
+{
+    char in[4200], out_dir[4200];
+    snprintf(in, sizeof in, "%s/oneframe.wav", tmp_dir);
+    snprintf(out_dir, sizeof out_dir, "%s/out-one", tmp_dir);
+    unit_write_audio(in, SF_FORMAT_WAV | SF_FORMAT_PCM_16, RATE_HZ, 2, fx->in, 1);
+    for (int k = 0; k < 2; k++) {
+        CansimRenderConfig cfg = cansim_render_default_config();
+        cfg.profiles = (const CansimProfile *const *)fx->profiles;
+        cfg.n_profiles = 2;
+        cfg.level_mode = CANSIM_LEVEL_MATCH;
+        cfg.rate_hz = k ? 8000.0 : 0.0;
+        CansimRender *r = NULL;
+        CansimDiag diag = {{0}};
+        CHECK(cansim_render_open(&r, &cfg, &diag) == CANSIM_OK, "open: %s", diag.msg);
+        if (!r)
+            continue;
+        CansimOutputResult res[2];
+        const int rc = cansim_render_file(r, in, out_dir, res, &diag);
+        if (k == 0)
+            CHECK(rc == CANSIM_OK && res[0].n_frames == 1 && res[1].n_frames == 1,
+                  "one frame: %d, %lld and %lld frames: %s", rc, (long long)res[0].n_frames,
+                  (long long)res[1].n_frames, diag.msg);
+        else
+            CHECK(rc == CANSIM_EDATA && strstr(diag.msg, "less than one frame at 8000 Hz"),
+                  "one frame to 8 kHz: %d, \"%s\"", rc, diag.msg);
+        cansim_render_close(&r);
+    }
+}
+
 int main(int argc, char **argv)
 {
     unit_init(argc, argv, 11);
@@ -626,6 +658,7 @@ int main(int argc, char **argv)
     test_streamed_wav(&fx);
     test_not_files(&fx);
     test_names(&fx);
+    test_one_frame(&fx);
     fixture_free(&fx);
     unit_remove_tree(tmp_dir);
     return unit_finish("test_render_file");
