@@ -917,6 +917,8 @@ static void fail_all(CansimRender *r, CansimOutputResult *results, int e, const 
 /* An output further than this from its target, with no ceiling to explain it, is reported as
  * not at its level (a prediction is well within it, loudness.c). */
 #define LEVEL_NOTICE_LU 0.5
+/* Inputs under this loudness have their float outputs measured, not predicted. */
+#define NEAR_GATE_LUFS (-60.0)
 /* A seed per profile position, so dither is the same from run to run at any thread count. */
 #define DITHER_SEED 0x63616E73696D2335ull
 
@@ -1253,6 +1255,10 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
     /* Below the gate by the prediction now; by the meter once the input has streamed. */
     bool is_below_gate =
         has_analysis && !((is_match ? la.input_pred_lufs : la.input_lufs) > -70.0);
+    /* Near the gate a few blocks decide the gating, and the prediction can miss by more than
+     * an LU: float outputs are then measured and corrected like long filters'. */
+    const bool is_near_gate =
+        has_analysis && !((is_match ? la.input_pred_lufs : la.input_lufs) > NEAR_GATE_LUFS);
     for (size_t j = 0; j < n_prof; j++) {
         /* The prediction's bias cancels in the difference output - input (loudness.c). */
         const double change_db = pred_db[j] - la.input_pred_lufs;
@@ -1280,8 +1286,9 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
             continue;
         if ((l->status = cansim_output_check_name(path, &l->diag)))
             continue;
-        const bool has_meter = !is_float_out || fixed_gain_db ||
-                               (mode != CANSIM_LEVEL_OFF && !r->filters[j].is_short);
+        const bool has_meter =
+            !is_float_out || fixed_gain_db ||
+            (mode != CANSIM_LEVEL_OFF && (!r->filters[j].is_short || is_near_gate));
         if (has_meter &&
             !(l->meter = cansim_meter_new(2, (unsigned long)info.samplerate, EBUR128_MODE_I))) {
             l->status = cansim_diag_set(&l->diag, CANSIM_ENOMEM, "out of memory for the meter");

@@ -954,6 +954,35 @@ static void test_unmatched(void)
                           res[j].is_below_gate, res[j].notice, res[j].diag.msg);
             cansim_render_close(&r);
         }
+    /* Just above the gate (-68 LUFS) a float output's level is measured, not predicted: it
+     * is at the target, and the result reports what the file holds. */
+    Signal near = make_music(48000, 6.0);
+    near.name = "near-gate";
+    signal_write(&near, SF_FORMAT_WAV | SF_FORMAT_FLOAT, "wav");
+    const double gn = pow(10.0, (-68.0 - near.lv.lufs) / 20.0);
+    for (size_t i = 0; i < 2 * near.n; i++)
+        near.x[i] = (float)((double)near.x[i] * gn);
+    signal_write(&near, SF_FORMAT_WAV | SF_FORMAT_FLOAT, "wav");
+    CansimRender *r =
+        p[0] ? open_render(p, 1, CANSIM_FORMAT_WAV32F, CANSIM_LEVEL_TARGET, -14.0, true, -1.0, 0)
+             : NULL;
+    char out_near[8400];
+    snprintf(out_near, sizeof out_near, "%s/unmatched-near", tmp_dir);
+    CansimOutputResult rn[1];
+    if (r && render(r, near.path, out_near, 1, rn)) {
+        SF_INFO info;
+        float *y = unit_read_audio(rn[0].path, &info);
+        if (y) {
+            const Level lv = meter(y, (size_t)info.frames, 2, info.samplerate);
+            CHECK((fabs(lv.lufs + 14.0) <= LU_TOL || rn[0].notice == CANSIM_ELEVEL) &&
+                      fabs(rn[0].loudness_lufs - lv.lufs) <= LU_TOL,
+                  "input at %.2f LUFS to -14: output %.3f LUFS, reported %.3f, notice %d",
+                  near.lv.lufs, lv.lufs, rn[0].loudness_lufs, rn[0].notice);
+            free(y);
+        }
+    }
+    cansim_render_close(&r);
+    free(near.x);
     cansim_profile_close(&p[0]);
     cansim_profile_close(&p[1]);
     free(in.x);
