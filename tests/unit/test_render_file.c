@@ -642,6 +642,28 @@ static void test_one_frame(const Fixture *fx)
     }
 }
 
+/* A diag longer than its line (a long path) keeps its start and the reason at its end. */
+static void test_long_path(const Fixture *fx)
+{
+    CansimRender *r = open_with(fx, CANSIM_FORMAT_WAV16, false, false);
+    if (!r)
+        return;
+    char path[2400];
+    size_t n = (size_t)snprintf(path, sizeof path, "%s", tmp_dir);
+    for (int i = 0; i < 9; i++)
+        n += (size_t)snprintf(path + n, sizeof path - n, "/%0200d", i);
+    snprintf(path + n, sizeof path - n, "/missing.wav");
+    CansimOutputResult res[2];
+    CansimDiag diag = {{0}};
+    const int rc = cansim_render_file(r, path, tmp_dir, res, &diag);
+    const size_t len = strlen(diag.msg);
+    const char *reason = "No such file or directory";
+    CHECK(rc < 0 && len < sizeof diag.msg && !strncmp(diag.msg, tmp_dir, strlen(tmp_dir)) &&
+              len > strlen(reason) && !strcmp(diag.msg + len - strlen(reason), reason),
+          "a path of %zu bytes: %d, diag \"%s\"", strlen(path), rc, diag.msg);
+    cansim_render_close(&r);
+}
+
 int main(int argc, char **argv)
 {
     unit_init(argc, argv, 11);
@@ -659,6 +681,7 @@ int main(int argc, char **argv)
     test_not_files(&fx);
     test_names(&fx);
     test_one_frame(&fx);
+    test_long_path(&fx);
     fixture_free(&fx);
     unit_remove_tree(tmp_dir);
     return unit_finish("test_render_file");
