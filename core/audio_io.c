@@ -172,6 +172,18 @@ int cansim_audio_check_end(const char *path, int64_t n_read, int64_t n_frames, C
     return CANSIM_OK;
 }
 
+int cansim_audio_read_error(SNDFILE *sf, const char *path, int64_t n_read, int64_t n_frames,
+                            CansimDiag *diag)
+{
+    if (n_frames >= 0 && n_frames != SF_COUNT_MAX && n_read < n_frames)
+        return cansim_diag_set(diag, CANSIM_EFORMAT,
+                               "%s: truncated or damaged: %lld of %lld frames read (libsndfile: "
+                               "%s)",
+                               path, (long long)n_read, (long long)n_frames, sf_strerror(sf));
+    return cansim_diag_set(diag, CANSIM_EIO, "%s: read failed at frame %lld: %s", path,
+                           (long long)n_read, sf_strerror(sf));
+}
+
 int cansim_audio_create(const char *final_path, const char *kind, int sf_format, int rate_hz,
                         int n_channels, int mode, SNDFILE **out, char *tmp, size_t n,
                         CansimDiag *diag)

@@ -17,6 +17,11 @@ int cansim_audio_open_read(const char *path, SNDFILE **out, SF_INFO *info, Cansi
  * frames") when the file announced more (n_frames, libsndfile's SF_INFO.frames). */
 int cansim_audio_check_end(const char *path, int64_t n_read, int64_t n_frames, CansimDiag *diag);
 
+/* A read of path that failed (sf_error) after n_read of its n_frames: "truncated or damaged:
+ * n_read of n_frames frames read (libsndfile's reason)" while frames were missing. */
+int cansim_audio_read_error(SNDFILE *sf, const char *path, int64_t n_read, int64_t n_frames,
+                            CansimDiag *diag);
+
 /* Creates a temporary file for final_path (cansim_tmp_create(): unique, O_EXCL, within NAME_MAX;
  * its path into tmp, n bytes) and opens it with libsndfile in mode (SFM_WRITE, or SFM_RDWR to
  * read back what was written) for n_channels at rate_hz in sf_format. On failure nothing is

@@ -335,7 +335,7 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
             got += (size_t)k;
         }
         if (sf_error(sf)) {
-            e = cansim_diag_set(diag, CANSIM_EIO, "%s: read failed: %s", path, sf_strerror(sf));
+            e = cansim_audio_read_error(sf, path, n_read + (int64_t)got, info.frames, diag);
             goto done;
         }
         is_eof = got < chunk;

@@ -808,8 +808,7 @@ static int64_t file_read(void *ctx, float *frames, size_t n, CansimDiag *diag)
         got += (size_t)k;
     }
     if (sf_error(s->sf))
-        return cansim_diag_set(diag, CANSIM_EIO, "%s: read failed at frame %lld: %s", s->path,
-                               (long long)(s->pos + (int64_t)got), sf_strerror(s->sf));
+        return cansim_audio_read_error(s->sf, s->path, s->pos + (int64_t)got, s->n_frames, diag);
     int e = check_finite(frames, got, s->n_channels, s->pos, s->path, diag);
     if (e)
         return e;
@@ -1541,7 +1540,7 @@ static int add_into_sum(CansimRender *r, SNDFILE *sum, const char *path, double 
             *n_sum = pos;
     }
     if (!e && sf_error(in))
-        e = cansim_diag_set(diag, CANSIM_EIO, "%s: read failed: %s", src_path, sf_strerror(in));
+        e = cansim_audio_read_error(in, src_path, pos, info.frames, diag);
     if (!e)
         e = cansim_audio_check_end(src_path, pos, info.frames, diag);
     free(x);

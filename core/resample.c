@@ -86,8 +86,8 @@ int cansim_resample_file(SNDFILE *in, const SF_INFO *info, const char *in_path,
             const sf_count_t k = sf_readf_float(in, buf_in + have * (size_t)n_ch,
                                                 (sf_count_t)(CONVERT_FRAMES - have));
             if (sf_error(in)) {
-                e = cansim_diag_set(diag, CANSIM_EIO, "%s: read failed at frame %lld: %s",
-                                    in_path, (long long)n_in, sf_strerror(in));
+                e = cansim_audio_read_error(in, in_path, n_in + (k > 0 ? k : 0), info->frames,
+                                            diag);
                 goto done;
             }
             for (size_t i = have * (size_t)n_ch; i < (have + (size_t)(k > 0 ? k : 0)) * (size_t)n_ch;
