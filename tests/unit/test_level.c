@@ -981,6 +981,28 @@ static void test_unmatched(void)
             free(y);
         }
     }
+    /* A gain group: the plan on the members' sum fails the same way, for every member. */
+    if (r) {
+        const char *inputs[2] = {in.path, near.path};
+        char gdir[8400];
+        snprintf(gdir, sizeof gdir, "%s/unmatched-group", tmp_dir);
+        const char *dirs[2] = {gdir, gdir};
+        cansim_render_close(&r);
+        r = open_render(p, 2, CANSIM_FORMAT_WAV24, CANSIM_LEVEL_TARGET, -14.0, true, -1.0, 0);
+        CansimOutputResult ra[2], rb[2];
+        CansimOutputResult *res[2] = {ra, rb};
+        double gain[2];
+        int mstatus[2];
+        CansimDiag mdiag[2];
+        CansimGroupResult grp = {.gain_db = gain, .member_status = mstatus, .member_diag = mdiag};
+        const int rc = r ? cansim_render_group(r, inputs, dirs, 2, NULL, res, &grp, &diag) : -1;
+        CHECK(rc == CANSIM_OK, "group: %d: %s", rc, diag.msg);
+        for (int i = 0; i < 2 && rc == CANSIM_OK; i++)
+            CHECK(res[i][0].notice == CANSIM_OK && res[i][1].notice == CANSIM_ELEVEL &&
+                      strstr(res[i][1].diag.msg, "-70 LUFS gate"),
+                  "group member %d: notices %d (unity) and %d (-60 dB): \"%s\"", i,
+                  res[i][0].notice, res[i][1].notice, res[i][1].diag.msg);
+    }
     cansim_render_close(&r);
     free(near.x);
     cansim_profile_close(&p[0]);
