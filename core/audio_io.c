@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* libsndfile at the boundary: opening with one-line diagnostics, output format choice. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "audio_io.h"
+#include "output.h"
 
 /* libsndfile's message for a failed open is process-global (sf_strerror(NULL)), so the open and
  * the read of that message form one critical section. */
@@ -21,20 +27,75 @@ static SNDFILE *open_locked(const char *path, int mode, SF_INFO *info, char *err
 
 /* libsndfile clamps a chunk whose declared size runs past the end of the file and only notes
  * it in its log ("data : 192000 (should be 99956)"): a truncated file would otherwise pass as a
- * shorter one. */
-static const char *truncation_note(SNDFILE *sf, char *log, size_t n)
+ * shorter one. Returns the declared and the present sizes of the audio chunk in bytes. */
+static bool truncation_note(SNDFILE *sf, int64_t *declared, int64_t *present, bool *is_ssnd)
 {
-    sf_command(sf, SFC_GET_LOG_INFO, log, (int)n);
+    char log[4096];
+    sf_command(sf, SFC_GET_LOG_INFO, log, (int)sizeof log);
     for (char *line = log; line && *line;) {
         char *next = strchr(line, '\n');
         if (next)
             *next++ = '\0';
         const bool is_data = !strncmp(line, "data", 4) || !strncmp(line, "SSND", 4);
-        if (is_data && strstr(line, "should be"))
-            return line;
+        long long x, y;
+        if (is_data && strstr(line, "should be") &&
+            sscanf(line + 4, " : %lld (should be %lld)", &x, &y) == 2) {
+            *declared = x;
+            *present = y;
+            *is_ssnd = line[0] == 'S';
+            return true;
+        }
         line = next;
     }
-    return NULL;
+    return false;
+}
+
+/* Sizes a writer that cannot seek back (ffmpeg or arecord into a pipe) leaves in a WAV's data
+ * chunk: the file is read to its end. */
+static bool is_stream_size(int64_t declared)
+{
+    return declared == 0xFFFFFFFF || declared == 0x7FFFFFFF || declared == 0;
+}
+
+int cansim_audio_sample_bytes(int sf_format)
+{
+    switch (sf_format & SF_FORMAT_SUBMASK) {
+    case SF_FORMAT_PCM_S8:
+    case SF_FORMAT_PCM_U8:
+    case SF_FORMAT_ULAW:
+    case SF_FORMAT_ALAW:
+        return 1;
+    case SF_FORMAT_PCM_16:
+        return 2;
+    case SF_FORMAT_PCM_24:
+        return 3;
+    case SF_FORMAT_PCM_32:
+    case SF_FORMAT_FLOAT:
+        return 4;
+    case SF_FORMAT_DOUBLE:
+        return 8;
+    default:
+        return 0;
+    }
+}
+
+/* Only regular files are opened: a FIFO would block the open (and the batch) until a writer
+ * came, a device could be read forever. */
+static int check_type(const char *path, CansimDiag *diag)
+{
+    struct stat st;
+    if (stat(path, &st))
+        return cansim_diag_set(diag, CANSIM_EIO, "%s: %s", path, strerror(errno));
+    const char *what = S_ISREG(st.st_mode)    ? NULL
+                       : S_ISDIR(st.st_mode)  ? "a directory"
+                       : S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)"
+                       : S_ISCHR(st.st_mode)  ? "a character device"
+                       : S_ISBLK(st.st_mode)  ? "a block device"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                                              : "not a regular file";
+    if (what)
+        return cansim_diag_set(diag, CANSIM_EIO, "%s: is %s, not an audio file", path, what);
+    return CANSIM_OK;
 }
 
 int cansim_audio_open_read(const char *path, SNDFILE **out, SF_INFO *info, CansimDiag *diag)
@@ -42,6 +103,9 @@ int cansim_audio_open_read(const char *path, SNDFILE **out, SF_INFO *info, Cansi
     char err[256];
     memset(info, 0, sizeof *info);
     *out = NULL;
+    int e = check_type(path, diag);
+    if (e)
+        return e;
     SNDFILE *sf = open_locked(path, SFM_READ, info, err, sizeof err);
     if (!sf) {
         FILE *f = fopen(path, "rb");
@@ -54,19 +118,44 @@ int cansim_audio_open_read(const char *path, SNDFILE **out, SF_INFO *info, Cansi
         return cansim_diag_set(diag, CANSIM_EFORMAT, "%s: not a readable audio file (%s)", path,
                                err);
     }
-    char log[2048];
-    const char *trunc = truncation_note(sf, log, sizeof log);
-    if (trunc) {
+    int64_t declared, present;
+    bool is_ssnd = false;
+    const int major = info->format & SF_FORMAT_TYPEMASK;
+    const bool is_wav = major == SF_FORMAT_WAV || major == SF_FORMAT_WAVEX;
+    if (truncation_note(sf, &declared, &present, &is_ssnd) &&
+        !(is_wav && is_stream_size(declared))) {
+        const int64_t bpf = (int64_t)cansim_audio_sample_bytes(info->format) * info->channels;
+        const int64_t skip = is_ssnd ? 8 : 0; /* SSND's offset and block size fields */
         sf_close(sf);
-        return cansim_diag_set(diag, CANSIM_EFORMAT, "%s: truncated file (libsndfile: %s)", path,
-                               trunc);
+        if (bpf > 0 && declared >= skip && present >= skip)
+            return cansim_diag_set(diag, CANSIM_EFORMAT, "%s: truncated: %lld of %lld frames", path,
+                                   (long long)((present - skip) / bpf),
+                                   (long long)((declared - skip) / bpf));
+        return cansim_diag_set(diag, CANSIM_EFORMAT,
+                               "%s: truncated: %lld of %lld bytes of audio data", path,
+                               (long long)present, (long long)declared);
+    }
+    if (is_wav && info->frames == 0) {
+        /* A data chunk of size 0 that audio follows: a WAV written into a pipe. */
+        SNDFILE *stream;
+        SF_INFO stream_info;
+        e = cansim_wav_open_stream(path, &stream, &stream_info, diag);
+        if (e < 0) {
+            sf_close(sf);
+            return e;
+        }
+        if (e == CANSIM_OK) {
+            sf_close(sf);
+            sf = stream;
+            *info = stream_info;
+        }
     }
     if (info->channels < 1) {
-        sf_close(sf);
+        cansim_audio_close_read(sf);
         return cansim_diag_set(diag, CANSIM_EFORMAT, "%s: no channels", path);
     }
     if (!cansim_rate_is_valid(info->samplerate)) {
-        sf_close(sf);
+        cansim_audio_close_read(sf);
         return cansim_diag_set(diag, CANSIM_ERATE,
                                "%s: sample rate %d Hz is outside 8000-384000 Hz", path,
                                info->samplerate);
@@ -75,19 +164,58 @@ int cansim_audio_open_read(const char *path, SNDFILE **out, SF_INFO *info, Cansi
     return CANSIM_OK;
 }
 
-int cansim_audio_open_write(const char *path, int sf_format, int rate_hz, int n_channels,
-                            SNDFILE **out, CansimDiag *diag)
+int cansim_audio_check_end(const char *path, int64_t n_read, int64_t n_frames, CansimDiag *diag)
 {
+    if (n_frames >= 0 && n_frames != SF_COUNT_MAX && n_read < n_frames)
+        return cansim_diag_set(diag, CANSIM_EFORMAT, "%s: truncated: %lld of %lld frames", path,
+                               (long long)n_read, (long long)n_frames);
+    return CANSIM_OK;
+}
+
+int cansim_audio_read_error(SNDFILE *sf, const char *path, int64_t n_read, int64_t n_frames,
+                            CansimDiag *diag)
+{
+    if (n_frames >= 0 && n_frames != SF_COUNT_MAX && n_read < n_frames)
+        return cansim_diag_set(diag, CANSIM_EFORMAT,
+                               "%s: truncated or damaged: %lld of %lld frames read (libsndfile: "
+                               "%s)",
+                               path, (long long)n_read, (long long)n_frames, sf_strerror(sf));
+    return cansim_diag_set(diag, CANSIM_EIO, "%s: read failed at frame %lld: %s", path,
+                           (long long)n_read, sf_strerror(sf));
+}
+
+int cansim_audio_create(const char *final_path, const char *kind, int sf_format, int rate_hz,
+                        int n_channels, int mode, SNDFILE **out, char *tmp, size_t n,
+                        CansimDiag *diag)
+{
+    *out = NULL;
+    int fd;
+    int e = cansim_tmp_create(final_path, kind, tmp, n, &fd, diag);
+    if (e)
+        return e;
     SF_INFO info = {.samplerate = rate_hz, .channels = n_channels, .format = sf_format};
-    char err[256];
-    *out = open_locked(path, SFM_WRITE, &info, err, sizeof err);
-    if (!*out)
-        return cansim_diag_set(diag, CANSIM_EIO, "%s: cannot create: %s", path, err);
+    char err[256] = "";
+#pragma omp critical(cansim_sf_open)
+    {
+        *out = sf_open_fd(fd, mode, &info, SF_TRUE);
+        if (!*out)
+            snprintf(err, sizeof err, "%s", sf_strerror(NULL));
+    }
+    if (!*out) {
+        close(fd);
+        unlink(tmp);
+        cansim_diag_set(diag, CANSIM_EIO, "%s: cannot create: %s", tmp, err);
+        tmp[0] = '\0';
+        return CANSIM_EIO;
+    }
     /* No SFC_SET_CLIPPING: with it libsndfile 1.2 rounds float to integer downwards (a -0.5 LSB
      * offset); integer outputs are held under full scale before they get here (loudness.c). */
     /* libsndfile's PEAK chunk costs a scan of every sample and stamps the file with the time it
      * was written, so two identical renders would differ; cansim's report carries the levels. */
     sf_command(*out, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
+    /* An RF64 output of unknown length stays a plain WAV if it ends under 4 GiB. */
+    if ((sf_format & SF_FORMAT_TYPEMASK) == SF_FORMAT_RF64)
+        sf_command(*out, SFC_RF64_AUTO_DOWNGRADE, NULL, SF_TRUE);
     return CANSIM_OK;
 }
 
@@ -136,9 +264,11 @@ int cansim_audio_output_format(CansimFormat f, int in_format, int rate_hz, int *
     SF_INFO probe = {.samplerate = rate_hz, .channels = 2, .format = fmt};
     const char *e = major_extension(fmt & SF_FORMAT_TYPEMASK);
     if (!sf_format_check(&probe) || !e)
-        return cansim_diag_set(diag, CANSIM_EFORMAT,
-                               "format '%s' cannot hold a stereo %d Hz output; choose --format",
-                               cansim_format_name(f), rate_hz);
+        return cansim_diag_set(
+            diag, CANSIM_EFORMAT,
+            "format '%s' cannot hold a stereo %d Hz output; choose another output "
+            "format",
+            cansim_format_name(f), rate_hz);
     *sf_format = fmt;
     *ext = e;
     return CANSIM_OK;
@@ -165,6 +295,9 @@ void cansim_audio_format_label(int sf_format, char *out, size_t n)
         {SF_FORMAT_AIFF | SF_FORMAT_PCM_16, CANSIM_FORMAT_AIFF16},
         {SF_FORMAT_AIFF | SF_FORMAT_PCM_24, CANSIM_FORMAT_AIFF24},
     };
+    /* An RF64 file is the WAV format the output was asked in, past 4 GiB. */
+    if ((sf_format & SF_FORMAT_TYPEMASK) == SF_FORMAT_RF64)
+        sf_format = SF_FORMAT_WAV | (sf_format & SF_FORMAT_SUBMASK);
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (known[i].sf == sf_format) {
             snprintf(out, n, "%s", format_names[known[i].f]);

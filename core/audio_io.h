@@ -7,14 +7,40 @@
 
 #include "internal.h"
 
-/* Opens path for reading. Fails with a diag naming the path for an unreadable or truncated
- * file, or one with no channels or an invalid rate. */
+/* Opens path for reading. Fails with a diag naming the path for anything but a regular file
+ * (checked before the open: a FIFO would block), an unreadable or truncated file ("truncated:
+ * N of M frames"), or one with no channels or an invalid rate. A WAV written into a pipe (data
+ * size 0, 0x7FFFFFFF or 0xFFFFFFFF) is read to the file's end. */
 int cansim_audio_open_read(const char *path, SNDFILE **out, SF_INFO *info, CansimDiag *diag);
 
-/* Creates path for writing n_channels at rate_hz in sf_format (clipping on for integer
- * encodings). */
-int cansim_audio_open_write(const char *path, int sf_format, int rate_hz, int n_channels,
-                            SNDFILE **out, CansimDiag *diag);
+/* After a reader met the end at n_read frames: a failure ("truncated: n_read of n_frames
+ * frames") when the file announced more (n_frames, libsndfile's SF_INFO.frames). */
+int cansim_audio_check_end(const char *path, int64_t n_read, int64_t n_frames, CansimDiag *diag);
+
+/* A read of path that failed (sf_error) after n_read of its n_frames: "truncated or damaged:
+ * n_read of n_frames frames read (libsndfile's reason)" while frames were missing. */
+int cansim_audio_read_error(SNDFILE *sf, const char *path, int64_t n_read, int64_t n_frames,
+                            CansimDiag *diag);
+
+/* Creates a temporary file for final_path (cansim_tmp_create(): unique, O_EXCL, within NAME_MAX;
+ * its path into tmp, n bytes) and opens it with libsndfile in mode (SFM_WRITE, or SFM_RDWR to
+ * read back what was written) for n_channels at rate_hz in sf_format. On failure nothing is
+ * left. */
+int cansim_audio_create(const char *final_path, const char *kind, int sf_format, int rate_hz,
+                        int n_channels, int mode, SNDFILE **out, char *tmp, size_t n,
+                        CansimDiag *diag);
+
+/* A WAV whose data chunk says 0 bytes, opened as the raw audio that follows its header (info
+ * then says WAV and the frames present). Returns 1, and opens nothing, when no audio follows
+ * the header (an empty WAV). */
+int cansim_wav_open_stream(const char *path, SNDFILE **out, SF_INFO *info, CansimDiag *diag);
+
+/* Closes a file opened by cansim_audio_open_read() (NULL allowed); use it rather than sf_close(),
+ * which would leave a streamed WAV's descriptor open. */
+void cansim_audio_close_read(SNDFILE *sf);
+
+/* Bytes per sample of a fixed-size encoding, 0 for others (compressed). */
+int cansim_audio_sample_bytes(int sf_format);
 
 /* The libsndfile format and file extension for an output of format f, from an input of
  * in_format (used by CANSIM_FORMAT_SAME). */

@@ -7,6 +7,7 @@
 #include <sndfile.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "internal.h"
 
@@ -33,6 +34,8 @@ const char *cansim_strerror(int code)
         return "internal error";
     case CANSIM_ECANCELED:
         return "canceled";
+    case CANSIM_ELEVEL:
+        return "level not matched";
     default:
         return "unknown error";
     }
@@ -43,7 +46,21 @@ int cansim_diag_set(CansimDiag *diag, int code, const char *fmt, ...)
     if (diag) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(diag->msg, sizeof diag->msg, fmt, ap);
+        char *full = NULL;
+        va_list ap2;
+        va_copy(ap2, ap);
+        const int len = vsnprintf(diag->msg, sizeof diag->msg, fmt, ap);
+        /* Too long for the line (a long path): its middle goes, so that the reason, which
+         * comes last, stays. */
+        if (len >= (int)sizeof diag->msg && (full = malloc((size_t)len + 1))) {
+            vsnprintf(full, (size_t)len + 1, fmt, ap2);
+            const size_t head = sizeof diag->msg / 4;
+            const size_t tail = sizeof diag->msg - head - 4;
+            snprintf(diag->msg, sizeof diag->msg, "%.*s...%s", (int)head, full,
+                     full + (size_t)len - tail);
+            free(full);
+        }
+        va_end(ap2);
         va_end(ap);
         /* One line, always: dependencies' messages sometimes end in a newline. */
         for (char *c = diag->msg; *c; c++)

@@ -21,6 +21,7 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audio_io.h"
 #include "kernels.h"
@@ -334,7 +335,7 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
             got += (size_t)k;
         }
         if (sf_error(sf)) {
-            e = cansim_diag_set(diag, CANSIM_EIO, "%s: read failed: %s", path, sf_strerror(sf));
+            e = cansim_audio_read_error(sf, path, n_read + (int64_t)got, info.frames, diag);
             goto done;
         }
         is_eof = got < chunk;
@@ -400,6 +401,8 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
         for (int ch = 0; ch < info.channels; ch++)
             memmove(a.planar[ch], a.planar[ch] + chunk, h * sizeof(float));
     }
+    if ((e = cansim_audio_check_end(path, n_read, info.frames, diag)))
+        goto done;
     if (meter && ebur128_loudness_global(meter, &res->input_lufs))
         res->input_lufs = -HUGE_VAL;
     for (size_t j = 0; j < n; j++)
@@ -414,7 +417,7 @@ done:
         ebur128_destroy(&meter);
     analysis_free(&a, n_sets, n_threads);
     cansim_free(own_w);
-    sf_close(sf);
+    cansim_audio_close_read(sf);
     return e;
 }
 
@@ -427,17 +430,20 @@ static uint64_t splitmix(uint64_t *s)
     return z ^ (z >> 31);
 }
 
-int cansim_level_finish(const char *src, const char *dst, int sf_format, int rate_hz, double gain,
-                        bool has_dither, uint64_t seed, CansimDiag *diag)
+int cansim_level_finish(const char *src, const char *dst_final, const char *kind, char *dst,
+                        size_t dst_n, int sf_format, int rate_hz, double gain, bool has_dither,
+                        uint64_t seed, CansimDiag *diag)
 {
     SNDFILE *in = NULL, *out = NULL;
     SF_INFO info;
     const size_t chunk = 16384;
     float *buf = NULL;
+    dst[0] = '\0';
     int e = cansim_audio_open_read(src, &in, &info, diag);
     if (e)
         return e;
-    if ((e = cansim_audio_open_write(dst, sf_format, rate_hz, 2, &out, diag)))
+    if ((e = cansim_audio_create(dst_final, kind, sf_format, rate_hz, 2, SFM_WRITE, &out, dst,
+                                 dst_n, diag)))
         goto done;
     if (!(buf = cansim_alloc_floats(2 * chunk))) {
         e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
@@ -449,10 +455,12 @@ int cansim_level_finish(const char *src, const char *dst, int sf_format, int rat
     const double lsb = 1.0 / 32768.0;
     const double u24 = 1.0 / 16777216.0;
     uint64_t state = seed;
+    int64_t n_read = 0;
     for (;;) {
         const sf_count_t k = sf_readf_float(in, buf, (sf_count_t)chunk);
         if (k <= 0)
             break;
+        n_read += k;
         const size_t ns = 2 * (size_t)k;
         for (size_t i = 0; i < ns; i++) {
             double v = (double)buf[i] * gain;
@@ -469,13 +477,19 @@ int cansim_level_finish(const char *src, const char *dst, int sf_format, int rat
     }
     if (sf_error(in))
         e = cansim_diag_set(diag, CANSIM_EIO, "%s: read failed: %s", src, sf_strerror(in));
+    else
+        e = cansim_audio_check_end(src, n_read, info.frames, diag);
 done:
     cansim_free(buf);
-    sf_close(in);
+    cansim_audio_close_read(in);
     if (out) {
-        const int ce = cansim_audio_close(out, dst, diag);
+        const int ce = cansim_audio_close(out, dst, e ? NULL : diag);
         if (!e)
             e = ce;
+    }
+    if (e && dst[0]) {
+        unlink(dst);
+        dst[0] = '\0';
     }
     return e;
 }

@@ -31,10 +31,13 @@ typedef struct CansimLevelAnalysis {
 int cansim_level_analyse(const char *path, const float *const *weights, size_t n, int n_threads,
                          bool has_meter, CansimLevelAnalysis *a, CansimDiag *diag);
 
-/* Rewrites the float file src into dst (sf_format, stereo, rate_hz) scaled by gain; with
- * has_dither, TPDF dither of +-1 LSB of 16-bit PCM from a generator seeded with seed. */
-int cansim_level_finish(const char *src, const char *dst, int sf_format, int rate_hz,
-                        double gain, bool has_dither, uint64_t seed, CansimDiag *diag);
+/* Rewrites the float file src into a new temporary file for dst_final (cansim_audio_create()
+ * with kind; its path into dst, dst_n bytes) in sf_format, stereo, rate_hz, scaled by gain;
+ * with has_dither, TPDF dither of +-1 LSB of 16-bit PCM from a generator seeded with seed. On
+ * failure dst is removed (and set to ""). */
+int cansim_level_finish(const char *src, const char *dst_final, const char *kind, char *dst,
+                        size_t dst_n, int sf_format, int rate_hz, double gain, bool has_dither,
+                        uint64_t seed, CansimDiag *diag);
 
 /* Largest |x| of n floats (no NaN), as bits: the ordering of non-negative floats' bit patterns
  * is their numeric ordering, and integer max vectorises where float max may not. */

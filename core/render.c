@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "audio_io.h"
+#include "output.h"
 #include "kernels.h"
 #include "loudness.h"
 #include "resample.h"
@@ -792,6 +793,7 @@ typedef struct FileSource {
     const char *path;
     int n_channels;
     int64_t pos;
+    int64_t n_frames; /* announced by the file: fewer at the end is a truncation */
 } FileSource;
 
 static int64_t file_read(void *ctx, float *frames, size_t n, CansimDiag *diag)
@@ -806,20 +808,22 @@ static int64_t file_read(void *ctx, float *frames, size_t n, CansimDiag *diag)
         got += (size_t)k;
     }
     if (sf_error(s->sf))
-        return cansim_diag_set(diag, CANSIM_EIO, "%s: read failed at frame %lld: %s", s->path,
-                               (long long)(s->pos + (int64_t)got), sf_strerror(s->sf));
-    const int e = check_finite(frames, got, s->n_channels, s->pos, s->path, diag);
+        return cansim_audio_read_error(s->sf, s->path, s->pos + (int64_t)got, s->n_frames, diag);
+    int e = check_finite(frames, got, s->n_channels, s->pos, s->path, diag);
     if (e)
         return e;
     s->pos += (int64_t)got;
+    if (got < n && (e = cansim_audio_check_end(s->path, s->pos, s->n_frames, diag)))
+        return e;
     return (int64_t)got;
 }
 
+/* Temporary names (output.c) are unique per process and call; "" when there is none. */
 typedef struct FileOut {
     SNDFILE *sf;
     char path[4096];
-    char part[4096 + 8];
-    char raw[4096 + 16]; /* integer outputs: the float intermediate, before gain and dither */
+    char part[4096 + 64];
+    char raw[4096 + 64]; /* integer outputs: the float intermediate, before gain and dither */
 } FileOut;
 
 typedef struct FileSink {
@@ -869,7 +873,7 @@ static int file_write(void *ctx, size_t lane, const float *frames, size_t n, Can
         track_true_peak(s->r, l, (float *)frames, n);
     const sf_count_t k = sf_writef_float(o->sf, frames, (sf_count_t)n);
     if (k != (sf_count_t)n)
-        return cansim_diag_set(diag, CANSIM_EIO, "%s: write failed: %s", o->part,
+        return cansim_diag_set(diag, CANSIM_EIO, "%s: write failed: %s", o->path,
                                sf_strerror(o->sf));
     return CANSIM_OK;
 }
@@ -909,6 +913,11 @@ static void fail_all(CansimRender *r, CansimOutputResult *results, int e, const 
 /* Integer and FLAC outputs cannot hold full scale after dither: without a ceiling they are held
  * just under it. */
 #define FULL_SCALE_GUARD_DBTP (-0.01)
+/* An output further than this from its target, with no ceiling to explain it, is reported as
+ * not at its level (a prediction is well within it, loudness.c). */
+#define LEVEL_NOTICE_LU 0.5
+/* Inputs under this loudness have their float outputs measured, not predicted. */
+#define NEAR_GATE_LUFS (-60.0)
 /* A seed per profile position, so dither is the same from run to run at any thread count. */
 #define DITHER_SEED 0x63616E73696D2335ull
 
@@ -927,16 +936,80 @@ static double planned_gain_db(const CansimRender *r, double change_db, double in
     return 0.0;
 }
 
-/* The highest peak an output may have (dB): integer and FLAC outputs the true-peak ceiling,
- * and without one just under full scale (they cannot hold it after dither); float outputs
- * 0 dBFS sample peak with a ceiling, else none (HUGE_VAL). */
+/* The highest true peak an output may have (dBTP): the ceiling, and for integer and FLAC
+ * outputs, without one, just under full scale (they cannot hold it after dither); float
+ * outputs without a ceiling have none (HUGE_VAL). */
 static double output_ceiling_db(const CansimRender *r, bool is_float_out)
 {
     if (is_float_out)
-        return r->cfg.has_ceiling ? 0.0 : HUGE_VAL;
+        return r->cfg.has_ceiling ? r->cfg.ceiling_dbtp : HUGE_VAL;
     return r->cfg.has_ceiling && r->cfg.ceiling_dbtp < FULL_SCALE_GUARD_DBTP
                ? r->cfg.ceiling_dbtp
                : FULL_SCALE_GUARD_DBTP;
+}
+
+/* An output's peak in dB: its true peak when the lane tracked it, else its sample peak. */
+static double lane_peak_db(const Lane *l)
+{
+    if (l->has_tp)
+        return lane_true_peak_db(l);
+    float peak;
+    memcpy(&peak, &l->peak_bits, sizeof peak);
+    return 20.0 * log10((double)peak);
+}
+
+/* A complete output not at the level asked gets CANSIM_ELEVEL in its notice, with the reason:
+ * an input under the gate with a level target, or an output through this profile still under
+ * the gate (or off its target) with nothing else to explain it (the ceiling says is_limited). */
+static void level_notice(const CansimRender *r, bool is_below_gate, double target,
+                         CansimOutputResult *res)
+{
+    const CansimLevelMode mode = r->cfg.level_mode;
+    if (mode == CANSIM_LEVEL_OFF || res->is_limited)
+        return;
+    if (is_below_gate) {
+        if (mode == CANSIM_LEVEL_TARGET)
+            res->notice = cansim_diag_set(&res->diag, CANSIM_ELEVEL,
+                                          "level not matched: the input is below the -70 LUFS "
+                                          "gate, so the output stays at the filter's own gain, "
+                                          "not at %.1f LUFS",
+                                          target);
+        return;
+    }
+    if (!(res->loudness_lufs > -70.0))
+        res->notice = cansim_diag_set(&res->diag, CANSIM_ELEVEL,
+                                      "level not matched: through this profile the input is "
+                                      "below the -70 LUFS gate before gain, so the output "
+                                      "stays at the filter's own gain, not at %.1f LUFS",
+                                      target);
+    else if (isfinite(target) && fabs(res->loudness_lufs - target) > LEVEL_NOTICE_LU)
+        res->notice = cansim_diag_set(&res->diag, CANSIM_ELEVEL,
+                                      "level not matched: the output is at %.1f LUFS, not at "
+                                      "%.1f LUFS",
+                                      res->loudness_lufs, target);
+}
+
+/* Renames a complete temporary file to its final name. */
+static int finish_rename(const char *tmp, const char *path, CansimDiag *diag)
+{
+    if (rename(tmp, path))
+        return cansim_diag_set(diag, CANSIM_EIO, "%s: cannot rename to %s: %s", tmp, path,
+                               strerror(errno));
+    return CANSIM_OK;
+}
+
+/* A float output rewritten, losslessly, at corr_db (the ceiling's or the exact loudness's
+ * correction): o->part is replaced by the rewritten temporary file. */
+static int rewrite_float(FileOut *o, int sf_format, int rate_hz, double corr_db, CansimDiag *diag)
+{
+    char fix[sizeof o->part];
+    const int e = cansim_level_finish(o->part, o->path, "fix", fix, sizeof fix, sf_format, rate_hz,
+                                      pow(10.0, corr_db / 20.0), false, 0, diag);
+    if (e)
+        return e;
+    unlink(o->part);
+    snprintf(o->part, sizeof o->part, "%s", fix);
+    return CANSIM_OK;
 }
 
 /* After the render: measures (or takes the prediction), applies the ceiling and the exact
@@ -948,13 +1021,12 @@ static int finish_output(const CansimRender *r, size_t j, FileOut *o, int sf_for
     Lane *l = &r->lanes[j];
     const bool is_leveled = r->cfg.level_mode != CANSIM_LEVEL_OFF && !is_below_gate;
     double corr_db = 0.0;
+    const double peak_db = lane_peak_db(l);
+    const double ceiling = output_ceiling_db(r, is_float_out);
+    res->is_true_peak = l->has_tp;
     if (is_float_out) {
-        float peak;
-        memcpy(&peak, &l->peak_bits, sizeof peak);
         res->is_measured = false;
-        res->is_true_peak = false;
         res->loudness_lufs = pred_lufs + gain_db;
-        res->peak_db = 20.0 * log10((double)peak);
         double lufs;
         if (l->meter && !ebur128_loudness_global(l->meter, &lufs) && isfinite(lufs)) {
             /* A long filter's output, measured: the exact correction replaces the prediction. */
@@ -963,56 +1035,37 @@ static int finish_output(const CansimRender *r, size_t j, FileOut *o, int sf_for
             if (is_leveled && isfinite(target) && fabs(target - lufs) > 0.01)
                 corr_db = target - lufs;
         }
-        const double ceiling = output_ceiling_db(r, true);
-        if (res->peak_db + corr_db > ceiling) {
-            corr_db = ceiling - res->peak_db;
+        if (peak_db + corr_db > ceiling) {
+            corr_db = ceiling - peak_db;
             res->is_limited = true;
         }
         res->loudness_lufs += corr_db;
-    } else {
-        double lufs = -HUGE_VAL;
-        if (ebur128_loudness_global(l->meter, &lufs))
-            lufs = -HUGE_VAL;
-        const double tp_db = lane_true_peak_db(l);
-        const double tp = pow(10.0, tp_db / 20.0);
-        /* The exact correction: loudness scales with the gain (BS.1770 is quadratic). */
-        if (is_leveled && isfinite(lufs) && isfinite(target))
-            corr_db = target - lufs;
-        const double ceiling = output_ceiling_db(r, false);
-        if (tp > 0.0 && tp_db + corr_db > ceiling) {
-            corr_db = ceiling - tp_db;
-            res->is_limited = true;
-        }
-        res->is_measured = true;
-        res->is_true_peak = true;
-        res->loudness_lufs = lufs + corr_db;
-        res->peak_db = tp_db + corr_db;
-        res->is_dithered = (sf_format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_16;
-        const int e = cansim_level_finish(o->raw, o->part, sf_format, rate_hz,
-                                          pow(10.0, corr_db / 20.0), res->is_dithered,
-                                          seed + 0x9E3779B97F4A7C15ull * (uint64_t)j,
-                                          &l->diag);
+        res->peak_db = peak_db + corr_db;
         res->correction_db = corr_db;
         res->gain_db = gain_db + corr_db;
-        return e;
+        level_notice(r, is_below_gate, target, res);
+        return corr_db == 0.0 ? CANSIM_OK : rewrite_float(o, sf_format, rate_hz, corr_db, &l->diag);
     }
+    double lufs = -HUGE_VAL;
+    if (ebur128_loudness_global(l->meter, &lufs))
+        lufs = -HUGE_VAL;
+    /* The exact correction: loudness scales with the gain (BS.1770 is quadratic). */
+    if (is_leveled && isfinite(lufs) && isfinite(target))
+        corr_db = target - lufs;
+    if (isfinite(peak_db) && peak_db + corr_db > ceiling) {
+        corr_db = ceiling - peak_db;
+        res->is_limited = true;
+    }
+    res->is_measured = true;
+    res->loudness_lufs = lufs + corr_db;
+    res->peak_db = peak_db + corr_db;
+    res->is_dithered = (sf_format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_16;
     res->correction_db = corr_db;
     res->gain_db = gain_db + corr_db;
-    if (corr_db == 0.0)
-        return CANSIM_OK;
-    /* A float output over full scale: rewritten, losslessly, at the lower gain. */
-    char fix[sizeof o->raw];
-    snprintf(fix, sizeof fix, "%s.fix.part", o->path);
-    const int e = cansim_level_finish(o->part, fix, sf_format, rate_hz, pow(10.0, corr_db / 20.0),
-                                      false, 0, &l->diag);
-    if (e || rename(fix, o->part)) {
-        unlink(fix);
-        return e ? e
-                 : cansim_diag_set(&l->diag, CANSIM_EIO, "%s: cannot rename: %s", fix,
-                                   strerror(errno));
-    }
-    res->peak_db += corr_db;
-    return CANSIM_OK;
+    level_notice(r, is_below_gate, target, res);
+    return cansim_level_finish(o->raw, o->path, NULL, o->part, sizeof o->part, sf_format, rate_hz,
+                               pow(10.0, corr_db / 20.0), res->is_dithered,
+                               seed + 0x9E3779B97F4A7C15ull * (uint64_t)j, &l->diag);
 }
 
 /* A gain group member's output, rendered at the group's gain and measured, waiting for the
@@ -1023,7 +1076,8 @@ typedef struct Pending {
     int sf_format;
     int rate_hz;
     bool is_float_out;
-    double peak_db; /* true peak (integer and FLAC outputs) or sample peak (float) */
+    bool is_true_peak; /* peak_db is a true peak (integer and FLAC outputs, or a ceiling) */
+    double peak_db;    /* true peak, else sample peak */
     double lufs;    /* measured integrated loudness */
     double gain_db; /* the gain it was rendered at */
     uint64_t seed;
@@ -1073,7 +1127,7 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
     FileOut *outs = NULL;
     double *gains_db = NULL;
     double *pred_db = NULL;
-    char converted[4096 + 32] = "";
+    char converted[4096 + 64] = "";
     int e = cansim_audio_open_read(input_path, &in, &info, diag);
     if (e) {
         fail_all(r, results, e, diag);
@@ -1109,34 +1163,52 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
         }
         if ((e = make_dirs(dir, diag)))
             goto done;
+        cansim_tmp_sweep(dir);
     }
     /* Another rate: the input is converted once, to a float file beside the outputs (in the
      * temporary directory for compute-only renders), which both passes then read. */
     const char *src_path = input_path;
     if (r->cfg.rate_hz != 0.0 && r->cfg.rate_hz != info.samplerate) {
+        char conv_final[4096 + 32];
         if (r->cfg.is_compute_only)
-            snprintf(converted, sizeof converted, "%s/cansim-%ld-%p.w64",
-                     getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (long)getpid(), (void *)r);
-        else if (snprintf(converted, sizeof converted, "%s/.input.w64.part", dir) >=
-                 (int)sizeof converted) {
+            snprintf(conv_final, sizeof conv_final, "%s/cansim-input.w64",
+                     getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+        else if (snprintf(conv_final, sizeof conv_final, "%s/.input.w64", dir) >=
+                 (int)sizeof conv_final) {
             e = cansim_diag_set(diag, CANSIM_EINVAL, "%s: output path too long", dir);
             goto done;
         }
-        if ((e = cansim_resample_file(in, &info, input_path, converted, r->cfg.rate_hz,
-                                      r->cfg.resampler, r->cfg.progress, r->cfg.progress_user,
-                                      diag)))
+        if ((e = cansim_resample_file(in, &info, input_path, conv_final, converted,
+                                      sizeof converted, r->cfg.rate_hz, r->cfg.resampler,
+                                      r->cfg.progress, r->cfg.progress_user, diag)))
             goto done;
-        sf_close(in);
+        cansim_audio_close_read(in);
         in = NULL;
         SF_INFO conv_info;
         if ((e = cansim_audio_open_read(converted, &in, &conv_info, diag)))
             goto done;
+        if (conv_info.frames == 0) {
+            e = cansim_diag_set(diag, CANSIM_EDATA,
+                                "%s: %lld frames at %d Hz are less than one frame at %g Hz",
+                                input_path, (long long)info.frames, info.samplerate,
+                                r->cfg.rate_hz);
+            goto done;
+        }
         info.samplerate = conv_info.samplerate;
         info.frames = conv_info.frames;
         src_path = converted;
     }
     if ((e = stream_begin(r, info.samplerate, diag)))
         goto done;
+    if (!r->cfg.is_compute_only) {
+        /* The container for the longest output (with its tail), before anything is written. */
+        int64_t n_longest = info.frames;
+        for (size_t j = 0; r->cfg.has_tail && j < n_prof; j++)
+            if (info.frames + (int64_t)r->filters[j].n_taps - 1 > n_longest)
+                n_longest = info.frames + (int64_t)r->filters[j].n_taps - 1;
+        if ((e = cansim_output_fit(&sf_format, n_longest, 2, input_path, diag)))
+            goto done;
+    }
     for (size_t j = 0; opt->skip && j < n_prof; j++)
         if (opt->skip[j])
             r->lanes[j].status = LANE_SKIPPED;
@@ -1182,6 +1254,10 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
     /* Below the gate by the prediction now; by the meter once the input has streamed. */
     bool is_below_gate =
         has_analysis && !((is_match ? la.input_pred_lufs : la.input_lufs) > -70.0);
+    /* Near the gate a few blocks decide the gating, and the prediction can miss by more than
+     * an LU: float outputs are then measured and corrected like long filters'. */
+    const bool is_near_gate =
+        has_analysis && !((is_match ? la.input_pred_lufs : la.input_lufs) > NEAR_GATE_LUFS);
     for (size_t j = 0; j < n_prof; j++) {
         /* The prediction's bias cancels in the difference output - input (loudness.c). */
         const double change_db = pred_db[j] - la.input_pred_lufs;
@@ -1205,30 +1281,29 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
         snprintf(outs[j].path, sizeof outs[j].path, "%s", path);
         if (results)
             snprintf(results[j].path, sizeof results[j].path, "%s", path);
-        snprintf(outs[j].part, sizeof outs[j].part, "%s.part", path);
-        if (!is_float_out)
-            snprintf(outs[j].raw, sizeof outs[j].raw, "%s.raw.part", path);
-        if (l->status) {
-            outs[j].part[0] = outs[j].raw[0] = '\0';
+        if (l->status)
             continue;
-        }
-        const bool has_meter = !is_float_out || fixed_gain_db ||
-                               (mode != CANSIM_LEVEL_OFF && !r->filters[j].is_short);
+        if ((l->status = cansim_output_check_name(path, &l->diag)))
+            continue;
+        const bool has_meter =
+            !is_float_out || fixed_gain_db ||
+            (mode != CANSIM_LEVEL_OFF && (!r->filters[j].is_short || is_near_gate));
         if (has_meter &&
             !(l->meter = cansim_meter_new(2, (unsigned long)info.samplerate, EBUR128_MODE_I))) {
             l->status = cansim_diag_set(&l->diag, CANSIM_ENOMEM, "out of memory for the meter");
             continue;
         }
-        l->has_tp = !is_float_out;
-        l->status = is_float_out ? cansim_audio_open_write(outs[j].part, sf_format,
-                                                           info.samplerate, 2, &outs[j].sf,
-                                                           &l->diag)
-                                 : cansim_audio_open_write(outs[j].raw,
-                                                           SF_FORMAT_W64 | SF_FORMAT_FLOAT,
-                                                           info.samplerate, 2, &outs[j].sf,
-                                                           &l->diag);
+        /* The ceiling holds every output's true peak, float ones' too. */
+        l->has_tp = !is_float_out || r->cfg.has_ceiling;
+        l->status = is_float_out ? cansim_audio_create(path, NULL, sf_format, info.samplerate, 2,
+                                                       SFM_WRITE, &outs[j].sf, outs[j].part,
+                                                       sizeof outs[j].part, &l->diag)
+                                 : cansim_audio_create(path, "raw", SF_FORMAT_W64 | SF_FORMAT_FLOAT,
+                                                       info.samplerate, 2, SFM_WRITE, &outs[j].sf,
+                                                       outs[j].raw, sizeof outs[j].raw, &l->diag);
     }
-    FileSource src = {.sf = in, .path = src_path, .n_channels = info.channels};
+    FileSource src = {
+        .sf = in, .path = src_path, .n_channels = info.channels, .n_frames = info.frames};
     FileSink sink = {
         .outs = outs, .lanes = r->lanes, .is_compute_only = r->cfg.is_compute_only, .r = r};
     r->in_meter_err = 0;
@@ -1238,10 +1313,14 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
     if (e)
         fail_all(r, results, e, diag);
     if (r->in_meter) {
-        if (ebur128_loudness_global(r->in_meter, &la.input_lufs))
+        /* Only a meter that saw the whole input says its loudness: when every output failed
+         * before the end (none could be created), the input's level is not known. */
+        if (src.pos < info.frames)
+            la.input_lufs = (double)NAN;
+        else if (ebur128_loudness_global(r->in_meter, &la.input_lufs))
             la.input_lufs = -HUGE_VAL;
         ebur128_destroy(&r->in_meter);
-        is_below_gate = !fixed_gain_db && !(la.input_lufs > -70.0);
+        is_below_gate = !fixed_gain_db && la.input_lufs == -HUGE_VAL;
     }
     const double target = mode == CANSIM_LEVEL_MATCH    ? la.input_lufs
                           : mode == CANSIM_LEVEL_TARGET ? r->cfg.level_lufs
@@ -1267,17 +1346,12 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
             pj->sf_format = sf_format;
             pj->rate_hz = info.samplerate;
             pj->is_float_out = is_float_out;
+            pj->is_true_peak = l->has_tp;
             pj->gain_db = gains_db[j];
             pj->seed = (DITHER_SEED ^ opt->seed) + 0x9E3779B97F4A7C15ull * (uint64_t)j;
             if (ebur128_loudness_global(l->meter, &pj->lufs))
                 pj->lufs = -HUGE_VAL;
-            if (is_float_out) {
-                float peak;
-                memcpy(&peak, &l->peak_bits, sizeof peak);
-                pj->peak_db = 20.0 * log10((double)peak);
-            } else {
-                pj->peak_db = lane_true_peak_db(l);
-            }
+            pj->peak_db = lane_peak_db(l);
             outs[j].part[0] = outs[j].raw[0] = '\0'; /* kept for the finish */
             ebur128_destroy(&l->meter);
             if (results) {
@@ -1295,9 +1369,8 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
             l->status = finish_output(r, j, &outs[j], sf_format, info.samplerate, is_float_out,
                                       target, is_below_gate, gains_db[j], pred_db[j],
                                       DITHER_SEED ^ opt->seed, &res);
-        if (!r->cfg.is_compute_only && !e && !l->status && rename(outs[j].part, outs[j].path))
-            l->status = cansim_diag_set(&l->diag, CANSIM_EIO, "%s: cannot rename: %s",
-                                        outs[j].part, strerror(errno));
+        if (!r->cfg.is_compute_only && !e && !l->status)
+            l->status = finish_rename(outs[j].part, outs[j].path, &l->diag);
         if ((e || l->status) && outs[j].part[0])
             unlink(outs[j].part);
         if (outs[j].raw[0])
@@ -1313,8 +1386,10 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
             res.status = l->status;
             res.n_frames = l->n_done;
             memcpy(res.path, results[j].path, sizeof res.path);
-            if (l->status)
+            if (l->status) {
                 res.diag = l->diag;
+                res.notice = CANSIM_OK;
+            }
             if (!r->cfg.is_compute_only)
                 cansim_audio_format_label(sf_format, res.format, sizeof res.format);
             res.input_lufs = la.input_lufs;
@@ -1338,7 +1413,7 @@ done:
     free(gains_db);
     free(pred_db);
     if (in)
-        sf_close(in);
+        cansim_audio_close_read(in);
     if (converted[0])
         unlink(converted);
     if (e && results && results[0].status == CANSIM_OK && diag->msg[0])
@@ -1354,37 +1429,29 @@ done:
 static int finish_pending(Pending *p, double corr_db, CansimOutputResult *res, CansimDiag *diag)
 {
     FileOut *o = &p->o;
-    char part[sizeof o->part], raw[sizeof o->raw];
-    snprintf(part, sizeof part, "%s.part", o->path);
-    snprintf(raw, sizeof raw, "%s.raw.part", o->path);
     const bool is_dithered = !p->is_float_out &&
                              (p->sf_format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_16;
     int e = CANSIM_OK;
     if (!p->is_float_out) {
-        e = cansim_level_finish(raw, part, p->sf_format, p->rate_hz, pow(10.0, corr_db / 20.0),
-                                is_dithered, p->seed, diag);
-        unlink(raw);
+        e = cansim_level_finish(o->raw, o->path, NULL, o->part, sizeof o->part, p->sf_format,
+                                p->rate_hz, pow(10.0, corr_db / 20.0), is_dithered, p->seed, diag);
+        unlink(o->raw);
+        o->raw[0] = '\0';
     } else if (corr_db != 0.0) {
-        char fix[sizeof o->raw];
-        snprintf(fix, sizeof fix, "%s.fix.part", o->path);
-        e = cansim_level_finish(part, fix, p->sf_format, p->rate_hz, pow(10.0, corr_db / 20.0),
-                                false, 0, diag);
-        if (!e && rename(fix, part))
-            e = cansim_diag_set(diag, CANSIM_EIO, "%s: cannot rename: %s", fix, strerror(errno));
-        if (e)
-            unlink(fix);
+        e = rewrite_float(o, p->sf_format, p->rate_hz, corr_db, diag);
     }
-    if (!e && rename(part, o->path))
-        e = cansim_diag_set(diag, CANSIM_EIO, "%s: cannot rename: %s", part, strerror(errno));
-    if (e)
-        unlink(part);
+    if (!e)
+        e = finish_rename(o->part, o->path, diag);
+    if (e && o->part[0])
+        unlink(o->part);
+    o->part[0] = '\0';
     res->status = e;
     if (e) {
         res->diag = *diag;
         return e;
     }
     res->is_measured = true;
-    res->is_true_peak = !p->is_float_out;
+    res->is_true_peak = p->is_true_peak;
     res->is_dithered = is_dithered;
     res->loudness_lufs = p->lufs + corr_db;
     res->peak_db = p->peak_db + corr_db;
@@ -1396,17 +1463,16 @@ static int finish_pending(Pending *p, double corr_db, CansimOutputResult *res, C
 
 static void discard_pending(Pending *p)
 {
-    char path[sizeof p->o.raw];
-    snprintf(path, sizeof path, "%s.part", p->o.path);
-    unlink(path);
-    snprintf(path, sizeof path, "%s.raw.part", p->o.path);
-    unlink(path);
+    if (p->o.part[0])
+        unlink(p->o.part);
+    if (p->o.raw[0])
+        unlink(p->o.raw);
 }
 
 /* Adds the input at path (converted to rate_hz first when it is at another rate) into the
  * stereo float file sum (opened read-write), from frame 0. Mono adds to both sides. */
 static int add_into_sum(CansimRender *r, SNDFILE *sum, const char *path, double rate_hz,
-                        const char *tmp_path, int64_t *n_sum, CansimDiag *diag)
+                        const char *tmp_final, int64_t *n_sum, CansimDiag *diag)
 {
     SNDFILE *in;
     SF_INFO info;
@@ -1414,19 +1480,22 @@ static int add_into_sum(CansimRender *r, SNDFILE *sum, const char *path, double 
     if (e)
         return e;
     const char *src_path = path;
+    char tmp_path[4096 + 64] = "";
     if (info.channels > 2) {
-        sf_close(in);
+        cansim_audio_close_read(in);
         return cansim_diag_set(diag, CANSIM_EFORMAT, "%s: %d channels (mono or stereo expected)",
                                path, info.channels);
     }
     if (info.samplerate != rate_hz) {
-        e = cansim_resample_file(in, &info, path, tmp_path, rate_hz, r->cfg.resampler,
-                                 r->cfg.progress, r->cfg.progress_user, diag);
-        sf_close(in);
+        e = cansim_resample_file(in, &info, path, tmp_final, tmp_path, sizeof tmp_path, rate_hz,
+                                 r->cfg.resampler, r->cfg.progress, r->cfg.progress_user, diag);
+        cansim_audio_close_read(in);
         if (e)
             return e;
-        if ((e = cansim_audio_open_read(tmp_path, &in, &info, diag)))
+        if ((e = cansim_audio_open_read(tmp_path, &in, &info, diag))) {
+            unlink(tmp_path);
             return e;
+        }
         src_path = tmp_path;
     }
     const size_t chunk = 8192;
@@ -1471,10 +1540,12 @@ static int add_into_sum(CansimRender *r, SNDFILE *sum, const char *path, double 
             *n_sum = pos;
     }
     if (!e && sf_error(in))
-        e = cansim_diag_set(diag, CANSIM_EIO, "%s: read failed: %s", src_path, sf_strerror(in));
+        e = cansim_audio_read_error(in, src_path, pos, info.frames, diag);
+    if (!e)
+        e = cansim_audio_check_end(src_path, pos, info.frames, diag);
     free(x);
     free(acc);
-    sf_close(in);
+    cansim_audio_close_read(in);
     if (src_path != path)
         unlink(tmp_path);
     return e;
@@ -1507,7 +1578,7 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
         CansimDiag d;
         int e = cansim_audio_open_read(inputs[i], &sf, &info, &d);
         if (!e) {
-            sf_close(sf);
+            cansim_audio_close_read(sf);
             if (info.frames <= 0)
                 e = cansim_diag_set(&d, CANSIM_EDATA, "%s: no audio frames", inputs[i]);
             else if (info.channels > 2)
@@ -1529,12 +1600,13 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
                                    inputs[i], info.samplerate, first, rate);
         }
     }
-    char sum_path[4200], tmp_path[4200];
-    snprintf(sum_path, sizeof sum_path, "%s/.gain-group-sum.w64.part", output_dirs[0]);
-    snprintf(tmp_path, sizeof tmp_path, "%s/.gain-group-member.w64.part", output_dirs[0]);
+    char sum_final[4200], sum_path[4200 + 64] = "", tmp_final[4200];
+    snprintf(sum_final, sizeof sum_final, "%s/.gain-group-sum.w64", output_dirs[0]);
+    snprintf(tmp_final, sizeof tmp_final, "%s/.gain-group-member.w64", output_dirs[0]);
     int e = make_dirs(output_dirs[0], diag);
     if (e)
         return e;
+    cansim_tmp_sweep(output_dirs[0]);
     double *gains = calloc(n_prof, sizeof *gains);
     double *pred = calloc(n_prof, sizeof *pred);
     Pending *pend = calloc(n * n_prof, sizeof *pend);
@@ -1551,24 +1623,19 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
         again = false;
         if (sum)
             sf_close(sum);
-        SF_INFO si = {.samplerate = (int)rate, .channels = 2,
-                      .format = SF_FORMAT_W64 | SF_FORMAT_FLOAT};
-        unlink(sum_path); /* a leftover of a killed run */
-        char err[256] = "";
-#pragma omp critical(cansim_sf_open)
-        if (!(sum = sf_open(sum_path, SFM_RDWR, &si)))
-            snprintf(err, sizeof err, "%s", sf_strerror(NULL));
-        if (!sum) {
-            e = cansim_diag_set(diag, CANSIM_EIO, "%s: cannot create: %s", sum_path, err);
+        sum = NULL;
+        if (sum_path[0])
+            unlink(sum_path);
+        if ((e = cansim_audio_create(sum_final, NULL, SF_FORMAT_W64 | SF_FORMAT_FLOAT, (int)rate, 2,
+                                     SFM_RDWR, &sum, sum_path, sizeof sum_path, diag)))
             goto done;
-        }
         int64_t n_sum = 0;
         n_ok = 0;
         for (size_t i = 0; i < n && !again; i++) {
             if (g->member_status[i])
                 continue;
             CansimDiag d;
-            const int me = add_into_sum(r, sum, inputs[i], rate, tmp_path, &n_sum, &d);
+            const int me = add_into_sum(r, sum, inputs[i], rate, tmp_final, &n_sum, &d);
             if (me == CANSIM_ECANCELED) {
                 e = cansim_diag_set(diag, me, "canceled");
                 goto done;
@@ -1577,9 +1644,6 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
                 g->member_status[i] = me;
                 g->member_diag[i] = d;
                 again = true;
-                sf_close(sum);
-                sum = NULL;
-                unlink(sum_path);
             } else {
                 n_ok++;
             }
@@ -1658,6 +1722,18 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
             res->target_lufs = mode == CANSIM_LEVEL_MATCH    ? la.input_lufs
                                : mode == CANSIM_LEVEL_TARGET ? r->cfg.level_lufs
                                                              : (double)NAN;
+            /* A member's own loudness is not the group's: the plan on the sum is what failed. */
+            if (!res->status && !is_below_gate && mode != CANSIM_LEVEL_OFF &&
+                !isfinite(pred[j] - la.input_pred_lufs))
+                res->notice = cansim_diag_set(&res->diag, CANSIM_ELEVEL,
+                                              "level not matched: through this profile the gain "
+                                              "group's sum is below the -70 LUFS gate before "
+                                              "gain, so it stays at the filter's own gain");
+            else if (!res->status && is_below_gate && mode == CANSIM_LEVEL_TARGET)
+                res->notice = cansim_diag_set(&res->diag, CANSIM_ELEVEL,
+                                              "level not matched: the gain group's sum is below "
+                                              "the -70 LUFS gate, so it stays at the filter's "
+                                              "own gain");
             p->status = CANSIM_EINTERNAL; /* finished */
         }
     }
@@ -1678,8 +1754,8 @@ done:
                     results[i][j].status = e;
                     results[i][j].diag = *diag;
                 }
-    unlink(sum_path);
-    unlink(tmp_path);
+    if (sum_path[0])
+        unlink(sum_path);
     free(gains);
     free(pred);
     free(pend);

@@ -40,7 +40,7 @@ int cansim_input_probe(const char *path, CansimInputInfo *info, CansimDiag *diag
     int e = cansim_audio_open_read(path, &sf, &sfi, diag);
     if (e)
         return e;
-    sf_close(sf);
+    cansim_audio_close_read(sf);
     info->rate_hz = sfi.samplerate;
     info->n_channels = sfi.channels;
     info->n_frames = sfi.frames;
@@ -53,9 +53,11 @@ int cansim_input_probe(const char *path, CansimInputInfo *info, CansimDiag *diag
 #define CONVERT_FRAMES 8192
 
 int cansim_resample_file(SNDFILE *in, const SF_INFO *info, const char *in_path,
-                         const char *out_path, double rate_hz, CansimResampler kind,
-                         CansimProgressFn *progress, void *user, CansimDiag *diag)
+                         const char *out_final, char *out_path, size_t out_n, double rate_hz,
+                         CansimResampler kind, CansimProgressFn *progress, void *user,
+                         CansimDiag *diag)
 {
+    out_path[0] = '\0';
     const int n_ch = info->channels;
     const double ratio = rate_hz / info->samplerate;
     /* The converted length: the input's duration at the new rate. libsamplerate's output is
@@ -73,8 +75,8 @@ int cansim_resample_file(SNDFILE *in, const SF_INFO *info, const char *in_path,
                             in_path, src_err ? src_strerror(src_err) : "out of memory");
         goto done;
     }
-    if ((e = cansim_audio_open_write(out_path, SF_FORMAT_W64 | SF_FORMAT_FLOAT, (int)rate_hz, n_ch,
-                                     &out, diag)))
+    if ((e = cansim_audio_create(out_final, NULL, SF_FORMAT_W64 | SF_FORMAT_FLOAT, (int)rate_hz,
+                                 n_ch, SFM_WRITE, &out, out_path, out_n, diag)))
         goto done;
     int64_t n_in = 0, n_out = 0;
     bool is_eof = false;
@@ -84,8 +86,8 @@ int cansim_resample_file(SNDFILE *in, const SF_INFO *info, const char *in_path,
             const sf_count_t k = sf_readf_float(in, buf_in + have * (size_t)n_ch,
                                                 (sf_count_t)(CONVERT_FRAMES - have));
             if (sf_error(in)) {
-                e = cansim_diag_set(diag, CANSIM_EIO, "%s: read failed at frame %lld: %s",
-                                    in_path, (long long)n_in, sf_strerror(in));
+                e = cansim_audio_read_error(in, in_path, n_in + (k > 0 ? k : 0), info->frames,
+                                            diag);
                 goto done;
             }
             for (size_t i = have * (size_t)n_ch; i < (have + (size_t)(k > 0 ? k : 0)) * (size_t)n_ch;
@@ -102,6 +104,8 @@ int cansim_resample_file(SNDFILE *in, const SF_INFO *info, const char *in_path,
                 n_in += k;
             }
             is_eof = k <= 0 || n_in >= info->frames;
+            if (is_eof && (e = cansim_audio_check_end(in_path, n_in, info->frames, diag)))
+                goto done;
         }
         SRC_DATA d = {.data_in = buf_in,
                       .data_out = buf_out,
@@ -142,8 +146,10 @@ done:
         if (!e)
             e = ce;
     }
-    if (e)
+    if (e && out_path[0]) {
         unlink(out_path);
+        out_path[0] = '\0';
+    }
     if (src)
         src_delete(src);
     free(buf_in);

@@ -32,9 +32,9 @@ static void test_strerror(void)
         msgs[n++] = m;
     }
     /* The named codes are all inside the walked range. */
-    const int named[] = {CANSIM_OK,      CANSIM_ENOMEM,  CANSIM_EINVAL, CANSIM_EIO,
-                         CANSIM_EFORMAT, CANSIM_EPROFILE, CANSIM_ERATE, CANSIM_EDATA,
-                         CANSIM_EINTERNAL};
+    const int named[] = {CANSIM_OK,        CANSIM_ENOMEM,    CANSIM_EINVAL, CANSIM_EIO,
+                         CANSIM_EFORMAT,   CANSIM_EPROFILE,  CANSIM_ERATE,  CANSIM_EDATA,
+                         CANSIM_EINTERNAL, CANSIM_ECANCELED, CANSIM_ELEVEL};
     for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
         CHECK(named[i] <= 0 && named[i] > CANSIM_ERROR_MIN, "code %d outside the known range",
               named[i]);

@@ -560,12 +560,29 @@ static void test_ceiling(const Signal *hot)
                                    lv.lufs, lv.tp_db, (long long)pk, (long long)fs,
                                    res[j].is_limited ? "  limited" : "");
                         } else {
-                            /* Float: held at or below 0 dBFS sample peak when has_ceiling. */
+                            /* Float: held under the same true-peak ceiling (libebur128 on the
+                             * written file), and the result says it is a true peak. */
                             if (has_ceiling) {
-                                CHECK(lv.sp_db <= 1e-6, "%s: sample peak %.3f dBFS > 0", tag, lv.sp_db);
+                                CHECK(lv.tp_db <= ceiling + 0.1,
+                                      "%s: true peak %.3f dBTP > %.1f + 0.1", tag, lv.tp_db,
+                                      ceiling);
+                                CHECK(res[j].is_true_peak &&
+                                          fabs(res[j].peak_db - lv.tp_db) <= 0.05,
+                                      "%s: reported peak %.3f (true peak %d), measured %.3f dBTP",
+                                      tag, res[j].peak_db, res[j].is_true_peak, lv.tp_db);
                                 if (lv.lufs < target - LU_TOL)
                                     CHECK(res[j].is_limited, "%s: %.2f LUFS for %.2f, not reported "
                                           "limited", tag, lv.lufs, target);
+                                if (mode == 1)
+                                    CHECK(res[j].is_limited,
+                                          "%s: -8 LUFS from a 0 dBFS bass mix "
+                                          "not limited",
+                                          tag);
+                            } else {
+                                CHECK(!res[j].is_true_peak &&
+                                          fabs(res[j].peak_db - lv.sp_db) <= 0.001,
+                                      "%s: reported peak %.3f (true peak %d), sample peak %.3f",
+                                      tag, res[j].peak_db, res[j].is_true_peak, lv.sp_db);
                             }
                             CHECK(fabs(res[j].loudness_lufs - lv.lufs) <= LU_TOL,
                                   "%s: reported %.3f LUFS, measured %.3f", tag, res[j].loudness_lufs,
@@ -869,6 +886,131 @@ static void test_dither(CansimProfile *const *profiles, const Signal *music)
     }
 }
 
+/* ------------------------------------------------------------------ 6. level not reached */
+
+/* A profile whose filtered signal is under the -70 LUFS gate before gain (a -60 dB filter on a
+ * -55 LUFS input) cannot be measured, so it stays at the filter's own gain: its result says so
+ * (CANSIM_ELEVEL notice and a diag naming the gate) while the other profile reaches the target;
+ * an input under the gate with a target says so too. */
+static void test_unmatched(void)
+{
+    const float unity = 1.0f, quiet = 0.001f;
+    const float *c1[4] = {&unity, NULL, NULL, &unity};
+    const float *c2[4] = {&quiet, NULL, NULL, &quiet};
+    CansimProfile *p[2] = {NULL, NULL};
+    CansimDiag diag = {{0}};
+    CHECK(cansim_profile_from_taps(&p[0], "unity", 48000, 1, c1, &diag) == CANSIM_OK &&
+              cansim_profile_from_taps(&p[1], "minus60", 48000, 1, c2, &diag) == CANSIM_OK,
+          "profiles: %s", diag.msg);
+    Signal in = make_music(48000, 6.0);
+    in.name = "quiet-music";
+    signal_write(&in, SF_FORMAT_WAV | SF_FORMAT_FLOAT, "wav");
+    const double g = pow(10.0, (-55.0 - in.lv.lufs) / 20.0);
+    for (size_t i = 0; i < 2 * in.n; i++)
+        in.x[i] = (float)((double)in.x[i] * g);
+    signal_write(&in, SF_FORMAT_WAV | SF_FORMAT_FLOAT, "wav");
+    Signal low = make_sine("below-gate", 48000, 2, 4.0, 1000.0, -80.0);
+    signal_write(&low, SF_FORMAT_WAV | SF_FORMAT_FLOAT, "wav");
+    printf("6. level not reached: input %.2f LUFS through unity and -60 dB\n", in.lv.lufs);
+    static const CansimFormat formats[2] = {CANSIM_FORMAT_WAV16, CANSIM_FORMAT_WAV32F};
+    for (int fi = 0; fi < 2 && p[0] && p[1]; fi++)
+        for (int mode = 0; mode < 2; mode++) {
+            CansimRender *r =
+                open_render(p, 2, formats[fi], mode ? CANSIM_LEVEL_TARGET : CANSIM_LEVEL_MATCH,
+                            -14.0, true, -1.0, 0);
+            if (!r)
+                continue;
+            char out_dir[8400], tag[128];
+            snprintf(out_dir, sizeof out_dir, "%s/unmatched-%d-%d", tmp_dir, fi, mode);
+            snprintf(tag, sizeof tag, "%s %s", cansim_format_name(formats[fi]),
+                     mode ? "-14 LUFS" : "match");
+            CansimOutputResult res[2];
+            if (render(r, in.path, out_dir, 2, res)) {
+                const double target = mode ? -14.0 : in.lv.lufs;
+                SF_INFO info;
+                float *y = unit_read_audio(res[0].path, &info);
+                if (y) {
+                    const Level lv = meter(y, (size_t)info.frames, 2, info.samplerate);
+                    CHECK(fabs(lv.lufs - target) <= LU_TOL && res[0].notice == CANSIM_OK,
+                          "%s unity: %.2f LUFS for %.2f, notice %d", tag, lv.lufs, target,
+                          res[0].notice);
+                    free(y);
+                }
+                CHECK(res[1].notice == CANSIM_ELEVEL && strstr(res[1].diag.msg, "-70 LUFS gate"),
+                      "%s -60 dB: notice %d (%s), diag \"%s\"; want CANSIM_ELEVEL", tag,
+                      res[1].notice, cansim_strerror(res[1].notice), res[1].diag.msg);
+                CHECK(res[1].status == CANSIM_OK && res[1].n_frames == (int64_t)in.n,
+                      "%s -60 dB: status %d, %lld frames", tag, res[1].status,
+                      (long long)res[1].n_frames);
+            }
+            /* An input under the gate: with a target, not reached; matched, nothing to match. */
+            char out_low[8400];
+            snprintf(out_low, sizeof out_low, "%s/unmatched-low-%d-%d", tmp_dir, fi, mode);
+            if (render(r, low.path, out_low, 2, res))
+                for (int j = 0; j < 2; j++)
+                    CHECK(res[j].is_below_gate &&
+                              res[j].notice == (mode ? CANSIM_ELEVEL : CANSIM_OK),
+                          "%s below-gate input, profile %d: below gate %d, notice %d (%s)", tag, j,
+                          res[j].is_below_gate, res[j].notice, res[j].diag.msg);
+            cansim_render_close(&r);
+        }
+    /* Just above the gate (-68 LUFS) a float output's level is measured, not predicted: it
+     * is at the target, and the result reports what the file holds. */
+    Signal near = make_music(48000, 6.0);
+    near.name = "near-gate";
+    signal_write(&near, SF_FORMAT_WAV | SF_FORMAT_FLOAT, "wav");
+    const double gn = pow(10.0, (-68.0 - near.lv.lufs) / 20.0);
+    for (size_t i = 0; i < 2 * near.n; i++)
+        near.x[i] = (float)((double)near.x[i] * gn);
+    signal_write(&near, SF_FORMAT_WAV | SF_FORMAT_FLOAT, "wav");
+    CansimRender *r =
+        p[0] ? open_render(p, 1, CANSIM_FORMAT_WAV32F, CANSIM_LEVEL_TARGET, -14.0, true, -1.0, 0)
+             : NULL;
+    char out_near[8400];
+    snprintf(out_near, sizeof out_near, "%s/unmatched-near", tmp_dir);
+    CansimOutputResult rn[1];
+    if (r && render(r, near.path, out_near, 1, rn)) {
+        SF_INFO info;
+        float *y = unit_read_audio(rn[0].path, &info);
+        if (y) {
+            const Level lv = meter(y, (size_t)info.frames, 2, info.samplerate);
+            CHECK((fabs(lv.lufs + 14.0) <= LU_TOL || rn[0].notice == CANSIM_ELEVEL) &&
+                      fabs(rn[0].loudness_lufs - lv.lufs) <= LU_TOL,
+                  "input at %.2f LUFS to -14: output %.3f LUFS, reported %.3f, notice %d",
+                  near.lv.lufs, lv.lufs, rn[0].loudness_lufs, rn[0].notice);
+            free(y);
+        }
+    }
+    /* A gain group: the plan on the members' sum fails the same way, for every member. */
+    if (r) {
+        const char *inputs[2] = {in.path, near.path};
+        char gdir[8400];
+        snprintf(gdir, sizeof gdir, "%s/unmatched-group", tmp_dir);
+        const char *dirs[2] = {gdir, gdir};
+        cansim_render_close(&r);
+        r = open_render(p, 2, CANSIM_FORMAT_WAV24, CANSIM_LEVEL_TARGET, -14.0, true, -1.0, 0);
+        CansimOutputResult ra[2], rb[2];
+        CansimOutputResult *res[2] = {ra, rb};
+        double gain[2];
+        int mstatus[2];
+        CansimDiag mdiag[2];
+        CansimGroupResult grp = {.gain_db = gain, .member_status = mstatus, .member_diag = mdiag};
+        const int rc = r ? cansim_render_group(r, inputs, dirs, 2, NULL, res, &grp, &diag) : -1;
+        CHECK(rc == CANSIM_OK, "group: %d: %s", rc, diag.msg);
+        for (int i = 0; i < 2 && rc == CANSIM_OK; i++)
+            CHECK(res[i][0].notice == CANSIM_OK && res[i][1].notice == CANSIM_ELEVEL &&
+                      strstr(res[i][1].diag.msg, "-70 LUFS gate"),
+                  "group member %d: notices %d (unity) and %d (-60 dB): \"%s\"", i,
+                  res[i][0].notice, res[i][1].notice, res[i][1].diag.msg);
+    }
+    cansim_render_close(&r);
+    free(near.x);
+    cansim_profile_close(&p[0]);
+    cansim_profile_close(&p[1]);
+    free(in.x);
+    free(low.x);
+}
+
 int main(int argc, char **argv)
 {
     unit_init(argc, argv, 7);
@@ -898,6 +1040,7 @@ int main(int argc, char **argv)
     test_silence(profiles);
     test_formats(profiles);
     test_dither(profiles, &music);
+    test_unmatched();
 
     for (int j = 0; j < N_LEVEL_PROFILES; j++)
         cansim_profile_close(&profiles[j]);

@@ -29,9 +29,11 @@ enum CansimError {
     CANSIM_EDATA = -7,     /**< invalid audio data (NaN, Inf, no frames) */
     CANSIM_EINTERNAL = -8, /**< internal error */
     CANSIM_ECANCELED = -9, /**< stopped by the progress callback */
+    CANSIM_ELEVEL = -10,   /**< level not matched: a complete output is not at the level asked
+                                (CansimOutputResult.notice; never a failure) */
 };
 /** One past the most negative code; every code c with CANSIM_ERROR_MIN < c <= 0 is known. */
-#define CANSIM_ERROR_MIN (-10)
+#define CANSIM_ERROR_MIN (-11)
 
 /** A static, lower-case message for a code; never NULL ("unknown error" for unknown codes). */
 CANSIM_API const char *cansim_strerror(int code);
@@ -272,9 +274,8 @@ typedef struct CansimRenderConfig {
     CansimLevelMode level_mode; /**< [default: CANSIM_LEVEL_OFF; the command's is MATCH] */
     double level_lufs;          /**< CANSIM_LEVEL_TARGET's target, -70..0 LUFS */
     bool has_ceiling;           /**< hold outputs under ceiling_dbtp [default: false] */
-    double ceiling_dbtp;        /**< integer and FLAC outputs: true-peak ceiling, -20..0 dBTP;
-                                     float outputs are held at or below 0 dBFS (sample peak)
-                                     instead [default: -1] */
+    double ceiling_dbtp;        /**< true-peak ceiling of every output (float ones too),
+                                     -20..0 dBTP [default: -1] */
     double rate_hz;             /**< cansim_render_file(): convert inputs at another rate to
                                      this one first (libsamplerate), so outputs are at rate_hz
                                      and filters designed at it; 0 keeps each input's rate
@@ -304,23 +305,30 @@ typedef struct CansimOutputResult {
     int status;       /**< CANSIM_OK or the failure's code */
     int64_t n_frames; /**< frames written */
     char path[4096];  /**< final path of the output */
-    CansimDiag diag;  /**< the failure, when status != CANSIM_OK */
+    CansimDiag diag;  /**< the failure, when status != CANSIM_OK; else notice's reason */
     /* Levels (dB values are -inf for silence). */
     char format[16];      /**< "wav16" ... "aiff24", or the input's container for others */
     double input_lufs;    /**< the input's integrated loudness (libebur128; mono as dual mono) */
     double target_lufs;   /**< the level aimed at; NaN with CANSIM_LEVEL_OFF */
     double loudness_lufs; /**< the output's integrated loudness */
     double peak_db;       /**< the output's true peak (dBTP), or sample peak (dBFS) when
-                               !is_true_peak */
+                               !is_true_peak (float outputs without a ceiling) */
     double gain_db;       /**< gain applied on top of the profile's filter */
     double correction_db; /**< the part of gain_db set after measuring the output (0 if none) */
     bool is_measured;     /**< loudness measured on the output (integer and FLAC outputs);
                                false: predicted from the input (float outputs) */
-    bool is_true_peak;    /**< peak_db is a true peak (integer and FLAC outputs) */
+    bool is_true_peak;    /**< peak_db is a true peak (integer and FLAC outputs, and every
+                               output when has_ceiling) */
     bool is_limited;      /**< the gain was lowered to hold the ceiling */
     bool is_below_gate;   /**< the input is below -70 LUFS: rendered at the filter's own gain */
     bool is_dithered;     /**< 16-bit output with TPDF dither */
     bool is_skipped;      /**< left alone, as CansimFileOptions.skip asked (status is OK) */
+    int notice;           /**< with status CANSIM_OK: CANSIM_OK when the output is as the
+                               config asked, else a code for what it is not, diag saying why:
+                               CANSIM_ELEVEL, its level is not the one asked (level matching or
+                               a target, while it or the input is below the -70 LUFS gate before
+                               gain, or the output is off its target for another reason than
+                               the ceiling, which is_limited reports); the file is complete */
 } CansimOutputResult;
 
 /** Per-call options of cansim_render_file_with(). */
