@@ -693,8 +693,13 @@ int cansim_profile_parse_ini(CansimProfile **out, const char *text, size_t n, co
             goto done;
         }
         char path[4096];
-        snprintf(path, sizeof path, "%s%s%s", c.curve_file[0] == '/' ? "" : dir,
-                 c.curve_file[0] == '/' ? "" : "/", c.curve_file);
+        if (snprintf(path, sizeof path, "%s%s%s", c.curve_file[0] == '/' ? "" : dir,
+                     c.curve_file[0] == '/' ? "" : "/", c.curve_file) >= (int)sizeof path) {
+            /* Cut short, it could name another file. */
+            e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s: the curve file's path is too long",
+                                name);
+            goto done;
+        }
         char *csv;
         size_t n_csv;
         if ((e = cansim_read_text(path, CANSIM_MAX_TEXT_BYTES, &csv, &n_csv, diag)))
@@ -797,14 +802,18 @@ static int load_target(const CansimDesignConfig *d, const char *rig, const char 
     const bool is_file = strchr(t, '/') || has_suffix(t, ".csv");
     /* A missing target is the target's fault, not the profile's: the message starts with the
      * target, and names the profile that asked for it after. */
+    int len;
     if (is_file)
-        snprintf(path, sizeof path, "%s", t);
+        len = snprintf(path, sizeof path, "%s", t);
     else if (!d->targets_dir)
         return cansim_diag_set(diag, CANSIM_EPROFILE,
-                               "%s: no targets directory to find this target in (wanted by %s)", t,
-                               who);
+                               "%s: no targets directory to find this target in (wanted by %s)",
+                               t, who);
     else
-        snprintf(path, sizeof path, "%s/%s/%s.csv", d->targets_dir, rig, t);
+        len = snprintf(path, sizeof path, "%s/%s/%s.csv", d->targets_dir, rig, t);
+    if (len >= (int)sizeof path) /* cut short, it could name another file */
+        return cansim_diag_set(diag, CANSIM_EPROFILE, "%.200s...: the target's path is too long",
+                               t);
     char *text;
     size_t n;
     CansimDiag why;

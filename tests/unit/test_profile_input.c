@@ -279,7 +279,8 @@ static void test_csv_text_kinds(void)
     csv_fails_str("Latin-1 in a number", "frequency,raw\n20,0\n1\xe9,0\n20000,0\n", 3,
                   "not a number: '1?'");
     csv_fails_str("UTF-8 in a number", "frequency,raw\n20,0\n1\xc2\xb0,0\n20000,0\n", 3,
-                  "not a number: '1?" "?'");
+                  "not a number: '1?"
+                  "?'");
 }
 
 /* ------------------------------------------------------------------ the band */
@@ -598,6 +599,41 @@ static void test_target_blame(void)
     cansim_profile_close(&hd650);
 }
 
+/* Paths cut short could name other files: refused instead. */
+static void test_long_paths(void)
+{
+    char *dir = unit_xcalloc(4001, 1);
+    memset(dir, 'd', 4000);
+    dir[0] = '/';
+    char text[1024];
+    char curve[151]; /* profile lines hold 198 characters */
+    memset(curve, 'c', 150);
+    curve[150] = '\0';
+    snprintf(text, sizeof text, BASE "curve = %s\n", curve);
+    CansimProfile *p = NULL;
+    CansimDiag diag = {{0}};
+    int rc = cansim_profile_parse_ini(&p, text, strlen(text), "mem.ini", dir, &diag);
+    expect_failure("curve path past 4 KiB", rc, p, &diag, CANSIM_EPROFILE, "mem.ini", 0,
+                   "the curve file's path is too long");
+    free(dir);
+
+    p = load_ok("hd-650", CANSIM_PROFILE_DIR "/sennheiser-hd-650.ini");
+    if (!p)
+        return;
+    char *target = unit_xcalloc(5001, 1);
+    memset(target, 't', 5000);
+    target[0] = '/';
+    CansimDesignConfig d = cansim_design_default_config();
+    d.target = target;
+    CansimProfile *fir = NULL;
+    rc = cansim_profile_design(&fir, p, &d, 48000.0, &diag);
+    CHECK(rc == CANSIM_EPROFILE && !fir && strstr(diag.msg, "the target's path is too long"),
+          "target path past 4 KiB: %d, \"%.80s...\"", rc, diag.msg);
+    cansim_profile_close(&fir);
+    free(target);
+    cansim_profile_close(&p);
+}
+
 int main(int argc, char **argv)
 {
     unit_init(argc, argv, 20261207);
@@ -610,6 +646,7 @@ int main(int argc, char **argv)
     test_ini_text_kinds();
     test_digest_crossfeed();
     test_target_blame();
+    test_long_paths();
     tmp_cleanup();
     return unit_finish("test_profile_input");
 }
