@@ -370,6 +370,7 @@ int cansim_curve_parse_csv(const char *text, size_t n, const char *name, CansimC
     if (n >= 3 && !memcmp(copy, "\xef\xbb\xbf", 3))
         pos += 3; /* a UTF-8 byte order mark, as Excel writes */
     Dialect dl = {0};
+    bool has_line = false; /* a header or a point was read */
     size_t col_hz = 0;
     size_t col_db = 1;
     size_t lineno = 0;
@@ -380,8 +381,17 @@ int cansim_curve_parse_csv(const char *text, size_t n, const char *name, CansimC
             t++;
         if (*t == '\0' || *t == '#')
             continue;
-        const bool is_first = dl.sep == 0;
-        if (is_first) {
+        const bool is_first = !has_line;
+        has_line = true;
+        if (dl.sep == 0 && !strncasecmp(t, "sep=", 4) && strchr(",;\t", t[4]) && t[4] &&
+            (!t[5] || t[5] == ' ' || t[5] == '\t')) {
+            /* Excel's hint line, "sep=;": it names the separator outright. */
+            dl.sep = t[4];
+            dl.sep_line = lineno;
+            has_line = false;
+            continue;
+        }
+        if (dl.sep == 0) {
             dl.sep = detect_sep(line);
             dl.sep_line = lineno;
         }

@@ -161,6 +161,8 @@ static void test_csv_dialects(void)
         "frequency;raw\n20;0\n31,5;9,0\n20000;0\n",
         "20;0\n31,5;9,0\n20000;0\n",
         "Frequency\tRaw\n20\t0\n31,5\t9,0\n20000\t0\n",
+        "sep=;\nfrequency;raw\n20;0\n31,5;9,0\n20000;0\n",
+        "\xef\xbb\xbfsep=;\r\n\"frequency\";\"raw\"\r\n20;0\r\n31,5;9,0\r\n20000;0\r\n",
         "\"frequency\";\"raw\"\n20;0\n\"31,5\";\"9,0\"\n20000;0\n",
     };
     for (size_t i = 0; i < sizeof european / sizeof *european; i++) {
