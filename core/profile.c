@@ -133,7 +133,10 @@ int cansim_profile_load_ir(CansimProfile **out, const char *path, CansimDiag *di
     *out = NULL;
     SNDFILE *sf;
     SF_INFO info;
-    int e = cansim_audio_open_read(path, &sf, &info, diag);
+    int e = cansim_check_regular(path, diag); /* libsndfile would wait on a FIFO */
+    if (e)
+        return e;
+    e = cansim_audio_open_read(path, &sf, &info, diag);
     if (e)
         return e == CANSIM_EFORMAT || e == CANSIM_EIO || e == CANSIM_ERATE ? e : CANSIM_EPROFILE;
     const int n_ch = info.channels;
@@ -369,6 +372,7 @@ typedef struct IniReader {
     int line;
     int bad_line; /* first line the reader refused, 0 for none */
     char bad[160];
+    bool has_profile; /* a [profile] line was read */
 } IniReader;
 
 typedef struct IniCtx {
@@ -499,6 +503,8 @@ static int ini_crossfeed_key(IniCtx *c, const char *key, const char *value)
     CansimCrossfeed *cf = &c->p->crossfeed;
     CansimDiag d;
     if (!strcmp(key, "preset")) {
+        if (c->cf_keys & 4)
+            return fail(c, "'preset' is given twice");
         if (c->cf_keys)
             return fail(c, "give a crossfeed preset or cut_hz and feed_db, not both");
         if (cansim_crossfeed_parse(value, cf, &d) || strchr(value, ':'))
@@ -544,22 +550,33 @@ static char *ini_read_line(char *str, int num, void *stream)
     IniReader *rd = stream;
     if (rd->pos >= rd->end)
         return NULL;
-    const char *nl = memchr(rd->pos, '\n', (size_t)(rd->end - rd->pos));
-    const size_t len = (size_t)((nl ? nl + 1 : rd->end) - rd->pos);
+    /* Lines end at LF, CRLF or a lone CR (old Mac editors), as in curve files. */
     const char *line = rd->pos;
-    rd->pos += len;
+    const char *eol = line;
+    while (eol < rd->end && *eol != '\n' && *eol != '\r')
+        eol++;
+    rd->pos = eol == rd->end ? eol : eol + 1;
+    if (eol < rd->end && *eol == '\r' && rd->pos < rd->end && *rd->pos == '\n')
+        rd->pos++;
     rd->line++;
-    const char *t = line;
-    while (t < line + len && (*t == ' ' || *t == '\t'))
-        t++;
-    const char *close = *t == '[' ? memchr(t, ']', (size_t)(line + len - t)) : NULL;
-    if (!rd->bad_line && len > (size_t)num - 1) {
+    if (rd->line == 1 && eol - line >= 3 && !memcmp(line, "\xef\xbb\xbf", 3))
+        line += 3; /* a UTF-8 byte order mark */
+    /* Indentation means nothing: inih would take an indented line for the continuation of
+     * the value before it, and blame it as that key given twice. */
+    while (line < eol && (*line == ' ' || *line == '\t'))
+        line++;
+    const size_t len = (size_t)(eol - line);
+    const char *close = len && *line == '[' ? memchr(line, ']', len) : NULL;
+    if (!rd->bad_line && len + 1 > (size_t)num - 1) {
         rd->bad_line = rd->line;
         snprintf(rd->bad, sizeof rd->bad, "line longer than %d characters", num - 2);
-    } else if (!rd->bad_line && close && !section_is_known(t + 1, (size_t)(close - t - 1))) {
+    } else if (!rd->bad_line && close && !section_is_known(line + 1, (size_t)(close - line - 1))) {
         rd->bad_line = rd->line;
-        snprintf(rd->bad, sizeof rd->bad, "unknown section [%.*s]", (int)(close - t - 1), t + 1);
+        snprintf(rd->bad, sizeof rd->bad, "unknown section [%.*s]", (int)(close - line - 1),
+                 line + 1);
     }
+    if (close && close - line == 8 && !memcmp(line, "[profile", 8))
+        rd->has_profile = true;
     if (rd->bad_line) {
         /* Nothing more is parsed: the first problem is the one reported. */
         rd->pos = rd->end;
@@ -567,7 +584,8 @@ static char *ini_read_line(char *str, int num, void *stream)
         return str;
     }
     memcpy(str, line, len);
-    str[len] = '\0';
+    str[len] = '\n';
+    str[len + 1] = '\0';
     return str;
 }
 
@@ -587,19 +605,34 @@ static int ini_handler_fn(void *user, const char *section, const char *key, cons
     return fail(c, "unknown section [%s]", section);
 }
 
+/* The line (from 1) of byte off, counting LF, CRLF and lone CR as the reader does. */
+static size_t line_at(const char *text, size_t off)
+{
+    size_t line = 1;
+    for (size_t i = 0; i < off; i++)
+        if (text[i] == '\n' || (text[i] == '\r' && text[i + 1] != '\n'))
+            line++;
+    return line;
+}
+
 int cansim_profile_parse_ini(CansimProfile **out, const char *text, size_t n, const char *name,
                              const char *dir, CansimDiag *diag)
 {
     *out = NULL;
-    if (!cansim_text_is_plain(text, n))
-        return cansim_diag_set(diag, CANSIM_EPROFILE, "%s: not a text file", name);
+    int e = cansim_text_check(text, n, name, diag);
+    if (e)
+        return e;
     if (strlen(text) != n)
         return cansim_diag_set(diag, CANSIM_EPROFILE, "%s: not a text file", name);
+    /* Names and notes reach reports (JSON) and pages: they must be UTF-8. */
+    const size_t n_utf8 = cansim_utf8_valid_prefix(text, n);
+    if (n_utf8 != n)
+        return cansim_diag_set(diag, CANSIM_EPROFILE, "%s:%zu: not UTF-8 text (byte 0x%02x)", name,
+                               line_at(text, n_utf8), (unsigned char)text[n_utf8]);
     IniCtx c = {.dir = dir, .name = name};
     c.p = calloc(1, sizeof *c.p);
     if (!c.p)
         return cansim_diag_set(diag, CANSIM_ENOMEM, "%s: out of memory", name);
-    int e = CANSIM_OK;
     c.rd = (IniReader){.pos = text, .end = text + n};
     const int line = ini_parse_stream(ini_read_line, &c.rd, ini_handler_fn, &c);
     if (line == -2) {
@@ -623,6 +656,11 @@ int cansim_profile_parse_ini(CansimProfile **out, const char *text, size_t n, co
     }
     if (at) {
         e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s:%d: %s", name, at, why);
+        goto done;
+    }
+    if (!c.rd.has_profile) {
+        e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s: no [profile] section (not a profile file)",
+                            name);
         goto done;
     }
     static const char *const required[] = {"id", "name", "back", "rig"};
@@ -655,8 +693,13 @@ int cansim_profile_parse_ini(CansimProfile **out, const char *text, size_t n, co
             goto done;
         }
         char path[4096];
-        snprintf(path, sizeof path, "%s%s%s", c.curve_file[0] == '/' ? "" : dir,
-                 c.curve_file[0] == '/' ? "" : "/", c.curve_file);
+        if (snprintf(path, sizeof path, "%s%s%s", c.curve_file[0] == '/' ? "" : dir,
+                     c.curve_file[0] == '/' ? "" : "/", c.curve_file) >= (int)sizeof path) {
+            /* Cut short, it could name another file. */
+            e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s: the curve file's path is too long",
+                                name);
+            goto done;
+        }
         char *csv;
         size_t n_csv;
         if ((e = cansim_read_text(path, CANSIM_MAX_TEXT_BYTES, &csv, &n_csv, diag)))
@@ -671,6 +714,8 @@ int cansim_profile_parse_ini(CansimProfile **out, const char *text, size_t n, co
                                 name);
             goto done;
         }
+        if ((e = cansim_curve_check_band(&c.inline_curve, name, diag)))
+            goto done;
         c.p->curve = c.inline_curve;
         memset(&c.inline_curve, 0, sizeof c.inline_curve);
     }
@@ -755,21 +800,35 @@ static int load_target(const CansimDesignConfig *d, const char *rig, const char 
     const char *t = d->target && *d->target ? d->target : "harman";
     char path[4096];
     const bool is_file = strchr(t, '/') || has_suffix(t, ".csv");
+    /* A missing target is the target's fault, not the profile's: the message starts with the
+     * target, and names the profile that asked for it after. */
+    int len;
     if (is_file)
-        snprintf(path, sizeof path, "%s", t);
+        len = snprintf(path, sizeof path, "%s", t);
     else if (!d->targets_dir)
-        return cansim_diag_set(diag, CANSIM_EPROFILE, "%s: no targets directory for '%s'", who,
-                               t);
+        return cansim_diag_set(diag, CANSIM_EPROFILE,
+                               "%s: no targets directory to find this target in (wanted by %s)",
+                               t, who);
     else
-        snprintf(path, sizeof path, "%s/%s/%s.csv", d->targets_dir, rig, t);
+        len = snprintf(path, sizeof path, "%s/%s/%s.csv", d->targets_dir, rig, t);
+    if (len >= (int)sizeof path) /* cut short, it could name another file */
+        return cansim_diag_set(diag, CANSIM_EPROFILE, "%.200s...: the target's path is too long",
+                               t);
     char *text;
     size_t n;
-    int e = cansim_read_text(path, CANSIM_MAX_TEXT_BYTES, &text, &n, diag);
+    CansimDiag why;
+    int e = cansim_read_text(path, CANSIM_MAX_TEXT_BYTES, &text, &n, &why);
     if (e == CANSIM_EIO && !is_file)
-        return cansim_diag_set(diag, CANSIM_EPROFILE, "%s: no '%s' target for the %s rig (%s)",
-                               who, t, rig, path);
-    if (e)
-        return e;
+        return cansim_diag_set(diag, CANSIM_EPROFILE,
+                               "%s: no '%s' target for the %s rig (wanted by %s)", path, t, rig,
+                               who);
+    if (e) {
+        const size_t k = strlen(path);
+        const bool has_path = !strncmp(why.msg, path, k) && !strncmp(why.msg + k, ": ", 2);
+        return cansim_diag_set(diag, e == CANSIM_EIO ? CANSIM_EPROFILE : e,
+                               "%s: cannot read this target: %s (wanted by %s)", path,
+                               has_path ? why.msg + k + 2 : why.msg, who);
+    }
     e = cansim_curve_parse_csv(text, n, path, out, diag);
     free(text);
     return e;
@@ -949,10 +1008,6 @@ int cansim_profile_digest(const CansimProfile *p, const CansimDesignConfig *d, c
         XXH3_128bits_update(h, sim.hz, sim.n * sizeof *sim.hz);
         XXH3_128bits_update(h, sim.db, sim.n * sizeof *sim.db);
         cansim_curve_free(&sim);
-        CansimCrossfeed cf;
-        crossfeed_of(p, d, &cf);
-        const double cfv[3] = {cf.mode == CANSIM_CROSSFEED_ON, cf.cut_hz, cf.feed_db};
-        XXH3_128bits_update(h, cfv, sizeof cfv);
     } else {
         const double head[2] = {p->rate_hz, (double)p->n_taps};
         XXH3_128bits_update(h, head, sizeof head);
@@ -963,6 +1018,13 @@ int cansim_profile_digest(const CansimProfile *p, const CansimDesignConfig *d, c
                 XXH3_128bits_update(h, p->cells[c], p->n_taps * sizeof(float));
         }
     }
+    /* Crossfeed is folded into every kind's cells (design_with()); off is off, whatever
+     * cut and level an unused setting holds. */
+    CansimCrossfeed cf;
+    crossfeed_of(p, d, &cf);
+    const bool is_cf = cf.mode == CANSIM_CROSSFEED_ON;
+    const double cfv[3] = {is_cf, is_cf ? cf.cut_hz : 0.0, is_cf ? cf.feed_db : 0.0};
+    XXH3_128bits_update(h, cfv, sizeof cfv);
     const XXH128_hash_t v = XXH3_128bits_digest(h);
     snprintf(hex, 33, "%016llx%016llx", (unsigned long long)v.high64,
              (unsigned long long)v.low64);

@@ -33,6 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         require(e == CANSIM_EPROFILE || e == CANSIM_ENOMEM);
         require(c.n == 0 && c.hz == NULL && c.db == NULL);
         require(strncmp(diag.msg, "fuzz.csv", 8) == 0 && strchr(diag.msg, '\n') == NULL);
+        /* What a message quotes from the file is printable ASCII. */
+        for (const char *m = diag.msg; *m; m++)
+            require(*m >= 0x20 && *m < 0x7f);
         return 0;
     }
     /* What the parser promises (profiles/README.md). */
@@ -42,6 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         require(isfinite(c.db[i]) && fabs(c.db[i]) <= 200.0);
         require(i == 0 || c.hz[i] > c.hz[i - 1]);
     }
+    require(c.hz[0] <= CANSIM_CURVE_LOW_HZ && c.hz[c.n - 1] >= CANSIM_CURVE_HIGH_HZ);
     /* Any such curve designs against a flat reference. */
     double flat_hz[2] = {10.0, 100000.0};
     double flat_db[2] = {0.0, 0.0};

@@ -27,6 +27,8 @@ static void require_diag(const CansimDiag *diag, const char *name)
 {
     require(strncmp(diag->msg, name, strlen(name)) == 0);
     require(strchr(diag->msg, '\n') == NULL);
+    /* Messages quote profile text, which is UTF-8 or refused: they stay UTF-8. */
+    require(cansim_utf8_valid_prefix(diag->msg, strlen(diag->msg)) == strlen(diag->msg));
 }
 
 static bool id_is_plain(const char *id)
@@ -45,6 +47,10 @@ static void exercise(const CansimProfile *p)
     CansimProfileInfo info;
     cansim_profile_info(p, &info);
     require(info.is_curve && id_is_plain(info.id));
+    /* Everything a report or page shows is UTF-8. */
+    const char *const texts[] = {info.name, info.source, info.credit, info.notes};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+        require(cansim_utf8_valid_prefix(texts[i], strlen(texts[i])) == strlen(texts[i]));
     require(!strcmp(info.back, "open") || !strcmp(info.back, "closed") ||
             !strcmp(info.back, "none"));
 

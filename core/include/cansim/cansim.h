@@ -87,7 +87,8 @@ CANSIM_API int cansim_profile_from_taps(CansimProfile **out, const char *id, dou
 /**
  * A profile from an impulse-response audio file (any format libsndfile reads): 1 channel is
  * the same filter on both sides, 2 channels are L->L and R->R, 4 channels are L->L, L->R, R->L,
- * R->R. Its id is the file name without directory and extension.
+ * R->R. Its id is the file name without directory and extension. Anything but a regular file
+ * fails at once with CANSIM_EIO (libsndfile would wait on a FIFO).
  * @return CANSIM_OK, CANSIM_EIO, CANSIM_EFORMAT, CANSIM_EPROFILE, CANSIM_ERATE, CANSIM_ENOMEM
  */
 CANSIM_API int cansim_profile_load_ir(CansimProfile **out, const char *path, CansimDiag *diag);
@@ -104,7 +105,8 @@ CANSIM_API int cansim_profile_resample(CansimProfile **out, const CansimProfile 
  * A profile from a file, by its kind: a profile file (`.ini`, see profiles/README.md), an
  * AutoEq-style measurement (`.csv`: frequency,raw; taken as measured on the GRAS rig of
  * oratory1990's data), or else an impulse-response audio file (cansim_profile_load_ir()).
- * Errors name the file and, for text, the line.
+ * Errors name the file and, for text, the line. Anything but a regular file (a FIFO, a device,
+ * a directory) fails at once with CANSIM_EIO, before anything is read.
  * @return CANSIM_OK, CANSIM_EIO, CANSIM_EFORMAT, CANSIM_EPROFILE, CANSIM_ERATE, CANSIM_ENOMEM
  */
 CANSIM_API int cansim_profile_load(CansimProfile **out, const char *path, CansimDiag *diag);
@@ -190,8 +192,9 @@ CANSIM_API const float *cansim_profile_taps(const CansimProfile *p, int cell);
 
 /**
  * A digest of everything that decides the filter of p under d at any rate: for a curve profile
- * its simulated response (curve, target of its rig, --on, smoothing, boost limit) and
- * crossfeed; for an impulse response its taps and rate; and the library's version. Two
+ * its simulated response (curve, target of its rig, the listener's headphone, smoothing, boost
+ * limit); for an impulse response its taps and rate; for every kind the crossfeed it runs
+ * with (d's, else the profile's); and the library's version. Two
  * renders whose digests (and inputs and options) agree write the same samples, so a batch can
  * tell an up-to-date output from a stale one. hex receives 32 lower-case hex digits.
  * @return CANSIM_OK, CANSIM_EPROFILE (no target for the profile's rig), CANSIM_ENOMEM
