@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "page.h"
 
 #ifndef M_PI
@@ -303,15 +304,6 @@ static json_t *is_flat(const CansimProfile *p, const CansimProfileInfo *info,
     return json_true();
 }
 
-static const char *group_of(const CansimProfileInfo *info)
-{
-    if (!strcmp(info->back, "open"))
-        return "open";
-    if (!strcmp(info->back, "closed"))
-        return "closed";
-    return "other";
-}
-
 /* The page's data: the report's facts with file names only, every profile's description and
  * response, the plot's frequencies, and the links (relative URLs) to the renders and the
  * original. */
@@ -380,7 +372,9 @@ static json_t *page_data(Page *pg, const char *input_path, const json_t *report,
         json_t *p = json_object();
         json_object_set_new(p, "id", json_string(info.id));
         json_object_set_new(p, "name", json_string(info.name));
-        json_object_set_new(p, "group", json_string(group_of(&info)));
+        json_object_set_new(p, "group", json_string(group_name(profile_group(profiles[j]))));
+        json_object_set_new(p, "tags", json_string(info.tags));
+        json_object_set_new(p, "hrtf", json_boolean(info.has_hrtf));
         json_object_set_new(p, "back", json_string(info.back));
         json_object_set_new(p, "form", json_string(info.form));
         json_object_set_new(p, "rig", json_string(info.rig));
