@@ -161,9 +161,13 @@ static int df_curve(const struct MYSOFA_HRTF *h, double rate_hz, CansimCurve *ou
             out->hz[b - 1] = (double)b * rate_hz / (double)n_fft;
             out->db[b - 1] = -10.0 * log10(fmax(power[b] / w_sum, 1e-30));
         }
+        /* Above CANSIM_HRTF_TOP_HZ the set holds its recorder's anti-alias roll-off, not the
+         * head: the equalisation stops there (holds its value), so the pair rolls off with the
+         * recording instead of being boosted to the Nyquist frequency. */
         const double cap = cansim_curve_eval(out, 1000.0) + CANSIM_HRTF_MAX_BOOST_DB;
+        const double top = cansim_curve_eval(out, CANSIM_HRTF_TOP_HZ);
         for (size_t i = 0; i < out->n; i++)
-            out->db[i] = fmin(out->db[i], cap);
+            out->db[i] = fmin(out->hz[i] > CANSIM_HRTF_TOP_HZ ? top : out->db[i], cap);
     }
     if (plan) {
 #pragma omp critical(cansim_fftw_planner)

@@ -30,6 +30,8 @@ typedef struct CansimHrtfSet {
  * MIT's set falls below 140 Hz with its measuring loudspeaker (-23 dB at 30 Hz re the
  * 200-500 Hz plateau), so equalising it whole would ask +34 dB at 30 Hz. */
 #define CANSIM_HRTF_MAX_BOOST_DB 24.0
+/* ... and stops (holds its value) above this: past it, the set's roll-off is its recorder's. */
+#define CANSIM_HRTF_TOP_HZ 18000.0
 
 /* Reads the set named by s (libmysofa), takes the measured directions nearest to the two
  * speakers, and averages the power of every direction and ear, weighted by the solid angle

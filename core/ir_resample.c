@@ -10,7 +10,10 @@
  * though, is known exactly, and a minimum-phase filter is determined by its magnitude: so it
  * is designed again at the new rate, and keeps both its level and its t = 0 alignment. A
  * response that is not minimum phase (a delay, an HRIR, a room) carries its phase as
- * information, starts later, and goes through the converter as before. */
+ * information, usually starts later (its converter ringing then has room before it), and
+ * goes through libsamplerate. (Interpolating those by the DFT instead keeps their bins exact,
+ * but the ringing it wraps to the end errs more between bins: 0.045 dB against 0.0007 dB on
+ * a 100-tap delay, 0.039 against 0.041 dB on speakers-kemar.) */
 #include <fftw3.h>
 #include <math.h>
 #include <samplerate.h>
@@ -19,6 +22,7 @@
 #include "ir_resample.h"
 
 #define REBUILD_MAX_SECONDS 0.25 /* half the design's longest filter: room to follow it */
+#define TAIL_PAD            256  /* zeros after a converted response: its last taps' ringing */
 
 static size_t next_pow2(size_t n)
 {
@@ -133,7 +137,7 @@ bool cansim_ir_is_minimum_phase(const float *h, size_t n, double rate_hz, const 
 
 size_t cansim_ir_taps_at_rate(size_t n, double from_hz, double to_hz)
 {
-    const double t = ceil((double)n * to_hz / from_hz);
+    const double t = ceil((double)(n + TAIL_PAD) * to_hz / from_hz);
     return t >= (double)SIZE_MAX ? SIZE_MAX : (size_t)t;
 }
 
@@ -142,8 +146,9 @@ size_t cansim_ir_taps_at_rate(size_t n, double from_hz, double to_hz)
 static int convert(const float *const cells[4], size_t n, double ratio, const int *map, int n_conv,
                    float *out[4], size_t *n_gen, const char *who, CansimDiag *diag)
 {
+    const size_t n_in = n + TAIL_PAD;
     const size_t n_out = cansim_ir_taps_at_rate(n, 1.0, ratio);
-    float *in = cansim_alloc_floats(n * (size_t)n_conv);
+    float *in = cansim_alloc_floats(n_in * (size_t)n_conv);
     float *res = cansim_alloc_floats((n_out + 1) * (size_t)n_conv);
     int e = in && res ? CANSIM_OK : CANSIM_ENOMEM;
     if (e) {
@@ -155,7 +160,7 @@ static int convert(const float *const cells[4], size_t n, double ratio, const in
             in[i * (size_t)n_conv + (size_t)c] = cells[map[c]][i];
     SRC_DATA d = {.data_in = in,
                   .data_out = res,
-                  .input_frames = (long)n,
+                  .input_frames = (long)n_in,
                   .output_frames = (long)(n_out + 1),
                   .src_ratio = ratio};
     const int se = src_simple(&d, SRC_SINC_BEST_QUALITY, n_conv);

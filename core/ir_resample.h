@@ -17,8 +17,8 @@
 /* True when the n taps of h (at rate_hz) are minimum phase in the sense above. */
 bool cansim_ir_is_minimum_phase(const float *h, size_t n, double rate_hz, const CansimKernels *k);
 
-/* The taps at to_hz that n taps at from_hz become: exactly for a converted response (ceil(n
- * * to/from)); a bound for a rebuilt one. Used to refuse an overlong result before any work. */
+/* The taps at to_hz that n taps at from_hz become when converted (a rebuilt response is
+ * shorter): checked before any work, so an overlong result is refused at once. */
 size_t cansim_ir_taps_at_rate(size_t n, double from_hz, double to_hz);
 
 /* cells (n taps at from_hz, NULL for a zero cell) at to_hz, into out (same NULLs, *n_out
@@ -27,8 +27,9 @@ size_t cansim_ir_taps_at_rate(size_t n, double from_hz, double to_hz);
  * to_hz as a minimum-phase FIR (cansim_design_minphase(), CANSIM_IR_MAX_ERROR_DB), so its level
  * and its first tap stay where they were; above the original's Nyquist frequency the response
  * holds its value there. Any other cell (a delay, a room, an HRIR) goes through libsamplerate
- * (best quality) scaled by from/to to keep its level, time-aligned. Cells are zero-padded to
- * one length. who names the profile in messages. */
+ * (best quality), time-aligned, with room after its last tap for the converter's ringing,
+ * scaled by from/to to keep its level. Cells are zero-padded to one length. who names the
+ * profile in messages. */
 int cansim_ir_resample(const float *const cells[4], size_t n, double from_hz, double to_hz,
                        const CansimKernels *k, const char *who, float *out[4], size_t *n_out,
                        CansimDiag *diag);
