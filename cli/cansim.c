@@ -453,20 +453,18 @@ void print_summary(const char *input, const CansimProfile *const *p,
     /* By group, each under its title when there is more than one. */
     unsigned groups = 0;
     for (size_t j = 0; j < n; j++)
-        groups |= 1u << profile_group(p[j]);
+        groups |= res[j].status ? 0u : 1u << profile_group(p[j]);
     const bool has_titles = (groups & (groups - 1)) != 0;
     for (size_t k = 0; k < (size_t)N_GROUPS * n; k++) {
         const size_t j = k % n;
         const int g = (int)(k / n);
         const CansimOutputResult *r = &res[j];
-        if (profile_group(p[j]) != g)
+        if (profile_group(p[j]) != g || r->status)
             continue;
         if (has_titles && (groups & (1u << g))) {
             fprintf(stderr, "  %s:\n", group_title(g));
             groups &= ~(1u << g);
         }
-        if (r->status)
-            continue;
         fprintf(stderr, "  %-36s %-7s", cansim_profile_id(p[j]), r->format);
         print_db(r->loudness_lufs, "LUFS");
         print_db(r->peak_db, r->is_true_peak ? "dBTP" : "dBFS");
