@@ -51,9 +51,10 @@ static void print_help(void)
         "L->L, R->R, or 4 with cross paths) for other convolvers.\n"
         "\n"
         "Profiles:\n"
-        "  -p, --profiles LIST    comma list of: all, open, closed (tags); a profile id or a\n"
-        "                         unique part of one (hd-650); a file: profile .ini, AutoEq\n"
-        "                         measurement .csv, or impulse-response audio      [default: all]\n"
+        "  -p, --profiles LIST    comma list of: tags (all, open, closed, in-ear, earbud, tws,\n"
+        "                         iem, loudspeakers); a profile id or a unique part of one\n"
+        "                         (hd-650); a file: profile .ini, AutoEq measurement .csv, or\n"
+        "                         impulse-response audio                          [default: all]\n"
         "      --on PROFILE       the headphone you listen on: its coloration is removed\n"
         "      --target T         the neutral reference: harman, diffuse-field, or a CSV file\n"
         "                                                                  [default: harman]\n"
@@ -490,8 +491,7 @@ static int cmd_profiles(int argc, char **argv)
     }
     json_t *list = o.is_json ? json_array() : NULL;
     if (!o.is_json)
-        printf("%-36s %-36s %-8s %-7s %-16s %s\n", "ID", "NAME", "GROUP", "RIG", "TAGS",
-               "SOURCE");
+        printf("%-36s %-36s %-8s %-7s %-16s %s\n", "ID", "NAME", "GROUP", "RIG", "TAGS", "SOURCE");
     /* By group (open, closed, in-ear, speakers, other), by id within each. */
     for (int g = 0; g < N_GROUPS; g++)
         for (size_t i = 0; i < d.n_selected; i++) {

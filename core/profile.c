@@ -217,8 +217,8 @@ static int resample_with(CansimProfile **out, const CansimProfile *p, double rat
 {
     *out = NULL;
     if (p->is_curve)
-        return cansim_diag_set(diag, CANSIM_EINVAL, "%s: a curve profile is designed, not resampled",
-                               p->id);
+        return cansim_diag_set(diag, CANSIM_EINVAL,
+                               "%s: a curve profile is designed, not resampled", p->id);
     if (!cansim_rate_is_valid(rate_hz))
         return cansim_diag_set(diag, CANSIM_ERATE, "%s: sample rate %g Hz is outside 8000-384000",
                                p->id, rate_hz);
@@ -227,8 +227,8 @@ static int resample_with(CansimProfile **out, const CansimProfile *p, double rat
         return e;
     float *cells[4];
     size_t n;
-    e = cansim_ir_resample((const float *const *)p->cells, p->n_taps, p->rate_hz, rate_hz, k,
-                           p->id, cells, &n, diag);
+    e = cansim_ir_resample((const float *const *)p->cells, p->n_taps, p->rate_hz, rate_hz, k, p->id,
+                           cells, &n, diag);
     if (e)
         return e;
     e = cansim_profile_from_taps(out, p->id, rate_hz, n, (const float *const *)cells, diag);
@@ -370,12 +370,12 @@ typedef struct IniCtx {
     size_t cap;
     unsigned seen; /* bit per key of [profile] */
     bool has_curve_section;
-    unsigned cf_keys; /* [crossfeed]: 1 cut_hz, 2 feed_db, 4 preset */
+    unsigned cf_keys;   /* [crossfeed]: 1 cut_hz, 2 feed_db, 4 preset */
     unsigned hrtf_keys; /* [hrtf]: 1 sofa, 2 azimuth, 4 elevation */
-    char err[512]; /* the first problem; inih gives its line */
+    char err[512];      /* the first problem; inih gives its line */
 } IniCtx;
 
-static const char *const profile_keys[] = {"id",     "name",   "back",  "form", "rig",
+static const char *const profile_keys[] = {"id",     "name",   "back",  "form",  "rig",
                                            "source", "credit", "notes", "curve", "tags"};
 
 static int fail(IniCtx *c, const char *fmt, ...) CANSIM_PRINTF(2, 3);
@@ -555,8 +555,10 @@ static int ini_crossfeed_key(IniCtx *c, const char *key, const char *value)
 static int ini_hrtf_key(IniCtx *c, const char *key, const char *value)
 {
     CansimHrtfSpec *h = &c->p->hrtf;
-    const unsigned bit = !strcmp(key, "sofa") ? 1u : !strcmp(key, "azimuth") ? 2u
-                       : !strcmp(key, "elevation") ? 4u : 0u;
+    const unsigned bit = !strcmp(key, "sofa")        ? 1u
+                         : !strcmp(key, "azimuth")   ? 2u
+                         : !strcmp(key, "elevation") ? 4u
+                                                     : 0u;
     if (!bit)
         return fail(c, "unknown key '%s' in [hrtf]", key);
     if (c->hrtf_keys & bit)

@@ -514,8 +514,8 @@ static double lerp_log(const CansimCurve *c, double f)
         return c->db[0];
     for (size_t i = 1; i < c->n; i++)
         if (f <= c->hz[i])
-            return c->db[i - 1] + (c->db[i] - c->db[i - 1]) * log(f / c->hz[i - 1]) /
-                                      log(c->hz[i] / c->hz[i - 1]);
+            return c->db[i - 1] +
+                   (c->db[i] - c->db[i - 1]) * log(f / c->hz[i - 1]) / log(c->hz[i] / c->hz[i - 1]);
     return c->db[c->n - 1];
 }
 
@@ -581,8 +581,10 @@ static void test_in_ear_coloration(const Headphone *hps, size_t n_hp, const Cans
                 w_hz = f;
             }
         }
-        check(w <= 1.0, "%s: the realised filter is %.2f dB from raw - target at %.0f Hz "
-                        "(1/3 octave)", hps[i].name, w, w_hz);
+        check(w <= 1.0,
+              "%s: the realised filter is %.2f dB from raw - target at %.0f Hz "
+              "(1/3 octave)",
+              hps[i].name, w, w_hz);
         if (w > worst) {
             worst = w;
             snprintf(where, sizeof where, "%s, %.0f Hz", hps[i].name, w_hz);
@@ -593,7 +595,8 @@ static void test_in_ear_coloration(const Headphone *hps, size_t n_hp, const Cans
     }
     check(n_in_ear == 15, "%zu in-ear profiles, 15 expected", n_in_ear);
     printf("in-ear: %zu profiles, the realised filter within %.3f dB of raw - target (1/3 "
-           "octaves, 100 Hz-5 kHz; worst: %s)\n", n_in_ear, worst, where);
+           "octaves, 100 Hz-5 kHz; worst: %s)\n",
+           n_in_ear, worst, where);
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -283,8 +283,8 @@ static void test_diffuse_field(void)
     mysofa_free(h);
 }
 
-static void expect_design_fails(const char *what, const char *text, const char *dir,
-                                int want_rc, const char *want_prefix)
+static void expect_design_fails(const char *what, const char *text, const char *dir, int want_rc,
+                                const char *want_prefix)
 {
     CansimProfile *p = NULL;
     CansimProfile *fir = NULL;
@@ -347,12 +347,12 @@ static void test_sofa_errors(void)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         CansimProfile *p = NULL;
         CansimDiag diag = {{0}};
-        const int rc = cansim_profile_parse_ini(&p, bad[i].text, strlen(bad[i].text), "mem.ini",
-                                                NULL, &diag);
+        const int rc =
+            cansim_profile_parse_ini(&p, bad[i].text, strlen(bad[i].text), "mem.ini", NULL, &diag);
         CHECK(rc == CANSIM_EPROFILE && !p && !strncmp(diag.msg, "mem.ini", 7) &&
                   strstr(diag.msg, bad[i].want),
-              "[hrtf] case %zu: %d \"%s\", want EPROFILE naming mem.ini and '%s'", i, rc,
-              diag.msg, bad[i].want);
+              "[hrtf] case %zu: %d \"%s\", want EPROFILE naming mem.ini and '%s'", i, rc, diag.msg,
+              bad[i].want);
         cansim_profile_close(&p);
     }
 }

@@ -211,7 +211,8 @@ static void test_bundled(const CansimKernels *k)
                 if (!a || !b)
                     continue;
                 n_cells++;
-                n_min += r == 0 && cansim_ir_is_minimum_phase(a, cansim_profile_n_taps(ir), 44100, k);
+                n_min +=
+                    r == 0 && cansim_ir_is_minimum_phase(a, cansim_profile_n_taps(ir), 44100, k);
                 double at;
                 const double err = max_diff_db(a, cansim_profile_n_taps(ir), 44100, b,
                                                cansim_profile_n_taps(q), rates[r], &at);

@@ -252,9 +252,8 @@ static void test_drawer(void)
              * is a wired earbud. */
             char tags[160];
             snprintf(tags, sizeof tags, " %s ", info.tags);
-            CHECK(strstr(tags, " in-ear ") &&
-                      (strstr(tags, " tws ") || strstr(tags, " iem ") ||
-                       !strcmp(info.form, "earbud")),
+            CHECK(strstr(tags, " in-ear ") && (strstr(tags, " tws ") || strstr(tags, " iem ") ||
+                                               !strcmp(info.form, "earbud")),
                   "%s: tags '%s'", path, info.tags);
         } else if (!strcmp(info.back, "open")) {
             n_open++;
