@@ -222,6 +222,9 @@ static int resample_with(CansimProfile **out, const CansimProfile *p, double rat
     if (!cansim_rate_is_valid(rate_hz))
         return cansim_diag_set(diag, CANSIM_ERATE, "%s: sample rate %g Hz is outside 8000-384000",
                                p->id, rate_hz);
+    if (p->rate_hz == rate_hz)
+        return cansim_profile_from_taps(out, p->id, rate_hz, p->n_taps,
+                                        (const float *const *)p->cells, diag);
     int e = cansim_profile_check_rate(p, rate_hz, diag);
     if (e)
         return e;
