@@ -554,7 +554,7 @@ static void test_in_ear_coloration(const Headphone *hps, size_t n_hp, const Cans
             continue;
         n_in_ear++;
         char path[1024];
-        snprintf(path, sizeof path, "%s/%s.ini", CANSIM_PROFILE_DIR, hps[i].name);
+        snprintf(path, sizeof path, "%s/%.127s.ini", CANSIM_PROFILE_DIR, hps[i].name);
         CansimProfile *p = NULL;
         CansimProfile *fir = NULL;
         CansimDiag diag = {""};
@@ -587,7 +587,7 @@ static void test_in_ear_coloration(const Headphone *hps, size_t n_hp, const Cans
               hps[i].name, w, w_hz);
         if (w > worst) {
             worst = w;
-            snprintf(where, sizeof where, "%s, %.0f Hz", hps[i].name, w_hz);
+            snprintf(where, sizeof where, "%.127s, %.0f Hz", hps[i].name, w_hz);
         }
         spectrum_free(&s);
         cansim_profile_close(&fir);
