@@ -223,7 +223,7 @@ static json_t *response(const CansimProfile *p, const CansimProfileInfo *info,
     const CansimCrossfeed cf = crossfeed_of(info, design);
     const bool has_crossfeed = cf.mode == CANSIM_CROSSFEED_ON;
     *is_oom = false;
-    if (info->is_curve && !has_crossfeed) {
+    if (info->is_curve && !has_crossfeed && !info->has_hrtf) {
         if (cansim_profile_response_db(p, design, hz, db, N_HZ, &d)) {
             snprintf(why, why_cap, "%s", d.msg);
             return NULL;
@@ -269,7 +269,13 @@ static json_t *response(const CansimProfile *p, const CansimProfileInfo *info,
         offset_db = isfinite(db[k]) ? db[k] : 0.0;
     }
     char note[256];
-    if (info->is_curve)
+    if (info->has_hrtf)
+        snprintf(note, sizeof note,
+                 "the designed matrix (head-related responses, diffuse-field equalised%s): the "
+                 "left speaker at the left ear (L->L) and the right ear (L->R), 1/12-octave "
+                 "smoothed",
+                 has_crossfeed ? ", with crossfeed" : "");
+    else if (info->is_curve)
         snprintf(note, sizeof note,
                  "the designed filter with crossfeed (%g Hz, %g dB), %s, "
                  "1/12-octave smoothed",
@@ -298,6 +304,8 @@ static json_t *is_flat(const CansimProfile *p, const CansimProfileInfo *info,
     CansimDiag d;
     if (!info->is_curve || cansim_profile_response_db(p, design, hz, db, N_HZ, &d))
         return json_null();
+    if (info->has_hrtf) /* its curve may be flat; its matrix is a head's */
+        return json_false();
     for (size_t i = 0; i < N_HZ; i++)
         if (fabs(db[i]) > 0.05)
             return json_false();
