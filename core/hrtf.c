@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fftconv.h"
 #include "hrtf.h"
 
 #define PI      3.14159265358979323846
@@ -190,6 +191,68 @@ static float *hrir(const struct MYSOFA_HRTF *h, unsigned m, unsigned r, size_t n
     return out;
 }
 
+static size_t delay_of(const struct MYSOFA_HRTF *h, unsigned m, unsigned r);
+
+/* Adds gain times the HRIR of measurement m, ear r, at tap `at` of cell (n_taps long). */
+static void add_hrir(const struct MYSOFA_HRTF *h, unsigned m, unsigned r, double gain, size_t at,
+                     float *cell, size_t n_taps)
+{
+    const float *ir = h->DataIR.values + ((size_t)m * h->R + r) * h->N;
+    for (size_t i = 0; i < h->N && at + i < n_taps; i++)
+        cell[at + i] += (float)(gain * (double)ir[i]);
+}
+
+/* The room's images of each speaker into the set's cells (which hold the direct sounds), the
+ * cells grown to hold them and the tail. Returns CANSIM_EPROFILE for a speaker outside the
+ * room. */
+static int add_images(const struct MYSOFA_HRTF *h, const CansimHrtfSpec *s, const unsigned ear[2],
+                      CansimHrtfSet *out)
+{
+    const CansimRoomSpec *room = &s->room;
+    CansimImage im[2][CANSIM_ROOM_MAX_IMAGES];
+    size_t n[2];
+    double max_delay = 0;
+    out->early_energy = 0;
+    for (int sp = 0; sp < 2; sp++) {
+        n[sp] = cansim_room_images(room, sp == 0 ? s->azimuth_deg : -s->azimuth_deg,
+                                   s->elevation_deg, im[sp]);
+        if (!n[sp])
+            return CANSIM_EPROFILE;
+        for (size_t i = 1; i < n[sp]; i++) {
+            max_delay = fmax(max_delay, im[sp][i].delay_s);
+            out->early_energy += 0.5 * im[sp][i].gain * im[sp][i].gain;
+        }
+    }
+    out->n_images = n[0];
+    /* The direct sound's onset: where the first cell first reaches a tenth of its peak. */
+    size_t onset = 0;
+    float peak = 0;
+    for (size_t i = 0; i < out->n_taps; i++)
+        peak = fmaxf(peak, fabsf(out->cells[0][i]));
+    while (onset < out->n_taps && fabsf(out->cells[0][onset]) < 0.1f * peak)
+        onset++;
+    out->tail_start_s = (double)onset / out->rate_hz + max_delay;
+    const size_t n_taps = (size_t)ceil((out->tail_start_s + room->rt60_s) * out->rate_hz) + h->N;
+    for (int c = 0; c < 4; c++) {
+        float *grown = cansim_alloc_floats(n_taps);
+        if (!grown)
+            return CANSIM_ENOMEM;
+        memcpy(grown, out->cells[c], out->n_taps * sizeof *grown);
+        cansim_free(out->cells[c]);
+        out->cells[c] = grown;
+    }
+    out->n_taps = n_taps;
+    for (int sp = 0; sp < 2; sp++)
+        for (size_t i = 1; i < n[sp]; i++) {
+            const unsigned m = nearest(h, im[sp][i].azimuth_deg, im[sp][i].elevation_deg);
+            const size_t at = (size_t)lrint(im[sp][i].delay_s * out->rate_hz);
+            for (int k = 0; k < 2; k++)
+                add_hrir(h, m, ear[k], im[sp][i].gain, at + delay_of(h, m, ear[k]),
+                         out->cells[sp * 2 + k], out->n_taps);
+        }
+    return CANSIM_OK;
+}
+
 static size_t delay_of(const struct MYSOFA_HRTF *h, unsigned m, unsigned r)
 {
     const struct MYSOFA_ARRAY *d = &h->DataDelay;
@@ -248,6 +311,11 @@ int cansim_hrtf_load(const CansimHrtfSpec *s, const char *who, CansimHrtfSet *ou
             if (!*cell)
                 e = CANSIM_ENOMEM;
         }
+    if (!e && s->room.is_set && (e = add_images(h, s, ear, out)) == CANSIM_EPROFILE) {
+        cansim_diag_set(diag, e, "%s: a speaker %g m away at %g degrees is outside the room", who,
+                        s->room.distance_m, s->azimuth_deg);
+        goto done;
+    }
     if (!e)
         e = df_curve(h, out->rate_hz, &out->df_eq);
     if (e)
@@ -273,7 +341,7 @@ int cansim_hrtf_cells(const CansimHrtfSet *s, double rate_hz, const float *eq, s
     /* The measured HRIRs begin after a delay (MIT's 33 samples before the ipsilateral onset),
      * so the converter's ringing before their first tap is near zero and nothing is cut. */
     const size_t n_hrir = ratio == 1.0 ? s->n_taps : (size_t)ceil((double)s->n_taps * ratio);
-    float *in = cansim_alloc_floats(s->n_taps * 4);
+    float *in = cansim_alloc_floats(s->n_taps * 4 > n_hrir ? s->n_taps * 4 : n_hrir);
     float *res = cansim_alloc_floats((n_hrir + 1) * 4);
     const size_t n = n_hrir + n_eq - 1;
     int e = in && res ? CANSIM_OK : CANSIM_ENOMEM;
@@ -304,20 +372,17 @@ int cansim_hrtf_cells(const CansimHrtfSet *s, double rate_hz, const float *eq, s
         memset(res + (size_t)d.output_frames_gen * 4, 0,
                (n_hrir + 1 - (size_t)d.output_frames_gen) * 4 * sizeof *res);
     }
-    /* Direct convolution in double: a few million products, once per design. */
-    for (int c = 0; c < 4; c++)
-        for (size_t i = 0; i < n; i++) {
-            const size_t j0 = i >= n_eq ? i - n_eq + 1 : 0;
-            const size_t j1 = i < n_hrir ? i : n_hrir - 1;
-            double acc = 0;
-            for (size_t j = j0; j <= j1; j++)
-                acc += (double)res[j * 4 + (size_t)c] * (double)eq[i - j];
-            cells[c][i] = (float)acc;
-        }
+    for (int c = 0; c < 4 && !e; c++) {
+        for (size_t i = 0; i < n_hrir; i++)
+            in[i] = res[i * 4 + (size_t)c];
+        e = cansim_fft_convolve(in, n_hrir, eq, n_eq, cells[c]);
+    }
+    if (e)
+        goto done;
     *n_taps = n;
 done:
     if (e && e != CANSIM_ERATE)
-        cansim_diag_set(diag, e, "out of memory");
+        cansim_diag_set(diag, e, "%s", e == CANSIM_ENOMEM ? "out of memory" : "cannot plan an FFT");
     if (e)
         for (int c = 0; c < 4; c++) {
             cansim_free(cells[c]);
@@ -347,6 +412,30 @@ static int equalised(const CansimCurve *sim, const CansimCurve *eq, CansimCurve 
     return CANSIM_OK;
 }
 
+/* The room's diffuse tail, added to the set's cells at its own rate shaped by the set's
+ * diffuse-field response (the inverse of its equalisation, as a minimum-phase FIR), so that
+ * equalised it is flat, like the diffuse field a neutral pair makes at a neutral ear. */
+static int room_tail(const CansimHrtfSpec *s, CansimHrtfSet *set, const CansimDesignParams *dp,
+                     const CansimKernels *k, CansimDiag *diag)
+{
+    CansimCurve shape;
+    if (cansim_curve_alloc(&shape, set->df_eq.n))
+        return cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < shape.n; i++) {
+        shape.hz[i] = set->df_eq.hz[i];
+        shape.db[i] = -set->df_eq.db[i];
+    }
+    float *taps = NULL;
+    size_t n = 0;
+    int e = cansim_design_minphase(&shape, set->rate_hz, dp, k, &taps, &n, diag);
+    cansim_curve_free(&shape);
+    if (!e && (e = cansim_room_add_tail(&s->room, set->rate_hz, set->tail_start_s,
+                                        set->early_energy, taps, n, set->cells, set->n_taps)))
+        cansim_diag_set(diag, e, "%s", e == CANSIM_ENOMEM ? "out of memory" : "room tail");
+    cansim_free(taps);
+    return e;
+}
+
 int cansim_hrtf_design(const CansimHrtfSpec *s, const char *who, const CansimCurve *sim,
                        const CansimDesignParams *dp, double rate_hz, const CansimKernels *k,
                        float *cells[4], size_t *n_taps, CansimDiag *diag)
@@ -358,6 +447,10 @@ int cansim_hrtf_design(const CansimHrtfSpec *s, const char *who, const CansimCur
     int e = cansim_hrtf_load(s, who, &set, diag);
     if (e)
         return e;
+    if (s->room.is_set && (e = room_tail(s, &set, dp, k, diag))) {
+        cansim_hrtf_free(&set);
+        return e;
+    }
     CansimCurve curve;
     float *eq = NULL;
     size_t n_eq = 0;

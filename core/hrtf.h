@@ -5,6 +5,7 @@
 #define CANSIM_HRTF_H
 
 #include "design.h"
+#include "room.h"
 
 /* What a profile's [hrtf] section says: a pair of speakers at +-azimuth_deg (0 ahead,
  * positive to the left), elevation_deg up. */
@@ -13,6 +14,7 @@ typedef struct CansimHrtfSpec {
     char sofa[4096]; /* the SOFA file, resolved when the profile was read */
     double azimuth_deg;
     double elevation_deg;
+    CansimRoomSpec room; /* [room]: the pair in a modelled room, else anechoic */
 } CansimHrtfSpec;
 
 /* The four head-related impulse responses of the pair at the set's own rate, and the set's
@@ -24,6 +26,10 @@ typedef struct CansimHrtfSet {
     double found_deg[2][2]; /* the measured directions used, (azimuth, elevation) per speaker */
     CansimCurve df_eq;      /* dB: -10 log10 of the diffuse-field power average, boosts held at
                                CANSIM_HRTF_MAX_BOOST_DB above its 1 kHz value */
+    /* With a room: the cells hold the images too, and room for the tail from tail_start_s. */
+    double early_energy; /* the images' energy re the direct sound's */
+    double tail_start_s;
+    size_t n_images; /* per speaker, the direct sound included */
 } CansimHrtfSet;
 
 /* The diffuse-field equalisation boosts no frequency by more than this over its 1 kHz value:

@@ -283,8 +283,9 @@ void cansim_profile_shape(const CansimProfile *p, size_t *n_taps, unsigned *cell
 {
     *cell_mask = 0;
     if (p->is_curve && p->hrtf.is_set) {
-        /* A speaker pair: every cell, the equalisation's length plus the HRIRs'. */
-        *n_taps = 8192;
+        /* A speaker pair: every cell, the equalisation's length plus the HRIRs' (and a
+         * room's tail, at 48 kHz). */
+        *n_taps = 8192 + (size_t)(48000.0 * (p->hrtf.room.is_set ? p->hrtf.room.rt60_s : 0.0));
         *cell_mask = 15u;
         return;
     }
@@ -375,6 +376,7 @@ typedef struct IniCtx {
     bool has_curve_section;
     unsigned cf_keys;   /* [crossfeed]: 1 cut_hz, 2 feed_db, 4 preset */
     unsigned hrtf_keys; /* [hrtf]: 1 sofa, 2 azimuth, 4 elevation */
+    unsigned room_keys; /* [room]: 1 walls, 2 distance, 4 rt60 */
     char err[512];      /* the first problem; inih gives its line */
 } IniCtx;
 
@@ -596,9 +598,52 @@ static int ini_hrtf_key(IniCtx *c, const char *key, const char *value)
     return 1;
 }
 
+/* [room]: "walls = F B L R C F" (metres from the head to the front, back, left and right
+ * walls, the ceiling and the floor, each 0.5..50), "distance = M" (to each speaker,
+ * 0.3..20), "rt60 = S" (0.1..2); all three, with [hrtf]. */
+static int ini_room_key(IniCtx *c, const char *key, const char *value)
+{
+    CansimRoomSpec *r = &c->p->hrtf.room;
+    const unsigned bit = !strcmp(key, "walls")      ? 1u
+                         : !strcmp(key, "distance") ? 2u
+                         : !strcmp(key, "rt60")     ? 4u
+                                                    : 0u;
+    if (!bit)
+        return fail(c, "unknown key '%s' in [room]", key);
+    if (c->room_keys & bit)
+        return fail(c, "'%s' is given twice", key);
+    c->room_keys |= bit;
+    double v[6];
+    const int want = bit == 1u ? 6 : 1;
+    const char *at = value;
+    for (int i = 0; i < want; i++) {
+        char *end;
+        v[i] = strtod(at, &end);
+        if (end == at || !isfinite(v[i]))
+            return fail(c, "'%s' needs %d number%s", key, want, want > 1 ? "s" : "");
+        at = end;
+    }
+    while (*at == ' ' || *at == '\t')
+        at++;
+    if (*at)
+        return fail(c, "'%s' needs %d number%s", key, want, want > 1 ? "s" : "");
+    const double lo = bit == 1u ? 0.5 : bit == 2u ? 0.3 : 0.1;
+    const double hi = bit == 1u ? 50 : bit == 2u ? 20 : 2;
+    for (int i = 0; i < want; i++)
+        if (!(v[i] >= lo && v[i] <= hi))
+            return fail(c, "'%s' %s is outside %g..%g", key, value, lo, hi);
+    if (bit == 1u)
+        memcpy(r->walls_m, v, sizeof r->walls_m);
+    else if (bit == 2u)
+        r->distance_m = v[0];
+    else
+        r->rt60_s = v[0];
+    return 1;
+}
+
 static bool section_is_known(const char *name, size_t n)
 {
-    static const char *const known[] = {"profile", "curve", "crossfeed", "hrtf"};
+    static const char *const known[] = {"profile", "curve", "crossfeed", "hrtf", "room"};
     for (size_t i = 0; i < sizeof known / sizeof *known; i++)
         if (strlen(known[i]) == n && !memcmp(known[i], name, n))
             return true;
@@ -652,6 +697,8 @@ static int ini_handler_fn(void *user, const char *section, const char *key, cons
         return ini_crossfeed_key(c, key, value);
     if (!strcmp(section, "hrtf"))
         return ini_hrtf_key(c, key, value);
+    if (!strcmp(section, "room"))
+        return ini_room_key(c, key, value);
     return fail(c, "unknown section [%s]", section);
 }
 
@@ -715,6 +762,12 @@ int cansim_profile_parse_ini(CansimProfile **out, const char *text, size_t n, co
         goto done;
     }
     c.p->hrtf.is_set = c.hrtf_keys != 0;
+    if (c.room_keys && (c.room_keys != 7u || !c.hrtf_keys)) {
+        e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s: [room] needs walls, distance and rt60, "
+                            "and an [hrtf] to place them around", name);
+        goto done;
+    }
+    c.p->hrtf.room.is_set = c.room_keys != 0;
     const bool has_file = c.curve_file[0] != '\0';
     if (has_file == c.has_curve_section) {
         e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s: %s", name,
@@ -1042,7 +1095,11 @@ int cansim_profile_digest(const CansimProfile *p, const CansimDesignConfig *d, c
         const double cfv[3] = {cf.mode == CANSIM_CROSSFEED_ON, cf.cut_hz, cf.feed_db};
         XXH3_128bits_update(h, cfv, sizeof cfv);
         if (p->hrtf.is_set) {
-            const double angles[2] = {p->hrtf.azimuth_deg, p->hrtf.elevation_deg};
+            const CansimRoomSpec *r = &p->hrtf.room;
+            const double angles[10] = {p->hrtf.azimuth_deg, p->hrtf.elevation_deg,
+                                       r->is_set ? r->distance_m : 0.0, r->rt60_s,
+                                       r->walls_m[0], r->walls_m[1], r->walls_m[2],
+                                       r->walls_m[3], r->walls_m[4], r->walls_m[5]};
             XXH3_128bits_update(h, p->hrtf.sofa, strlen(p->hrtf.sofa) + 1);
             XXH3_128bits_update(h, angles, sizeof angles);
         }

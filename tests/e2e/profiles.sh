@@ -10,10 +10,10 @@ CHECK=${2:?cansim-profiles-check}
 unset CANSIM_PROFILES_DIR
 
 # The drawer (as in tests/unit/test_profiles.c): 10 open, 10 closed, 15 in-ears and earbuds,
-# and the profiles that are not headphones (reference, speakers, speakers-kemar).
+# and the profiles that are not headphones (reference, speakers, speakers-kemar, speakers-room).
 N_OPEN=10
 N_CLOSED=10
-N_ALL=38
+N_ALL=39
 
 # The ids the drawer must hold: its files' names, in strcmp order.
 for f in "$PROFILES"/*.ini; do

@@ -20,25 +20,36 @@
 #endif
 
 #define KEMAR       CANSIM_PROFILE_DIR "/speakers-kemar.ini"
+#define ROOM        CANSIM_PROFILE_DIR "/speakers-room.ini"
 #define TARGETS_DIR CANSIM_PROFILE_DIR "/targets"
 #define SOFA        CANSIM_SOFA_DIR "/MIT_KEMAR_normal_pinna.sofa"
 #define N_FFT       (1 << 17)
 
-static CansimProfile *design(double rate_hz)
+static double sq(float x)
+{
+    return (double)x * (double)x;
+}
+
+static CansimProfile *design_file(const char *path, double rate_hz)
 {
     CansimProfile *p = NULL;
     CansimProfile *fir = NULL;
     CansimDiag diag = {{0}};
-    int rc = cansim_profile_load(&p, KEMAR, &diag);
-    CHECK(rc == CANSIM_OK, "load %s: %s", KEMAR, diag.msg);
+    int rc = cansim_profile_load(&p, path, &diag);
+    CHECK(rc == CANSIM_OK, "load %s: %s", path, diag.msg);
     if (rc)
         return NULL;
     CansimDesignConfig d = cansim_design_default_config();
     d.targets_dir = TARGETS_DIR;
     rc = cansim_profile_design(&fir, p, &d, rate_hz, &diag);
-    CHECK(rc == CANSIM_OK, "design speakers-kemar at %g Hz: %s", rate_hz, diag.msg);
+    CHECK(rc == CANSIM_OK, "design %s at %g Hz: %s", path, rate_hz, diag.msg);
     cansim_profile_close(&p);
     return fir;
+}
+
+static CansimProfile *design(double rate_hz)
+{
+    return design_file(KEMAR, rate_hz);
 }
 
 /* The spectrum of n taps zero-padded to N_FFT points. */
@@ -328,6 +339,11 @@ static void test_sofa_errors(void)
     snprintf(prefix, sizeof prefix, "%s: libmysofa: ", path);
     expect_design_fails("not a SOFA file", HEAD "[hrtf]\nsofa = junk.sofa\n", dir, CANSIM_EIO,
                         prefix);
+    /* A speaker 3 m away in a room whose front wall is 2 m away. */
+    expect_design_fails("a speaker outside the room",
+                        HEAD "[hrtf]\nsofa = " SOFA "\n[room]\nwalls = 2 2 3 3 1 1\ndistance = "
+                             "3\nrt60 = 0.3\n",
+                        dir, CANSIM_EPROFILE, "s: ");
     unlink(path);
     rmdir(dir);
 
@@ -343,6 +359,13 @@ static void test_sofa_errors(void)
         {HEAD "[hrtf]\nsofa = a.sofa\ndistance = 2\n", "distance"},
         {HEAD "[hrtf]\nsofa = a.sofa\nsofa = b.sofa\n", "twice"},
         {HEAD "[hrtf]\nsofa = a.sofa\nazimuth = left\n", "left"},
+        {HEAD "[room]\nwalls = 2 2 2 2 2 2\ndistance = 1\nrt60 = 0.3\n", "[hrtf]"},
+        {HEAD "[hrtf]\nsofa = a.sofa\n[room]\nwalls = 2 2 2 2 2 2\nrt60 = 0.3\n", "distance"},
+        {HEAD "[hrtf]\nsofa = a.sofa\n[room]\nwalls = 2 2 2 2 2\n", "6 numbers"},
+        {HEAD "[hrtf]\nsofa = a.sofa\n[room]\nwalls = 2 2 2 2 2 2 2\n", "6 numbers"},
+        {HEAD "[hrtf]\nsofa = a.sofa\n[room]\nwalls = 2 2 2 2 2 0.1\n", "outside"},
+        {HEAD "[hrtf]\nsofa = a.sofa\n[room]\nrt60 = 5\n", "outside"},
+        {HEAD "[hrtf]\nsofa = a.sofa\n[room]\nsize = 3\n", "size"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         CansimProfile *p = NULL;
@@ -357,12 +380,97 @@ static void test_sofa_errors(void)
     }
 }
 
+/* speakers-room, against its own geometry: before the first reflection (the floor's, from the
+ * listed walls: 3.28 ms after the direct sound) its paths are speakers-kemar's; its tail
+ * decays at the stated RT60 (Schroeder's backward integration, -5 to -25 dB); the energy after
+ * the direct sound is the reverberant field's by Sabine's theory, (distance / critical
+ * distance)^2 with the critical distance 0.057 sqrt(V / RT60), within 2 dB. */
+static void test_room(void)
+{
+    const double rate = 48000;
+    const double walls[6] = {2.6, 3.4, 2.0, 2.4, 1.5, 1.2}, dist = 2.0, rt60 = 0.3;
+    CansimProfile *room = design_file(ROOM, rate);
+    CansimProfile *dry = design(rate);
+    if (!room || !dry) {
+        cansim_profile_close(&room);
+        cansim_profile_close(&dry);
+        return;
+    }
+    const size_t n = cansim_profile_n_taps(room), n_dry = cansim_profile_n_taps(dry);
+    const double sx = dist * cos(M_PI / 6), sz = 0;
+    const double floor_d =
+        sqrt(sx * sx + dist * dist * 0.25 + (2 * walls[5] + sz) * (2 * walls[5] + sz));
+    const double first_s = (floor_d - dist) / 343.0;
+    /* The direct sound's onset in the dry cell, then up to 0.5 ms before the reflection. */
+    const float *dll = cansim_profile_taps(dry, CANSIM_CELL_LL);
+    double peak = 0;
+    for (size_t i = 0; i < n_dry; i++)
+        peak = fmax(peak, fabs((double)dll[i]));
+    size_t onset = 0;
+    while (fabs((double)dll[onset]) < 0.1 * peak)
+        onset++;
+    const size_t until = onset + (size_t)((first_s - 0.0005) * rate);
+    double err = 0, ref = 0;
+    for (int c = 0; c < 4; c++) {
+        const float *a = cansim_profile_taps(room, c), *b = cansim_profile_taps(dry, c);
+        for (size_t i = 0; a && b && i < until && i < n_dry; i++) {
+            err += ((double)a[i] - (double)b[i]) * ((double)a[i] - (double)b[i]);
+            ref += sq(b[i]);
+        }
+    }
+    const double early_db = 10 * log10(err / ref);
+    printf(
+        "room: before the first reflection (%.2f ms) the paths are speakers-kemar's to %.1f dB\n",
+        first_s * 1e3, early_db);
+    CHECK(early_db < -40, "room: the first %.2f ms differ from speakers-kemar by %.1f dB",
+          first_s * 1e3, early_db);
+
+    const float *ll = cansim_profile_taps(room, CANSIM_CELL_LL);
+    double *edc = unit_xcalloc(n, sizeof *edc);
+    double acc = 0;
+    for (size_t i = n; i-- > 0;) {
+        acc += sq(ll[i]);
+        edc[i] = acc;
+    }
+    size_t i5 = 0, i25 = 0;
+    while (i5 < n && 10 * log10(edc[i5] / edc[0]) > -5)
+        i5++;
+    i25 = i5;
+    while (i25 < n && 10 * log10(edc[i25] / edc[0]) > -25)
+        i25++;
+    const double t60 = 3.0 * (double)(i25 - i5) / rate;
+    printf("room: RT60 from the -5..-25 dB decay of L->L: %.3f s (stated %.2f s)\n", t60, rt60);
+    CHECK(fabs(t60 - rt60) <= 0.15 * rt60, "room: RT60 %.3f s, stated %.2f s", t60, rt60);
+
+    double e_direct = 0, e_late = 0;
+    const size_t split = onset + (size_t)(first_s * rate) - (size_t)(0.0005 * rate);
+    for (size_t i = 0; i < n; i++) {
+        const double v = sq(ll[i]) + sq(cansim_profile_taps(room, CANSIM_CELL_LR)[i]);
+        if (i < split)
+            e_direct += v;
+        else
+            e_late += v;
+    }
+    const double v = (walls[0] + walls[1]) * (walls[2] + walls[3]) * (walls[4] + walls[5]);
+    const double dc = 0.057 * sqrt(v / rt60);
+    const double want_db = 20 * log10(dist / dc);
+    const double got_db = 10 * log10(e_late / e_direct);
+    printf("room: reflected and reverberant energy re the direct sound %.2f dB (Sabine: %.2f dB)\n",
+           got_db, want_db);
+    CHECK(fabs(got_db - want_db) <= 2.0, "room: %.2f dB of reflections and tail, want %.2f dB",
+          got_db, want_db);
+    free(edc);
+    cansim_profile_close(&room);
+    cansim_profile_close(&dry);
+}
+
 int main(int argc, char **argv)
 {
     unit_init(argc, argv, 20261207);
     test_itd_ild();
     test_symmetry();
     test_diffuse_field();
+    test_room();
     test_sofa_errors();
     fftw_cleanup();
     return unit_finish("test_hrtf");

@@ -15,23 +15,30 @@
 #include "unit.h"
 
 #define TARGETS_DIR CANSIM_PROFILE_DIR "/targets"
-#define N_FFT       (1 << 18) /* 0.17 Hz bins at 44.1 kHz */
-#define TOL_DB      0.1
-#define N_CHECK     400
+/* Transforms of rate / 300 * 2048 points: bins 0.146 Hz apart at every rate used here (all
+ * multiples of 300 Hz), so responses at two rates are compared at the same frequencies. */
+#define BIN_HZ  (300.0 / 2048.0)
+#define TOL_DB  0.1
+#define N_CHECK 400
 
 static const double rates[] = {48000, 96000};
 
-/* |H|^2 of n taps at every bin of an N_FFT-point transform. */
-static double *power_spectrum(const float *h, size_t n)
+/* |H|^2 of n taps at rate at every bin of a transform BIN_HZ apart. */
+static double *power_spectrum(const float *h, size_t n, double rate)
 {
-    double *in = fftw_malloc(N_FFT * sizeof *in);
-    fftw_complex *out = fftw_malloc((N_FFT / 2 + 1) * sizeof *out);
-    double *p = unit_xcalloc(N_FFT / 2 + 1, sizeof *p);
-    fftw_plan plan = fftw_plan_dft_r2c_1d(N_FFT, in, out, FFTW_ESTIMATE);
-    for (size_t i = 0; i < N_FFT; i++)
+    const size_t m = (size_t)lround(rate / BIN_HZ);
+    if (n > m) {
+        fprintf(stderr, "%zu taps do not fit %zu points\n", n, m);
+        exit(99);
+    }
+    double *in = fftw_malloc(m * sizeof *in);
+    fftw_complex *out = fftw_malloc((m / 2 + 1) * sizeof *out);
+    double *p = unit_xcalloc(m / 2 + 1, sizeof *p);
+    fftw_plan plan = fftw_plan_dft_r2c_1d((int)m, in, out, FFTW_ESTIMATE);
+    for (size_t i = 0; i < m; i++)
         in[i] = i < n ? (double)h[i] : 0.0;
     fftw_execute(plan);
-    for (size_t b = 0; b <= N_FFT / 2; b++)
+    for (size_t b = 0; b <= m / 2; b++)
         p[b] = out[b][0] * out[b][0] + out[b][1] * out[b][1];
     fftw_destroy_plan(plan);
     fftw_free(in);
@@ -40,9 +47,9 @@ static double *power_spectrum(const float *h, size_t n)
 }
 
 /* dB at f, linear between the two nearest bins. */
-static double db_at(const double *p, double rate, double f)
+static double db_at(const double *p, double f)
 {
-    const double x = f / (rate / N_FFT);
+    const double x = f / BIN_HZ;
     const size_t b = (size_t)x;
     const double t = x - (double)b;
     return 10 * log10((1 - t) * p[b] + t * p[b + 1]);
@@ -53,14 +60,14 @@ static double db_at(const double *p, double rate, double f)
 static double max_diff_db(const float *a, size_t n_a, double rate_a, const float *b, size_t n_b,
                           double rate_b, double *at)
 {
-    double *pa = power_spectrum(a, n_a);
-    double *pb = power_spectrum(b, n_b);
+    double *pa = power_spectrum(a, n_a, rate_a);
+    double *pb = power_spectrum(b, n_b, rate_b);
     const double hi = 0.9 * 0.5 * rate_a;
     double worst = 0;
     *at = 20;
     for (int i = 0; i < N_CHECK; i++) {
         const double f = 20 * pow(hi / 20, (double)i / (N_CHECK - 1));
-        const double d = fabs(db_at(pa, rate_a, f) - db_at(pb, rate_b, f));
+        const double d = fabs(db_at(pa, f) - db_at(pb, f));
         if (!(d <= worst)) {
             worst = d;
             *at = f;
