@@ -10,10 +10,10 @@ CHECK=${2:?cansim-profiles-check}
 unset CANSIM_PROFILES_DIR
 
 # The drawer (as in tests/unit/test_profiles.c): 10 open, 10 closed, 15 in-ears and earbuds,
-# and the profiles that are not headphones (reference, speakers, speakers-kemar, speakers-room).
+# and the profiles that are not headphones (reference, speakers, speakers-kemar).
 N_OPEN=10
 N_CLOSED=10
-N_ALL=39
+N_ALL=38
 
 # The ids the drawer must hold: its files' names, in strcmp order.
 for f in "$PROFILES"/*.ini; do
@@ -164,6 +164,12 @@ expect_render "-p hd-650,sennheiser-hd-650 (once)" ids.hd650 -p hd-650,sennheise
 expect_render "-p tws" ids.tws -p tws
 { cat ids.iem; echo speakers-kemar; } | sort >ids.iem-kemar
 expect_render "-p iem,speakers-kemar" ids.iem-kemar -p iem,speakers-kemar
+
+# The modelled room is not in the drawer (profiles/extra/): given as a file, it renders.
+rm -rf out
+run render mix.wav -o out -p "$PROFILES/extra/speakers-room.ini"
+expect_rc 0 "-p extra/speakers-room.ini"
+[ -f out/mix/speakers-room.wav ] || fail "-p extra/speakers-room.ini: no out/mix/speakers-room.wav"
 
 # --on across rigs: an open-back heard on an IEM, an IEM heard on an open-back.
 expect_render "--on shure-se215 -p hd-650" ids.hd650 --on shure-se215 -p hd-650

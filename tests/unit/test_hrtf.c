@@ -20,7 +20,7 @@
 #endif
 
 #define KEMAR       CANSIM_PROFILE_DIR "/speakers-kemar.ini"
-#define ROOM        CANSIM_PROFILE_DIR "/speakers-room.ini"
+#define ROOM        CANSIM_PROFILE_DIR "/extra/speakers-room.ini"
 #define TARGETS_DIR CANSIM_PROFILE_DIR "/targets"
 #define SOFA        CANSIM_SOFA_DIR "/MIT_KEMAR_normal_pinna.sofa"
 #define N_FFT       (1 << 17)

@@ -26,8 +26,7 @@
 #define N_OPEN   10
 #define N_CLOSED 10
 #define N_IN_EAR 15
-static const char *const non_headphones[] = {"reference", "speakers", "speakers-kemar",
-                                             "speakers-room"};
+static const char *const non_headphones[] = {"reference", "speakers", "speakers-kemar"};
 #define N_NONE (sizeof non_headphones / sizeof *non_headphones)
 
 /* Designs follow their curve within CansimDesignParams.max_error_db (0.1 dB); a design of a
