@@ -51,9 +51,10 @@ static void print_help(void)
         "L->L, R->R, or 4 with cross paths) for other convolvers.\n"
         "\n"
         "Profiles:\n"
-        "  -p, --profiles LIST    comma list of: all, open, closed (tags); a profile id or a\n"
-        "                         unique part of one (hd-650); a file: profile .ini, AutoEq\n"
-        "                         measurement .csv, or impulse-response audio      [default: all]\n"
+        "  -p, --profiles LIST    comma list of: tags (all, open, closed, in-ear, earbud, tws,\n"
+        "                         iem, loudspeakers); a profile id or a unique part of one\n"
+        "                         (hd-650); a file: profile .ini, AutoEq measurement .csv, or\n"
+        "                         impulse-response audio                          [default: all]\n"
         "      --on PROFILE       the headphone you listen on: its coloration is removed\n"
         "      --target T         the neutral reference: harman, diffuse-field, or a CSV file\n"
         "                                                                  [default: harman]\n"
@@ -450,10 +451,21 @@ void print_summary(const char *input, const CansimProfile *const *p,
     if (res[0].is_below_gate)
         fprintf(stderr, "  note - %s is below the -70 LUFS gate: rendered at the filter's own "
                         "gain\n", input);
-    for (size_t j = 0; j < n; j++) {
+    /* By group, each under its title when there is more than one. */
+    unsigned groups = 0;
+    for (size_t j = 0; j < n; j++)
+        groups |= res[j].status ? 0u : 1u << profile_group(p[j]);
+    const bool has_titles = (groups & (groups - 1)) != 0;
+    for (size_t k = 0; k < (size_t)N_GROUPS * n; k++) {
+        const size_t j = k % n;
+        const int g = (int)(k / n);
         const CansimOutputResult *r = &res[j];
-        if (r->status)
+        if (profile_group(p[j]) != g || r->status)
             continue;
+        if (has_titles && (groups & (1u << g))) {
+            fprintf(stderr, "  %s:\n", group_title(g));
+            groups &= ~(1u << g);
+        }
         fprintf(stderr, "  %-36s %-7s", cansim_profile_id(p[j]), r->format);
         print_db(r->loudness_lufs, "LUFS");
         print_db(r->peak_db, r->is_true_peak ? "dBTP" : "dBFS");
@@ -479,20 +491,27 @@ static int cmd_profiles(int argc, char **argv)
     }
     json_t *list = o.is_json ? json_array() : NULL;
     if (!o.is_json)
-        printf("%-36s %-36s %-6s %-9s %s\n", "ID", "NAME", "BACK", "FORM", "SOURCE");
-    for (size_t i = 0; i < d.n_selected; i++) {
-        CansimProfileInfo info;
-        cansim_profile_info(d.selected[i], &info);
-        if (!o.is_json) {
-            printf("%-36s %-36s %-6s %-9s %.*s\n", info.id, info.name, info.back,
-                   info.form[0] ? info.form : "-", (int)strcspn(info.source, ";"), info.source);
-            continue;
+        printf("%-36s %-36s %-8s %-7s %-16s %s\n", "ID", "NAME", "GROUP", "RIG", "TAGS", "SOURCE");
+    /* By group (open, closed, in-ear, speakers, other), by id within each. */
+    for (int g = 0; g < N_GROUPS; g++)
+        for (size_t i = 0; i < d.n_selected; i++) {
+            if (profile_group(d.selected[i]) != g)
+                continue;
+            CansimProfileInfo info;
+            cansim_profile_info(d.selected[i], &info);
+            if (!o.is_json) {
+                printf("%-36s %-36s %-8s %-7s %-16s %.*s\n", info.id, info.name, group_name(g),
+                       info.rig, info.tags[0] ? info.tags : info.form[0] ? info.form : "-",
+                       (int)strcspn(info.source, ";"), info.source);
+                continue;
+            }
+            json_array_append_new(
+                list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
+                                info.id, "name", info.name, "group", group_name(g), "back",
+                                info.back, "form", info.form, "rig", info.rig, "tags", info.tags,
+                                "source", info.source, "credit", info.credit, "notes",
+                                info.notes, "hrtf", info.has_hrtf));
         }
-        json_array_append_new(
-            list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "id", info.id, "name",
-                            info.name, "back", info.back, "form", info.form, "rig", info.rig,
-                            "source", info.source, "credit", info.credit, "notes", info.notes));
-    }
     if (list) {
         char *text = json_dumps(list, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6));
         if (text)

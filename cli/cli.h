@@ -71,8 +71,18 @@ void drawer_close(Drawer *d);
  * error (exit code returned, 0 on success). */
 int drawer_find(Drawer *d, const char *name, const CansimProfile **out);
 
-/* Selects a comma list of tags (all, open, closed), names and files, in order, once each. */
+/* Selects a comma list of tags, names and files, in order, once each. A tag is all, a back
+ * (open, closed), a form (over-ear, in-ear, earbud...) or a word of a profile's tags (tws, iem,
+ * loudspeakers); an exact id wins over a tag, a tag over part of an id. */
 int drawer_select(Drawer *d, const char *list);
+
+/* The groups profiles are listed in, in order (cansim profiles, the summary, the page):
+ * open-back and closed-back headphones, in-ears and earbuds, speakers, the rest. */
+enum { GROUP_OPEN = 0, GROUP_CLOSED, GROUP_IN_EAR, GROUP_SPEAKERS, GROUP_OTHER, N_GROUPS };
+int profile_group(const CansimProfile *p);
+/* "open", "closed", "in-ear", "speakers", "other"; and their titles ("Open-back"...). */
+const char *group_name(int group);
+const char *group_title(int group);
 
 /* Parses argv into o (defaults already set): EXIT_OK, -1 after --help, else EXIT_USAGE. */
 int parse_options(int argc, char **argv, Options *o);

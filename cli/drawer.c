@@ -186,6 +186,51 @@ static void select_one(Drawer *d, const CansimProfile *p)
     d->selected[d->n_selected++] = p;
 }
 
+/* True when word is one of the space-separated words of list. */
+static bool has_word(const char *list, const char *word)
+{
+    const size_t n = strlen(word);
+    for (const char *w = list; (w = strstr(w, word)); w += n)
+        if ((w == list || w[-1] == ' ') && (w[n] == ' ' || w[n] == '\0'))
+            return true;
+    return false;
+}
+
+static bool has_tag(const CansimProfile *p, const char *tag)
+{
+    CansimProfileInfo info;
+    cansim_profile_info(p, &info);
+    return !strcmp(info.back, tag) || !strcmp(info.form, tag) || has_word(info.tags, tag);
+}
+
+int profile_group(const CansimProfile *p)
+{
+    CansimProfileInfo info;
+    cansim_profile_info(p, &info);
+    if (!strcmp(info.back, "open"))
+        return GROUP_OPEN;
+    if (!strcmp(info.back, "closed"))
+        return GROUP_CLOSED;
+    if (!strcmp(info.form, "in-ear") || !strcmp(info.form, "earbud"))
+        return GROUP_IN_EAR;
+    if (info.has_hrtf || has_word(info.tags, "loudspeakers"))
+        return GROUP_SPEAKERS;
+    return GROUP_OTHER;
+}
+
+const char *group_name(int group)
+{
+    static const char *const names[N_GROUPS] = {"open", "closed", "in-ear", "speakers", "other"};
+    return group >= 0 && group < N_GROUPS ? names[group] : "other";
+}
+
+const char *group_title(int group)
+{
+    static const char *const titles[N_GROUPS] = {"Open-back", "Closed-back", "In-ear and earbuds",
+                                                 "Speakers", "Other"};
+    return group >= 0 && group < N_GROUPS ? titles[group] : "Other";
+}
+
 int drawer_select(Drawer *d, const char *list)
 {
     char *copy = strdup(list);
@@ -204,6 +249,18 @@ int drawer_select(Drawer *d, const char *list)
                 if (is_all || !strcmp(info.back, tok))
                     select_one(d, d->all[i]);
             }
+            continue;
+        }
+        bool is_id = false;
+        size_t n_tagged = 0;
+        for (size_t i = 0; i < d->n_bundled; i++) {
+            is_id = is_id || !strcmp(cansim_profile_id(d->all[i]), tok);
+            n_tagged += has_tag(d->all[i], tok);
+        }
+        if (!is_id && n_tagged) {
+            for (size_t i = 0; i < d->n_bundled; i++)
+                if (has_tag(d->all[i], tok))
+                    select_one(d, d->all[i]);
             continue;
         }
         const CansimProfile *p;

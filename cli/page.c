@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "page.h"
 
 #ifndef M_PI
@@ -222,7 +223,7 @@ static json_t *response(const CansimProfile *p, const CansimProfileInfo *info,
     const CansimCrossfeed cf = crossfeed_of(info, design);
     const bool has_crossfeed = cf.mode == CANSIM_CROSSFEED_ON;
     *is_oom = false;
-    if (info->is_curve && !has_crossfeed) {
+    if (info->is_curve && !has_crossfeed && !info->has_hrtf) {
         if (cansim_profile_response_db(p, design, hz, db, N_HZ, &d)) {
             snprintf(why, why_cap, "%s", d.msg);
             return NULL;
@@ -268,7 +269,13 @@ static json_t *response(const CansimProfile *p, const CansimProfileInfo *info,
         offset_db = isfinite(db[k]) ? db[k] : 0.0;
     }
     char note[256];
-    if (info->is_curve)
+    if (info->has_hrtf)
+        snprintf(note, sizeof note,
+                 "the designed matrix (head-related responses, diffuse-field equalised%s): the "
+                 "left speaker at the left ear (L->L) and the right ear (L->R), 1/12-octave "
+                 "smoothed",
+                 has_crossfeed ? ", with crossfeed" : "");
+    else if (info->is_curve)
         snprintf(note, sizeof note,
                  "the designed filter with crossfeed (%g Hz, %g dB), %s, "
                  "1/12-octave smoothed",
@@ -297,19 +304,12 @@ static json_t *is_flat(const CansimProfile *p, const CansimProfileInfo *info,
     CansimDiag d;
     if (!info->is_curve || cansim_profile_response_db(p, design, hz, db, N_HZ, &d))
         return json_null();
+    if (info->has_hrtf) /* its curve may be flat; its matrix is a head's */
+        return json_false();
     for (size_t i = 0; i < N_HZ; i++)
         if (fabs(db[i]) > 0.05)
             return json_false();
     return json_true();
-}
-
-static const char *group_of(const CansimProfileInfo *info)
-{
-    if (!strcmp(info->back, "open"))
-        return "open";
-    if (!strcmp(info->back, "closed"))
-        return "closed";
-    return "other";
 }
 
 /* The page's data: the report's facts with file names only, every profile's description and
@@ -380,7 +380,9 @@ static json_t *page_data(Page *pg, const char *input_path, const json_t *report,
         json_t *p = json_object();
         json_object_set_new(p, "id", json_string(info.id));
         json_object_set_new(p, "name", json_string(info.name));
-        json_object_set_new(p, "group", json_string(group_of(&info)));
+        json_object_set_new(p, "group", json_string(group_name(profile_group(profiles[j]))));
+        json_object_set_new(p, "tags", json_string(info.tags));
+        json_object_set_new(p, "hrtf", json_boolean(info.has_hrtf));
         json_object_set_new(p, "back", json_string(info.back));
         json_object_set_new(p, "form", json_string(info.form));
         json_object_set_new(p, "rig", json_string(info.rig));

@@ -48,4 +48,8 @@ void cansim_profile_shape(const CansimProfile *p, size_t *n_taps, unsigned *cell
 
 bool cansim_rate_is_valid(double rate_hz);
 
+/* CANSIM_EPROFILE, naming it, when impulse-response profile p would pass CANSIM_MAX_TAPS at
+ * rate_hz; checked before any conversion. */
+int cansim_profile_check_rate(const CansimProfile *p, double rate_hz, CansimDiag *diag);
+
 #endif

@@ -11,9 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "audio_io.h"
 #include "crossfeed.h"
+#include "hrtf.h"
+#include "ir_resample.h"
 #include "profile_format.h"
 
 struct CansimProfile {
@@ -33,6 +36,8 @@ struct CansimProfile {
     char credit[512];
     char notes[1024];
     CansimCrossfeed crossfeed; /* what the profile carries: ON or OFF */
+    char tags[128];            /* selection tags, space-separated */
+    CansimHrtfSpec hrtf;       /* [hrtf]: the curve's filter, then a speaker pair's HRIRs */
 };
 
 static int cmp_double(const void *a, const void *b)
@@ -209,75 +214,53 @@ done:
     return e;
 }
 
-int cansim_profile_resample(CansimProfile **out, const CansimProfile *p, double rate_hz,
-                            CansimDiag *diag)
+/* An impulse-response profile at another rate (core/ir_resample.c), its length checked first. */
+static int resample_with(CansimProfile **out, const CansimProfile *p, double rate_hz,
+                         const CansimKernels *k, CansimDiag *diag)
 {
     *out = NULL;
     if (p->is_curve)
-        return cansim_diag_set(diag, CANSIM_EINVAL, "%s: a curve profile is designed, not resampled",
-                               p->id);
+        return cansim_diag_set(diag, CANSIM_EINVAL,
+                               "%s: a curve profile is designed, not resampled", p->id);
     if (!cansim_rate_is_valid(rate_hz))
         return cansim_diag_set(diag, CANSIM_ERATE, "%s: sample rate %g Hz is outside 8000-384000",
                                p->id, rate_hz);
-    const double ratio = rate_hz / p->rate_hz;
-    if (!src_is_valid_ratio(ratio))
-        return cansim_diag_set(diag, CANSIM_ERATE, "%s: cannot convert %g Hz to %g Hz", p->id,
-                               p->rate_hz, rate_hz);
-    int map[4];
-    int n_ch = 0;
+    if (p->rate_hz == rate_hz)
+        return cansim_profile_from_taps(out, p->id, rate_hz, p->n_taps,
+                                        (const float *const *)p->cells, diag);
+    int e = cansim_profile_check_rate(p, rate_hz, diag);
+    if (e)
+        return e;
+    float *cells[4];
+    size_t n;
+    e = cansim_ir_resample((const float *const *)p->cells, p->n_taps, p->rate_hz, rate_hz, k, p->id,
+                           cells, &n, diag);
+    if (e)
+        return e;
+    e = cansim_profile_from_taps(out, p->id, rate_hz, n, (const float *const *)cells, diag);
     for (int c = 0; c < 4; c++)
-        if (p->cells[c])
-            map[n_ch++] = c;
-    /* All cells go through one multichannel conversion so they keep one length. */
-    const size_t n_in = p->n_taps;
-    const size_t n_out = (size_t)ceil((double)n_in * ratio);
-    int e = CANSIM_OK;
-    float *in = cansim_alloc_floats(n_in * (size_t)n_ch);
-    float *res = cansim_alloc_floats((n_out + 1) * (size_t)n_ch);
-    float *planes[4] = {NULL, NULL, NULL, NULL};
-    if (!in || !res) {
-        e = cansim_diag_set(diag, CANSIM_ENOMEM, "%s: out of memory", p->id);
-        goto done;
-    }
-    for (size_t i = 0; i < n_in; i++)
-        for (int k = 0; k < n_ch; k++)
-            in[i * (size_t)n_ch + (size_t)k] = p->cells[map[k]][i];
-    SRC_DATA d = {
-        .data_in = in,
-        .data_out = res,
-        .input_frames = (long)n_in,
-        .output_frames = (long)(n_out + 1),
-        .src_ratio = ratio,
-    };
-    const int se = src_simple(&d, SRC_SINC_BEST_QUALITY, n_ch);
-    if (se) {
-        e = cansim_diag_set(diag, CANSIM_ERATE, "%s: libsamplerate: %s", p->id, src_strerror(se));
-        goto done;
-    }
-    size_t n_gen = (size_t)d.output_frames_gen;
-    if (n_gen == 0)
-        n_gen = 1;
-    /* An impulse response sampled faster has proportionally more taps under the same curve:
-     * scaling by 1/ratio keeps the frequency response's level. */
-    const float scale = (float)(1.0 / ratio);
-    const float *cells[4] = {NULL, NULL, NULL, NULL};
-    for (int k = 0; k < n_ch; k++) {
-        planes[k] = cansim_alloc_floats(n_gen);
-        if (!planes[k]) {
-            e = cansim_diag_set(diag, CANSIM_ENOMEM, "%s: out of memory", p->id);
-            goto done;
-        }
-        for (size_t i = 0; i < (size_t)d.output_frames_gen; i++)
-            planes[k][i] = res[i * (size_t)n_ch + (size_t)k] * scale;
-        cells[map[k]] = planes[k];
-    }
-    e = cansim_profile_from_taps(out, p->id, rate_hz, n_gen, cells, diag);
-done:
-    cansim_free(in);
-    cansim_free(res);
-    for (int k = 0; k < 4; k++)
-        cansim_free(planes[k]);
+        cansim_free(cells[c]);
     return e;
+}
+
+int cansim_profile_check_rate(const CansimProfile *p, double rate_hz, CansimDiag *diag)
+{
+    if (p->is_curve || p->rate_hz == rate_hz)
+        return CANSIM_OK;
+    const size_t n = cansim_ir_taps_at_rate(p->n_taps, p->rate_hz, rate_hz);
+    if (n > CANSIM_MAX_TAPS)
+        return cansim_diag_set(diag, CANSIM_EPROFILE,
+                               "%s: %zu taps at %g Hz would be %zu at %g Hz (at most %u allowed)",
+                               p->id, p->n_taps, p->rate_hz, n, rate_hz, CANSIM_MAX_TAPS);
+    return CANSIM_OK;
+}
+
+int cansim_profile_resample(CansimProfile **out, const CansimProfile *p, double rate_hz,
+                            CansimDiag *diag)
+{
+    CansimKernels k;
+    cansim_kernels_init(&k, cansim_cpu_detect());
+    return resample_with(out, p, rate_hz, &k, diag);
 }
 
 static int design_with(CansimProfile **out, const CansimProfile *p, const CansimDesignConfig *d,
@@ -302,6 +285,13 @@ int cansim_profile_at_rate(const CansimProfile *p, const CansimDesignConfig *d, 
 void cansim_profile_shape(const CansimProfile *p, size_t *n_taps, unsigned *cell_mask)
 {
     *cell_mask = 0;
+    if (p->is_curve && p->hrtf.is_set) {
+        /* A speaker pair: every cell, the equalisation's length plus the HRIRs' (and a
+         * room's tail, at 48 kHz). */
+        *n_taps = 8192 + (size_t)(48000.0 * (p->hrtf.room.is_set ? p->hrtf.room.rt60_s : 0.0));
+        *cell_mask = 15u;
+        return;
+    }
     if (p->is_curve) {
         /* Designs are at most a few thousand taps at 48 kHz and diagonal; with crossfeed,
          * symmetric, which the engine runs as two mid/side cells. */
@@ -350,6 +340,8 @@ void cansim_profile_info(const CansimProfile *p, CansimProfileInfo *info)
         .notes = p->notes,
         .is_curve = p->is_curve,
         .crossfeed = p->crossfeed,
+        .tags = p->tags,
+        .has_hrtf = p->hrtf.is_set,
     };
 }
 
@@ -386,12 +378,14 @@ typedef struct IniCtx {
     size_t cap;
     unsigned seen; /* bit per key of [profile] */
     bool has_curve_section;
-    unsigned cf_keys; /* [crossfeed]: 1 cut_hz, 2 feed_db, 4 preset */
-    char err[512]; /* the first problem; inih gives its line */
+    unsigned cf_keys;   /* [crossfeed]: 1 cut_hz, 2 feed_db, 4 preset */
+    unsigned hrtf_keys; /* [hrtf]: 1 sofa, 2 azimuth, 4 elevation */
+    unsigned room_keys; /* [room]: 1 walls, 2 distance, 4 rt60 */
+    char err[512];      /* the first problem; inih gives its line */
 } IniCtx;
 
-static const char *const profile_keys[] = {"id",     "name",   "back",  "form", "rig",
-                                           "source", "credit", "notes", "curve"};
+static const char *const profile_keys[] = {"id",     "name",   "back",  "form",  "rig",
+                                           "source", "credit", "notes", "curve", "tags"};
 
 static int fail(IniCtx *c, const char *fmt, ...) CANSIM_PRINTF(2, 3);
 static int fail(IniCtx *c, const char *fmt, ...)
@@ -422,6 +416,34 @@ static int one_of(IniCtx *c, const char *key, const char *value, const char *con
     return fail(c, "'%s' cannot be '%s'", key, value);
 }
 
+/* "tags = in-ear tws": words of letters, digits and '-', kept one space apart. */
+static int ini_tags(IniCtx *c, const char *value)
+{
+    char *t = c->p->tags;
+    size_t n = 0;
+    for (const char *v = value; *v;) {
+        while (*v == ' ' || *v == ',' || *v == '\t')
+            v++;
+        const char *w = v;
+        while (isalnum((unsigned char)*v) || *v == '-')
+            v++;
+        if (v == w && *v)
+            return fail(c, "tag '%s' may hold only letters, digits and '-'", w);
+        if (v == w)
+            break;
+        if (n + (size_t)(v - w) + 2 > sizeof c->p->tags)
+            return fail(c, "'tags' is longer than allowed");
+        if (n)
+            t[n++] = ' ';
+        memcpy(t + n, w, (size_t)(v - w));
+        n += (size_t)(v - w);
+        t[n] = '\0';
+        if (*v && *v != ' ' && *v != ',' && *v != '\t')
+            return fail(c, "tag '%s' may hold only letters, digits and '-'", w);
+    }
+    return 1;
+}
+
 static int ini_profile_key(IniCtx *c, const char *key, const char *value)
 {
     CansimProfile *p = c->p;
@@ -436,8 +458,8 @@ static int ini_profile_key(IniCtx *c, const char *key, const char *value)
     if (!*value && strcmp(key, "notes"))
         return fail(c, "'%s' is empty", key);
     static const char *const backs[] = {"open", "closed", "none", NULL};
-    static const char *const forms[] = {"over-ear", "on-ear", "in-ear", NULL};
-    static const char *const rigs[] = {"gras", "hms-ii3", "none", NULL};
+    static const char *const forms[] = {"over-ear", "on-ear", "in-ear", "earbud", NULL};
+    static const char *const rigs[] = {"gras", "hms-ii3", "iec-711", "none", NULL};
     switch (k) {
     case 0:
         if (!id_is_valid(value))
@@ -457,6 +479,8 @@ static int ini_profile_key(IniCtx *c, const char *key, const char *value)
         return copy_field(c, p->credit, sizeof p->credit, key, value);
     case 7:
         return copy_field(c, p->notes, sizeof p->notes, key, value);
+    case 9:
+        return ini_tags(c, value);
     default:
         return copy_field(c, c->curve_file, sizeof c->curve_file, key, value);
     }
@@ -536,9 +560,96 @@ static int ini_crossfeed_key(IniCtx *c, const char *key, const char *value)
     return 1;
 }
 
+/* [hrtf]: "sofa = FILE" (required), "azimuth = DEG" (0 < DEG <= 90 [30]), "elevation = DEG"
+ * (-90..90 [0]). A relative file is looked up beside the profile, then in libmysofa's data
+ * folder; it is read only when the profile is designed. */
+static int ini_hrtf_key(IniCtx *c, const char *key, const char *value)
+{
+    CansimHrtfSpec *h = &c->p->hrtf;
+    const unsigned bit = !strcmp(key, "sofa")        ? 1u
+                         : !strcmp(key, "azimuth")   ? 2u
+                         : !strcmp(key, "elevation") ? 4u
+                                                     : 0u;
+    if (!bit)
+        return fail(c, "unknown key '%s' in [hrtf]", key);
+    if (c->hrtf_keys & bit)
+        return fail(c, "'%s' is given twice", key);
+    c->hrtf_keys |= bit;
+    if (bit == 1u) {
+        if (!*value)
+            return fail(c, "'sofa' is empty");
+        char path[4096];
+        const bool is_abs = value[0] == '/';
+        int k = snprintf(path, sizeof path, "%s%s%s", is_abs || !c->dir ? "" : c->dir,
+                         is_abs || !c->dir ? "" : "/", value);
+        if (!is_abs && c->dir && access(path, F_OK))
+            k = snprintf(path, sizeof path, "%s/%s", CANSIM_SOFA_DIR, value);
+        if (k < 0 || (size_t)k >= sizeof h->sofa)
+            return fail(c, "'sofa' is longer than allowed");
+        memcpy(h->sofa, path, (size_t)k + 1);
+        return 1;
+    }
+    char *end;
+    const double v = strtod(value, &end);
+    if (end == value || *end || !isfinite(v))
+        return fail(c, "'%s' is not a number", value);
+    if (bit == 2u && !(v > 0 && v <= 90))
+        return fail(c, "azimuth %s is not within 0..90 degrees", value);
+    if (bit == 4u && !(v >= -90 && v <= 90))
+        return fail(c, "elevation %s is not within -90..90 degrees", value);
+    if (bit == 2u)
+        h->azimuth_deg = v;
+    else
+        h->elevation_deg = v;
+    return 1;
+}
+
+/* [room]: "walls = F B L R C F" (metres from the head to the front, back, left and right
+ * walls, the ceiling and the floor, each 0.5..50), "distance = M" (to each speaker,
+ * 0.3..20), "rt60 = S" (0.1..2); all three, with [hrtf]. */
+static int ini_room_key(IniCtx *c, const char *key, const char *value)
+{
+    CansimRoomSpec *r = &c->p->hrtf.room;
+    const unsigned bit = !strcmp(key, "walls")      ? 1u
+                         : !strcmp(key, "distance") ? 2u
+                         : !strcmp(key, "rt60")     ? 4u
+                                                    : 0u;
+    if (!bit)
+        return fail(c, "unknown key '%s' in [room]", key);
+    if (c->room_keys & bit)
+        return fail(c, "'%s' is given twice", key);
+    c->room_keys |= bit;
+    double v[6];
+    const int want = bit == 1u ? 6 : 1;
+    const char *at = value;
+    for (int i = 0; i < want; i++) {
+        char *end;
+        v[i] = strtod(at, &end);
+        if (end == at || !isfinite(v[i]))
+            return fail(c, "'%s' needs %d number%s", key, want, want > 1 ? "s" : "");
+        at = end;
+    }
+    while (*at == ' ' || *at == '\t')
+        at++;
+    if (*at)
+        return fail(c, "'%s' needs %d number%s", key, want, want > 1 ? "s" : "");
+    const double lo = bit == 1u ? 0.5 : bit == 2u ? 0.3 : 0.1;
+    const double hi = bit == 1u ? 50 : bit == 2u ? 20 : 2;
+    for (int i = 0; i < want; i++)
+        if (!(v[i] >= lo && v[i] <= hi))
+            return fail(c, "'%s' %s is outside %g..%g", key, value, lo, hi);
+    if (bit == 1u)
+        memcpy(r->walls_m, v, sizeof r->walls_m);
+    else if (bit == 2u)
+        r->distance_m = v[0];
+    else
+        r->rt60_s = v[0];
+    return 1;
+}
+
 static bool section_is_known(const char *name, size_t n)
 {
-    static const char *const known[] = {"profile", "curve", "crossfeed"};
+    static const char *const known[] = {"profile", "curve", "crossfeed", "hrtf", "room"};
     for (size_t i = 0; i < sizeof known / sizeof *known; i++)
         if (strlen(known[i]) == n && !memcmp(known[i], name, n))
             return true;
@@ -602,6 +713,10 @@ static int ini_handler_fn(void *user, const char *section, const char *key, cons
     }
     if (!strcmp(section, "crossfeed"))
         return ini_crossfeed_key(c, key, value);
+    if (!strcmp(section, "hrtf"))
+        return ini_hrtf_key(c, key, value);
+    if (!strcmp(section, "room"))
+        return ini_room_key(c, key, value);
     return fail(c, "unknown section [%s]", section);
 }
 
@@ -633,6 +748,7 @@ int cansim_profile_parse_ini(CansimProfile **out, const char *text, size_t n, co
     c.p = calloc(1, sizeof *c.p);
     if (!c.p)
         return cansim_diag_set(diag, CANSIM_ENOMEM, "%s: out of memory", name);
+    c.p->hrtf.azimuth_deg = 30.0;
     c.rd = (IniReader){.pos = text, .end = text + n};
     const int line = ini_parse_stream(ini_read_line, &c.rd, ini_handler_fn, &c);
     if (line == -2) {
@@ -679,6 +795,17 @@ int cansim_profile_parse_ini(CansimProfile **out, const char *text, size_t n, co
                             name);
         goto done;
     }
+    if (c.hrtf_keys && !(c.hrtf_keys & 1u)) {
+        e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s: [hrtf] has no 'sofa'", name);
+        goto done;
+    }
+    c.p->hrtf.is_set = c.hrtf_keys != 0;
+    if (c.room_keys && (c.room_keys != 7u || !c.hrtf_keys)) {
+        e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s: [room] needs walls, distance and rt60, "
+                            "and an [hrtf] to place them around", name);
+        goto done;
+    }
+    c.p->hrtf.room.is_set = c.room_keys != 0;
     const bool has_file = c.curve_file[0] != '\0';
     if (has_file == c.has_curve_section) {
         e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s: %s", name,
@@ -937,7 +1064,7 @@ static int design_with(CansimProfile **out, const CansimProfile *p, const Cansim
     if (!p->is_curve) {
         e = p->rate_hz == rate_hz ? cansim_profile_from_taps(&fir, p->id, rate_hz, p->n_taps,
                                                               (const float *const *)p->cells, diag)
-                                  : cansim_profile_resample(&fir, p, rate_hz, diag);
+                                  : resample_with(&fir, p, rate_hz, k, diag);
     } else {
         CansimCurve sim;
         e = simulated(p, d, &sim, diag);
@@ -945,6 +1072,19 @@ static int design_with(CansimProfile **out, const CansimProfile *p, const Cansim
             return e;
         CansimDesignParams dp;
         design_params(d, &dp);
+        if (p->hrtf.is_set) {
+            float *cells[4];
+            size_t n;
+            e = cansim_hrtf_design(&p->hrtf, p->id, &sim, &dp, rate_hz, k, cells, &n, diag);
+            cansim_curve_free(&sim);
+            if (e)
+                return e;
+            e = cansim_profile_from_taps(&fir, p->id, rate_hz, n, (const float *const *)cells,
+                                         diag);
+            for (int c = 0; c < 4; c++)
+                cansim_free(cells[c]);
+            goto designed;
+        }
         float *taps = NULL;
         size_t n_taps = 0;
         e = cansim_design_minphase(&sim, rate_hz, &dp, k, &taps, &n_taps, diag);
@@ -955,6 +1095,7 @@ static int design_with(CansimProfile **out, const CansimProfile *p, const Cansim
         }
         cansim_free(taps);
     }
+designed:
     if (e)
         return e;
     CansimCrossfeed cf;
@@ -1008,6 +1149,15 @@ int cansim_profile_digest(const CansimProfile *p, const CansimDesignConfig *d, c
         XXH3_128bits_update(h, sim.hz, sim.n * sizeof *sim.hz);
         XXH3_128bits_update(h, sim.db, sim.n * sizeof *sim.db);
         cansim_curve_free(&sim);
+        if (p->hrtf.is_set) {
+            const CansimRoomSpec *r = &p->hrtf.room;
+            const double angles[10] = {p->hrtf.azimuth_deg, p->hrtf.elevation_deg,
+                                       r->is_set ? r->distance_m : 0.0, r->rt60_s,
+                                       r->walls_m[0], r->walls_m[1], r->walls_m[2],
+                                       r->walls_m[3], r->walls_m[4], r->walls_m[5]};
+            XXH3_128bits_update(h, p->hrtf.sofa, strlen(p->hrtf.sofa) + 1);
+            XXH3_128bits_update(h, angles, sizeof angles);
+        }
     } else {
         const double head[2] = {p->rate_hz, (double)p->n_taps};
         XXH3_128bits_update(h, head, sizeof head);

@@ -284,6 +284,9 @@ int cansim_render_open(CansimRender **out, const CansimRenderConfig *cfg, Cansim
     for (size_t j = 0; j < cfg->n_profiles; j++) {
         if (!cfg->profiles[j])
             return cansim_diag_set(diag, CANSIM_EINVAL, "profile %zu is NULL", j);
+        /* An impulse response too long at the rate asked is refused before anything runs. */
+        if (cfg->rate_hz != 0.0 && cansim_profile_check_rate(cfg->profiles[j], cfg->rate_hz, diag))
+            return CANSIM_EPROFILE;
         for (size_t i = 0; i < j; i++)
             if (!strcmp(cansim_profile_id(cfg->profiles[i]), cansim_profile_id(cfg->profiles[j])))
                 return cansim_diag_set(diag, CANSIM_EINVAL,

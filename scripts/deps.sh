@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build pkg-config clang libomp-dev
     libsndfile1-dev libsamplerate0-dev libsleef-dev libfftw3-dev libebur128-dev libinih-dev
-    libjansson-dev libxxhash-dev
+    libjansson-dev libxxhash-dev libmysofa-dev
 )
 # With --tests, what only the test suite needs: the crossfeed reference (libbs2b), GNU
 # parallel (shards), and the audition page's browser and HTML checks. Their playwright-core

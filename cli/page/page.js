@@ -114,7 +114,7 @@
       id: 'original', name: 'Original', group: 'original', profile: null, output: null,
       file: orig.file, href: orig.href, loudness: data.input_lufs
     });
-    var groups = ['open', 'closed', 'other'];
+    var groups = ['open', 'closed', 'in-ear', 'speakers', 'other'];
     groups.forEach(function (g) {
       data.profiles.forEach(function (p) {
         if (p.group !== g) return;
@@ -604,10 +604,15 @@
     var p = e.profile;
     if (p.kind === 'impulse-response') return 'impulse response';
     if (p.back === 'open' || p.back === 'closed') return p.form || '';
+    if (p.group === 'in-ear') return inEarKind(p);
+    if (p.hrtf) return 'HRTF';
     return p.crossfeed ? 'crossfeed' : '';
   }
 
-  var GROUP_TITLES = { original: 'Original', open: 'Open-back', closed: 'Closed-back', other: 'Other' };
+  var GROUP_TITLES = {
+    original: 'Original', open: 'Open-back', closed: 'Closed-back', 'in-ear': 'In-ear and earbuds',
+    speakers: 'Speakers', other: 'Other'
+  };
 
   function buildList() {
     var nav = $('list');
@@ -661,10 +666,19 @@
     tbody.appendChild(tr);
   }
 
+  /* 'true-wireless', 'IEM', 'earbud' from the profile's tags. */
+  function inEarKind(p) {
+    var t = ' ' + (p.tags || '') + ' ';
+    var kind = t.indexOf(' iem ') >= 0 ? 'IEM' : t.indexOf(' tws ') >= 0 ? 'true-wireless' : 'in-ear';
+    return p.form === 'earbud' ? (kind === 'true-wireless' ? 'true-wireless earbud' : 'earbud') : kind;
+  }
+
   function describe(p) {
     var cf = p.crossfeed ? ', with crossfeed' : '';
     if (p.kind === 'impulse-response') return 'impulse response' + cf;
     if (p.back === 'open' || p.back === 'closed') return p.back + '-back ' + (p.form ? p.form + ' ' : '') + 'headphone' + cf;
+    if (p.group === 'in-ear') return inEarKind(p) + ', measured on an in-ear simulator' + cf;
+    if (p.hrtf) return 'a speaker pair through measured head-related responses' + cf;
     return (p.flat ? 'flat' : 'a response curve' + (p.form ? ', ' + p.form : '')) + cf;
   }
 

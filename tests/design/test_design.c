@@ -285,15 +285,23 @@ typedef struct Worst {
     char where[160];
 } Worst;
 
+/* The rig's Harman target (what cansim's drawer pairs it with). */
+static const CansimCurve *target_of(const Headphone *h, const CansimCurve *gras,
+                                    const CansimCurve *hms, const CansimCurve *iec)
+{
+    return !strcmp(h->rig, "hms-ii3") ? hms : !strcmp(h->rig, "iec-711") ? iec : gras;
+}
+
 static void test_headphones(Headphone *hps, size_t n_hp, const CansimCurve *targets_gras,
-                            const CansimCurve *targets_hms, const CansimKernels *k)
+                            const CansimCurve *targets_hms, const CansimCurve *targets_iec,
+                            const CansimKernels *k)
 {
     CansimDesignParams p;
     cansim_design_default_params(&p);
     Worst w = {.energy = 1};
     for (size_t i = 0; i < n_hp; i++) {
         Headphone *h = &hps[i];
-        const CansimCurve *ref = strcmp(h->rig, "hms-ii3") == 0 ? targets_hms : targets_gras;
+        const CansimCurve *ref = target_of(h, targets_gras, targets_hms, targets_iec);
         CansimDiag diag = {""};
         int e = cansim_design_simulated(&h->hp, ref, &p, &h->sim, &diag);
         check(e == CANSIM_OK, "%s: simulated: %d %s", h->name, e, diag.msg);
@@ -485,6 +493,112 @@ static void test_flat(const CansimCurve *target, const CansimKernels *k)
     cansim_curve_free(&sim);
 }
 
+/* The mean in dB of a curve over the 1/3-octave band centred on f (64 points, log-spaced). */
+static double band_mean(double (*at)(const void *, double), const void *c, double f)
+{
+    double sum = 0;
+    for (int i = 0; i < 64; i++)
+        sum += at(c, f * pow(2.0, (i + 0.5) / 64.0 / 3.0 - 1.0 / 6.0));
+    return sum / 64;
+}
+
+/* raw - target, both linear in log-frequency between their points (held at the ends). */
+typedef struct Coloration {
+    const CansimCurve *raw;
+    const CansimCurve *target;
+} Coloration;
+
+static double lerp_log(const CansimCurve *c, double f)
+{
+    if (f <= c->hz[0])
+        return c->db[0];
+    for (size_t i = 1; i < c->n; i++)
+        if (f <= c->hz[i])
+            return c->db[i - 1] +
+                   (c->db[i] - c->db[i - 1]) * log(f / c->hz[i - 1]) / log(c->hz[i] / c->hz[i - 1]);
+    return c->db[c->n - 1];
+}
+
+static double coloration_at(const void *p, double f)
+{
+    const Coloration *c = p;
+    return lerp_log(c->raw, f) - lerp_log(c->target, f);
+}
+
+typedef struct Realised {
+    const Spectrum *s;
+    double rate;
+} Realised;
+
+static double realised_at(const void *p, double f)
+{
+    const Realised *r = p;
+    const double x = f / (r->rate / (double)r->s->m);
+    const size_t b = (size_t)x;
+    return r->s->db[b] + (x - (double)b) * (r->s->db[b + 1] - r->s->db[b]);
+}
+
+/* Every in-ear profile through the drawer's own path (its .ini, its rig, the rig's target
+ * found by name): the realised filter at 48 kHz against the coloration computed here from the
+ * two CSVs, in 1/3-octave bands from 100 Hz to 5 kHz, both relative to their 1 kHz band. */
+static void test_in_ear_coloration(const Headphone *hps, size_t n_hp, const CansimCurve *iec)
+{
+    const double rate = 48000;
+    CansimDesignConfig d = cansim_design_default_config();
+    d.targets_dir = CANSIM_PROFILE_DIR "/targets";
+    double worst = 0;
+    char where[200] = "";
+    size_t n_in_ear = 0;
+    for (size_t i = 0; i < n_hp; i++) {
+        if (strcmp(hps[i].rig, "iec-711"))
+            continue;
+        n_in_ear++;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%.127s.ini", CANSIM_PROFILE_DIR, hps[i].name);
+        CansimProfile *p = NULL;
+        CansimProfile *fir = NULL;
+        CansimDiag diag = {""};
+        int e = cansim_profile_load(&p, path, &diag);
+        e = e ? e : cansim_profile_design(&fir, p, &d, rate, &diag);
+        check(e == CANSIM_OK, "%s: %s", path, diag.msg);
+        if (e) {
+            cansim_profile_close(&p);
+            continue;
+        }
+        Spectrum s;
+        spectrum_init(&s, 1 << 18);
+        spectrum_of(&s, cansim_profile_taps(fir, 0), cansim_profile_n_taps(fir));
+        const Coloration col = {&hps[i].hp, iec};
+        const Realised real = {&s, rate};
+        const double ref_c = band_mean(coloration_at, &col, 1000);
+        const double ref_r = band_mean(realised_at, &real, 1000);
+        double w = 0, w_hz = 0;
+        for (double f = 100; f <= 5000 * 1.01; f *= pow(2.0, 1.0 / 3.0)) {
+            const double dd = fabs((band_mean(realised_at, &real, f) - ref_r) -
+                                   (band_mean(coloration_at, &col, f) - ref_c));
+            if (!(dd <= w)) {
+                w = dd;
+                w_hz = f;
+            }
+        }
+        check(w <= 1.0,
+              "%s: the realised filter is %.2f dB from raw - target at %.0f Hz "
+              "(1/3 octave)",
+              hps[i].name, w, w_hz);
+        if (w > worst) {
+            worst = w;
+            snprintf(where, sizeof where, "%.127s, %.0f Hz", hps[i].name, w_hz);
+        }
+        spectrum_free(&s);
+        cansim_profile_close(&fir);
+        cansim_profile_close(&p);
+    }
+    check(n_in_ear == 15, "%zu in-ear profiles, 15 expected", n_in_ear);
+    printf("in-ear: %zu profiles, the realised filter within %.3f dB of raw - target (1/3 "
+           "octaves, 100 Hz-5 kHz; worst: %s)\n",
+           n_in_ear, worst, where);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     const double x = *(const double *)a;
@@ -517,7 +631,7 @@ static void test_folklore(const Headphone *hps, size_t n_hp)
     size_t n_closed = 0;
     size_t n_open = 0;
     for (size_t i = 0; i < n_hp; i++) {
-        if (!hps[i].sim.n)
+        if (!hps[i].sim.n || !strcmp(hps[i].rig, "iec-711")) /* over-ears only */
             continue;
         const double b = cansim_curve_eval(&hps[i].sim, 50) - cansim_curve_eval(&hps[i].sim, 1000);
         bool is_closed = false;
@@ -646,7 +760,7 @@ static double now_s(void)
 
 /* Printed, not asserted: timing depends on the machine and the build. */
 static void time_designs(const Headphone *hps, size_t n_hp, const CansimCurve *gras,
-                         const CansimCurve *hms, const CansimKernels *k)
+                         const CansimCurve *hms, const CansimCurve *iec, const CansimKernels *k)
 {
     CansimDesignParams p;
     cansim_design_default_params(&p);
@@ -656,7 +770,7 @@ static void time_designs(const Headphone *hps, size_t n_hp, const CansimCurve *g
         double t_sim = 0;
         const double t0 = now_s();
         for (size_t i = 0; i < n_hp; i++) {
-            const CansimCurve *ref = strcmp(hps[i].rig, "hms-ii3") == 0 ? hms : gras;
+            const CansimCurve *ref = target_of(&hps[i], gras, hms, iec);
             CansimCurve sim;
             const double t1 = now_s();
             if (cansim_design_simulated(&hps[i].hp, ref, &p, &sim, NULL))
@@ -680,23 +794,27 @@ int main(void)
 {
     static Headphone hps[MAX_HP];
     const size_t n_hp = load_headphones(hps);
-    check(n_hp == 20, "%zu headphone curves in %s, 20 expected", n_hp, CANSIM_PROFILE_DIR);
+    check(n_hp == 35, "%zu headphone curves in %s, 35 expected (20 over-ear, 15 in-ear)", n_hp,
+          CANSIM_PROFILE_DIR);
 
     CansimCurve gras;
     CansimCurve hms;
+    CansimCurve iec;
     read_curve(CANSIM_PROFILE_DIR "/targets/gras/harman.csv", &gras);
     read_curve(CANSIM_PROFILE_DIR "/targets/hms-ii3/harman.csv", &hms);
+    read_curve(CANSIM_PROFILE_DIR "/targets/iec-711/harman.csv", &iec);
     CansimKernels k;
     cansim_kernels_init(&k, cansim_cpu_detect());
     printf("kernels: %s\n", cansim_cpu_level_name(cansim_cpu_detect()));
 
-    test_headphones(hps, n_hp, &gras, &hms, &k);
+    test_headphones(hps, n_hp, &gras, &hms, &iec, &k);
+    test_in_ear_coloration(hps, n_hp, &iec);
     test_rates(hps, n_hp, &k);
     test_kernel_levels(hps, n_hp, &k);
     test_flat(&gras, &k);
     test_folklore(hps, n_hp);
     test_bad_curves(&gras, &k);
-    time_designs(hps, n_hp, &gras, &hms, &k);
+    time_designs(hps, n_hp, &gras, &hms, &iec, &k);
 
     for (size_t i = 0; i < n_hp; i++) {
         cansim_curve_free(&hps[i].hp);
@@ -704,6 +822,7 @@ int main(void)
     }
     cansim_curve_free(&gras);
     cansim_curve_free(&hms);
+    cansim_curve_free(&iec);
     fftw_cleanup();
     if (n_failures) {
         fprintf(stderr, "test_design: %d of %d checks failed\n", n_failures, n_checks);

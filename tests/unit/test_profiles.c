@@ -22,11 +22,12 @@
 #define TARGETS_DIR CANSIM_PROFILE_DIR "/targets"
 #define RATE        48000.0
 
-/* The bundled drawer: 10 open and 10 closed headphones, and these profiles with back = none,
- * which are not headphones. */
+/* The bundled drawer: 10 open and 10 closed headphones, 15 in-ears and earbuds (back = none,
+ * rig iec-711), and these profiles with back = none, which are not headphones. */
 #define N_OPEN   10
 #define N_CLOSED 10
-static const char *const non_headphones[] = {"reference", "speakers"};
+#define N_IN_EAR 15
+static const char *const non_headphones[] = {"reference", "speakers", "speakers-kemar"};
 #define N_NONE (sizeof non_headphones / sizeof *non_headphones)
 
 /* Designs follow their curve within CansimDesignParams.max_error_db (0.1 dB); a design of a
@@ -77,6 +78,7 @@ static void test_drawer(void)
     size_t n_ini = 0;
     size_t n_open = 0;
     size_t n_closed = 0;
+    size_t n_in_ear = 0;
     bool seen_none[N_NONE] = {false};
     for (struct dirent *e; (e = readdir(dh));) {
         if (!has_suffix(e->d_name, ".ini") || e->d_name[0] == '.')
@@ -100,9 +102,23 @@ static void test_drawer(void)
               "%s: rig '%s', source '%s', credit '%s': one is empty", path, info.rig, info.source,
               info.credit);
         CHECK(!strcmp(info.rig, "gras") || !strcmp(info.rig, "hms-ii3") ||
-                  !strcmp(info.rig, "none"),
+                  !strcmp(info.rig, "iec-711") || !strcmp(info.rig, "none"),
               "%s: rig '%s'", path, info.rig);
-        if (!strcmp(info.back, "open")) {
+        const bool is_in_ear = !strcmp(info.form, "in-ear") || !strcmp(info.form, "earbud");
+        /* In-ears are measured on the in-ear simulator and nothing else is. */
+        CHECK(is_in_ear == !strcmp(info.rig, "iec-711"), "%s: form '%s' on rig '%s'", path,
+              info.form, info.rig);
+        if (is_in_ear) {
+            n_in_ear++;
+            CHECK(!strcmp(info.back, "none"), "%s: an in-ear with back '%s'", path, info.back);
+            /* Every in-ear is selected by -p in-ear, and by one of -p tws or -p iem unless it
+             * is a wired earbud. */
+            char tags[160];
+            snprintf(tags, sizeof tags, " %s ", info.tags);
+            CHECK(strstr(tags, " in-ear ") && (strstr(tags, " tws ") || strstr(tags, " iem ") ||
+                                               !strcmp(info.form, "earbud")),
+                  "%s: tags '%s'", path, info.tags);
+        } else if (!strcmp(info.back, "open")) {
             n_open++;
         } else if (!strcmp(info.back, "closed")) {
             n_closed++;
@@ -140,8 +156,9 @@ static void test_drawer(void)
         cansim_profile_close(&p);
     }
     closedir(dh);
-    CHECK(n_ini == N_OPEN + N_CLOSED + N_NONE, "%zu profile files, want %zu", n_ini,
-          (size_t)(N_OPEN + N_CLOSED + N_NONE));
+    CHECK(n_ini == N_OPEN + N_CLOSED + N_IN_EAR + N_NONE, "%zu profile files, want %zu", n_ini,
+          (size_t)(N_OPEN + N_CLOSED + N_IN_EAR + N_NONE));
+    CHECK(n_in_ear == N_IN_EAR, "%zu in-ear profiles, want %d", n_in_ear, N_IN_EAR);
     CHECK(n_open == N_OPEN, "%zu open-back profiles, want %d", n_open, N_OPEN);
     CHECK(n_closed == N_CLOSED, "%zu closed-back profiles, want %d", n_closed, N_CLOSED);
     for (size_t i = 0; i < N_NONE; i++)
@@ -165,6 +182,20 @@ static void test_ini_good(void)
               info.rig);
         cansim_profile_close(&p);
     }
+    /* Tags: words separated by spaces or commas, kept one space apart; the in-ear forms and
+     * rig. */
+    p = ini_parse(BASE "tags = in-ear,  tws ,x-1\nform = earbud\n" L_CURVE, &diag, &rc);
+    CHECK(rc == CANSIM_OK && p, "tags: %d (%s)", rc, diag.msg);
+    if (p) {
+        CansimProfileInfo info;
+        cansim_profile_info(p, &info);
+        CHECK(!strcmp(info.tags, "in-ear tws x-1") && !strcmp(info.form, "earbud"),
+              "tags '%s', form '%s'", info.tags, info.form);
+        cansim_profile_close(&p);
+    }
+    p = ini_parse(L_PROFILE L_ID L_NAME L_BACK "rig = iec-711\n" L_CURVE, &diag, &rc);
+    CHECK(rc == CANSIM_OK && p, "rig = iec-711: %d (%s)", rc, diag.msg);
+    cansim_profile_close(&p);
     /* CRLF line ends, comments, a BOM-less file with inline comments and every optional key. */
     p = ini_parse("; comment\r\n[profile]\r\nid = t_2.x ; the id\r\nname = Two\r\n"
                   "back = closed\r\nform = in-ear\r\nrig = gras\r\nsource = me; myself\r\n"
@@ -199,6 +230,8 @@ static void test_ini_errors(void)
               "sideways");
     ini_fails("rig = kemar", L_PROFILE L_ID L_NAME L_BACK "rig = kemar\n" L_CURVE, 5, "kemar");
     ini_fails("form = on-head", BASE "form = on-head\n" L_CURVE, 6, "on-head");
+    ini_fails("tag with '/'", BASE "tags = tws a/b\n" L_CURVE, 6, "a/b");
+    ini_fails("tags twice", BASE "tags = tws\ntags = iem\n" L_CURVE, 7, "twice");
     ini_fails("empty value", L_PROFILE L_ID "name =\n" L_BACK L_RIG L_CURVE, 3, "empty");
     ini_fails("empty value, spaces", L_PROFILE L_ID L_NAME "back =   \n" L_RIG L_CURVE, 4, "empty");
     ini_fails("not key = value", L_PROFILE L_ID "just some words\n" L_NAME L_BACK L_RIG L_CURVE, 3,
@@ -657,6 +690,11 @@ static void test_on_is_a_difference(void)
         /* Across rigs: an HMS II.3 measurement heard on a GRAS one, and the other way. */
         {"sennheiser-hd-280-pro-innerfidelity", "sennheiser-hd-650"},
         {"sony-mdr-7506", "sennheiser-hd-280-pro-innerfidelity"},
+        /* An open-back heard on an IEM (in-ear simulator and its target), and the other way;
+         * a true-wireless on an over-ear from the HMS II.3. */
+        {"sennheiser-hd-650", "shure-se215"},
+        {"sony-ier-m9", "sennheiser-hd-600"},
+        {"sony-wf-1000xm4", "sennheiser-hd-280-pro-innerfidelity"},
     };
     for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
         expect_on_is_a_difference(pairs[i][0], pairs[i][1], 12.0); /* the default */

@@ -94,8 +94,12 @@ CANSIM_API int cansim_profile_from_taps(CansimProfile **out, const char *id, dou
 CANSIM_API int cansim_profile_load_ir(CansimProfile **out, const char *path, CansimDiag *diag);
 
 /**
- * The same profile at another rate, converted with libsamplerate (best quality), taps scaled
- * by the rate ratio so that the frequency response keeps its level.
+ * The same profile at another rate, keeping its magnitude response and its alignment: a
+ * minimum-phase cell (its energy as early as its magnitude allows) is designed again at the
+ * new rate from its magnitude response (within 0.02 dB, 20 Hz to 20 kHz below 0.45 of either
+ * rate); any other is converted with libsamplerate (best quality), taps scaled by the rate
+ * ratio so that the frequency response keeps its level. A result longer than CANSIM_MAX_TAPS
+ * fails before any conversion.
  * @return CANSIM_OK, CANSIM_ERATE, CANSIM_EPROFILE, CANSIM_ENOMEM
  */
 CANSIM_API int cansim_profile_resample(CansimProfile **out, const CansimProfile *p,
@@ -140,14 +144,16 @@ typedef struct CansimProfileInfo {
     const char *id;
     const char *name;   /**< display name */
     const char *back;   /**< "open", "closed" or "none" (reference, speakers) */
-    const char *form;   /**< "over-ear", "on-ear", "in-ear" or "" */
-    const char *rig;    /**< measurement rig: "gras", "hms-ii3", or "none" for a curve that
-                             already is a coloration */
+    const char *form;   /**< "over-ear", "on-ear", "in-ear", "earbud" or "" */
+    const char *rig;    /**< measurement rig: "gras", "hms-ii3", "iec-711" (in-ear), or
+                             "none" for a curve that already is a coloration */
     const char *source; /**< who measured it, and how */
     const char *credit;
     const char *notes;
     bool is_curve; /**< designed from a response curve; false for an impulse response */
     CansimCrossfeed crossfeed; /**< what the profile carries: ON or OFF */
+    const char *tags;   /**< selection tags, space-separated ("in-ear tws"), or "" */
+    bool has_hrtf;      /**< a speaker pair through a measured head ([hrtf]) */
 } CansimProfileInfo;
 
 CANSIM_API void cansim_profile_info(const CansimProfile *p, CansimProfileInfo *info);
