@@ -673,7 +673,9 @@ static int cmp_record(const void *a, const void *b)
         return k;
     if (x->n != y->n)
         return x->n < y->n ? -1 : 1;
-    return (x->level > y->level) - (x->level < y->level);
+    if (x->level != y->level)
+        return (x->level > y->level) - (x->level < y->level);
+    return strcmp(x->name, y->name); /* outside implementations share the C level */
 }
 
 static bool same_benchmark(const BenchRecord *a, const BenchRecord *b)
