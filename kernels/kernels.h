@@ -124,8 +124,9 @@ void cansim_truepeak_coefs(float *h, int factor);
  *
  * tw: the size's table of twiddles, CANSIM_RFFT_TABLE_SIZE(n) floats, filled once by
  * cansim_rfft_table() (setup, outside the kernel table) and shared read-only by every version,
- * thread and call; its caller owns it. scratch: n floats of the caller's (per thread), contents
- * undefined before and after. All pointers 64-byte aligned; no array overlaps another.
+ * thread and call; its caller owns it. scratch: 2 nb floats of the caller's (per thread; two
+ * planes nb apart, which keeps their streams off the same cache sets), contents undefined
+ * before and after. All pointers 64-byte aligned; no array overlaps another.
  *
  * Forward (r2c): re[k] + i im[k] = sum_{t<n} x[t] exp(-2 pi i k t / n) for k <= n/2, as FFTW's
  * r2c computes it; im[0] = im[n/2] = 0 and bins n/2+1 .. nb-1 are 0 exactly. Reads x[0 .. n),

@@ -151,7 +151,7 @@ void cansim_rfft_c(float *restrict re, float *restrict im, const float *restrict
     assert(IS_ALIGNED(re) && IS_ALIGNED(im) && IS_ALIGNED(x) && IS_ALIGNED(scratch));
     assert(IS_ALIGNED(tw));
     const size_t m = lay.m;
-    float *const bufs[2][2] = {{re, im}, {scratch, scratch + m}};
+    float *const bufs[2][2] = {{re, im}, {scratch, scratch + CANSIM_RFFT_BINS(n)}};
     passes(&lay, tw, x, x + 1, 2, bufs, re, im, 1);
 
     /* Z = FFT(z) in re, im; with E, O the spectra of the even and odd samples,
@@ -194,7 +194,7 @@ void cansim_irfft_c(float *restrict x, const float *restrict re, const float *re
     assert(IS_ALIGNED(tw));
     const size_t m = lay.m;
     const int n_passes = lay.n_r4 + lay.has_r2;
-    float *const bufs[2][2] = {{x, x + m}, {scratch, scratch + m}};
+    float *const bufs[2][2] = {{x, x + m}, {scratch, scratch + CANSIM_RFFT_BINS(n)}};
     /* The inverse is the forward transform of the swapped (im, re) parts, swapped back, so the
      * first buffer gets Z's imaginary parts in its real plane. Z = FFT(z), z[t] = x[2t] +
      * i x[2t+1] (times n), from Z[k] = F + i G conj(W^k), F = X[k] + conj X[m-k],

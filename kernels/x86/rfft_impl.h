@@ -174,7 +174,7 @@ static void rfft_fwd(float *restrict re, float *restrict im, const float *restri
     if (!rfft_layout(&lay, n))
         return;
     const size_t m = lay.m;
-    float *const bufs[2][2] = {{re, im}, {scratch, scratch + m}};
+    float *const bufs[2][2] = {{re, im}, {scratch, scratch + CANSIM_RFFT_BINS(n)}};
     run_passes(&lay, tw, x, NULL, true, bufs, re, im, false);
 
     /* The split into the real spectrum, in place (see the reference): pairs (k, m - k) for
@@ -216,7 +216,7 @@ static void rfft_inv(float *restrict x, const float *restrict re, const float *r
         return;
     const size_t m = lay.m;
     const int n_passes = lay.n_r4 + lay.has_r2;
-    float *const bufs[2][2] = {{x, x + m}, {scratch, scratch + m}};
+    float *const bufs[2][2] = {{x, x + m}, {scratch, scratch + CANSIM_RFFT_BINS(n)}};
     float *zi = bufs[n_passes % 2][0];
     float *zr = bufs[n_passes % 2][1];
     const float *wr = tw + lay.post;

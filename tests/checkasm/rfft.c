@@ -213,12 +213,14 @@ static void bench_size(cansim_rfft_fn *fwd, cansim_irfft_fn *inv, size_t n)
 {
     const size_t nb = CANSIM_RFFT_BINS(n);
     const size_t nt = cansim_rfft_table_size(n);
-    float *buf = checkasm_input(3 * n + 2 * nb + nt, 0);
-    checkasm_fill(buf, 3 * n + 2 * nb + nt, CHECKASM_NORMAL);
-    RfftBench b = {.x = buf, .scratch = buf + n, .z = buf + 2 * n, .re = buf + 3 * n, .n = n};
+    /* x, z (FFTW's half spectrum), scratch, re, im, tw */
+    float *buf = checkasm_input(n + 6 * nb + nt, 0);
+    checkasm_fill(buf, n + 6 * nb + nt, CHECKASM_NORMAL);
+    RfftBench b = {.x = buf, .z = buf + n, .scratch = buf + n + 2 * nb, .n = n};
+    b.re = b.scratch + 2 * nb;
     b.im = b.re + nb;
     b.tw = b.im + nb;
-    cansim_rfft_table(buf + 3 * n + 2 * nb, n);
+    cansim_rfft_table(b.im + nb, n);
     /* Per point: the usual real-FFT count 2.5 log2 n flops; n floats read, about n written. */
     const CheckasmBenchUnits units = {"point", 2.5 * log2_size(n), 2 * sizeof(float)};
     b.kind = fwd ? KERNEL_FWD : KERNEL_INV;
@@ -238,7 +240,7 @@ static void bench_size(cansim_rfft_fn *fwd, cansim_irfft_fn *inv, size_t n)
         else
             o.plan = fftwf_plan_dft_c2r_1d((int)n, (fftwf_complex *)o.z, o.x,
                                            flags | FFTW_DESTROY_INPUT);
-        checkasm_fill(buf, 3 * n, CHECKASM_NORMAL);
+        checkasm_fill(buf, n + 4 * nb, CHECKASM_NORMAL);
         if (o.plan) {
             checkasm_bench_other(measure ? "fftw_measure" : "fftw_estimate", n, rfft_loop, &o, &ref,
                                  &units);
@@ -294,8 +296,8 @@ static void check_rfft(void)
         CheckasmOutput out[3];
         CheckasmOutput c_out[3];
         for (int j = 0; j < 3; j++) {
-            checkasm_output(&out[j], j < 2 ? nb : n, 0);
-            checkasm_output(&c_out[j], j < 2 ? nb : n, 0);
+            checkasm_output(&out[j], j < 2 ? nb : 2 * nb, 0);
+            checkasm_output(&c_out[j], j < 2 ? nb : 2 * nb, 0);
         }
         cansim_rfft_table(tw, n);
         for (int round = 0; ok && ref_re && round < N_PATTERNS + MIXED_ROUNDS; round++) {
@@ -342,7 +344,7 @@ static void check_rfft(void)
                 }
             ok = checkasm_check_guards(&out[0], "re", nb) && ok;
             ok = checkasm_check_guards(&out[1], "im", nb) && ok;
-            ok = checkasm_check_guards(&out[2], "scratch", n) && ok;
+            ok = checkasm_check_guards(&out[2], "scratch", 2 * nb) && ok;
         }
         for (int j = 0; j < 3; j++) {
             checkasm_free_output(&out[j]);
@@ -388,11 +390,11 @@ static void check_irfft(void)
         CheckasmOutput c_out[2];
         CheckasmOutput spec[3]; /* the round trip's forward: re, im, scratch */
         for (int j = 0; j < 2; j++) {
-            checkasm_output(&out[j], n, 0);
-            checkasm_output(&c_out[j], n, 0);
+            checkasm_output(&out[j], j ? 2 * nb : n, 0);
+            checkasm_output(&c_out[j], j ? 2 * nb : n, 0);
         }
         for (int j = 0; j < 3; j++)
-            checkasm_output(&spec[j], j < 2 ? nb : n, 0);
+            checkasm_output(&spec[j], j < 2 ? nb : 2 * nb, 0);
         cansim_rfft_table(tw, n);
         for (int round = 0; ok && want && round < N_PATTERNS + MIXED_ROUNDS; round++) {
             const int pattern = round_pattern(round);
@@ -426,7 +428,7 @@ static void check_irfft(void)
                 ok = false;
             }
             ok = checkasm_check_guards(&out[0], "x", n) && ok;
-            ok = checkasm_check_guards(&out[1], "scratch", n) && ok;
+            ok = checkasm_check_guards(&out[1], "scratch", 2 * nb) && ok;
 
             /* Round trip through this level's forward transform: n x back. */
             fill_signal(sig, n, pattern);
