@@ -91,7 +91,7 @@ struct CansimRender {
     size_t n_bins; /* B + 1 rounded up to CANSIM_PAD; the padding bins stay zero */
     size_t n_chunk_blocks;
     size_t n_chunk; /* frames per chunk */
-    float *tw; /* the real FFTs' twiddle table for N */
+    float *tw;        /* the real FFTs' twiddle table for N */
     float *planar[2]; /* B frames of history, then the chunk */
     float *in_buf;    /* interleaved input of one chunk */
     float *z_fwd;     /* per thread (and one for setup): 2 nb floats, the forward's scratch */
@@ -228,8 +228,7 @@ static void forward_fft(const CansimRender *r, const float *x, float *re, float 
 }
 
 /* Unnormalised: filter_build folds 1/N into the filters. */
-static void inverse_fft(const CansimRender *r, const float *re, const float *im, float *x,
-                        float *z)
+static void inverse_fft(const CansimRender *r, const float *re, const float *im, float *x, float *z)
 {
     r->k.irfft(x, re, im, z, r->tw, r->n_fft);
 }

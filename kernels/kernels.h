@@ -145,15 +145,14 @@ void cansim_truepeak_coefs(float *h, int factor);
  * CANSIM_RFFT_ERR(n) = 3.5 log2(n) FLT_EPSILON of exact, relative RMS, forward and inverse
  * alike; versions agree within twice that, not
  * bit for bit (the SIMD ones use FMA). Zero in gives exactly zero out. */
-#define CANSIM_RFFT_MIN           128
-#define CANSIM_RFFT_MAX           131072
-#define CANSIM_RFFT_BINS(n)       (((n) / 2 + 1 + CANSIM_PAD - 1) / CANSIM_PAD * CANSIM_PAD)
-#define CANSIM_RFFT_ERR(log2_n)   (3.5 * (log2_n) * 1.1920928955078125e-07)
+#define CANSIM_RFFT_MIN         128
+#define CANSIM_RFFT_MAX         131072
+#define CANSIM_RFFT_BINS(n)     (((n) / 2 + 1 + CANSIM_PAD - 1) / CANSIM_PAD * CANSIM_PAD)
+#define CANSIM_RFFT_ERR(log2_n) (3.5 * 1.1920928955078125e-07 * (log2_n))
 typedef void cansim_rfft_fn(float *restrict re, float *restrict im, const float *restrict x,
                             float *restrict scratch, const float *restrict tw, size_t n);
-typedef void cansim_irfft_fn(float *restrict x, const float *restrict re,
-                             const float *restrict im, float *restrict scratch,
-                             const float *restrict tw, size_t n);
+typedef void cansim_irfft_fn(float *restrict x, const float *restrict re, const float *restrict im,
+                             float *restrict scratch, const float *restrict tw, size_t n);
 
 /* Floats of the twiddle table of size n (a multiple of CANSIM_PAD), 0 when n is not a power of
  * two in CANSIM_RFFT_MIN .. CANSIM_RFFT_MAX; then cansim_rfft_table() fills it (in double,
