@@ -216,6 +216,56 @@ static void print_kernel_summary(const json_t *doc)
     }
 }
 
+/* The real FFTs against FFTW's float plans, timed in the same run: per size, the forward plus
+ * inverse pair (rfft + irfft, the engine's cost per block and output) of FFTW's ESTIMATE and
+ * MEASURE plans and of each version, with its ratio to each. */
+static double real_time_of(const json_t *list, const char *kernel, const char *isa, size_t n)
+{
+    char want[96];
+    snprintf(want, sizeof want, "%s_%s/%zu", kernel, isa, n);
+    for (size_t j = 0; j < json_array_size(list); j++) {
+        const json_t *x = json_array_get(list, j);
+        const char *name = json_string_value(json_object_get(x, "name"));
+        if (name && strcmp(name, want) == 0)
+            return json_number_value(json_object_get(x, "real_time"));
+    }
+    return 0.0;
+}
+
+static void print_fft_summary(const json_t *doc)
+{
+    static const char *const isas[] = {"c", "avx2", "avx512"};
+    const json_t *list = json_object_get(doc, "benchmarks");
+    bool has_header = false;
+    for (size_t n = 128; n <= 131072; n *= 2) {
+        const double est = real_time_of(list, "rfft", "fftw_estimate", n) +
+                           real_time_of(list, "irfft", "fftw_estimate", n);
+        const double mea = real_time_of(list, "rfft", "fftw_measure", n) +
+                           real_time_of(list, "irfft", "fftw_measure", n);
+        if (est <= 0.0 || mea <= 0.0)
+            continue;
+        if (!has_header) {
+            printf("\nreal FFTs: forward + inverse pair, median ns (FFTW float plans and each "
+                   "version, same run;\nx est, x meas: FFTW's time over the version's)\n");
+            printf("%6s %10s %10s", "n", "fftw est", "fftw meas");
+            for (size_t k = 0; k < 3; k++)
+                printf(" %9s%-4s %6s %6s", "", isas[k], "x est", "x meas");
+            printf("\n");
+            has_header = true;
+        }
+        printf("%6zu %10.0f %10.0f", n, est, mea);
+        for (size_t k = 0; k < 3; k++) {
+            const double f = real_time_of(list, "rfft", isas[k], n);
+            const double i = real_time_of(list, "irfft", isas[k], n);
+            if (f > 0.0 && i > 0.0)
+                printf(" %13.0f %5.2fx %5.2fx", f + i, est / (f + i), mea / (f + i));
+            else
+                printf(" %13s %6s %6s", "-", "", "");
+        }
+        printf("\n");
+    }
+}
+
 /* ------------------------------------------------------------------ the end-to-end part */
 
 /* Runs cansim-bench-render with its output on ours; returns its exit status, or -1 when it could
@@ -575,6 +625,7 @@ int main(int argc, char **argv)
             return 1;
         }
         print_kernel_summary(kernels);
+        print_fft_summary(kernels);
         printf("other processes used %.0f%% of the machine during the kernel timings\n",
                100.0 * bg_share);
     }

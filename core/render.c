@@ -4,7 +4,6 @@
  * OpenMP appears). */
 #include <ebur128.h>
 #include <errno.h>
-#include <fftw3.h>
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
@@ -65,7 +64,7 @@ typedef struct Lane {
     float *acc;  /* 4 planes x nb: Y_L re, im, Y_R re, im */
     float *time; /* 2 x N: inverse transforms of Y_L and Y_R */
     float *out;  /* 2 x chunk: interleaved output of the current chunk */
-    float *z;    /* B + 1 interleaved complex bins: FFTW's side of the inverse transform */
+    float *z;    /* 2 nb floats: the inverse transform's scratch (N floats used) */
     int64_t n_done;
     int64_t n_total; /* INT64_MAX while the input's length is unknown */
     int status;
@@ -93,11 +92,10 @@ struct CansimRender {
     size_t n_bins; /* B + 1 rounded up to CANSIM_PAD; the padding bins stay zero */
     size_t n_chunk_blocks;
     size_t n_chunk; /* frames per chunk */
-    fftwf_plan fwd;
-    fftwf_plan inv;
+    float *tw;        /* the real FFTs' twiddle table for N */
     float *planar[2]; /* B frames of history, then the chunk */
     float *in_buf;    /* interleaved input of one chunk */
-    float *z_fwd;     /* per thread (and one for setup): B + 1 interleaved complex bins */
+    float *z_fwd;     /* per thread (and one for setup): 2 nb floats, the forward's scratch */
     float *fdl;       /* frequency-domain delay line: n_slots x 8 planes x nb: L re, L im,
                          R re, R im, then (when has_ms) L+R re, im, L-R re, im */
     bool has_ms;
@@ -203,56 +201,37 @@ void cansim_render_close(CansimRender **rp)
     cansim_free(r->planar[1]);
     cansim_free(r->in_buf);
     cansim_free(r->z_fwd);
-#pragma omp critical(cansim_fftw_planner)
-    {
-        if (r->fwd)
-            fftwf_destroy_plan(r->fwd);
-        if (r->inv)
-            fftwf_destroy_plan(r->inv);
-    }
+    cansim_free(r->tw);
     free(r->profiles);
     free(r);
     *rp = NULL;
 }
 
-/* The planner is not thread-safe, so plans are made under one named lock; execution with the
- * new-array functions is. FFTW_ESTIMATE keeps the plan, and so the output's last bit, the same
- * from run to run. FFTW runs on interleaved complex arrays, converted to and from the split
- * spectra the kernels use: its interleaved codelets are about twice as fast as its split ones
- * at these sizes (measured, bench/results). Every array later given to the plans is 64-byte
- * aligned like these. */
+/* The engine's transforms are the rfft kernels (N = 2B is a power of two in their range): the
+ * spectra come out split and in natural order as cmac wants them, the signal is read and
+ * written in place of FFTW's interleaved copies, and the output is the same at any thread
+ * count. The twiddle table is made once here and only read afterwards. */
 static int make_plans(CansimRender *r)
 {
-    const size_t n = r->n_fft;
-    float *x = cansim_alloc_floats(n);
-    float *z = cansim_alloc_floats(2 * r->n_bins);
-    int e = CANSIM_ENOMEM;
-    if (x && z) {
-#pragma omp critical(cansim_fftw_planner)
-        {
-            r->fwd = fftwf_plan_dft_r2c_1d((int)n, x, (fftwf_complex *)z, FFTW_ESTIMATE);
-            r->inv = fftwf_plan_dft_c2r_1d((int)n, (fftwf_complex *)z, x,
-                                           FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
-        }
-        e = (r->fwd && r->inv) ? CANSIM_OK : CANSIM_EINTERNAL;
-    }
-    cansim_free(x);
-    cansim_free(z);
-    return e;
+    const size_t n_tw = cansim_rfft_table_size(r->n_fft);
+    if (!n_tw)
+        return CANSIM_EINTERNAL;
+    if (!(r->tw = cansim_alloc_floats(n_tw)))
+        return CANSIM_ENOMEM;
+    cansim_rfft_table(r->tw, r->n_fft);
+    return CANSIM_OK;
 }
 
-/* x (2B real) to split spectrum re/im (B + 1 bins), through the interleaved scratch z. */
+/* x (2B real) to split spectrum re/im (nb bins, the padding zeroed); z: 2 nb floats of scratch. */
 static void forward_fft(const CansimRender *r, const float *x, float *re, float *im, float *z)
 {
-    fftwf_execute_dft_r2c(r->fwd, (float *)x, (fftwf_complex *)z);
-    r->k.deinterleave2(re, im, z, r->n_part + 1);
+    r->k.rfft(re, im, x, z, r->tw, r->n_fft);
 }
 
-static void inverse_fft(const CansimRender *r, const float *re, const float *im, float *x,
-                        float *z)
+/* Unnormalised: filter_build folds 1/N into the filters. */
+static void inverse_fft(const CansimRender *r, const float *re, const float *im, float *x, float *z)
 {
-    r->k.interleave2(z, re, im, 1.0f, r->n_part + 1);
-    fftwf_execute_dft_c2r(r->inv, (fftwf_complex *)z, x);
+    r->k.irfft(x, re, im, z, r->tw, r->n_fft);
 }
 
 int cansim_render_open(CansimRender **out, const CansimRenderConfig *cfg, CansimDiag *diag)

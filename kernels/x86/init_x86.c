@@ -20,6 +20,8 @@ void cansim_kernels_init_x86(CansimKernels *k, unsigned cpu_flags)
     k->cexp = cansim_cexp_avx2;
     k->vlog = cansim_vlog_avx2;
     k->truepeak2 = cansim_truepeak2_avx2;
+    k->rfft = cansim_rfft_avx2;
+    k->irfft = cansim_irfft_avx2;
 
     if (!(cpu_flags & CANSIM_CPU_AVX512))
         return;
@@ -33,4 +35,6 @@ void cansim_kernels_init_x86(CansimKernels *k, unsigned cpu_flags)
     k->cexp = cansim_cexp_avx512;
     k->vlog = cansim_vlog_avx512;
     k->truepeak2 = cansim_truepeak2_avx512;
+    k->rfft = cansim_rfft_avx512;
+    k->irfft = cansim_irfft_avx512;
 }

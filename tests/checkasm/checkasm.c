@@ -55,6 +55,7 @@ static const struct {
     {"midside", checkasm_check_midside},
     {"vmath", checkasm_check_vmath},
     {"truepeak", checkasm_check_truepeak},
+    {"rfft", checkasm_check_rfft},
 };
 #define N_FAMILIES (sizeof(families) / sizeof(families[0]))
 
@@ -479,7 +480,7 @@ bool checkasm_quick(void)
 
 /* ---- the table ---- */
 
-_Static_assert(sizeof(CansimKernels) == 10 * sizeof(CheckasmFn *),
+_Static_assert(sizeof(CansimKernels) == 12 * sizeof(CheckasmFn *),
                "CansimKernels gained a slot: add it to check_table()");
 
 /* Every slot set at every level, and init depends only on its arguments: two tables initialised
@@ -509,6 +510,8 @@ static void check_table(void)
     SLOT(cexp)
     SLOT(vlog)
     SLOT(truepeak2)
+    SLOT(rfft)
+    SLOT(irfft)
 #undef SLOT
     if (memcmp(&a, &b, sizeof a) != 0)
         checkasm_fail("init left a slot unassigned or depends on more than its arguments");
@@ -635,6 +638,27 @@ void checkasm_bench(size_t n, CheckasmBenchLoop *loop, void *ctx, void *ctx_ref,
     r->repetitions = 1;
 }
 
+bool checkasm_bench_other_wanted(void)
+{
+    return state.bench && state.open && !state.fails && state.level == 0;
+}
+
+void checkasm_bench_other(const char *name, size_t n, CheckasmBenchLoop *loop, void *ctx,
+                          void *ctx_ref, const CheckasmBenchUnits *units)
+{
+    if (!checkasm_bench_other_wanted())
+        return;
+    BenchRecord *r = new_record();
+    snprintf(r->name, sizeof r->name, "%s_%s", state.kernel, name);
+    snprintf(r->kernel, sizeof r->kernel, "%s", state.kernel);
+    r->level = 0;
+    r->n = n;
+    r->units = *units;
+    measure(loop, ctx, ctx_ref, r);
+    r->speedup = r->median_ns > 0 ? r->c_ns / r->median_ns : 0;
+    r->repetitions = 1;
+}
+
 static double speedup(const BenchRecord *r)
 {
     return r->speedup;
@@ -649,7 +673,9 @@ static int cmp_record(const void *a, const void *b)
         return k;
     if (x->n != y->n)
         return x->n < y->n ? -1 : 1;
-    return (x->level > y->level) - (x->level < y->level);
+    if (x->level != y->level)
+        return (x->level > y->level) - (x->level < y->level);
+    return strcmp(x->name, y->name); /* outside implementations share the C level */
 }
 
 static bool same_benchmark(const BenchRecord *a, const BenchRecord *b)
@@ -861,7 +887,7 @@ static void usage(FILE *f)
             "Usage: cansim-checkasm [options]\n"
             "  --seed=N          PRNG seed [default: from the clock]\n"
             "  --test=PATTERN    families, wildcards (table, cmac, interleave, gain,\n"
-            "                    midside, vmath, truepeak)\n"
+            "                    midside, vmath, truepeak, rfft)\n"
             "  --function=PATTERN  functions to run, wildcards on 'cmac' or 'cmac_avx2'\n"
             "  --cpu=LEVEL       highest level: auto, c, avx2, avx512, neon [default: auto]\n"
             "  --list            list the functions that would run\n"

@@ -31,6 +31,7 @@ void checkasm_check_gain(void);
 void checkasm_check_midside(void);
 void checkasm_check_vmath(void);
 void checkasm_check_truepeak(void);
+void checkasm_check_rfft(void);
 
 /* The table of the level under test, and the C table (cansim_kernels_init(&k, 0)). */
 const CansimKernels *checkasm_kernels(void);
@@ -116,6 +117,14 @@ typedef struct CheckasmBenchUnits {
 } CheckasmBenchUnits;
 void checkasm_bench(size_t n, CheckasmBenchLoop *loop, void *ctx, void *ctx_ref,
                     const CheckasmBenchUnits *units);
+
+/* An outside implementation of the current function's job (a library's, such as FFTW's), timed
+ * like a version, in alternation with the C version (ctx_ref), and recorded as <kernel>_<name>
+ * at the C level. Only while the C version is checked with --bench: set up nothing costly
+ * unless checkasm_bench_other_wanted(). */
+bool checkasm_bench_other_wanted(void);
+void checkasm_bench_other(const char *name, size_t n, CheckasmBenchLoop *loop, void *ctx,
+                          void *ctx_ref, const CheckasmBenchUnits *units);
 
 /* Sizes the engine uses: padded bin counts round_up(B + 1, 16) for partition sizes
  * B = 256, 1024, 2048, 4096 (the cost model picks 4096 for a drawer of profiles, 2048 for one). */
