@@ -65,6 +65,19 @@ fi
 expect_rendered good
 expect_not_rendered "bad${nl}name"
 
+# A path of over 1 KB: its error line still holds all of it, and the problem.
+begin long-path-bad
+long=in
+for i in 1 2 3 4 5 6; do
+    long=$long/$(printf 'd%.0s' $(seq 200))$i
+done
+mkdir -p "$long"
+gen text "$long/bad.wav"
+render 1 "$long/bad.wav" in/good.wav
+expect_error "$long/bad.wav" "$AUDIO_WORDS"
+expect_stderr_lines 1
+expect_rendered good
+
 # Inputs are given relative to the sandbox: their common folder is the sandbox itself.
 begin leading-dash-after-ddash
 cp in/good.wav ./-x.wav

@@ -22,6 +22,10 @@ begin empty-file
 : >in/empty.wav
 bad_input empty-file in/empty.wav "empty|0 bytes"
 
+begin zero-frames
+gen empty in/zero.wav 48000 2
+bad_input zero-frames in/zero.wav "empty|frames"
+
 begin truncated-wav
 gen truncated in/cut.wav 48000 2 48000 wav16
 bad_input truncated-wav in/cut.wav "truncat"
