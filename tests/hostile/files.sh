@@ -169,6 +169,7 @@ ASAN_ORDER=
 if [ -n "$SANITIZE" ]; then
     ASAN_ORDER="ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 fi
+# shellcheck disable=SC2086 # $ASAN_ORDER: none or one assignment
 if env $ASAN_ORDER LD_PRELOAD="$SHIM" CANSIM_TEST_ENOSPC=/probe.wav \
     "$GEN" tone "$SCRATCH/probe.wav" 48000 2 100 2>/dev/null; then
     echo "enospc_shim does not make writes fail here" >&2

@@ -5,51 +5,52 @@
 # Usage: inputs.sh CANSIM GEN SCRATCH BATCH-JSON SANITIZE SHIM
 . "$(dirname "$0")/hostile_lib.sh"
 
-# bad_input NAME FILE WORDS: FILE (made by the caller, or absent) fails, good.wav renders.
+# bad_input FILE WORDS: FILE (made by the caller, or absent) fails, saying one of WORDS;
+# good.wav renders.
 bad_input() {
-    render 1 "$2" in/good.wav
-    expect_error "$2" "$3"
+    render 1 "$1" in/good.wav
+    expect_error "$1" "$2"
     expect_stderr_lines 1
     expect_rendered good
-    stem=$(basename "$2")
+    stem=$(basename "$1")
     expect_not_rendered "${stem%.*}"
 }
 
 begin missing-file
-bad_input missing-file in/missing.wav "no such|not found|missing|does not exist"
+bad_input in/missing.wav "no such|not found|missing|does not exist"
 
 begin empty-file
 : >in/empty.wav
-bad_input empty-file in/empty.wav "empty|0 bytes"
+bad_input in/empty.wav "empty|0 bytes"
 
 begin zero-frames
 gen empty in/zero.wav 48000 2
-bad_input zero-frames in/zero.wav "empty|frames"
+bad_input in/zero.wav "empty|frames"
 
 begin truncated-wav
 gen truncated in/cut.wav 48000 2 48000 wav16
-bad_input truncated-wav in/cut.wav "truncat"
+bad_input in/cut.wav "truncat"
 
 # FLAC announces its length in STREAMINFO: a file cut to 60 % of its bytes is short.
 begin truncated-flac
 gen truncated in/cut.flac 48000 2 48000 flac16
-bad_input truncated-flac in/cut.flac "truncat"
+bad_input in/cut.flac "truncat"
 
 begin random-bytes
 gen random in/noise.wav 6000 7
-bad_input random-bytes in/noise.wav "audio|format|recogni|corrupt"
+bad_input in/noise.wav "audio|format|recogni|corrupt"
 
 begin nan-sample
 gen nan in/nan.wav 48000 2 48000 24000
-bad_input nan-sample in/nan.wav "nan|finite"
+bad_input in/nan.wav "nan|finite"
 
 begin inf-sample
 gen inf in/inf.wav 48000 2 48000 47999
-bad_input inf-sample in/inf.wav "inf|finite"
+bad_input in/inf.wav "inf|finite"
 
 begin six-channels
 gen tone in/surround.wav 48000 6 48000 wav16
-bad_input six-channels in/surround.wav "channel"
+bad_input in/surround.wav "channel"
 
 # A WAV written to a pipe (ffmpeg, arecord) cannot know its length: RIFF and data sizes read
 # 0xFFFFFFFF. Every frame is there and must be read: the renders equal good.wav's (the same
