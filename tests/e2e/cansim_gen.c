@@ -26,7 +26,10 @@ static const char usage[] =
     "  ir PATH RATE CHANNELS TAPS SEED              decaying noise, 32-bit float WAV\n"
     "  impulse PATH RATE CHANNELS TAPS [CH:INDEX:VALUE]...   zeros but the listed taps\n"
     "  nan|inf PATH RATE CHANNELS FRAMES AT          float WAV, NaN/Inf at frame AT\n"
-    "  truncated PATH RATE CHANNELS FRAMES          16-bit WAV cut in the middle of its data\n"
+    "  truncated PATH RATE CHANNELS FRAMES [FORMAT] cut in the middle of its data (WAV) or\n"
+    "                                               at 60 percent of its bytes (other formats)\n"
+    "  streamed PATH RATE CHANNELS FRAMES           16-bit WAV whose RIFF and data sizes read\n"
+    "                                               0xFFFFFFFF (written to a pipe)\n"
     "  empty PATH RATE CHANNELS                     a WAV of 0 frames\n"
     "  text PATH                                    a file that is not audio\n"
     "  random PATH BYTES SEED                       random bytes (a corrupt file)\n"
@@ -106,6 +109,61 @@ static int write_file(const char *path, int format, long rate, long channels, co
         fprintf(stderr, "cansim-gen: %s: close failed\n", path);
         return 1;
     }
+    return 0;
+}
+
+static off_t sample_bytes(int format)
+{
+    switch (format & SF_FORMAT_SUBMASK) {
+    case SF_FORMAT_PCM_24:
+        return 3;
+    case SF_FORMAT_FLOAT:
+        return 4;
+    default:
+        return 2;
+    }
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Rewrites a WAV's RIFF size and data chunk size as 0xFFFFFFFF, as a writer to a pipe leaves
+ * them (ffmpeg, arecord): the reader cannot know the length and reads to the end. */
+static int mark_streamed(const char *path)
+{
+    FILE *f = fopen(path, "r+b");
+    if (!f)
+        return die("cannot open %s", path);
+    unsigned char head[12];
+    unsigned char unknown[4];
+    put_le32(unknown, 0xFFFFFFFFu);
+    bool is_done = false;
+    if (fread(head, 1, sizeof head, f) != sizeof head || memcmp(head, "RIFF", 4) != 0 ||
+        memcmp(head + 8, "WAVE", 4) != 0)
+        goto done;
+    if (fseek(f, 4, SEEK_SET) != 0 || fwrite(unknown, 1, 4, f) != 4 || fseek(f, 12, SEEK_SET))
+        goto done;
+    for (;;) {
+        unsigned char chunk[8];
+        if (fread(chunk, 1, sizeof chunk, f) != sizeof chunk)
+            goto done;
+        const long size =
+            (long)chunk[4] | (long)chunk[5] << 8 | (long)chunk[6] << 16 | (long)chunk[7] << 24;
+        if (memcmp(chunk, "data", 4) == 0) {
+            if (fseek(f, -4, SEEK_CUR) != 0 || fwrite(unknown, 1, 4, f) != 4)
+                goto done;
+            is_done = true;
+            break;
+        }
+        if (fseek(f, size + (size & 1), SEEK_CUR) != 0)
+            goto done;
+    }
+done:
+    if (fclose(f) != 0 || !is_done)
+        return die("%s: cannot mark it streamed (no RIFF data chunk, or a write failed)", path);
     return 0;
 }
 
@@ -226,8 +284,7 @@ static int cmd_compare(int argc, char **argv)
     if (want_frames < 0)
         want_frames = (long)ri.frames;
     if (oi.channels != 2 || oi.samplerate != ri.samplerate || oi.frames != want_frames) {
-        fprintf(stderr,
-                "cansim-gen: %s: %d channels at %d Hz, %lld frames; want 2 at %d Hz, %ld\n",
+        fprintf(stderr, "cansim-gen: %s: %d channels at %d Hz, %lld frames; want 2 at %d Hz, %ld\n",
                 argv[1], oi.channels, oi.samplerate, (long long)oi.frames, ri.samplerate,
                 want_frames);
         goto done;
@@ -256,8 +313,8 @@ static int cmd_compare(int argc, char **argv)
             }
         }
     }
-    printf("max abs diff %.3g at frame %ld channel %d (tolerance %.3g)\n", max_diff, worst,
-           worst_c, tol);
+    printf("max abs diff %.3g at frame %ld channel %d (tolerance %.3g)\n", max_diff, worst, worst_c,
+           tol);
     if (!(max_diff <= tol))
         goto done;
     if (want_frames > 0 && energy == 0.0 && gain != 0.0) {
@@ -374,18 +431,29 @@ int main(int argc, char **argv)
         x[at * channels + channels - 1] = cmd[0] == 'n' ? NAN : INFINITY;
         rc = write_file(path, SF_FORMAT_WAV | SF_FORMAT_FLOAT, rate, channels, x, frames);
     } else if (strcmp(cmd, "truncated") == 0) {
+        if (argc > 6 && !parse_format(argv[6], &format)) {
+            rc = die("bad FORMAT %s", argv[6]);
+            goto done;
+        }
         fill_tone(x, rate, channels, frames);
-        rc = write_file(path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, rate, channels, x, frames);
+        rc = write_file(path, format, rate, channels, x, frames);
         struct stat st;
         if (rc == 0 && stat(path, &st) == 0) {
-            /* The header claims every frame; the file stops one byte past half of the data,
-             * in the middle of a frame. */
-            const off_t data = (off_t)frames * (off_t)channels * 2;
-            if (truncate(path, st.st_size - data / 2 + 1) != 0)
+            /* The header claims every frame. A WAV stops one byte past half of its data, in the
+             * middle of a frame; another format (FLAC: its STREAMINFO) at 60 % of its bytes. */
+            off_t size = st.st_size * 6 / 10;
+            if ((format & SF_FORMAT_TYPEMASK) == SF_FORMAT_WAV)
+                size = st.st_size - (off_t)frames * (off_t)channels * sample_bytes(format) / 2 + 1;
+            if (truncate(path, size) != 0)
                 rc = die("cannot truncate %s", path);
         } else if (rc == 0) {
             rc = die("cannot stat %s", path);
         }
+    } else if (strcmp(cmd, "streamed") == 0) {
+        fill_tone(x, rate, channels, frames);
+        rc = write_file(path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, rate, channels, x, frames);
+        if (rc == 0)
+            rc = mark_streamed(path);
     } else {
         rc = die("unknown command %s", cmd);
     }
