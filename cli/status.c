@@ -175,17 +175,18 @@ int status_report(const StatusPlan *p)
             json_object_set_new(x, "error", in->error ? json_string(in->error) : json_null());
             json_array_append_new(inputs, x);
         }
-        json_t *doc = json_pack(
-            "{s:b, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o}", "complete", is_complete,
-            "output", o->output_dir, "inputs_complete", (json_int_t)c.complete, "inputs_incomplete",
-            (json_int_t)c.incomplete, "inputs_failed", (json_int_t)c.failed, "not_audio",
-            (json_int_t)c.not_audio, "outputs_total", (json_int_t)c.outputs, "outputs_up_to_date",
-            (json_int_t)c.current, "shards", n_shards ? json_integer(n_shards) : json_null(),
-            "shards_incomplete", shards, "inputs", inputs);
+        json_t *doc = json_pack("{s:s, s:b, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:o}",
+                                "event", "status", "complete", is_complete, "output", o->output_dir,
+                                "inputs_complete", (json_int_t)c.complete, "inputs_incomplete",
+                                (json_int_t)c.incomplete, "inputs_failed", (json_int_t)c.failed,
+                                "not_audio", (json_int_t)c.not_audio, "outputs_total",
+                                (json_int_t)c.outputs, "outputs_up_to_date", (json_int_t)c.current,
+                                "shards", n_shards ? json_integer(n_shards) : json_null(),
+                                "shards_incomplete", shards, "inputs", inputs);
         json_object_set_new(doc, "report",
                             has_report && is_complete && !n_bad ? json_string(o->report)
                                                                 : json_null());
-        char *text = json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+        char *text = json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII);
         if (text)
             puts(text);
         free(text);
