@@ -1065,25 +1065,13 @@ static void page_for_kept(Run *run, const Job *j)
     snprintf(path, sizeof path, "%s/index.html", dir);
     if (!access(path, F_OK))
         return;
-    snprintf(path, sizeof path, "%s/" REPORT_NAME, dir);
-    json_t *rep = json_load_file(path, 0, NULL);
-    snprintf(path, sizeof path, "%s/" MANIFEST_NAME, dir);
-    json_t *man = json_load_file(path, 0, NULL);
-    json_t *outs = json_array();
-    const json_t *recs = json_object_get(man, "outputs");
-    bool is_ok = json_is_object(rep) && json_is_object(recs) && outs;
-    for (size_t k = 0; k < b->n_profiles && is_ok; k++) {
-        json_t *entry =
-            json_object_get(json_object_get(recs, cansim_profile_id(b->profiles[k])), "report");
-        is_ok = entry && !json_array_append(outs, entry);
-    }
     CansimDiag d;
+    json_t *rep = kept_report(dir, b->profiles, b->n_profiles, &d);
     char line[PATH_MAX + 1200];
-    if (!is_ok) {
+    if (!rep) {
         snprintf(line, sizeof line, "%s/index.html: no report to build the page from (--force "
                  "renders the input again)", dir);
     } else {
-        json_object_set(rep, "outputs", outs);
         if (!page_write(dir, j->path, rep, b->profiles, b->n_profiles, run->cfg->design, &d))
             line[0] = '\0';
         else
@@ -1093,9 +1081,7 @@ static void page_for_kept(Run *run, const Job *j)
         add_failure(run, line);
         run->n_failed++;
     }
-    json_decref(outs);
     json_decref(rep);
-    json_decref(man);
 }
 
 /* A unit of work: one input, or a gain group of two or more. */
