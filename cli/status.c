@@ -70,7 +70,8 @@ static void print_line(const StatusPlan *p, const PlanInput *in)
     const char *sep = "";
     for (size_t k = 0; k < p->n_profiles; k++)
         if (!in->is_current || !in->is_current[k]) {
-            printf("%s%s: %s", sep, cansim_profile_id(p->profiles[k]), in->why[k]);
+            printf("%s%s: %s", sep, cansim_profile_id(p->profiles[k]),
+                   in->why[k] ? in->why[k] : "stale");
             sep = "; ";
         }
     printf(")%s\n", shard);
