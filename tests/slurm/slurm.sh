@@ -2,15 +2,16 @@
 # cansim on a real SLURM (one node on this machine, started and stopped here, see cluster.sh):
 #  1. `sbatch --array=1-3 --wait` of `cansim render ... --shard auto`: each task renders its
 #     shard (SLURM's index and count, one thread from SLURM_CPUS_PER_TASK); `cansim status`
-#     then exits 0, also as a job depending on the array, whose --report is the single-process
+#     then exits 0, also as a job run after the array, whose --report is the single-process
 #     run's report byte for byte; the output tree is the single-process run's (renders,
 #     report.json and pages byte for byte, manifests but for their mtimes).
 #  2. A task stopped mid-render and cancelled (scancel): status says incomplete while it is
 #     stopped and after, naming its shard; the task requeued completes the batch, and the tree
 #     is again the single-process run's.
 # Usage: slurm.sh CANSIM CANSIM-GEN SCRATCH BATCH-JSON SANITIZE
-. "$(dirname "$0")/../batch/batch_lib.sh"
-. "$(dirname "$0")/cluster.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../batch/batch_lib.sh"
+. "$here/cluster.sh"
 
 unset SLURM_ARRAY_TASK_ID SLURM_ARRAY_TASK_MIN SLURM_ARRAY_TASK_MAX SLURM_ARRAY_TASK_COUNT \
     SLURM_ARRAY_TASK_STEP SLURM_CPUS_PER_TASK SLURM_JOB_ID JOB_COMPLETION_INDEX \
@@ -92,7 +93,7 @@ cat >status.sh <<EOF
 exec "$CANSIM" status $CMD --report run.json
 EOF
 last_cmd="sbatch --array=1-3 --wait job.sh"
-J=$(sbatch --parsable --array=1-3 --wait -c 1 -D "$SCRATCH" -o "logs/%a.out" -e "logs/%a.err" \
+J=$(timeout 300 sbatch --parsable --array=1-3 --wait -c 1 -D "$SCRATCH" -o "logs/%a.out" -e "logs/%a.err" \
     job.sh 2>sbatch.err)
 rc=$?
 J=${J%%;*}
@@ -113,10 +114,10 @@ done
 expect_status 0 "status after the array"
 expect_contains stderr "status: complete: $n_inputs of $n_inputs inputs complete" "status after the array"
 
-# The scheduler's own way: a status job that runs after the array (afterok), writing the run's
-# report; its exit status is the job's.
-last_cmd="sbatch --dependency=afterok:$J --wait status.sh"
-sbatch --parsable --dependency="afterok:$J" --wait -D "$SCRATCH" -o logs/status.out \
+# The scheduler's own way: a status job that runs after the array (afterany: whatever the
+# tasks' exit), writing the run's report; its exit status is the job's.
+last_cmd="sbatch --dependency=afterany:$J --wait status.sh"
+timeout 300 sbatch --parsable --dependency="afterany:$J" --wait -D "$SCRATCH" -o logs/status.out \
     -e logs/status.err status.sh >/dev/null 2>sbatch.err
 rc=$?
 expect_rc 0 "the status job after the array"
@@ -176,7 +177,12 @@ J=$(sbatch --parsable --array=1-3 -c 1 -D "$SCRATCH" -o "logs/c%a.out" -e "logs/
     job2.sh 2>sbatch.err)
 J=${J%%;*}
 [ -n "$J" ] || { fail "sbatch gave no job id: $(cat sbatch.err)"; finish; }
-if wait_for 120 "task 2 stopped mid-render" test -s task2.pid; then
+stopped_or_done() {
+    [ -s task2.pid ] || array_done "$J"
+}
+wait_for 120 "task 2 stopped mid-render, or the array ended" stopped_or_done
+[ -s task2.pid ] || fail "task 2 never stopped mid-render: $(cat logs/c2.err 2>/dev/null | head -3)"
+if [ -s task2.pid ]; then
     pid=$(cat task2.pid)
     expect_status 1 "status while task 2 is stopped" --shard auto/3
     expect_contains stdout "[shard 2/3]" "status while task 2 is stopped"
