@@ -31,6 +31,7 @@
 
 #include "cli.h"
 #include "page.h"
+#include "shard.h"
 
 #define JSON_FLAGS (JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6) | JSON_SORT_KEYS)
 #define MANIFEST_NAME ".manifest.json"
@@ -89,7 +90,7 @@ static int write_atomic(const char *path, const char *data, size_t n)
     return 0;
 }
 
-static int write_json_atomic(const char *path, const json_t *j)
+int write_json_atomic(const char *path, const json_t *j)
 {
     char *text = json_dumps(j, JSON_FLAGS);
     if (!text)
@@ -184,6 +185,7 @@ typedef struct Job {
     const char **why; /* per profile: why it is rendered (dry run, verbose) */
     size_t n_to_render;
     double seconds; /* the input's duration */
+    int shard;      /* its shard under --shard (1..N), else 0 */
 } Job;
 
 typedef struct Batch {
@@ -370,10 +372,21 @@ static void job_fail(Job *j, const char *fmt, ...)
     j->state = JOB_FAILED;
 }
 
-/* The shard of a key: XXH64 of the key, modulo N, so every machine agrees. */
-static int shard_of(const char *key, int n)
+/* Every job's shard: its gain group's (shard.h; a group's name is its path below the
+ * inputs' common folder), so a group's stems stay in one shard. */
+static int assign_shards(Batch *b)
 {
-    return (int)(XXH64(key, strlen(key), 0) % (uint64_t)n) + 1;
+    const char **keys = malloc((b->n_jobs ? b->n_jobs : 1) * sizeof *keys);
+    int *shard = malloc((b->n_jobs ? b->n_jobs : 1) * sizeof *shard);
+    const bool is_ok = keys && shard;
+    for (size_t i = 0; i < b->n_jobs && is_ok; i++)
+        keys[i] = b->jobs[i].group;
+    const int rc = is_ok ? shard_assign(keys, b->n_jobs, b->o->shard_n, shard) : -1;
+    for (size_t i = 0; i < b->n_jobs && !rc; i++)
+        b->jobs[i].shard = shard[i];
+    free(keys);
+    free(shard);
+    return rc;
 }
 
 static int cmp_rel(const void *a, const void *b)
@@ -491,11 +504,14 @@ static int collect(Batch *b)
         b->jobs[n++] = *j;
     }
     b->n_jobs = n;
-    /* This shard's share, then the headers of what is left. */
+    /* This shard's share (status: every shard's, each input labelled with its shard), then
+     * the headers of what is left. */
+    if (o->shard_n && assign_shards(b))
+        return -1;
     n = 0;
     for (size_t i = 0; i < b->n_jobs; i++) {
         Job *j = &b->jobs[i];
-        if (o->shard_n && shard_of(j->group, o->shard_n) != o->shard_i) {
+        if (o->shard_n && !o->is_status && j->shard != o->shard_i) {
             free(j->path), free(j->abs), free(j->rel), free(j->group);
             continue;
         }
@@ -1049,25 +1065,13 @@ static void page_for_kept(Run *run, const Job *j)
     snprintf(path, sizeof path, "%s/index.html", dir);
     if (!access(path, F_OK))
         return;
-    snprintf(path, sizeof path, "%s/" REPORT_NAME, dir);
-    json_t *rep = json_load_file(path, 0, NULL);
-    snprintf(path, sizeof path, "%s/" MANIFEST_NAME, dir);
-    json_t *man = json_load_file(path, 0, NULL);
-    json_t *outs = json_array();
-    const json_t *recs = json_object_get(man, "outputs");
-    bool is_ok = json_is_object(rep) && json_is_object(recs) && outs;
-    for (size_t k = 0; k < b->n_profiles && is_ok; k++) {
-        json_t *entry =
-            json_object_get(json_object_get(recs, cansim_profile_id(b->profiles[k])), "report");
-        is_ok = entry && !json_array_append(outs, entry);
-    }
     CansimDiag d;
+    json_t *rep = kept_report(dir, b->profiles, b->n_profiles, &d);
     char line[PATH_MAX + 1200];
-    if (!is_ok) {
+    if (!rep) {
         snprintf(line, sizeof line, "%s/index.html: no report to build the page from (--force "
                  "renders the input again)", dir);
     } else {
-        json_object_set(rep, "outputs", outs);
         if (!page_write(dir, j->path, rep, b->profiles, b->n_profiles, run->cfg->design, &d))
             line[0] = '\0';
         else
@@ -1077,9 +1081,7 @@ static void page_for_kept(Run *run, const Job *j)
         add_failure(run, line);
         run->n_failed++;
     }
-    json_decref(outs);
     json_decref(rep);
-    json_decref(man);
 }
 
 /* A unit of work: one input, or a gain group of two or more. */
@@ -1320,6 +1322,36 @@ static void print_plan(const Batch *b, const Job *j)
     printf(")\n");
 }
 
+/* cansim status: the plan, as status.c reads it. */
+static int status_of(const Batch *b, const CansimDesignConfig *design)
+{
+    PlanInput *v = calloc(b->n_jobs ? b->n_jobs : 1, sizeof *v);
+    if (!v) {
+        fputs("cansim: out of memory\n", stderr);
+        return EXIT_PARTIAL;
+    }
+    for (size_t i = 0; i < b->n_jobs; i++) {
+        const Job *j = &b->jobs[i];
+        v[i] = (PlanInput){.path = j->path,
+                           .rel = j->rel,
+                           .error = j->state == JOB_FAILED ? j->err : NULL,
+                           .is_audio = j->state != JOB_NOT_AUDIO,
+                           .is_current = j->skip,
+                           .why = j->why,
+                           .n_stale = j->n_to_render,
+                           .shard = j->shard};
+    }
+    const StatusPlan p = {.o = b->o,
+                          .profiles = b->profiles,
+                          .n_profiles = b->n_profiles,
+                          .design = design,
+                          .inputs = v,
+                          .n_inputs = b->n_jobs};
+    const int rc = status_report(&p);
+    free(v);
+    return rc;
+}
+
 static void free_batch(Batch *b)
 {
     for (size_t i = 0; i < b->n_jobs; i++) {
@@ -1336,7 +1368,13 @@ static void free_batch(Batch *b)
 
 int cmd_render(int argc, char **argv)
 {
-    Options o = {.format = CANSIM_FORMAT_SAME,
+    return batch_command(argc, argv, false);
+}
+
+int batch_command(int argc, char **argv, bool is_status)
+{
+    Options o = {.is_status = is_status,
+                 .format = CANSIM_FORMAT_SAME,
                  .verbosity = 1,
                  .level_mode = CANSIM_LEVEL_MATCH,
                  .has_ceiling = true,
@@ -1345,6 +1383,8 @@ int cmd_render(int argc, char **argv)
     int rc = parse_options(argc, argv, &o);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
+    if ((rc = scale_options(&o)))
+        return rc;
     if (o.n_inputs == 0)
         return usage_error("%s", "no input given");
     if (!o.output_dir)
@@ -1439,6 +1479,10 @@ int cmd_render(int argc, char **argv)
         n_work += j->state == JOB_PLANNED && j->n_to_render;
         n_outputs += j->state == JOB_PLANNED ? j->n_to_render : 0;
     }
+    if (o.is_status) {
+        rc = status_of(&b, &design);
+        goto done;
+    }
     if (o.is_dry_run) {
         for (size_t i = 0; i < b.n_jobs; i++)
             print_plan(&b, &b.jobs[i]);
@@ -1528,6 +1572,8 @@ int cmd_render(int argc, char **argv)
     if (o.is_json)
         show_progress(&run, true);
 
+    if (o.report && strcmp(o.report, "auto") && !run.is_interrupted)
+        run_report_sort(run.reports);
     if (o.report && strcmp(o.report, "auto") && !run.is_interrupted &&
         write_json_atomic(o.report, run.reports)) {
         char line[PATH_MAX + 64];

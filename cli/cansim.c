@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "page.h"
+#include "shard.h"
 
 
 int usage_error(const char *fmt, ...)
@@ -38,6 +39,7 @@ static void print_help(void)
         "cansim renders a mix through a drawer of headphone profiles at once.\n"
         "\n"
         "Usage: cansim render INPUT... -o DIR [-p PROFILES] [options]\n"
+        "       cansim status INPUT... -o DIR [the same options] [--report FILE] [--page]\n"
         "       cansim profiles [--json] [--profiles-dir DIR]\n"
         "       cansim design PROFILE -o OUT.wav [--rate HZ] [--target T] [--on P]\n"
         "       cansim --help | --version\n"
@@ -82,13 +84,17 @@ static void print_help(void)
         "                         each input's rate]; design: the filter's rate [48000]\n"
         "      --resampler R      best, medium or fast (libsamplerate's sinc converters)\n"
         "                                                                   [default: best]\n"
-        "\n"
+        "\n",
+        stdout);
+    fputs(
         "Batches:\n"
         "  -r, --recursive        search folders given as INPUT in their subfolders too\n"
         "      --force            render everything again, up to date or not\n"
         "      --dry-run          print what would be rendered and why; write nothing\n"
-        "      --shard I/N        render only shard I of N (inputs spread by a hash of their\n"
-        "                         gain group), so N machines can share one DIR\n"
+        "      --shard I/N        render only shard I of N (gain groups, or inputs when each is\n"
+        "                         its own, dealt by a hash of their path), so N machines can\n"
+        "                         share one DIR; auto: I and N from the job array (SLURM, AWS\n"
+        "                         Batch, GitLab); auto/N: N given (a Kubernetes Indexed Job)\n"
         "      --gain-group G     dir: the inputs found in one folder share one gain per\n"
         "                         profile (a song's stems stay summable; the ceiling lowers\n"
         "                         them all); none: each input its own; all: one for all\n"
@@ -96,8 +102,17 @@ static void print_help(void)
         "\n",
         stdout);
     fputs(
+        "status plans the batch as render would and renders nothing: it lists the outputs\n"
+        "missing or stale per input (with the shard to run again, under --shard), and exits 0\n"
+        "only when the whole batch is complete; --json: one JSON document. Then --report FILE\n"
+        "writes the run's report and --page the pages missing (the job after a job array).\n"
+        "\n",
+        stdout);
+    fputs(
         "Engine:\n"
-        "  -t, --threads N        worker threads                        [default: all cores]\n"
+        "  -t, --threads N        worker threads, at most the CPUs the process may use\n"
+        "                         [default: those CPUs: the affinity mask, the cgroup's CPU\n"
+        "                         quota and SLURM_CPUS_PER_TASK, whichever is least]\n"
         "      --cpu LEVEL        auto|c|avx2|avx512: cap the SIMD kernels     [default: auto]\n"
         "      --partition N      partition size in frames, a power of two in 64..65536\n"
         "                         [default: chosen by the cost model]\n"
@@ -113,7 +128,9 @@ static void print_help(void)
         "Environment:\n"
         "  CANSIM_CPU             as --cpu, which takes precedence\n"
         "  CANSIM_PROFILES_DIR    as --profiles-dir, which takes precedence\n"
-        "  OMP_NUM_THREADS        as --threads, which takes precedence\n"
+        "  OMP_NUM_THREADS        as --threads (capped alike), which takes precedence\n"
+        "  SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX, CI_NODE_INDEX\n"
+        "                         the job array's task, for --shard auto (docs/schedulers.md)\n"
         "\n"
         "Exit status: 0 all outputs written, 1 some inputs or outputs failed (the rest were\n"
         "written), 2 usage error, 130/143 stopped by SIGINT/SIGTERM (rerun to continue).\n",
@@ -214,15 +231,11 @@ int parse_options(int argc, char **argv, Options *o)
         case 'N':
             o->is_dry_run = true;
             break;
-        case 'H': {
-            int i = 0, n = 0, len = 0;
-            if (sscanf(optarg, "%d/%d%n", &i, &n, &len) != 2 || optarg[len] || n < 1 ||
-                n > 100000 || i < 1 || i > n)
-                return usage_error("--shard takes I/N with 1 <= I <= N, not '%s'", optarg);
-            o->shard_i = i;
-            o->shard_n = n;
+        case 'H':
+            if (shard_parse(optarg, &o->shard_i, &o->shard_n, &o->is_shard_auto))
+                return usage_error("--shard takes I/N with 1 <= I <= N, auto or auto/N, not "
+                                   "'%s'", optarg);
             break;
-        }
         case 'J':
             o->is_json = true;
             break;
@@ -246,8 +259,10 @@ int parse_options(int argc, char **argv, Options *o)
                 return usage_error("unknown format '%s'", optarg);
             break;
         case 't':
-            if (!parse_int(optarg, 1, 1024, &v))
-                return usage_error("--threads takes a number from 1 to 1024, not '%s'", optarg);
+            /* Any count is taken; more than the job's CPUs is capped to them (threads.h). */
+            if (!parse_int(optarg, 1, 1000000000, &v))
+                return usage_error("--threads takes a number of threads (1 or more), not '%s'",
+                                   optarg);
             o->n_threads = (int)v;
             break;
         case 'T':
@@ -598,7 +613,7 @@ done:
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return usage_error("%s", "no command given (render, profiles, design)");
+        return usage_error("%s", "no command given (render, status, profiles, design)");
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         print_help();
@@ -610,6 +625,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "render"))
         return cmd_render(argc - 1, argv + 1);
+    if (!strcmp(cmd, "status"))
+        return cmd_status(argc - 1, argv + 1);
     if (!strcmp(cmd, "profiles"))
         return cmd_profiles(argc - 1, argv + 1);
     if (!strcmp(cmd, "design"))

@@ -33,6 +33,8 @@ typedef struct Options {
     bool is_force;
     bool is_dry_run;
     int shard_i, shard_n; /* --shard I/N; 0/0: all */
+    bool is_shard_auto;   /* --shard auto[/N]: I (and N) from the job array (scale.c) */
+    bool is_status;       /* the status command: plan the whole batch, render nothing */
     double out_rate_hz;   /* render --rate: 0 keeps each input's rate */
     CansimResampler resampler;
     int gain_group; /* GAIN_GROUP_* */
@@ -96,5 +98,56 @@ void print_summary(const char *input, const CansimProfile *const *p,
                    const CansimOutputResult *res, size_t n);
 /* The render command (batch.c). */
 int cmd_render(int argc, char **argv);
+
+/* ---- scaling out: shards, thread counts, status (scale.c, status.c, run_report.c) ---- */
+
+/* Each input's folder OUT/<relative path>/ holds its manifest and its report. */
+#define OUTPUT_MANIFEST ".manifest.json"
+#define OUTPUT_REPORT "report.json"
+
+/* render and status share one batch command (batch.c); is_status: plan, say, render nothing. */
+int batch_command(int argc, char **argv, bool is_status);
+/* JSON written to path.part, flushed, renamed over path (batch.c). 0 or -1 (errno). */
+int write_json_atomic(const char *path, const json_t *j);
+
+/* After parsing: --shard auto from the job array's environment, the thread count resolved
+ * once into o->n_threads (threads.h), status's own checks. Prints its own usage errors;
+ * returns an exit code (0: go on). */
+int scale_options(Options *o);
+
+/* One input as the batch's plan sees it. */
+typedef struct PlanInput {
+    const char *path;
+    const char *rel;            /* its folder below OUT */
+    const char *error;          /* why it cannot be rendered, or NULL */
+    bool is_audio;              /* false: not audio, skipped */
+    const bool *is_current;     /* per profile: an up-to-date render exists (NULL: none) */
+    const char *const *why;     /* per profile: why it is not */
+    size_t n_stale;             /* profiles without an up-to-date render */
+    int shard;                  /* its shard under --shard N, else 0 */
+} PlanInput;
+
+typedef struct StatusPlan {
+    const Options *o;
+    const CansimProfile *const *profiles;
+    size_t n_profiles;
+    const CansimDesignConfig *design;
+    const PlanInput *inputs; /* the whole batch, every shard's inputs */
+    size_t n_inputs;
+} StatusPlan;
+
+/* cansim status: says what of the batch is missing or stale, and once the batch is complete
+ * writes the run's report (--report FILE) and missing pages (--page). Returns the exit code:
+ * 0 complete, 1 not (or a write failed). */
+int status_report(const StatusPlan *p);
+int cmd_status(int argc, char **argv);
+
+/* The run's report ({"cansim", "inputs", "groups"}) in a fixed order: inputs by relative
+ * path, groups by name, so runs that render in other orders (threads, shards) agree. */
+void run_report_sort(json_t *report);
+/* An input's report as its folder dir holds it: report.json, its outputs[] the manifest's
+ * records for profiles p (in that order). NULL with one line in diag when either file is
+ * missing or unreadable, or lacks a profile. */
+json_t *kept_report(const char *dir, const CansimProfile *const *p, size_t n, CansimDiag *diag);
 
 #endif

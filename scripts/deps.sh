@@ -10,13 +10,14 @@ packages=(
     libjansson-dev libxxhash-dev libmysofa-dev
 )
 # With --tests, what only the test suite needs: the crossfeed reference (libbs2b), GNU
-# parallel (shards), and the audition page's browser and HTML checks. Their playwright-core
-# needs Node.js 18 or later: a node already on the machine (a newer one than Debian's, say) is
-# kept.
+# parallel (shards), SLURM and munge (a one-node cluster for the job-array test), and the
+# audition page's browser and HTML checks. Their playwright-core needs Node.js 18 or later: a
+# node already on the machine (a newer one than Debian's, say) is kept.
 is_tests=false
 [ "${1-}" = --tests ] && is_tests=true
 if $is_tests; then
     packages+=(libbs2b-dev parallel chromium fonts-dejavu-core tidy python3-html5lib)
+    packages+=(slurmctld slurmd slurm-client munge)
     command -v node >/dev/null || packages+=(nodejs)
     command -v npm >/dev/null || packages+=(npm)
 fi

@@ -2,7 +2,9 @@
 # --shard I/N: three shards run at once by GNU parallel into one OUT write exactly the unsharded
 # run's tree, byte for byte; each input (bad and non-audio ones too) belongs to exactly one
 # shard, in the dry-run plans and in the real runs; the shards' manifests make an unsharded
-# rerun up to date. Bad --shard values are usage errors.
+# rerun up to date. A flat folder of 30 mixes, each its own gain group, spreads over 4 shards
+# (each gets some, none twice); as one gain group it stays whole. Bad --shard values are
+# usage errors.
 # Usage: shards.sh CANSIM CANSIM-GEN SCRATCH BATCH-JSON SANITIZE PARALLEL
 . "$(dirname "$0")/batch_lib.sh"
 PARALLEL=$1
@@ -95,8 +97,38 @@ run render $CMD --shard 3/3
 snap out >snap.after
 cmp -s snap.before snap.after || fail "--shard 3/3 again wrote into the tree"
 
+# 30 mixes in one folder: the shard units are files when each is its own gain group.
+mkdir mixes
+for i in $(seq 1 30); do
+    gen noise "mixes/mix$i.wav" 8000 1 800 "$i" wav16
+done
+: >mixes.union
+for s in 1 2 3 4; do
+    run render mixes -o m -p reference --gain-group none --shard $s/4 --dry-run --json
+    expect_rc 0 "30 mixes, --gain-group none --shard $s/4 --dry-run"
+    "$JSON" plans stdout | grep -v '^ ' | awk '{ print $2 }' >mixes.$s
+    n=$(count_lines mixes.$s)
+    # The units are dealt round-robin in hash order: 7 or 8 each.
+    [ "$n" -ge 7 ] && [ "$n" -le 8 ] || fail "30 mixes over 4 shards: shard $s has $n, want 7 or 8"
+    cat mixes.$s >>mixes.union
+done
+[ "$(count_lines mixes.union)" -eq 30 ] || fail "30 mixes over 4 shards: $(count_lines mixes.union) planned in all"
+dups=$(LC_ALL=C sort mixes.union | uniq -d | tr '\n' ' ')
+[ -z "$dups" ] || fail "30 mixes over 4 shards: in two shards: $dups"
+[ "$(LC_ALL=C sort -u mixes.union | wc -l)" -eq 30 ] || fail "30 mixes over 4 shards: not all planned"
+# One gain group (the default for a folder: the mixes share one gain): one shard takes it all.
+n_holding=0
+for s in 1 2 3 4; do
+    run render mixes -o m -p reference --shard $s/4 --dry-run --json
+    n=$("$JSON" plans stdout | grep -v '^ ' | wc -l)
+    [ "$n" -eq 0 ] || [ "$n" -eq 30 ] || fail "30 mixes as one gain group: shard $s has $n of them"
+    [ "$n" -eq 30 ] && n_holding=$((n_holding + 1))
+done
+[ $n_holding -eq 1 ] || fail "30 mixes as one gain group: $n_holding shards hold it, want 1"
+[ ! -e m ] || fail "--dry-run created the output folder"
+
 # Bad values: usage errors (exit 2), one line naming the option.
-for bad in 0/3 4/3 3 1/0 /3 1/ a/b 1/3x -1/3 1/-3 2/1 1//3 1/3/3; do
+for bad in 0/3 4/3 3 1/0 /3 1/ a/b 1/3x -1/3 1/-3 2/1 1//3 1/3/3 auto/0 auto/ autox; do
     run render stems -r -o bad -p reference --shard "$bad"
     expect_rc 2 "--shard '$bad'"
     expect_contains stderr "--shard" "--shard '$bad'"
