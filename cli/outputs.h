@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/* The output tree is cansim's alone: files written under unique temporary names and renamed,
+ * one writer per output folder (a lock), and the checks made before anything is written
+ * (no output is an input; no file cansim did not write is replaced). */
+#ifndef CANSIM_CLI_OUTPUTS_H
+#define CANSIM_CLI_OUTPUTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+/* ---------------------------------------------------------------- files.c */
+
+/* Creates "<path>.<pid>-<n>.part" with O_EXCL (a name no other process or thread uses) and
+ * returns its descriptor, its name in part; -1 with errno on failure. */
+int open_unique_part(const char *path, char *part, size_t n_part);
+
+/* data written to a unique temporary name, flushed to disk, renamed over path, and the rename
+ * flushed: after a crash path holds the old content or the new, never a mix. 0 or -1 (errno). */
+int write_atomic(const char *path, const char *data, size_t n);
+/* j as indented JSON with a final newline, through write_atomic(). */
+int write_json_atomic(const char *path, const json_t *j);
+
+/* mkdir -p: 0, or -1 with errno (ENOTDIR when a file is in the way). */
+int make_dirs(const char *path);
+
+/* True when name is a temporary file of cansim's ("*.part"). */
+bool is_part_name(const char *name);
+/* Removes the temporary files a killed run left in dir (call under dir's lock). */
+void remove_stale_parts(const char *dir);
+
+/* ---------------------------------------------------------------- lock.c */
+
+/* The lock of one output folder OUT/<rel>: flock() on the folder itself (made when missing).
+ * Held while a run plans, renders and records that folder, so two runs never interleave in it;
+ * other folders of one tree stay free (shards). */
+typedef struct FolderLock {
+    int fd; /* -1 when not held */
+} FolderLock;
+
+/* Takes the lock without waiting: 0 held; 1 another process holds it (its pid in *holder, 0
+ * when unknown); -1 with errno when the folder cannot be made or opened. */
+int folder_lock(FolderLock *l, const char *dir, long *holder);
+void folder_unlock(FolderLock *l);
+
+/* ---------------------------------------------------------------- outputs_check.c */
+
+/* Every input of a run (audio inputs and profile, target and listening-headphone files): by
+ * device and inode, and by resolved path. */
+typedef struct InputSet InputSet;
+
+InputSet *input_set_new(void);
+void input_set_free(InputSet *s);
+/* Adds path when it exists (-1 only when out of memory). */
+int input_set_add(InputSet *s, const char *path);
+/* The input that path is (by device and inode, or resolved path), or NULL. */
+const char *input_set_find(const InputSet *s, const char *path);
+
+/* Whether the manifest m (NULL: none) records the file named base in its folder as cansim's:
+ * an output it lists, one it announced before writing ("pending"), its report and page. */
+bool manifest_owns(const json_t *m, const char *base);
+
+/* --report FILE before anything is rendered: refused (usage error printed, EXIT_USAGE
+ * returned) when it is a folder, an input, named as audio, inside an input's output folder, in a
+ * folder that does not exist, or an existing file that is not a cansim report (unless
+ * is_force). 0 when fine. */
+int check_report_path(const char *report, const InputSet *inputs, const char *out_dir,
+                      bool is_force);
+/* -o that exists and is not a folder: usage error. */
+int check_output_dir(const char *out_dir);
+
+/* The resolved form of path (symlinks of its existing part resolved, the rest appended). */
+bool resolve_path(const char *path, char out[4096]);
+
+#endif
