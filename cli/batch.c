@@ -898,6 +898,28 @@ static void carry_pending(const json_t *old, json_t *man, const char *dir)
         json_decref(keep);
 }
 
+/* After an input wrote nothing (it failed as a whole, or the run was stopped): its manifest as
+ * before begin_write(), less the announced files that are not there; one made only to announce
+ * them is removed. */
+static void settle_pending(const Batch *b, const Job *j)
+{
+    char dir[PATH_MAX], path[PATH_MAX + 64];
+    out_folder(b, j, dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/" MANIFEST_NAME, dir);
+    json_t *man = json_load_file(path, 0, NULL);
+    json_t *copy = json_is_object(man) ? json_deep_copy(man) : NULL;
+    if (copy) {
+        json_object_del(copy, "pending");
+        carry_pending(man, copy, dir);
+        if (!j->has_man && json_object_size(copy) == 1)
+            unlink(path);
+        else
+            write_json_atomic(path, copy);
+    }
+    json_decref(copy);
+    json_decref(man);
+}
+
 static json_t *manifest_record(const Job *j, const char *file, const char *digest,
                                const json_t *report_entry)
 {
@@ -944,6 +966,7 @@ static void record_member(Worker *w, Job *j, const struct stat *st, const Cansim
     int n_ok = 0, n_bad = 0;
     if (e && d->msg[0]) {
         /* The input itself failed: one line, whatever the number of profiles. */
+        settle_pending(b, j);
 #pragma omp critical(cansim_run)
         {
             add_failure(run, d->msg);
@@ -1065,7 +1088,7 @@ static void record_member(Worker *w, Job *j, const struct stat *st, const Cansim
         } else if (rep && (o->verbosity >= 2 || (o->verbosity >= 1 && run->files_total == 1))) {
             if (run->is_tty)
                 fputs("\r\033[K", stderr);
-            print_summary(j->path, b->profiles, res, n);
+            print_summary(j->path, b->profiles, res, n, json_object_get(rep, "outputs"));
         }
         show_progress(run, false);
     }
@@ -1184,10 +1207,12 @@ static void run_job(Worker *w, CansimRender *r, Job *j)
     w->job = j;
     const int e = cansim_render_file_with(r, j->path, parent, &fo, res, &d);
     w->job = NULL;
-    if (e == CANSIM_ECANCELED || g_signal)
+    if (e == CANSIM_ECANCELED || g_signal) {
         mark_interrupted(w);
-    else
+        settle_pending(w->run->b, j);
+    } else {
         record_member(w, j, &st, res, e, &d, NULL);
+    }
     folder_unlock(&j->lock);
 #pragma omp critical(cansim_run)
     w->run->partial_s[w->index] = 0.0;
@@ -1254,6 +1279,9 @@ static void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
                                .member_diag = mdiag};
         CansimDiag d;
         const int e = cansim_render_group(r, paths, dirs, m, fo, res, &g, &d);
+        if (e == CANSIM_ECANCELED || g_signal || (e && !g.n_rendered))
+            for (size_t i = 0; i < m; i++)
+                settle_pending(b, live[i]);
         if (e == CANSIM_ECANCELED || g_signal) {
             mark_interrupted(w);
         } else if (e && !g.n_rendered) {
@@ -1546,16 +1574,17 @@ static int gather_inputs(Batch *b)
             continue;
         if (input_set_add(b->inputs, lists[l]))
             return -1;
-        char *copy = strdup(lists[l]);
-        if (!copy)
+        const size_t cap = strlen(lists[l]) + 1;
+        char *item = malloc(cap);
+        if (!item)
             return -1;
-        char *save = NULL;
-        for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
-            if (input_set_add(b->inputs, t)) {
-                free(copy);
+        size_t pos = 0;
+        while (profile_list_next(lists[l], &pos, item, cap))
+            if (input_set_add(b->inputs, item)) {
+                free(item);
                 return -1;
             }
-        free(copy);
+        free(item);
     }
     /* Sorted now, while one thread runs. */
     input_set_find(b->inputs, "/");
@@ -1715,8 +1744,8 @@ int cmd_render(int argc, char **argv)
         return rc;
     const char *cpu = o.cpu ? o.cpu : getenv("CANSIM_CPU");
     unsigned cpu_mask = ~0u;
-    if (cpu && cansim_cpu_mask_from_name(cpu, &cpu_mask))
-        return usage_error("unknown CPU level '%s' (auto, c, avx2, avx512)", cpu);
+    if (cpu && (rc = parse_cpu_level(cpu, &cpu_mask)))
+        return rc;
 
     Drawer drawer = {0};
     CansimDesignConfig design;
@@ -1815,10 +1844,10 @@ int cmd_render(int argc, char **argv)
                    "\"not_audio\":%zu}\n",
                    n_work, n_outputs, n_up_to_date, n_failed_inputs, n_not_audio);
         else
-            fprintf(stderr, "cansim: dry run: %zu input%s to render (%zu outputs), %zu up to "
+            fprintf(stderr, "cansim: dry run: %zu input%s to render (%zu output%s), %zu up to "
                             "date, %zu failed, %zu not audio; nothing written\n",
-                    n_work, n_work == 1 ? "" : "s", n_outputs, n_up_to_date, n_failed_inputs,
-                    n_not_audio);
+                    n_work, n_work == 1 ? "" : "s", n_outputs, n_outputs == 1 ? "" : "s",
+                    n_up_to_date, n_failed_inputs, n_not_audio);
         rc = n_failed_inputs ? EXIT_PARTIAL : EXIT_OK;
         goto done;
     }
