@@ -771,6 +771,8 @@ typedef struct Run {
     size_t inputs_rendered;  /* inputs with at least one output written */
     double audio_written_s;  /* output audio written, seconds */
     double *partial_s; /* per worker: output audio of its current input so far */
+    long fd_limit;     /* open files this process may hold */
+    size_t pass_size;  /* profiles rendered at once (fewer than all: in passes) */
     double t0, last_shown;
     int n_failed;      /* inputs and outputs */
     char **failures;   /* their lines, for the summary */
@@ -1181,6 +1183,139 @@ static bool begin_write(const Batch *b, Job *j, char *line, size_t n_line)
     return true;
 }
 
+/* The skip mask of pass [a, e) of the profiles: skip, plus every profile outside it. False when
+ * the pass has nothing to render. */
+static bool pass_mask(const bool *skip, size_t n, size_t a, size_t e, bool *out)
+{
+    bool is_any = false;
+    for (size_t k = 0; k < n; k++) {
+        out[k] = (skip && skip[k]) || k < a || k >= e;
+        is_any = is_any || !out[k];
+    }
+    return is_any;
+}
+
+/* cansim_render_file_with(), in passes of run->pass_size profiles when the open-file limit
+ * cannot hold all the outputs at once (each pass reads the input again). */
+static int render_file_passes(const Run *run, CansimRender *r, const char *path,
+                              const char *parent, const CansimFileOptions *fo,
+                              CansimOutputResult *res, CansimDiag *d)
+{
+    const size_t n = run->b->n_profiles, step = run->pass_size;
+    if (step >= n)
+        return cansim_render_file_with(r, path, parent, fo, res, d);
+    bool *skip = malloc(n * sizeof *skip);
+    CansimOutputResult *tmp = calloc(n, sizeof *tmp);
+    int first = CANSIM_OK, out_rc = CANSIM_OK;
+    d->msg[0] = '\0';
+    if (!skip || !tmp) {
+        snprintf(d->msg, sizeof d->msg, "%s: out of memory", path);
+        first = CANSIM_ENOMEM;
+    }
+    for (size_t a = 0; !first && a < n; a += step) {
+        const size_t e = a + step < n ? a + step : n;
+        if (!pass_mask(fo->skip, n, a, e, skip)) {
+            for (size_t k = a; k < e; k++)
+                res[k] = (CansimOutputResult){.is_skipped = true};
+            continue;
+        }
+        CansimFileOptions po = *fo;
+        po.skip = skip;
+        CansimDiag pd;
+        pd.msg[0] = '\0';
+        const int rc = cansim_render_file_with(r, path, parent, &po, tmp, &pd);
+        for (size_t k = a; k < e; k++)
+            res[k] = tmp[k];
+        if (rc && (rc == CANSIM_ECANCELED || pd.msg[0])) {
+            /* Stopped, or the input itself failed: no further pass. */
+            first = rc;
+            *d = pd;
+        } else if (rc && !out_rc) {
+            out_rc = rc; /* some outputs failed: theirs are in res; the next pass goes on */
+        }
+    }
+    free(skip);
+    free(tmp);
+    return first ? first : out_rc;
+}
+
+/* cansim_render_group() in passes, as render_file_passes(): every profile's gain is its own, so
+ * a pass of some profiles gives them the gains a single call would. */
+static int render_group_passes(const Run *run, CansimRender *r, const char *const *paths,
+                               const char *const *dirs, size_t m, const CansimFileOptions *fo,
+                               CansimOutputResult *const *res, CansimGroupResult *g,
+                               CansimDiag *d)
+{
+    const size_t n = run->b->n_profiles, step = run->pass_size;
+    if (step >= n)
+        return cansim_render_group(r, paths, dirs, m, fo, res, g, d);
+    bool *skip = malloc(n * sizeof *skip);
+    CansimFileOptions *po = calloc(m, sizeof *po);
+    CansimOutputResult **tmp = calloc(m, sizeof *tmp);
+    double *gain = calloc(n, sizeof *gain);
+    bool *limited = calloc(n, sizeof *limited);
+    int *status = calloc(m, sizeof *status);
+    CansimDiag *mdiag = calloc(m, sizeof *mdiag);
+    int first = CANSIM_OK, out_rc = CANSIM_OK;
+    bool is_ok = skip && po && tmp && gain && limited && status && mdiag;
+    for (size_t i = 0; is_ok && i < m; i++)
+        is_ok = (tmp[i] = calloc(n, sizeof *tmp[i])) != NULL;
+    d->msg[0] = '\0';
+    g->n_rendered = 0;
+    g->sum_lufs = (double)NAN;
+    for (size_t i = 0; i < m; i++)
+        g->member_status[i] = CANSIM_OK;
+    if (!is_ok) {
+        snprintf(d->msg, sizeof d->msg, "%s: out of memory", paths[0]);
+        first = CANSIM_ENOMEM;
+    }
+    for (size_t a = 0; !first && a < n; a += step) {
+        const size_t e = a + step < n ? a + step : n;
+        if (!pass_mask(fo[0].skip, n, a, e, skip)) {
+            for (size_t i = 0; i < m; i++)
+                for (size_t k = a; k < e; k++)
+                    res[i][k] = (CansimOutputResult){.is_skipped = true};
+            continue;
+        }
+        for (size_t i = 0; i < m; i++) {
+            po[i] = fo[i];
+            po[i].skip = skip;
+        }
+        CansimGroupResult pg = {.gain_db = gain, .is_limited = limited, .member_status = status,
+                                .member_diag = mdiag};
+        CansimDiag pd;
+        pd.msg[0] = '\0';
+        const int rc = cansim_render_group(r, paths, dirs, m, po, (CansimOutputResult *const *)tmp, &pg, &pd);
+        for (size_t i = 0; i < m; i++) {
+            for (size_t k = a; k < e; k++)
+                res[i][k] = tmp[i][k];
+            if (status[i] && !g->member_status[i]) {
+                g->member_status[i] = status[i];
+                g->member_diag[i] = mdiag[i];
+            }
+        }
+        for (size_t k = a; k < e; k++) {
+            g->gain_db[k] = gain[k];
+            if (g->is_limited)
+                g->is_limited[k] = limited[k];
+        }
+        if (isfinite(pg.sum_lufs))
+            g->sum_lufs = pg.sum_lufs;
+        if (pg.n_rendered > g->n_rendered)
+            g->n_rendered = pg.n_rendered;
+        if (rc && (rc == CANSIM_ECANCELED || !pg.n_rendered)) {
+            first = rc; /* stopped, or the group as a whole failed */
+            *d = pd;
+        } else if (rc && !out_rc) {
+            out_rc = rc;
+        }
+    }
+    for (size_t i = 0; tmp && i < m; i++)
+        free(tmp[i]);
+    free(skip), free(po), free(tmp), free(gain), free(limited), free(status), free(mdiag);
+    return first ? first : out_rc;
+}
+
 /* Renders what of one input is not up to date, then records it. */
 static void run_job(Worker *w, CansimRender *r, Job *j)
 {
@@ -1205,7 +1340,7 @@ static void run_job(Worker *w, CansimRender *r, Job *j)
     const CansimFileOptions fo = {.skip = j->skip, .seed = XXH64(j->rel, strlen(j->rel), 0)};
     CansimDiag d;
     w->job = j;
-    const int e = cansim_render_file_with(r, j->path, parent, &fo, res, &d);
+    const int e = render_file_passes(w->run, r, j->path, parent, &fo, res, &d);
     w->job = NULL;
     if (e == CANSIM_ECANCELED || g_signal) {
         mark_interrupted(w);
@@ -1278,7 +1413,7 @@ static void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
         CansimGroupResult g = {.gain_db = gain, .is_limited = limited, .member_status = mstatus,
                                .member_diag = mdiag};
         CansimDiag d;
-        const int e = cansim_render_group(r, paths, dirs, m, fo, res, &g, &d);
+        const int e = render_group_passes(run, r, paths, dirs, m, fo, res, &g, &d);
         if (e == CANSIM_ECANCELED || g_signal || (e && !g.n_rendered))
             for (size_t i = 0; i < m; i++)
                 settle_pending(b, live[i]);
@@ -1406,6 +1541,16 @@ static void run_all(Run *run, const Unit *units, size_t n_units, int n_threads)
 {
     const bool is_per_file = n_threads > 1 && n_units >= 2 * (size_t)n_threads;
     run->n_workers = is_per_file ? n_threads : 1;
+    /* Folder locks held at once: a renderer's unit (a gain group holds all its members'). */
+    size_t n_held = 0;
+    for (size_t i = 0; i < n_units; i++)
+        n_held = units[i].n > n_held ? units[i].n : n_held;
+    run->pass_size = fd_pass_size(run->fd_limit, run->b->n_profiles, run->n_workers,
+                                  n_held * (size_t)run->n_workers);
+    if (run->pass_size < run->b->n_profiles && run->b->o->verbosity >= 1 && !run->b->o->is_json)
+        fprintf(stderr, "cansim: note - %zu outputs per input do not fit the open-file limit "
+                        "(%ld): each input is rendered in passes of %zu profiles\n",
+                run->b->n_profiles, run->fd_limit, run->pass_size);
     size_t next = 0;
 #pragma omp parallel num_threads(run->n_workers) default(shared)
     {
@@ -1750,7 +1895,7 @@ int cmd_render(int argc, char **argv)
     Drawer drawer = {0};
     CansimDesignConfig design;
     Batch b = {.o = &o};
-    Run run = {.b = &b};
+    Run run = {.b = &b, .fd_limit = fd_limit_raise()};
     Unit *units = NULL;
     Job **by_group = NULL;
     size_t n_planned = 0;

@@ -428,12 +428,16 @@ json_t *input_report(const Options *o, const char *input, const CansimProfile *c
     json_t *in = json_object();
     json_t *notices = json_array();
     json_t *outs = json_array();
+    /* The input's facts come with every rendered output; kept ones carry none. */
+    const CansimOutputResult *first = n ? &res[0] : NULL;
+    for (size_t j = 0; j < n && first->is_skipped; j++)
+        first = &res[j];
     json_object_set_new(in, "input", json_string(input));
-    json_object_set_new(in, "input_lufs", num(n ? res[0].input_lufs : (double)NAN));
+    json_object_set_new(in, "input_lufs", num(first ? first->input_lufs : (double)NAN));
     json_object_set_new(in, "level", json_string(modes[o->level_mode]));
-    json_object_set_new(in, "target_lufs", num(n ? res[0].target_lufs : (double)NAN));
+    json_object_set_new(in, "target_lufs", num(first ? first->target_lufs : (double)NAN));
     json_object_set_new(in, "ceiling_dbtp", o->has_ceiling ? num(o->ceiling_dbtp) : json_null());
-    if (n && res[0].is_below_gate)
+    if (first && first->is_below_gate)
         json_array_append_new(notices, json_string("input is below the -70 LUFS gate: rendered "
                                                    "at the filter's own gain"));
     for (size_t j = 0; j < n; j++) {

@@ -45,6 +45,15 @@ typedef struct FolderLock {
 int folder_lock(FolderLock *l, const char *dir, long *holder);
 void folder_unlock(FolderLock *l);
 
+/* ---------------------------------------------------------------- fdlimit.c */
+
+/* Raises the soft limit of open files to the hard one; returns the soft limit then. */
+long fd_limit_raise(void);
+/* How many of n_profiles outputs one renderer may stream at once when n_renderers run side by
+ * side under limit open files, n_held of them held otherwise: n_profiles, or fewer (the input
+ * is then rendered in passes); at least 1. */
+size_t fd_pass_size(long limit, size_t n_profiles, int n_renderers, size_t n_held);
+
 /* ---------------------------------------------------------------- outputs_check.c */
 
 /* Every input of a run (audio inputs and profile, target and listening-headphone files): by
