@@ -477,13 +477,17 @@ static void print_db(double v, const char *unit)
         fprintf(stderr, "    -inf %s", unit);
 }
 
-/* A gain as the summary shows it: no "-0.00"; a ceiling's cut under 0.005 dB keeps three
- * decimals, so "limited" never stands beside a gain of zero. */
+/* A gain as the summary shows it: no "-0.00"; a ceiling's cut under 0.005 dB gets the decimals
+ * it needs, so "limited" never stands beside a gain of zero. */
 static void print_gain(double gain_db, bool is_limited)
 {
     const double r = round(gain_db * 100.0) / 100.0;
-    if (is_limited && r == 0.0 && gain_db != 0.0)
-        fprintf(stderr, "  gain %+7.3f dB", gain_db);
+    int digits = 2;
+    while (is_limited && digits < 9 && gain_db != 0.0 &&
+           fabs(gain_db) < 0.5 * pow(10.0, -digits))
+        digits++;
+    if (digits > 2)
+        fprintf(stderr, "  gain %+.*f dB", digits, gain_db);
     else
         fprintf(stderr, "  gain %+6.2f dB", r + 0.0);
 }
