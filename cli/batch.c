@@ -913,7 +913,8 @@ static void settle_pending(const Batch *b, const Job *j)
     if (copy) {
         json_object_del(copy, "pending");
         carry_pending(man, copy, dir);
-        if (!j->has_man && json_object_size(copy) == 1)
+        if (!j->has_man && json_object_size(copy) <= 2 &&
+            !json_object_size(json_object_get(copy, "outputs")))
             unlink(path);
         else
             write_json_atomic(path, copy);
@@ -1158,7 +1159,7 @@ static bool begin_write(const Batch *b, Job *j, char *line, size_t n_line)
     json_t *man = has ? json_load_file(path, 0, NULL) : NULL;
     if (!json_is_object(man)) {
         json_decref(man);
-        man = json_pack("{s:s}", "cansim", cansim_version());
+        man = json_pack("{s:s, s:{}}", "cansim", cansim_version(), "outputs");
     }
     json_t *pending = json_object_get(man, "pending");
     if (!json_is_array(pending)) {
