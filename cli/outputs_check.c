@@ -135,8 +135,8 @@ const char *input_set_find(const InputSet *cs, const char *path)
     if (!stat(path, &st)) {
         const Entry key = {.dev = st.st_dev, .ino = st.st_ino};
         const Entry *hit = bsearch(&key, s->e, s->n, sizeof *s->e, cmp_id);
-        if (hit)
-            return hit->path;
+        /* Another file: one resolved path is one file, so no input has this path. */
+        return hit ? hit->path : NULL;
     }
     char real[PATH_MAX];
     if (!s->by_real || !resolve_path(path, real))
