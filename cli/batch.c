@@ -1384,7 +1384,9 @@ static void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
             folder_unlock(&jobs[k]->lock);
             char own[2 * PATH_MAX + 256];
             if (k != i)
-                snprintf(own, sizeof own, "%s: not rendered: %s, of its gain group, is being written by another cansim run",
+                snprintf(own, sizeof own,
+                         "%s: not rendered: %s, of its gain group, is being written by another "
+                         "cansim run",
                          jobs[k]->path, jobs[i]->path);
 #pragma omp critical(cansim_run)
             {
@@ -1785,7 +1787,10 @@ static int plan_all(Batch *b)
             Job *j = &b->jobs[k];
             if (j->state == JOB_PLANNED && !strcmp(j->group, b->jobs[i].group) &&
                 strcmp(j->group, j->rel))
-                job_fail(j, "%s: not rendered: %s, of its gain group, is being written by another cansim run", j->path,
+                job_fail(j,
+                         "%s: not rendered: %s, of its gain group, is being written by another "
+                         "cansim run",
+                         j->path,
                          b->jobs[i].path);
         }
     }
