@@ -1156,11 +1156,21 @@ static bool begin_write(const Batch *b, Job *j, char *line, size_t n_line)
         return false;
     }
     remove_stale_parts(dir);
+    /* The report and page describe outputs about to be replaced: gone until rewritten, so a
+     * kill meanwhile leaves nothing that claims what the files do not hold. */
+    char other[PATH_MAX + 64];
+    snprintf(other, sizeof other, "%s/" REPORT_NAME, dir);
+    unlink(other);
+    if (b->o->has_page) {
+        snprintf(other, sizeof other, "%s/index.html", dir);
+        unlink(other);
+    }
     json_t *man = has ? json_load_file(path, 0, NULL) : NULL;
     if (!json_is_object(man)) {
         json_decref(man);
         man = json_pack("{s:s, s:{}}", "cansim", cansim_version(), "outputs");
     }
+    json_object_del(man, "report_file");
     json_t *pending = json_object_get(man, "pending");
     if (!json_is_array(pending)) {
         pending = json_array();
@@ -1173,6 +1183,14 @@ static bool begin_write(const Batch *b, Job *j, char *line, size_t n_line)
         char name[PATH_MAX];
         snprintf(name, sizeof name, "%s.%s", cansim_profile_id(b->profiles[k]), ext);
         json_array_append_new(pending, json_string(name));
+        /* Replaced now: its record goes until the new one is written (its file, if another
+         * format's, stays cansim's as pending). */
+        json_t *outs = json_object_get(man, "outputs");
+        const char *old_file = str_of(json_object_get(outs, cansim_profile_id(b->profiles[k])),
+                                      "file");
+        if (old_file[0] && strcmp(old_file, name))
+            json_array_append_new(pending, json_string(old_file));
+        json_object_del(outs, cansim_profile_id(b->profiles[k]));
     }
     if (write_json_atomic(path, man)) {
         snprintf(line, n_line, "%s: cannot write the manifest: %s", path, strerror(errno));

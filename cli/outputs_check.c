@@ -115,13 +115,15 @@ static int cmp_real(const void *a, const void *b)
 
 static void sort_set(InputSet *s)
 {
-    qsort(s->e, s->n, sizeof *s->e, cmp_id);
+    if (s->n)
+        qsort(s->e, s->n, sizeof *s->e, cmp_id);
     free(s->by_real);
     s->by_real = malloc((s->n ? s->n : 1) * sizeof *s->by_real);
     if (s->by_real) {
         for (size_t i = 0; i < s->n; i++)
             s->by_real[i] = &s->e[i];
-        qsort(s->by_real, s->n, sizeof *s->by_real, cmp_real);
+        if (s->n)
+            qsort(s->by_real, s->n, sizeof *s->by_real, cmp_real);
     }
     s->is_sorted = true;
 }
@@ -132,6 +134,8 @@ const char *input_set_find(const InputSet *cs, const char *path)
     if (!s->is_sorted)
         sort_set(s);
     struct stat st;
+    if (!s->n)
+        return NULL;
     if (!stat(path, &st)) {
         const Entry key = {.dev = st.st_dev, .ino = st.st_ino};
         const Entry *hit = bsearch(&key, s->e, s->n, sizeof *s->e, cmp_id);
