@@ -1202,139 +1202,6 @@ static bool begin_write(const Batch *b, Job *j, char *line, size_t n_line)
     return true;
 }
 
-/* The skip mask of pass [a, e) of the profiles: skip, plus every profile outside it. False when
- * the pass has nothing to render. */
-static bool pass_mask(const bool *skip, size_t n, size_t a, size_t e, bool *out)
-{
-    bool is_any = false;
-    for (size_t k = 0; k < n; k++) {
-        out[k] = (skip && skip[k]) || k < a || k >= e;
-        is_any = is_any || !out[k];
-    }
-    return is_any;
-}
-
-/* cansim_render_file_with(), in passes of run->pass_size profiles when the open-file limit
- * cannot hold all the outputs at once (each pass reads the input again). */
-static int render_file_passes(const Run *run, CansimRender *r, const char *path,
-                              const char *parent, const CansimFileOptions *fo,
-                              CansimOutputResult *res, CansimDiag *d)
-{
-    const size_t n = run->b->n_profiles, step = run->pass_size;
-    if (step >= n)
-        return cansim_render_file_with(r, path, parent, fo, res, d);
-    bool *skip = malloc(n * sizeof *skip);
-    CansimOutputResult *tmp = calloc(n, sizeof *tmp);
-    int first = CANSIM_OK, out_rc = CANSIM_OK;
-    d->msg[0] = '\0';
-    if (!skip || !tmp) {
-        snprintf(d->msg, sizeof d->msg, "%s: out of memory", path);
-        first = CANSIM_ENOMEM;
-    }
-    for (size_t a = 0; !first && a < n; a += step) {
-        const size_t e = a + step < n ? a + step : n;
-        if (!pass_mask(fo->skip, n, a, e, skip)) {
-            for (size_t k = a; k < e; k++)
-                res[k] = (CansimOutputResult){.is_skipped = true};
-            continue;
-        }
-        CansimFileOptions po = *fo;
-        po.skip = skip;
-        CansimDiag pd;
-        pd.msg[0] = '\0';
-        const int rc = cansim_render_file_with(r, path, parent, &po, tmp, &pd);
-        for (size_t k = a; k < e; k++)
-            res[k] = tmp[k];
-        if (rc && (rc == CANSIM_ECANCELED || pd.msg[0])) {
-            /* Stopped, or the input itself failed: no further pass. */
-            first = rc;
-            *d = pd;
-        } else if (rc && !out_rc) {
-            out_rc = rc; /* some outputs failed: theirs are in res; the next pass goes on */
-        }
-    }
-    free(skip);
-    free(tmp);
-    return first ? first : out_rc;
-}
-
-/* cansim_render_group() in passes, as render_file_passes(): every profile's gain is its own, so
- * a pass of some profiles gives them the gains a single call would. */
-static int render_group_passes(const Run *run, CansimRender *r, const char *const *paths,
-                               const char *const *dirs, size_t m, const CansimFileOptions *fo,
-                               CansimOutputResult *const *res, CansimGroupResult *g,
-                               CansimDiag *d)
-{
-    const size_t n = run->b->n_profiles, step = run->pass_size;
-    if (step >= n)
-        return cansim_render_group(r, paths, dirs, m, fo, res, g, d);
-    bool *skip = malloc(n * sizeof *skip);
-    CansimFileOptions *po = calloc(m, sizeof *po);
-    CansimOutputResult **tmp = calloc(m, sizeof *tmp);
-    double *gain = calloc(n, sizeof *gain);
-    bool *limited = calloc(n, sizeof *limited);
-    int *status = calloc(m, sizeof *status);
-    CansimDiag *mdiag = calloc(m, sizeof *mdiag);
-    int first = CANSIM_OK, out_rc = CANSIM_OK;
-    bool is_ok = skip && po && tmp && gain && limited && status && mdiag;
-    for (size_t i = 0; is_ok && i < m; i++)
-        is_ok = (tmp[i] = calloc(n, sizeof *tmp[i])) != NULL;
-    d->msg[0] = '\0';
-    g->n_rendered = 0;
-    g->sum_lufs = (double)NAN;
-    for (size_t i = 0; i < m; i++)
-        g->member_status[i] = CANSIM_OK;
-    if (!is_ok) {
-        snprintf(d->msg, sizeof d->msg, "%s: out of memory", paths[0]);
-        first = CANSIM_ENOMEM;
-    }
-    for (size_t a = 0; !first && a < n; a += step) {
-        const size_t e = a + step < n ? a + step : n;
-        if (!pass_mask(fo[0].skip, n, a, e, skip)) {
-            for (size_t i = 0; i < m; i++)
-                for (size_t k = a; k < e; k++)
-                    res[i][k] = (CansimOutputResult){.is_skipped = true};
-            continue;
-        }
-        for (size_t i = 0; i < m; i++) {
-            po[i] = fo[i];
-            po[i].skip = skip;
-        }
-        CansimGroupResult pg = {.gain_db = gain, .is_limited = limited, .member_status = status,
-                                .member_diag = mdiag};
-        CansimDiag pd;
-        pd.msg[0] = '\0';
-        const int rc = cansim_render_group(r, paths, dirs, m, po, (CansimOutputResult *const *)tmp, &pg, &pd);
-        for (size_t i = 0; i < m; i++) {
-            for (size_t k = a; k < e; k++)
-                res[i][k] = tmp[i][k];
-            if (status[i] && !g->member_status[i]) {
-                g->member_status[i] = status[i];
-                g->member_diag[i] = mdiag[i];
-            }
-        }
-        for (size_t k = a; k < e; k++) {
-            g->gain_db[k] = gain[k];
-            if (g->is_limited)
-                g->is_limited[k] = limited[k];
-        }
-        if (isfinite(pg.sum_lufs))
-            g->sum_lufs = pg.sum_lufs;
-        if (pg.n_rendered > g->n_rendered)
-            g->n_rendered = pg.n_rendered;
-        if (rc && (rc == CANSIM_ECANCELED || !pg.n_rendered)) {
-            first = rc; /* stopped, or the group as a whole failed */
-            *d = pd;
-        } else if (rc && !out_rc) {
-            out_rc = rc;
-        }
-    }
-    for (size_t i = 0; tmp && i < m; i++)
-        free(tmp[i]);
-    free(skip), free(po), free(tmp), free(gain), free(limited), free(status), free(mdiag);
-    return first ? first : out_rc;
-}
-
 /* Renders what of one input is not up to date, then records it. */
 static void run_job(Worker *w, CansimRender *r, Job *j)
 {
@@ -1359,7 +1226,8 @@ static void run_job(Worker *w, CansimRender *r, Job *j)
     const CansimFileOptions fo = {.skip = j->skip, .seed = XXH64(j->rel, strlen(j->rel), 0)};
     CansimDiag d;
     w->job = j;
-    const int e = render_file_passes(w->run, r, j->path, parent, &fo, res, &d);
+    const int e = render_file_passes(r, w->run->b->n_profiles, w->run->pass_size, j->path, parent, &fo, res,
+                                       &d);
     w->job = NULL;
     if (e == CANSIM_ECANCELED || g_signal) {
         mark_interrupted(w);
@@ -1434,7 +1302,7 @@ static void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
         CansimGroupResult g = {.gain_db = gain, .is_limited = limited, .member_status = mstatus,
                                .member_diag = mdiag};
         CansimDiag d;
-        const int e = render_group_passes(run, r, paths, dirs, m, fo, res, &g, &d);
+        const int e = render_group_passes(r, np, run->pass_size, paths, dirs, m, fo, res, &g, &d);
         if (e == CANSIM_ECANCELED || g_signal || (e && !g.n_rendered))
             for (size_t i = 0; i < m; i++)
                 settle_pending(b, live[i]);

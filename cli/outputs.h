@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <cansim/cansim.h>
 #include <jansson.h>
 
 /* ---------------------------------------------------------------- files.c */
@@ -53,6 +54,18 @@ long fd_limit_raise(void);
  * side under limit open files, n_held of them held otherwise: n_profiles, or fewer (the input
  * is then rendered in passes); at least 1. */
 size_t fd_pass_size(long limit, size_t n_profiles, int n_renderers, size_t n_held);
+
+/* ---------------------------------------------------------------- passes.c */
+
+/* cansim_render_file_with() over n profiles, step at a time (step >= n: one call). The same
+ * results and return as one call: an input that fails stops the passes (diag set); failed
+ * outputs do not. */
+int render_file_passes(CansimRender *r, size_t n, size_t step, const char *path, const char *parent,
+                       const CansimFileOptions *fo, CansimOutputResult *res, CansimDiag *d);
+/* cansim_render_group() likewise; g's arrays have n (gains) and m (members) entries. */
+int render_group_passes(CansimRender *r, size_t n, size_t step, const char *const *paths,
+                        const char *const *dirs, size_t m, const CansimFileOptions *fo,
+                        CansimOutputResult *const *res, CansimGroupResult *g, CansimDiag *d);
 
 /* ---------------------------------------------------------------- outputs_check.c */
 
