@@ -603,43 +603,28 @@ static const char *output_ext(const Batch *b, const Job *j)
  * exists is replaced unless cansim's manifest records it as its own (or --force). */
 static void check_outputs(Batch *b, Job *j, bool has_manifest_file)
 {
-    const Options *o = b->o;
     char dir[PATH_MAX];
     out_folder(b, j, dir, sizeof dir);
     const char *ext = output_ext(b, j);
-    const size_t n_names = b->n_profiles + 3;
-    for (size_t k = 0; k < n_names && j->state == JOB_PLANNED; k++) {
-        char name[PATH_MAX], path[2 * PATH_MAX];
-        if (k < b->n_profiles)
-            snprintf(name, sizeof name, "%s.%s", cansim_profile_id(b->profiles[k]), ext);
-        else if (k == b->n_profiles)
-            snprintf(name, sizeof name, "%s", REPORT_NAME);
-        else if (k == b->n_profiles + 1)
-            snprintf(name, sizeof name, "%s", MANIFEST_NAME);
-        else if (o->has_page)
-            snprintf(name, sizeof name, "index.html");
-        else
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, name);
-        struct stat st;
-        if (lstat(path, &st))
-            continue;
-        const char *input = input_set_find(b->inputs, path);
-        if (input) {
-            job_fail(j, "%s: is the input %s: cansim would write over it; give another -o",
-                     path, input);
-            return;
-        }
-        /* A folder in the way fails that output when it is written (nothing is replaced). */
-        if (S_ISDIR(st.st_mode) || o->is_force)
-            continue;
-        const bool is_ours = S_ISREG(st.st_mode) &&
-                             (manifest_owns(j->manifest, name) ||
-                              (has_manifest_file && !j->manifest)); /* unreadable: cansim's */
-        if (!is_ours)
-            job_fail(j, "%s: exists and was not written by cansim (its manifest does not list "
-                        "it); move it away, or --force replaces it", path);
+    const size_t n = b->n_profiles;
+    char(*names)[256] = calloc(n + 3, sizeof *names);
+    if (!names) {
+        job_fail(j, "%s: out of memory", j->path);
+        return;
     }
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++)
+        snprintf(names[m++], sizeof *names, "%s.%s", cansim_profile_id(b->profiles[k]), ext);
+    snprintf(names[m++], sizeof *names, "%s", REPORT_NAME);
+    snprintf(names[m++], sizeof *names, "%s", MANIFEST_NAME);
+    if (b->o->has_page)
+        snprintf(names[m++], sizeof *names, "index.html");
+    char *line = check_folder_outputs(dir, (const char(*)[256])names, m, j->manifest,
+                                      has_manifest_file, b->inputs, b->o->is_force);
+    if (line)
+        job_fail(j, "%s", line);
+    free(line);
+    free(names);
 }
 
 /* Reads the input's manifest and decides, per profile, whether its output is up to date. */

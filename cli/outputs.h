@@ -84,6 +84,13 @@ const char *input_set_find(const InputSet *s, const char *path);
  * an output it lists, one it announced before writing ("pending"), its report and page. */
 bool manifest_owns(const json_t *m, const char *base);
 
+/* The files one input would write in its output folder dir (names[0..n-1]), before anything
+ * is written: NULL when none is an input and every one that exists is cansim's own (m, the
+ * folder's manifest, lists it; has_manifest_file with m NULL: an unreadable manifest, the
+ * folder taken as cansim's) or is_force; else the failure's line (malloc'd). */
+char *check_folder_outputs(const char *dir, const char (*names)[256], size_t n, const json_t *m,
+                           bool has_manifest_file, const InputSet *inputs, bool is_force);
+
 /* --report FILE before anything is rendered: refused (usage error printed, EXIT_USAGE
  * returned) when it is a folder, an input, named as audio, inside an input's output folder, in a
  * folder that does not exist, or an existing file that is not a cansim report (unless

@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,22 @@
 
 #include "cli.h"
 #include "outputs.h"
+
+static char *line_of(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *line_of(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *line = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (line) {
+        va_start(ap, fmt);
+        vsnprintf(line, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    return line ? line : strdup("out of memory");
+}
 
 typedef struct Entry {
     dev_t dev;
@@ -247,4 +264,31 @@ int check_output_dir(const char *out_dir)
     if (!stat(out_dir, &st) && !S_ISDIR(st.st_mode))
         return usage_error("-o %s: is not a folder", out_dir);
     return 0;
+}
+
+char *check_folder_outputs(const char *dir, const char (*names)[256], size_t n, const json_t *m,
+                           bool has_manifest_file, const InputSet *inputs, bool is_force)
+{
+    for (size_t k = 0; k < n; k++) {
+        char path[2 * PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s", dir, names[k]);
+        struct stat st;
+        if (lstat(path, &st))
+            continue;
+        const char *input = input_set_find(inputs, path);
+        if (input)
+            return line_of("%s: is the input %s: cansim would write over it; give another -o", path,
+                           input);
+        /* A folder in the way fails that output when it is written (nothing is replaced). */
+        if (S_ISDIR(st.st_mode) || is_force)
+            continue;
+        const bool is_ours =
+            S_ISREG(st.st_mode) &&
+            (manifest_owns(m, names[k]) || (has_manifest_file && !m)); /* unreadable: cansim's */
+        if (!is_ours)
+            return line_of("%s: exists and was not written by cansim (its manifest does not list "
+                           "it); move it away, or --force replaces it",
+                           path);
+    }
+    return NULL;
 }
