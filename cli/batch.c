@@ -33,8 +33,6 @@
 #include "outputs.h"
 #include "page.h"
 
-#define MANIFEST_NAME ".manifest.json"
-#define REPORT_NAME "report.json"
 
 static volatile sig_atomic_t g_signal;
 
@@ -857,55 +855,12 @@ static int on_progress(void *user, int64_t n_done, int64_t n_total)
     return g_signal != 0;
 }
 
-/* Files announced before rendering ("pending", so a killed run's renders stay cansim's) that
- * are still there and not recorded as outputs: carried from old to man. */
-static void carry_pending(const json_t *old, json_t *man, const char *dir)
-{
-    json_t *keep = json_array();
-    size_t i;
-    const json_t *p;
-    json_array_foreach(json_object_get(old, "pending"), i, p)
-    {
-        const char *file = json_string_value(p);
-        char path[2 * PATH_MAX];
-        struct stat st;
-        bool is_recorded = false;
-        const char *id;
-        const json_t *rec;
-        json_object_foreach(json_object_get(man, "outputs"), id, rec)
-            is_recorded = is_recorded || !strcmp(str_of(rec, "file"), file ? file : "");
-        if (file && !is_recorded &&
-            snprintf(path, sizeof path, "%s/%s", dir, file) < (int)sizeof path &&
-            !lstat(path, &st))
-            json_array_append_new(keep, json_string(file));
-    }
-    if (json_array_size(keep))
-        json_object_set_new(man, "pending", keep);
-    else
-        json_decref(keep);
-}
-
-/* After an input wrote nothing (it failed as a whole, or the run was stopped): its manifest as
- * before begin_write(), less the announced files that are not there; one made only to announce
- * them is removed. */
+/* After an input wrote nothing (it failed as a whole, or the run was stopped). */
 static void settle_pending(const Batch *b, const Job *j)
 {
-    char dir[PATH_MAX], path[PATH_MAX + 64];
+    char dir[PATH_MAX];
     out_folder(b, j, dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/" MANIFEST_NAME, dir);
-    json_t *man = json_load_file(path, 0, NULL);
-    json_t *copy = json_is_object(man) ? json_deep_copy(man) : NULL;
-    if (copy) {
-        json_object_del(copy, "pending");
-        carry_pending(man, copy, dir);
-        if (!j->has_man && json_object_size(copy) <= 2 &&
-            !json_object_size(json_object_get(copy, "outputs")))
-            unlink(path);
-        else
-            write_json_atomic(path, copy);
-    }
-    json_decref(copy);
-    json_decref(man);
+    pending_settle(dir, j->has_man);
 }
 
 static json_t *manifest_record(const Job *j, const char *file, const char *digest,
@@ -1029,7 +984,7 @@ static void record_member(Worker *w, Job *j, const struct stat *st, const Cansim
                                           (json_int_t)rst.st_size, "mtime_ns",
                                           (json_int_t)mtime_ns(&rst)));
         }
-        carry_pending(old_man, man, dir);
+        pending_carry(old_man, man, dir);
         snprintf(path, sizeof path, "%s/" MANIFEST_NAME, dir);
         if (write_json_atomic(path, man)) {
             snprintf(line, sizeof line, "%s: cannot write the manifest: %s", path,
@@ -1150,40 +1105,20 @@ static bool begin_write(const Batch *b, Job *j, char *line, size_t n_line)
         snprintf(other, sizeof other, "%s/index.html", dir);
         unlink(other);
     }
-    json_t *man = has ? json_load_file(path, 0, NULL) : NULL;
-    if (!json_is_object(man)) {
-        json_decref(man);
-        man = json_pack("{s:s, s:{}}", "cansim", cansim_version(), "outputs");
-    }
-    json_object_del(man, "report_file");
-    json_t *pending = json_object_get(man, "pending");
-    if (!json_is_array(pending)) {
-        pending = json_array();
-        json_object_set_new(man, "pending", pending);
-    }
     const char *ext = output_ext(b, j);
-    for (size_t k = 0; k < b->n_profiles; k++) {
-        if (j->skip[k])
-            continue;
-        char name[PATH_MAX];
-        snprintf(name, sizeof name, "%s.%s", cansim_profile_id(b->profiles[k]), ext);
-        json_array_append_new(pending, json_string(name));
-        /* Replaced now: its record goes until the new one is written (its file, if another
-         * format's, stays cansim's as pending). */
-        json_t *outs = json_object_get(man, "outputs");
-        const char *old_file = str_of(json_object_get(outs, cansim_profile_id(b->profiles[k])),
-                                      "file");
-        if (old_file[0] && strcmp(old_file, name))
-            json_array_append_new(pending, json_string(old_file));
-        json_object_del(outs, cansim_profile_id(b->profiles[k]));
-    }
-    if (write_json_atomic(path, man)) {
-        snprintf(line, n_line, "%s: cannot write the manifest: %s", path, strerror(errno));
-        json_decref(man);
+    const char **ids = malloc((b->n_profiles ? b->n_profiles : 1) * sizeof *ids);
+    size_t n_ids = 0;
+    for (size_t k = 0; ids && k < b->n_profiles; k++)
+        if (!j->skip[k])
+            ids[n_ids++] = cansim_profile_id(b->profiles[k]);
+    if (!ids || pending_announce(dir, ids, n_ids, ext, cansim_version())) {
+        snprintf(line, n_line, "%s: cannot write the manifest: %s", path,
+                 strerror(ids ? errno : ENOMEM));
+        free(ids);
         folder_unlock(&j->lock);
         return false;
     }
-    json_decref(man);
+    free(ids);
     return true;
 }
 

@@ -12,6 +12,10 @@
 #include <cansim/cansim.h>
 #include <jansson.h>
 
+/* In each input's output folder, beside its renders. */
+#define MANIFEST_NAME ".manifest.json"
+#define REPORT_NAME   "report.json"
+
 /* ---------------------------------------------------------------- files.c */
 
 /* Creates "<path>.<pid>-<n>.part" with O_EXCL (a name no other process or thread uses) and
@@ -54,6 +58,20 @@ long fd_limit_raise(void);
  * side under limit open files, n_held of them held otherwise: n_profiles, or fewer (the input
  * is then rendered in passes); at least 1. */
 size_t fd_pass_size(long limit, size_t n_profiles, int n_renderers, size_t n_held);
+
+/* ---------------------------------------------------------------- pending.c */
+
+/* Announces in dir's manifest (made when missing, version its cansim) the renders of the
+ * profiles ids[0..n_ids-1] about to be written, as <id>.<ext>: listed as pending, their records
+ * and the report's dropped until rewritten. 0, or -1 with errno. Under dir's lock. */
+int pending_announce(const char *dir, const char *const *ids, size_t n_ids, const char *ext,
+                     const char *version);
+/* Carries into man (a manifest being written) old's pending files that are still there and
+ * that man does not record as outputs. */
+void pending_carry(const json_t *old, json_t *man, const char *dir);
+/* After a run wrote nothing in dir: the manifest without the announced files that are not
+ * there; removed when it was made only to announce them (had_manifest false). */
+void pending_settle(const char *dir, bool had_manifest);
 
 /* ---------------------------------------------------------------- passes.c */
 

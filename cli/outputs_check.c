@@ -172,10 +172,10 @@ bool manifest_owns(const json_t *m, const char *base)
 {
     if (!m)
         return false;
-    if (!strcmp(base, ".manifest.json"))
+    if (!strcmp(base, MANIFEST_NAME))
         return true;
     /* Its report and page: a folder with a manifest of cansim's is cansim's. */
-    if (!strcmp(base, "report.json") || !strcmp(base, "index.html"))
+    if (!strcmp(base, REPORT_NAME) || !strcmp(base, "index.html"))
         return true;
     const char *id;
     const json_t *out;
