@@ -131,9 +131,9 @@ for victim in A B; do
 done
 
 # ---------------------------------------------------------------- a folder held by another process
-# flock(1) -o: the lock is flock's own (its pid), not its child's; the child's output is not
-# the test's, so nothing outlives the test holding its pipes.
-flock -o o/s3/mix sleep 300 </dev/null >/dev/null 2>&1 &
+# flock(1) -o: the lock is flock's own (its pid), not its child's, which ends when "hold" goes.
+: >hold
+flock -o o/s3/mix sh -c 'while [ -e hold ]; do sleep 0.1; done' </dev/null >/dev/null 2>&1 &
 holder=$!
 n=0
 while ! grep -q "$(stat -c %i o/s3/mix)" /proc/locks && [ $n -lt 600 ]; do
@@ -143,9 +143,8 @@ done
 run $A --force
 expect_rc 1 "a folder held by pid $holder"
 expect_error_naming "conc/s3/mix.wav" "pid $holder" "a folder held by pid $holder"
-child=$(ps -o pid= --ppid $holder)
-[ -n "$child" ] && kill $child
-wait $holder 2>/dev/null
+rm hold
+wait $holder
 check_tree "a folder held by another process" match
 
 expect_kept sums.inputs "the inputs"
