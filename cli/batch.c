@@ -30,12 +30,10 @@
 #include <xxhash.h>
 
 #include "cli.h"
+#include "outputs.h"
 #include "page.h"
 #include "shard.h"
 
-#define JSON_FLAGS (JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6) | JSON_SORT_KEYS)
-#define MANIFEST_NAME ".manifest.json"
-#define REPORT_NAME "report.json"
 
 static volatile sig_atomic_t g_signal;
 
@@ -53,65 +51,14 @@ static double now_s(void)
 
 /* ------------------------------------------------------------------ files */
 
-/* path.part written, flushed to disk, renamed over path, and the rename flushed: after a crash
- * path holds the old content or the new, never a mix. */
-static int write_atomic(const char *path, const char *data, size_t n)
-{
-    char part[PATH_MAX + 8];
-    if (snprintf(part, sizeof part, "%s.part", path) >= (int)sizeof part)
-        return -1;
-    const int fd = open(part, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (fd < 0)
-        return -1;
-    size_t done = 0;
-    while (done < n) {
-        const ssize_t k = write(fd, data + done, n - done);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            break;
-        done += (size_t)k;
-    }
-    const bool is_ok = done == n && !fsync(fd);
-    if (close(fd) || !is_ok || rename(part, path)) {
-        unlink(part);
-        return -1;
-    }
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *slash = '\0';
-    const int dfd = open(slash ? dir : ".", O_RDONLY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return 0;
-}
-
-int write_json_atomic(const char *path, const json_t *j)
-{
-    char *text = json_dumps(j, JSON_FLAGS);
-    if (!text)
-        return -1;
-    const size_t n = strlen(text);
-    text[n] = '\0';
-    char *with_nl = realloc(text, n + 2);
-    if (!with_nl) {
-        free(text);
-        return -1;
-    }
-    with_nl[n] = '\n';
-    with_nl[n + 1] = '\0';
-    const int rc = write_atomic(path, with_nl, n + 1);
-    free(with_nl);
-    return rc;
-}
-
 static int64_t mtime_ns(const struct stat *st)
 {
     return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+static int64_t ctime_ns(const struct stat *st)
+{
+    return (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
 }
 
 /* XXH3-128 of a file's bytes, as 32 hex digits. */
@@ -176,7 +123,7 @@ typedef struct Job {
     bool is_walked; /* found in a folder given as input (not named on its own) */
     char group_digest[33]; /* members and their content, for groups of two or more; else "" */
     JobState state;
-    char err[1100];
+    char *err; /* the failure's line (JOB_FAILED), any length */
     CansimInputInfo info;
     struct stat st;
     char hash[33]; /* content hash, "" until computed */
@@ -186,6 +133,11 @@ typedef struct Job {
     size_t n_to_render;
     double seconds; /* the input's duration */
     int shard;      /* its shard under --shard (1..N), else 0 */
+    bool is_moved;  /* its identity moved since the manifest, its content did not */
+    bool is_busy;   /* its folder is locked by another run */
+    bool has_man;   /* man_st: the manifest as planned (its identity), when there was one */
+    struct stat man_st;
+    FolderLock lock;
 } Job;
 
 typedef struct Batch {
@@ -204,6 +156,9 @@ typedef struct Batch {
     int n_notices;
     struct stat *seen; /* folders walked (device, inode): a symlink loop is walked once */
     size_t n_seen, cap_seen;
+    int n_trees_skipped;   /* folders of earlier renders met while walking */
+    int n_special_skipped; /* FIFOs, devices, sockets met while walking */
+    InputSet *inputs;      /* every input, to keep outputs off them */
 } Batch;
 
 /* libsndfile's extensions: a file by one of these names that does not open is a failure; any
@@ -225,6 +180,29 @@ static bool has_audio_extension(const char *path)
     return false;
 }
 
+static void job_fail(Job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void job_fail(Job *j, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    free(j->err);
+    j->err = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (j->err) {
+        va_start(ap, fmt);
+        vsnprintf(j->err, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    j->state = JOB_FAILED;
+}
+
+/* j->err, never NULL. */
+static const char *err_of(const Job *j)
+{
+    return j->err ? j->err : "out of memory";
+}
+
 static Job *add_job(Batch *b, const char *path, const char *abs)
 {
     if (b->n_jobs == b->cap) {
@@ -237,6 +215,7 @@ static Job *add_job(Batch *b, const char *path, const char *abs)
     }
     Job *j = &b->jobs[b->n_jobs];
     memset(j, 0, sizeof *j);
+    j->lock.fd = -1;
     if (!(j->path = strdup(path)) || !(j->abs = strdup(abs ? abs : path))) {
         free(j->path);
         return NULL;
@@ -268,6 +247,22 @@ static bool seen_before(Batch *b, const struct stat *st)
     return false;
 }
 
+/* A folder of an earlier render (it holds a manifest of cansim's): its renders are no inputs. */
+static bool is_output_folder(const char *dir)
+{
+    char path[PATH_MAX];
+    struct stat st;
+    return snprintf(path, sizeof path, "%s/" MANIFEST_NAME, dir) < (int)sizeof path &&
+           !lstat(path, &st) && S_ISREG(st.st_mode);
+}
+
+/* A notice for the first few things the walk skips (the count goes to the summary). */
+static void note_skipped(Batch *b, const char *path, int *count, const char *why)
+{
+    if (++*count <= 3 && b->o->verbosity >= 1 && !b->o->is_json)
+        fprintf(stderr, "cansim: note - %s %s: skipped\n", path, why);
+}
+
 /* Adds the files of dir (sorted by name; hidden ones and OUT left out), and with recursion
  * its folders' files. depth guards against symlink loops. */
 static int walk(Batch *b, const char *dir, const char *abs_dir, int depth, int *n_subdirs)
@@ -278,7 +273,7 @@ static int walk(Batch *b, const char *dir, const char *abs_dir, int depth, int *
         if (!j)
             return -1;
         j->state = JOB_FAILED;
-        snprintf(j->err, sizeof j->err, "%s: cannot read the folder: %s", dir, strerror(errno));
+        job_fail(j, "%s: cannot read the folder: %s", dir, strerror(errno));
         return 0;
     }
     char **names = NULL;
@@ -312,6 +307,10 @@ static int walk(Batch *b, const char *dir, const char *abs_dir, int depth, int *
         if (S_ISDIR(st.st_mode)) {
             if (b->has_out && st.st_dev == b->out_dev && st.st_ino == b->out_ino)
                 continue;
+            if (is_output_folder(path)) {
+                note_skipped(b, path, &b->n_trees_skipped, "holds cansim's renders (a manifest)");
+                continue;
+            }
             if (!b->o->is_recursive)
                 (*n_subdirs)++;
             else if (depth < 256 && !seen_before(b, &st))
@@ -322,6 +321,9 @@ static int walk(Batch *b, const char *dir, const char *abs_dir, int depth, int *
                 rc = -1;
             else
                 j->is_walked = true;
+        } else {
+            /* A FIFO would block the walk, a device read forever: never opened. */
+            note_skipped(b, path, &b->n_special_skipped, "is not a regular file");
         }
     }
     for (size_t i = 0; i < n; i++)
@@ -362,15 +364,6 @@ static bool anchor_of(const char *arg, bool is_dir, char out[PATH_MAX])
     return realpath(slash ? tmp : ".", out) != NULL;
 }
 
-static void job_fail(Job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void job_fail(Job *j, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(j->err, sizeof j->err, fmt, ap);
-    va_end(ap);
-    j->state = JOB_FAILED;
-}
 
 /* Every job's shard: its gain group's (shard.h; a group's name is its path below the
  * inputs' common folder), so a group's stems stay in one shard. */
@@ -427,6 +420,18 @@ static int collect(Batch *b)
         }
         if (is_dir && seen_before(b, &st))
             continue;
+        if (is_dir && is_output_folder(arg)) {
+            note_skipped(b, arg, &b->n_trees_skipped, "holds cansim's renders (a manifest)");
+            continue;
+        }
+        if (!is_dir && !S_ISREG(st.st_mode)) {
+            /* A FIFO or device cannot be hashed and read again: refused, never opened. */
+            Job *j = add_job(b, arg, NULL);
+            if (!j)
+                return -1;
+            job_fail(j, "%s: not a regular file (a FIFO, device or socket); give a file", arg);
+            continue;
+        }
         if (!anchor_of(arg, is_dir, anchor)) {
             Job *j = add_job(b, arg, NULL);
             if (!j)
@@ -454,6 +459,14 @@ static int collect(Batch *b)
             if (!add_job(b, arg, abs))
                 return -1;
         }
+    }
+    if (o->verbosity >= 1 && !o->is_json) {
+        if (b->n_trees_skipped > 3)
+            fprintf(stderr, "cansim: note - %d more folders of earlier renders skipped\n",
+                    b->n_trees_skipped - 3);
+        if (b->n_special_skipped > 3)
+            fprintf(stderr, "cansim: note - %d more files that are not regular skipped\n",
+                    b->n_special_skipped - 3);
     }
     /* Relative paths, without extension. */
     const size_t nr = strlen(b->root);
@@ -495,7 +508,7 @@ static int collect(Batch *b)
         Job *j = &b->jobs[i];
         if (n && !strcmp(b->jobs[n - 1].rel, j->rel) && j->state != JOB_FAILED) {
             if (!strcmp(b->jobs[n - 1].abs, j->abs)) {
-                free(j->path), free(j->abs), free(j->rel), free(j->group);
+                free(j->path), free(j->abs), free(j->rel), free(j->group), free(j->err);
                 continue;
             }
             job_fail(j, "%s: %s would write to the same folder %s/%s/", j->path,
@@ -512,7 +525,7 @@ static int collect(Batch *b)
     for (size_t i = 0; i < b->n_jobs; i++) {
         Job *j = &b->jobs[i];
         if (o->shard_n && !o->is_status && j->shard != o->shard_i) {
-            free(j->path), free(j->abs), free(j->rel), free(j->group);
+            free(j->path), free(j->abs), free(j->rel), free(j->group), free(j->err);
             continue;
         }
         b->jobs[n++] = *j;
@@ -579,6 +592,55 @@ static int64_t int_of(const json_t *obj, const char *key)
     return json_is_integer(v) ? (int64_t)json_integer_value(v) : -1;
 }
 
+/* Whether the input's identity (inode, size, mtime, ctime) is the one the manifest's input
+ * record in holds: when it is not, its content decides. */
+static bool identity_matches(const json_t *in, const struct stat *st)
+{
+    return int_of(in, "size") == (int64_t)st->st_size &&
+           int_of(in, "mtime_ns") == mtime_ns(st) && int_of(in, "ctime_ns") == ctime_ns(st) &&
+           int_of(in, "ino") == (int64_t)st->st_ino && str_of(in, "xxh3_128")[0];
+}
+
+/* The extension of the outputs of j (as the library names them: libsndfile's for the format). */
+static const char *output_ext(const Batch *b, const Job *j)
+{
+    const char *f = b->o->format == CANSIM_FORMAT_SAME ? j->info.format
+                                                       : cansim_format_name(b->o->format);
+    static const char *const known[] = {"wav", "flac", "aiff"};
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+        if (!strncmp(f, known[i], strlen(known[i])))
+            return known[i];
+    return f;
+}
+
+/* Before anything is written for j: none of the files it may write is an input, and none that
+ * exists is replaced unless cansim's manifest records it as its own (or --force). */
+static void check_outputs(Batch *b, Job *j, bool has_manifest_file)
+{
+    char dir[PATH_MAX];
+    out_folder(b, j, dir, sizeof dir);
+    const char *ext = output_ext(b, j);
+    const size_t n = b->n_profiles;
+    char(*names)[256] = calloc(n + 3, sizeof *names);
+    if (!names) {
+        job_fail(j, "%s: out of memory", j->path);
+        return;
+    }
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++)
+        snprintf(names[m++], sizeof *names, "%s.%s", cansim_profile_id(b->profiles[k]), ext);
+    snprintf(names[m++], sizeof *names, "%s", REPORT_NAME);
+    snprintf(names[m++], sizeof *names, "%s", MANIFEST_NAME);
+    if (b->o->has_page)
+        snprintf(names[m++], sizeof *names, "index.html");
+    char *line = check_folder_outputs(dir, (const char(*)[256])names, m, j->manifest,
+                                      has_manifest_file, b->inputs, b->o->is_force);
+    if (line)
+        job_fail(j, "%s", line);
+    free(line);
+    free(names);
+}
+
 /* Reads the input's manifest and decides, per profile, whether its output is up to date. */
 static void plan_job(Batch *b, Job *j)
 {
@@ -595,8 +657,8 @@ static void plan_job(Batch *b, Job *j)
     snprintf(path, sizeof path, "%s/" MANIFEST_NAME, dir);
     const char *all = NULL;
     json_error_t jerr;
-    struct stat st;
-    if (!stat(path, &st)) {
+    j->has_man = !stat(path, &j->man_st);
+    if (j->has_man) {
         j->manifest = json_load_file(path, 0, &jerr);
         if (!j->manifest || !json_is_object(j->manifest)) {
             json_decref(j->manifest);
@@ -608,6 +670,27 @@ static void plan_job(Batch *b, Job *j)
     }
     const json_t *m = j->manifest;
     const json_t *in = json_object_get(m, "input");
+    /* The folder's renders are another input's (v1/mix.wav, then v2/mix.wav into one OUT):
+     * replaced only with --force, unless the input moved with its content unchanged. */
+    const char *other = str_of(in, json_object_get(in, "abs") ? "abs" : "path");
+    const bool is_other = other[0] && strcmp(other, json_object_get(in, "abs") ? j->abs : j->path);
+    bool has_hash = false;
+    if (m && (is_other || !identity_matches(in, &j->st))) {
+        /* The identity moved: the content decides (a copy or a touch keeps its renders). */
+        if (hash_file(j->path, j->hash)) {
+            job_fail(j, "%s: cannot read: %s", j->path, strerror(errno));
+            return;
+        }
+        has_hash = true;
+    }
+    if (is_other && !o->is_force && strcmp(j->hash, str_of(in, "xxh3_128"))) {
+        job_fail(j, "%s: %s/ holds the renders of another input, %s; --force replaces them",
+                 j->path, dir, str_of(in, "path"));
+        return;
+    }
+    check_outputs(b, j, j->has_man);
+    if (j->state != JOB_PLANNED)
+        return;
     if (o->is_force)
         all = "forced";
     else if (!m)
@@ -616,16 +699,16 @@ static void plan_job(Batch *b, Job *j)
         all = "cansim version changed";
     else if (strcmp(str_of(m, "options"), b->options_digest))
         all = "options changed";
-    else if (int_of(in, "size") != (int64_t)j->st.st_size ||
-             int_of(in, "mtime_ns") != mtime_ns(&j->st)) {
-        /* Size or time differ: the content decides (a copy or a touch keeps its renders). */
-        if (hash_file(j->path, j->hash)) {
-            job_fail(j, "%s: cannot read: %s", j->path, strerror(errno));
-            return;
-        }
-        if (strcmp(j->hash, str_of(in, "xxh3_128")))
-            all = "input changed";
-    }
+    else if (has_hash && strcmp(j->hash, str_of(in, "xxh3_128")))
+        all = "input changed";
+    j->is_moved = m && !all && has_hash;
+    /* The report is an output too: missing or changed, the input is rendered again. */
+    const json_t *rep_rec = json_object_get(m, "report_file");
+    struct stat rst;
+    snprintf(path, sizeof path, "%s/" REPORT_NAME, dir);
+    if (!all && (!rep_rec || stat(path, &rst) || int_of(rep_rec, "size") != (int64_t)rst.st_size ||
+                 int_of(rep_rec, "mtime_ns") != mtime_ns(&rst)))
+        all = rep_rec && !access(path, F_OK) ? "report changed" : "report missing";
     const json_t *outs = json_object_get(m, "outputs");
     for (size_t k = 0; k < n; k++) {
         const char *id = cansim_profile_id(b->profiles[k]);
@@ -650,6 +733,28 @@ static void plan_job(Batch *b, Job *j)
     }
 }
 
+/* The input's identity as the manifest records it. */
+static json_t *identity_record(const Job *j, const struct stat *st)
+{
+    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:s}", "path", j->path, "abs", j->abs,
+                     "size", (json_int_t)st->st_size, "mtime_ns", (json_int_t)mtime_ns(st),
+                     "ctime_ns", (json_int_t)ctime_ns(st), "ino", (json_int_t)st->st_ino,
+                     "xxh3_128", j->hash);
+}
+
+/* An input kept whose identity moved (touched, copied back) with its content unchanged: the
+ * manifest records the new identity, so the next run need not hash it again. Under the lock. */
+static void record_identity(Batch *b, Job *j)
+{
+    char dir[PATH_MAX], path[PATH_MAX + 64];
+    out_folder(b, j, dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/" MANIFEST_NAME, dir);
+    json_t *in = identity_record(j, &j->st);
+    if (in && !json_object_set_new(j->manifest, "input", in) &&
+        !write_json_atomic(path, j->manifest))
+        j->has_man = !stat(path, &j->man_st);
+}
+
 /* ------------------------------------------------------------------ the run */
 
 typedef struct Run {
@@ -662,7 +767,11 @@ typedef struct Run {
     size_t outputs_total, outputs_done, outputs_written;
     double audio_total_s; /* output audio to render, seconds (duration x outputs) */
     double audio_done_s;
+    size_t inputs_rendered;  /* inputs with at least one output written */
+    double audio_written_s;  /* output audio written, seconds */
     double *partial_s; /* per worker: output audio of its current input so far */
+    long fd_limit;     /* open files this process may hold */
+    size_t pass_size;  /* profiles rendered at once (fewer than all: in passes) */
     double t0, last_shown;
     int n_failed;      /* inputs and outputs */
     char **failures;   /* their lines, for the summary */
@@ -762,6 +871,14 @@ static int on_progress(void *user, int64_t n_done, int64_t n_total)
     return g_signal != 0;
 }
 
+/* After an input wrote nothing (it failed as a whole, or the run was stopped). */
+static void settle_pending(const Batch *b, const Job *j)
+{
+    char dir[PATH_MAX];
+    out_folder(b, j, dir, sizeof dir);
+    pending_settle(dir, j->has_man);
+}
+
 static json_t *manifest_record(const Job *j, const char *file, const char *digest,
                                const json_t *report_entry)
 {
@@ -808,6 +925,7 @@ static void record_member(Worker *w, Job *j, const struct stat *st, const Cansim
     int n_ok = 0, n_bad = 0;
     if (e && d->msg[0]) {
         /* The input itself failed: one line, whatever the number of profiles. */
+        settle_pending(b, j);
 #pragma omp critical(cansim_run)
         {
             add_failure(run, d->msg);
@@ -828,11 +946,9 @@ static void record_member(Worker *w, Job *j, const struct stat *st, const Cansim
             old_man = NULL;
         }
         const json_t *old_outs = json_object_get(old_man, "outputs");
-        man = json_pack("{s:s, s:s, s:s, s:{s:s, s:I, s:I, s:s}, s:{}}", "cansim",
-                        cansim_version(), "options", b->options_digest, "gain_group",
-                        j->group_digest, "input", "path", j->path, "size",
-                        (json_int_t)st->st_size, "mtime_ns", (json_int_t)mtime_ns(st),
-                        "xxh3_128", j->hash, "outputs");
+        man = json_pack("{s:s, s:s, s:s, s:o, s:{}}", "cansim", cansim_version(), "options",
+                        b->options_digest, "gain_group", j->group_digest, "input",
+                        identity_record(j, st), "outputs");
         json_t *man_outs = json_object_get(man, "outputs");
         /* Outputs of profiles outside this run's selection stay recorded while what they
          * were made from is unchanged, so a later run with them selected again keeps them. */
@@ -871,12 +987,20 @@ static void record_member(Worker *w, Job *j, const struct stat *st, const Cansim
         /* The report first, then the manifest: a kill between them only re-renders. */
         char path[PATH_MAX + 64];
         snprintf(path, sizeof path, "%s/" REPORT_NAME, dir);
+        struct stat rst;
         if (write_json_atomic(path, rep)) {
             snprintf(line, sizeof line, "%s: cannot write the report: %s", path, strerror(errno));
             n_bad++;
 #pragma omp critical(cansim_run)
             add_failure(run, line);
+        } else if (!stat(path, &rst)) {
+            /* Recorded only once written: a report that failed is missing to the next run. */
+            json_object_set_new(man, "report_file",
+                                json_pack("{s:s, s:I, s:I}", "file", REPORT_NAME, "size",
+                                          (json_int_t)rst.st_size, "mtime_ns",
+                                          (json_int_t)mtime_ns(&rst)));
         }
+        pending_carry(old_man, man, dir);
         snprintf(path, sizeof path, "%s/" MANIFEST_NAME, dir);
         if (write_json_atomic(path, man)) {
             snprintf(line, sizeof line, "%s: cannot write the manifest: %s", path,
@@ -902,6 +1026,8 @@ static void record_member(Worker *w, Job *j, const struct stat *st, const Cansim
     {
         run->n_failed += n_bad;
         run->outputs_written += (size_t)n_ok;
+        run->inputs_rendered += rep && n_ok;
+        run->audio_written_s += j->seconds * (double)n_ok;
         run->files_done++;
         run->outputs_done += j->n_to_render;
         run->audio_done_s += j->seconds * (double)j->n_to_render;
@@ -921,7 +1047,7 @@ static void record_member(Worker *w, Job *j, const struct stat *st, const Cansim
         } else if (rep && (o->verbosity >= 2 || (o->verbosity >= 1 && run->files_total == 1))) {
             if (run->is_tty)
                 fputs("\r\033[K", stderr);
-            print_summary(j->path, b->profiles, res, n);
+            print_summary(j->path, b->profiles, res, n, json_object_get(rep, "outputs"));
         }
         show_progress(run, false);
     }
@@ -944,6 +1070,74 @@ static void out_parent(const Batch *b, const Job *j, char *out, size_t n)
     *strrchr(out, '/') = '\0';
 }
 
+/* The line of an input whose folder another run holds. */
+static void busy_line(const Batch *b, const Job *j, long pid, char *line, size_t n)
+{
+    char dir[PATH_MAX];
+    out_folder(b, j, dir, sizeof dir);
+    if (pid > 0)
+        snprintf(line, n, "%s: its folder %s/ is being written by another cansim run (pid %ld); "
+                          "run again when it has finished", j->path, dir, pid);
+    else
+        snprintf(line, n, "%s: its folder %s/ is being written by another cansim run; run "
+                          "again when it has finished", j->path, dir);
+}
+
+/* Takes j's folder lock to write it. False (the line in line) when another run holds it or
+ * wrote the folder since this run planned it. Then removes what a killed run left there, and
+ * announces the renders about to be written in the manifest ("pending"), so that they stay
+ * cansim's own if this run is killed before it records them. */
+static bool begin_write(const Batch *b, Job *j, char *line, size_t n_line)
+{
+    char dir[PATH_MAX], path[PATH_MAX + 64];
+    out_folder(b, j, dir, sizeof dir);
+    long pid;
+    const int e = folder_lock(&j->lock, dir, &pid);
+    if (e) {
+        if (e > 0)
+            busy_line(b, j, pid, line, n_line);
+        else
+            snprintf(line, n_line, "%s: cannot make or lock the folder: %s", dir, strerror(errno));
+        return false;
+    }
+    snprintf(path, sizeof path, "%s/" MANIFEST_NAME, dir);
+    struct stat st;
+    const bool has = !stat(path, &st);
+    if (has != j->has_man ||
+        (has && (st.st_ino != j->man_st.st_ino || st.st_size != j->man_st.st_size ||
+                 mtime_ns(&st) != mtime_ns(&j->man_st)))) {
+        snprintf(line, n_line, "%s: its folder %s/ was written by another cansim run while this "
+                               "one planned; run again", j->path, dir);
+        folder_unlock(&j->lock);
+        return false;
+    }
+    remove_stale_parts(dir);
+    /* The report and page describe outputs about to be replaced: gone until rewritten, so a
+     * kill meanwhile leaves nothing that claims what the files do not hold. */
+    char other[PATH_MAX + 64];
+    snprintf(other, sizeof other, "%s/" REPORT_NAME, dir);
+    unlink(other);
+    if (b->o->has_page) {
+        snprintf(other, sizeof other, "%s/index.html", dir);
+        unlink(other);
+    }
+    const char *ext = output_ext(b, j);
+    const char **ids = malloc((b->n_profiles ? b->n_profiles : 1) * sizeof *ids);
+    size_t n_ids = 0;
+    for (size_t k = 0; ids && k < b->n_profiles; k++)
+        if (!j->skip[k])
+            ids[n_ids++] = cansim_profile_id(b->profiles[k]);
+    if (!ids || pending_announce(dir, ids, n_ids, ext, cansim_version())) {
+        snprintf(line, n_line, "%s: cannot write the manifest: %s", path,
+                 strerror(ids ? errno : ENOMEM));
+        free(ids);
+        folder_unlock(&j->lock);
+        return false;
+    }
+    free(ids);
+    return true;
+}
+
 /* Renders what of one input is not up to date, then records it. */
 static void run_job(Worker *w, CansimRender *r, Job *j)
 {
@@ -951,20 +1145,33 @@ static void run_job(Worker *w, CansimRender *r, Job *j)
     char parent[PATH_MAX];
     out_parent(w->run->b, j, parent, sizeof parent);
     struct stat st;
-    if (!prepare_member(w->run, j, &st))
+    char line[2 * PATH_MAX + 256];
+    if (!begin_write(w->run->b, j, line, sizeof line)) {
+#pragma omp critical(cansim_run)
+        {
+            add_failure(w->run, line);
+            w->run->n_failed++;
+        }
         return;
-    CansimOutputResult *res = calloc(n, sizeof *res);
-    if (!res)
+    }
+    CansimOutputResult *res = prepare_member(w->run, j, &st) ? calloc(n, sizeof *res) : NULL;
+    if (!res) {
+        folder_unlock(&j->lock);
         return;
+    }
     const CansimFileOptions fo = {.skip = j->skip, .seed = XXH64(j->rel, strlen(j->rel), 0)};
     CansimDiag d;
     w->job = j;
-    const int e = cansim_render_file_with(r, j->path, parent, &fo, res, &d);
+    const int e = render_file_passes(r, w->run->b->n_profiles, w->run->pass_size, j->path, parent, &fo, res,
+                                       &d);
     w->job = NULL;
-    if (e == CANSIM_ECANCELED || g_signal)
+    if (e == CANSIM_ECANCELED || g_signal) {
         mark_interrupted(w);
-    else
+        settle_pending(w->run->b, j);
+    } else {
         record_member(w, j, &st, res, e, &d, NULL);
+    }
+    folder_unlock(&j->lock);
 #pragma omp critical(cansim_run)
     w->run->partial_s[w->index] = 0.0;
     free(res);
@@ -990,6 +1197,29 @@ static void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
     Job **live = calloc(n, sizeof *live);
     bool is_ok = st && paths && dirs && parents && fo && res && gain && limited && mstatus &&
                  mdiag && live;
+    /* Every member's folder, or none: a group rendered without a member has another gain. */
+    char line[2 * PATH_MAX + 256];
+    for (size_t i = 0; i < n && is_ok; i++) {
+        if (begin_write(b, jobs[i], line, sizeof line))
+            continue;
+        for (size_t k = 0; k < n; k++) {
+            folder_unlock(&jobs[k]->lock);
+            char own[2 * PATH_MAX + 256];
+            if (k != i)
+                snprintf(own, sizeof own,
+                         "%s: not rendered: %s, of its gain group, is being written by another "
+                         "cansim run",
+                         jobs[k]->path, jobs[i]->path);
+#pragma omp critical(cansim_run)
+            {
+                add_failure(run, k == i ? line : own);
+                run->n_failed++;
+                run->files_done++;
+            }
+        }
+        is_ok = false;
+        n = 0;
+    }
     size_t m = 0;
     for (size_t i = 0; i < n && is_ok; i++) {
         if (!prepare_member(run, jobs[i], &st[m]))
@@ -1008,12 +1238,14 @@ static void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
         CansimGroupResult g = {.gain_db = gain, .is_limited = limited, .member_status = mstatus,
                                .member_diag = mdiag};
         CansimDiag d;
-        const int e = cansim_render_group(r, paths, dirs, m, fo, res, &g, &d);
+        const int e = render_group_passes(r, np, run->pass_size, paths, dirs, m, fo, res, &g, &d);
+        if (e == CANSIM_ECANCELED || g_signal || (e && !g.n_rendered))
+            for (size_t i = 0; i < m; i++)
+                settle_pending(b, live[i]);
         if (e == CANSIM_ECANCELED || g_signal) {
             mark_interrupted(w);
         } else if (e && !g.n_rendered) {
             /* The group as a whole could not be planned: one line, every member failed. */
-            char line[PATH_MAX + 1200];
             snprintf(line, sizeof line, "gain group %s/%s: %s", b->o->output_dir,
                      live[0]->group[0] ? live[0]->group : ".", d.msg);
 #pragma omp critical(cansim_run)
@@ -1047,6 +1279,8 @@ static void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
             json_decref(group);
         }
     }
+    for (size_t i = 0; i < n; i++)
+        folder_unlock(&jobs[i]->lock);
 #pragma omp critical(cansim_run)
     run->partial_s[w->index] = 0.0;
     for (size_t i = 0; res && i < n; i++)
@@ -1057,7 +1291,7 @@ static void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
 
 /* --page for an input already up to date: its page is written when missing, from its report
  * and the manifest's record of each selected output. */
-static void page_for_kept(Run *run, const Job *j)
+static void page_for_kept(Run *run, Job *j)
 {
     const Batch *b = run->b;
     char dir[PATH_MAX], path[PATH_MAX + 64];
@@ -1065,9 +1299,20 @@ static void page_for_kept(Run *run, const Job *j)
     snprintf(path, sizeof path, "%s/index.html", dir);
     if (!access(path, F_OK))
         return;
+    char line[2 * PATH_MAX + 1200];
+    long pid;
+    const int le = folder_lock(&j->lock, dir, &pid);
+    if (le) {
+        if (le > 0)
+            busy_line(b, j, pid, line, sizeof line);
+        else
+            snprintf(line, sizeof line, "%s: cannot make or lock the folder: %s", dir, strerror(errno));
+        add_failure(run, line);
+        run->n_failed++;
+        return;
+    }
     CansimDiag d;
     json_t *rep = kept_report(dir, b->profiles, b->n_profiles, &d);
-    char line[PATH_MAX + 1200];
     if (!rep) {
         snprintf(line, sizeof line, "%s/index.html: no report to build the page from (--force "
                  "renders the input again)", dir);
@@ -1077,6 +1322,7 @@ static void page_for_kept(Run *run, const Job *j)
         else
             snprintf(line, sizeof line, "%s", d.msg);
     }
+    folder_unlock(&j->lock);
     if (line[0]) {
         add_failure(run, line);
         run->n_failed++;
@@ -1106,6 +1352,16 @@ static void run_all(Run *run, const Unit *units, size_t n_units, int n_threads)
 {
     const bool is_per_file = n_threads > 1 && n_units >= 2 * (size_t)n_threads;
     run->n_workers = is_per_file ? n_threads : 1;
+    /* Folder locks held at once: a renderer's unit (a gain group holds all its members'). */
+    size_t n_held = 0;
+    for (size_t i = 0; i < n_units; i++)
+        n_held = units[i].n > n_held ? units[i].n : n_held;
+    run->pass_size = fd_pass_size(run->fd_limit, run->b->n_profiles, run->n_workers,
+                                  n_held * (size_t)run->n_workers);
+    if (run->pass_size < run->b->n_profiles && run->b->o->verbosity >= 1 && !run->b->o->is_json)
+        fprintf(stderr, "cansim: note - %zu outputs per input do not fit the open-file limit "
+                        "(%ld): each input is rendered in passes of %zu profiles\n",
+                run->b->n_profiles, run->fd_limit, run->pass_size);
     size_t next = 0;
 #pragma omp parallel num_threads(run->n_workers) default(shared)
     {
@@ -1200,8 +1456,7 @@ static Job **plan_groups(Batch *b)
                 Job *j = by[k];
                 const json_t *in = json_object_get(j->manifest, "input");
                 if (!j->hash[0]) {
-                    if (int_of(in, "size") == (int64_t)j->st.st_size &&
-                        int_of(in, "mtime_ns") == mtime_ns(&j->st) && str_of(in, "xxh3_128")[0])
+                    if (identity_matches(in, &j->st))
                         snprintf(j->hash, sizeof j->hash, "%s", str_of(in, "xxh3_128"));
                     else if (hash_file(j->path, j->hash))
                         snprintf(j->hash, sizeof j->hash, "unreadable");
@@ -1259,6 +1514,97 @@ static Job **plan_groups(Batch *b)
 
 /* ------------------------------------------------------------------ the command */
 
+/* Every input, to keep outputs off them: the audio inputs and the files among -p, --target and
+ * --on. */
+static int gather_inputs(Batch *b)
+{
+    const Options *o = b->o;
+    if (!(b->inputs = input_set_new()))
+        return -1;
+    for (size_t i = 0; i < b->n_jobs; i++)
+        if (input_set_add(b->inputs, b->jobs[i].path))
+            return -1;
+    const char *lists[] = {o->profiles, o->target, o->on};
+    for (size_t l = 0; l < sizeof lists / sizeof *lists; l++) {
+        if (!lists[l])
+            continue;
+        if (input_set_add(b->inputs, lists[l]))
+            return -1;
+        const size_t cap = strlen(lists[l]) + 1;
+        char *item = malloc(cap);
+        if (!item)
+            return -1;
+        size_t pos = 0;
+        while (profile_list_next(lists[l], &pos, item, cap))
+            if (input_set_add(b->inputs, item)) {
+                free(item);
+                return -1;
+            }
+        free(item);
+    }
+    /* Sorted now, while one thread runs. */
+    input_set_find(b->inputs, "/");
+    return 0;
+}
+
+/* Plans every input: under its folder's lock (none in a dry run), reads its manifest, decides
+ * what is up to date and checks what it would write. An input whose folder another run holds
+ * fails, and so does the rest of its gain group. 0, -1 out of memory, or an exit code. */
+static int plan_all(Batch *b)
+{
+    const Options *o = b->o;
+    if (gather_inputs(b))
+        return -1;
+    int rc;
+    if (o->report && strcmp(o->report, "auto") &&
+        (rc = check_report_path(o->report, b->inputs, o->output_dir, o->is_force)))
+        return rc;
+    if (!o->is_dry_run && make_dirs(o->output_dir)) {
+        fprintf(stderr, "cansim: %s: cannot create the output folder: %s\n", o->output_dir,
+                strerror(errno));
+        return EXIT_PARTIAL;
+    }
+    char line[2 * PATH_MAX + 256];
+    for (size_t i = 0; i < b->n_jobs; i++) {
+        Job *j = &b->jobs[i];
+        if (j->state != JOB_PLANNED)
+            continue;
+        char dir[PATH_MAX];
+        out_folder(b, j, dir, sizeof dir);
+        long pid = 0;
+        const int e = o->is_dry_run ? 0 : folder_lock(&j->lock, dir, &pid);
+        if (e > 0) {
+            busy_line(b, j, pid, line, sizeof line);
+            job_fail(j, "%s", line);
+            j->is_busy = true;
+            continue;
+        }
+        if (e < 0) {
+            job_fail(j, "%s: cannot make or lock the folder: %s", dir, strerror(errno));
+            continue;
+        }
+        plan_job(b, j);
+        if (!o->is_dry_run && j->state == JOB_PLANNED && !j->n_to_render && j->is_moved)
+            record_identity(b, j);
+        folder_unlock(&j->lock);
+    }
+    for (size_t i = 0; i < b->n_jobs; i++) {
+        if (!b->jobs[i].is_busy)
+            continue;
+        for (size_t k = 0; k < b->n_jobs; k++) {
+            Job *j = &b->jobs[k];
+            if (j->state == JOB_PLANNED && !strcmp(j->group, b->jobs[i].group) &&
+                strcmp(j->group, j->rel))
+                job_fail(j,
+                         "%s: not rendered: %s, of its gain group, is being written by another "
+                         "cansim run",
+                         j->path,
+                         b->jobs[i].path);
+        }
+    }
+    return 0;
+}
+
 static void print_plan(const Batch *b, const Job *j)
 {
     const Options *o = b->o;
@@ -1277,7 +1623,7 @@ static void print_plan(const Batch *b, const Job *j)
                                                          : "keep",
                                "outputs", outs);
         if (j->state == JOB_FAILED)
-            json_object_set_new(ev, "error", json_string(j->err));
+            json_object_set_new(ev, "error", json_string(err_of(j)));
         char *text = json_dumps(ev, JSON_COMPACT | JSON_ENSURE_ASCII);
         if (text)
             printf("%s\n", text);
@@ -1286,7 +1632,7 @@ static void print_plan(const Batch *b, const Job *j)
         return;
     }
     if (j->state == JOB_FAILED) {
-        printf("fail    %s\n", j->err);
+        printf("fail    %s\n", err_of(j));
         return;
     }
     if (j->state == JOB_NOT_AUDIO) {
@@ -1356,7 +1702,8 @@ static void free_batch(Batch *b)
 {
     for (size_t i = 0; i < b->n_jobs; i++) {
         Job *j = &b->jobs[i];
-        free(j->path), free(j->abs), free(j->rel), free(j->group);
+        free(j->path), free(j->abs), free(j->rel), free(j->group), free(j->err);
+        folder_unlock(&j->lock);
         free(j->skip);
         free((void *)j->why);
         json_decref(j->manifest);
@@ -1364,6 +1711,7 @@ static void free_batch(Batch *b)
     free(b->jobs);
     free(b->digests);
     free(b->seen);
+    input_set_free(b->inputs);
 }
 
 int cmd_render(int argc, char **argv)
@@ -1389,15 +1737,17 @@ int batch_command(int argc, char **argv, bool is_status)
         return usage_error("%s", "no input given");
     if (!o.output_dir)
         return usage_error("%s", "no output directory given (-o DIR)");
+    if ((rc = check_output_dir(o.output_dir)))
+        return rc;
     const char *cpu = o.cpu ? o.cpu : getenv("CANSIM_CPU");
     unsigned cpu_mask = ~0u;
-    if (cpu && cansim_cpu_mask_from_name(cpu, &cpu_mask))
-        return usage_error("unknown CPU level '%s' (auto, c, avx2, avx512)", cpu);
+    if (cpu && (rc = parse_cpu_level(cpu, &cpu_mask)))
+        return rc;
 
     Drawer drawer = {0};
     CansimDesignConfig design;
     Batch b = {.o = &o};
-    Run run = {.b = &b};
+    Run run = {.b = &b, .fd_limit = fd_limit_raise()};
     Unit *units = NULL;
     Job **by_group = NULL;
     size_t n_planned = 0;
@@ -1456,9 +1806,12 @@ int batch_command(int argc, char **argv, bool is_status)
         rc = rc < 0 ? EXIT_PARTIAL : EXIT_USAGE;
         goto done;
     }
-    for (size_t i = 0; i < b.n_jobs; i++)
-        if (b.jobs[i].state == JOB_PLANNED)
-            plan_job(&b, &b.jobs[i]);
+    if ((rc = plan_all(&b))) {
+        if (rc < 0)
+            fputs("cansim: out of memory\n", stderr);
+        rc = rc < 0 ? EXIT_PARTIAL : rc;
+        goto done;
+    }
     if (!(by_group = plan_groups(&b))) {
         fputs("cansim: out of memory\n", stderr);
         rc = EXIT_PARTIAL;
@@ -1492,10 +1845,10 @@ int batch_command(int argc, char **argv, bool is_status)
                    "\"not_audio\":%zu}\n",
                    n_work, n_outputs, n_up_to_date, n_failed_inputs, n_not_audio);
         else
-            fprintf(stderr, "cansim: dry run: %zu input%s to render (%zu outputs), %zu up to "
+            fprintf(stderr, "cansim: dry run: %zu input%s to render (%zu output%s), %zu up to "
                             "date, %zu failed, %zu not audio; nothing written\n",
-                    n_work, n_work == 1 ? "" : "s", n_outputs, n_up_to_date, n_failed_inputs,
-                    n_not_audio);
+                    n_work, n_work == 1 ? "" : "s", n_outputs, n_outputs == 1 ? "" : "s",
+                    n_up_to_date, n_failed_inputs, n_not_audio);
         rc = n_failed_inputs ? EXIT_PARTIAL : EXIT_OK;
         goto done;
     }
@@ -1504,12 +1857,12 @@ int batch_command(int argc, char **argv, bool is_status)
     for (size_t i = 0; i < b.n_jobs; i++) {
         const Job *j = &b.jobs[i];
         if (j->state == JOB_FAILED) {
-            add_failure(&run, j->err);
+            add_failure(&run, err_of(j));
             run.n_failed++;
         }
         if (j->state == JOB_FAILED && o.is_json) {
             json_t *ev = json_pack("{s:s, s:s, s:s, s:s}", "event", "input", "input", j->path,
-                                   "status", "failed", "error", j->err);
+                                   "status", "failed", "error", err_of(j));
             char *text = json_dumps(ev, JSON_COMPACT | JSON_ENSURE_ASCII);
             if (text)
                 printf("%s\n", text);
@@ -1582,11 +1935,11 @@ int batch_command(int argc, char **argv, bool is_status)
         add_failure(&run, line);
         run.n_failed++;
     }
-    const double hours = run.audio_done_s / 3600.0;
+    const double hours = run.audio_written_s / 3600.0;
     if (o.is_json) {
         json_t *ev = json_pack(
             "{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:[]}", "event", "summary",
-            "interrupted", run.is_interrupted, "inputs_rendered", (json_int_t)run.files_done,
+            "interrupted", run.is_interrupted, "inputs_rendered", (json_int_t)run.inputs_rendered,
             "outputs_rendered", (json_int_t)run.outputs_written, "inputs_up_to_date",
             (json_int_t)n_up_to_date, "not_audio", (json_int_t)n_not_audio, "failed",
             (json_int_t)run.n_failed, "audio_hours", hours, "elapsed_s", elapsed, "failures");
@@ -1605,8 +1958,8 @@ int batch_command(int argc, char **argv, bool is_status)
                     g_signal == SIGTERM ? "SIGTERM" : "SIGINT", run.files_done, run.files_total);
         fprintf(stderr, "cansim: %zu output%s of %zu input%s written (%.2f h of audio) in "
                         "%.1f s, %zu up to date, %d failed\n",
-                run.outputs_written, run.outputs_written == 1 ? "" : "s", run.files_done,
-                run.files_done == 1 ? "" : "s", hours, elapsed, n_up_to_date, run.n_failed);
+                run.outputs_written, run.outputs_written == 1 ? "" : "s", run.inputs_rendered,
+                run.inputs_rendered == 1 ? "" : "s", hours, elapsed, n_up_to_date, run.n_failed);
         if (run.n_failures > 1 && run.files_total + n_failed_inputs > 1) {
             fprintf(stderr, "cansim: the failures again:\n");
             for (size_t i = 0; i < run.n_failures; i++)

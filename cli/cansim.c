@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +20,7 @@
 #include <sndfile.h>
 
 #include "cli.h"
+#include "outputs.h"
 #include "page.h"
 #include "shard.h"
 
@@ -41,7 +44,8 @@ static void print_help(void)
         "Usage: cansim render INPUT... -o DIR [-p PROFILES] [options]\n"
         "       cansim status INPUT... -o DIR [the same options] [--report FILE] [--page]\n"
         "       cansim profiles [--json] [--profiles-dir DIR]\n"
-        "       cansim design PROFILE -o OUT.wav [--rate HZ] [--target T] [--on P]\n"
+        "       cansim design PROFILE -o OUT.wav|.w64|.rf64|.caf|.aiff [--rate HZ] [--target T]\n"
+        "                     [--on P]\n"
         "       cansim --help | --version\n"
         "\n"
         "render writes DIR/<relative path>/<profile id>.<ext> for every input and profile: the\n"
@@ -49,14 +53,15 @@ static void print_help(void)
         "stereo. An INPUT may be a folder (-r: with its subfolders); outputs mirror the inputs'\n"
         "tree below their common folder (mix.wav -> DIR/mix/, stems/a/kick.wav -> DIR/a/kick/).\n"
         "Each input's folder keeps a manifest: a rerun renders only what is missing or stale.\n"
-        "stereo. design writes a profile's filter as an impulse-response WAV (float; 2 channels\n"
+        "design writes a profile's filter as an impulse-response WAV (float; 2 channels\n"
         "L->L, R->R, or 4 with cross paths) for other convolvers.\n"
         "\n"
         "Profiles:\n"
         "  -p, --profiles LIST    comma list of: tags (all, open, closed, in-ear, earbud, tws,\n"
         "                         iem, loudspeakers); a profile id or a unique part of one\n"
         "                         (hd-650); a file: profile .ini, AutoEq measurement .csv, or\n"
-        "                         impulse-response audio                          [default: all]\n"
+        "                         impulse-response audio (a path with commas that exists as\n"
+        "                         given is one item)                             [default: all]\n"
         "      --on PROFILE       the headphone you listen on: its coloration is removed\n"
         "      --target T         the neutral reference: harman, diffuse-field, or a CSV file\n"
         "                                                                  [default: harman]\n"
@@ -64,7 +69,9 @@ static void print_help(void)
         "                         9.5 dB), HZ:DB (300-2000 Hz, 1-15 dB), or off: for every\n"
         "                         profile                   [default: what each profile says]\n"
         "      --profiles-dir DIR the bundled profiles     [default: installed or source tree]\n"
-        "\n"
+        "\n",
+        stdout);
+    fputs(
         "Output:\n"
         "  -o, --output DIR       render: where the renders go (created); design: the file\n"
         "  -f, --format F         same|wav16|wav24|wav32f|flac16|flac24|aiff16|aiff24\n"
@@ -89,7 +96,8 @@ static void print_help(void)
     fputs(
         "Batches:\n"
         "  -r, --recursive        search folders given as INPUT in their subfolders too\n"
-        "      --force            render everything again, up to date or not\n"
+        "      --force            render everything again, up to date or not, and replace\n"
+        "                         files in DIR that cansim did not write (never an input)\n"
         "      --dry-run          print what would be rendered and why; write nothing\n"
         "      --shard I/N        render only shard I of N (gain groups, or inputs when each is\n"
         "                         its own, dealt by a hash of their path), so N machines can\n"
@@ -97,8 +105,9 @@ static void print_help(void)
         "                         Batch, GitLab); auto/N: N given (a Kubernetes Indexed Job)\n"
         "      --gain-group G     dir: the inputs found in one folder share one gain per\n"
         "                         profile (a song's stems stay summable; the ceiling lowers\n"
-        "                         them all); none: each input its own; all: one for all\n"
-        "                         (an input named on its own is its own group) [default: dir]\n"
+        "                         them all), and an input named on its own is its own group;\n"
+        "                         none: each input its own; all: the whole batch one group\n"
+        "                                                                    [default: dir]\n"
         "\n",
         stdout);
     fputs(
@@ -113,7 +122,9 @@ static void print_help(void)
         "  -t, --threads N        worker threads, at most the CPUs the process may use\n"
         "                         [default: those CPUs: the affinity mask, the cgroup's CPU\n"
         "                         quota and SLURM_CPUS_PER_TASK, whichever is least]\n"
-        "      --cpu LEVEL        auto|c|avx2|avx512: cap the SIMD kernels     [default: auto]\n"
+        "      --cpu LEVEL        cap the SIMD kernels: auto|c|avx2|avx512 on x86, auto|c|neon\n"
+        "                         on Arm (a level the CPU lacks caps at what it has)\n"
+        "                                                                   [default: auto]\n"
         "      --partition N      partition size in frames, a power of two in 64..65536\n"
         "                         [default: chosen by the cost model]\n"
         "\n"
@@ -154,6 +165,26 @@ static bool parse_int(const char *s, long lo, long hi, long *out)
         return false;
     *out = v;
     return true;
+}
+
+int parse_cpu_level(const char *name, unsigned *mask)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    static const char *const levels[] = {"auto", "c", "avx2", "avx512"};
+    static const char list[] = "auto, c, avx2, avx512";
+#elif defined(__aarch64__) || defined(__arm__)
+    static const char *const levels[] = {"auto", "c", "neon"};
+    static const char list[] = "auto, c, neon";
+#else
+    static const char *const levels[] = {"auto", "c"};
+    static const char list[] = "auto, c";
+#endif
+    bool is_known = false;
+    for (size_t i = 0; i < sizeof levels / sizeof *levels; i++)
+        is_known = is_known || !strcmp(name, levels[i]);
+    if (!is_known || cansim_cpu_mask_from_name(name, mask))
+        return usage_error("unknown CPU level '%s' (%s on this machine)", name, list);
+    return EXIT_OK;
 }
 
 /* One parser for every command; each command then checks what it needs. */
@@ -249,6 +280,8 @@ int parse_options(int argc, char **argv, Options *o)
             break;
         }
         case 'o':
+            if (o->output_dir)
+                return usage_error("-o given twice ('%s', then '%s')", o->output_dir, optarg);
             o->output_dir = optarg;
             break;
         case 'p':
@@ -412,12 +445,16 @@ json_t *input_report(const Options *o, const char *input, const CansimProfile *c
     json_t *in = json_object();
     json_t *notices = json_array();
     json_t *outs = json_array();
+    /* The input's facts come with every rendered output; kept ones carry none. */
+    const CansimOutputResult *first = n ? &res[0] : NULL;
+    for (size_t j = 0; j < n && first->is_skipped; j++)
+        first = &res[j];
     json_object_set_new(in, "input", json_string(input));
-    json_object_set_new(in, "input_lufs", num(n ? res[0].input_lufs : (double)NAN));
+    json_object_set_new(in, "input_lufs", num(first ? first->input_lufs : (double)NAN));
     json_object_set_new(in, "level", json_string(modes[o->level_mode]));
-    json_object_set_new(in, "target_lufs", num(n ? res[0].target_lufs : (double)NAN));
+    json_object_set_new(in, "target_lufs", num(first ? first->target_lufs : (double)NAN));
     json_object_set_new(in, "ceiling_dbtp", o->has_ceiling ? num(o->ceiling_dbtp) : json_null());
-    if (n && res[0].is_below_gate)
+    if (first && first->is_below_gate)
         json_array_append_new(notices, json_string("input is below the -70 LUFS gate: rendered "
                                                    "at the filter's own gain"));
     for (size_t j = 0; j < n; j++) {
@@ -427,8 +464,11 @@ json_t *input_report(const Options *o, const char *input, const CansimProfile *c
         json_object_set_new(x, "file", json_string(r->path));
         json_object_set_new(x, "format", json_string(r->format));
         json_object_set_new(x, "loudness_lufs", num(r->status ? (double)NAN : r->loudness_lufs));
+        /* Neither measured nor predicted (--level off on float outputs): no source. */
         json_object_set_new(x, "loudness_source",
-                            json_string(r->is_measured ? "measured" : "predicted"));
+                            r->is_measured               ? json_string("measured")
+                            : isfinite(r->loudness_lufs) ? json_string("predicted")
+                                                         : json_null());
         json_object_set_new(x, "true_peak_dbtp", r->is_true_peak ? num(r->peak_db) : json_null());
         json_object_set_new(x, "sample_peak_dbfs",
                             !r->is_true_peak && !r->status ? num(r->peak_db) : json_null());
@@ -454,16 +494,64 @@ static void print_db(double v, const char *unit)
         fprintf(stderr, "    -inf %s", unit);
 }
 
+/* A gain as the summary shows it: no "-0.00"; a ceiling's cut under 0.005 dB gets the decimals
+ * it needs, so "limited" never stands beside a gain of zero. */
+static void print_gain(double gain_db, bool is_limited)
+{
+    const double r = round(gain_db * 100.0) / 100.0;
+    int digits = 2;
+    while (is_limited && digits < 9 && gain_db != 0.0 &&
+           fabs(gain_db) < 0.5 * pow(10.0, -digits))
+        digits++;
+    if (digits > 2)
+        fprintf(stderr, "  gain %+.*f dB", digits, gain_db);
+    else
+        fprintf(stderr, "  gain %+6.2f dB", r + 0.0);
+}
+
+/* An output kept from an earlier run: what its report entry (from the manifest) says. */
+static void print_kept(const CansimProfile *p, const json_t *e)
+{
+    const char *format = json_string_value(json_object_get(e, "format"));
+    fprintf(stderr, "  %-36s %-7s", cansim_profile_id(p), format ? format : "");
+    const json_t *lufs = json_object_get(e, "loudness_lufs");
+    const json_t *tp = json_object_get(e, "true_peak_dbtp");
+    const json_t *sp = json_object_get(e, "sample_peak_dbfs");
+    const json_t *gain = json_object_get(e, "gain_db");
+    if (!json_is_number(gain)) {
+        fputs("  kept (up to date)\n", stderr);
+        return;
+    }
+    print_db(json_is_number(lufs) ? json_number_value(lufs) : -(double)INFINITY, "LUFS");
+    if (json_is_number(tp))
+        print_db(json_number_value(tp), "dBTP");
+    else
+        print_db(json_is_number(sp) ? json_number_value(sp) : -(double)INFINITY, "dBFS");
+    print_gain(json_number_value(gain), json_is_true(json_object_get(e, "limited_by_ceiling")));
+    fputs(" (kept, up to date)\n", stderr);
+}
+
 /* The readable summary: one line per output. */
 void print_summary(const char *input, const CansimProfile *const *p,
-                          const CansimOutputResult *res, size_t n)
+                   const CansimOutputResult *res, size_t n, const json_t *outs)
 {
     if (!n)
         return;
+    /* Found among the rendered outputs: kept ones carry no levels. */
+    const CansimOutputResult *first = &res[0];
+    for (size_t j = 0; j < n && first->is_skipped; j++)
+        first = &res[j];
+    const bool is_measured_input = isfinite(first->input_lufs) || first->is_below_gate ||
+                                   !isnan(first->target_lufs);
     fprintf(stderr, "%s: input", input);
-    print_db(res[0].input_lufs, "LUFS");
+    if (first->is_skipped)
+        fputs(" (every output kept)", stderr);
+    else if (is_measured_input)
+        print_db(first->input_lufs, "LUFS");
+    else
+        fputs(" loudness not measured (--level off)", stderr);
     fputc('\n', stderr);
-    if (res[0].is_below_gate)
+    if (first->is_below_gate)
         fprintf(stderr, "  note - %s is below the -70 LUFS gate: rendered at the filter's own "
                         "gain\n", input);
     /* By group, each under its title when there is more than one. */
@@ -481,11 +569,22 @@ void print_summary(const char *input, const CansimProfile *const *p,
             fprintf(stderr, "  %s:\n", group_title(g));
             groups &= ~(1u << g);
         }
+        if (r->is_skipped) {
+            print_kept(p[j], json_array_get(outs, j));
+            continue;
+        }
         fprintf(stderr, "  %-36s %-7s", cansim_profile_id(p[j]), r->format);
-        print_db(r->loudness_lufs, "LUFS");
+        const bool has_loudness = r->is_measured || isfinite(r->loudness_lufs);
+        if (has_loudness)
+            print_db(r->loudness_lufs, "LUFS");
+        else
+            fputs("       - LUFS", stderr);
         print_db(r->peak_db, r->is_true_peak ? "dBTP" : "dBFS");
-        fprintf(stderr, "  gain %+6.2f dB%s%s\n", r->gain_db,
-                r->is_measured ? "" : " (loudness predicted)",
+        print_gain(r->gain_db, r->is_limited);
+        fprintf(stderr, "%s%s\n",
+                !has_loudness   ? " (loudness not measured)"
+                : r->is_measured ? ""
+                                 : " (loudness predicted)",
                 r->is_limited ? " (limited by the ceiling)" : "");
     }
 }
@@ -540,9 +639,30 @@ static int cmd_profiles(int argc, char **argv)
     return rc;
 }
 
-/* Writes a designed profile as a float WAV: 2 channels (L->L, R->R) without cross paths, else
- * 4 (L->L, L->R, R->L, R->R), the IR-file layout cansim itself reads. */
-static int write_ir(const CansimProfile *p, const char *path)
+/* The container design writes, by the output's extension, always 32-bit float: a filter's taps
+ * pass full scale, so FLAC (integers only) and the rest are refused (0). */
+static int ir_format(const char *path)
+{
+    static const struct {
+        const char *ext;
+        int format;
+    } known[] = {
+        {"wav", SF_FORMAT_WAV | SF_FORMAT_FLOAT},   {"wave", SF_FORMAT_WAV | SF_FORMAT_FLOAT},
+        {"w64", SF_FORMAT_W64 | SF_FORMAT_FLOAT},   {"rf64", SF_FORMAT_RF64 | SF_FORMAT_FLOAT},
+        {"caf", SF_FORMAT_CAF | SF_FORMAT_FLOAT},   {"aif", SF_FORMAT_AIFF | SF_FORMAT_FLOAT},
+        {"aiff", SF_FORMAT_AIFF | SF_FORMAT_FLOAT},
+    };
+    const char *base = strrchr(path, '/');
+    const char *dot = strrchr(base ? base + 1 : path, '.');
+    for (size_t i = 0; dot && i < sizeof known / sizeof *known; i++)
+        if (!strcasecmp(dot + 1, known[i].ext))
+            return known[i].format;
+    return 0;
+}
+
+/* Writes a designed profile (see ir_format()): 2 channels (L->L, R->R) without cross paths,
+ * else 4 (L->L, L->R, R->L, R->R), the IR-file layout cansim itself reads. */
+static int write_ir(const CansimProfile *p, const char *path, int format)
 {
     const size_t n = cansim_profile_n_taps(p);
     const float *cells[4];
@@ -553,20 +673,23 @@ static int write_ir(const CansimProfile *p, const char *path)
     const int map2[2] = {CANSIM_CELL_LL, CANSIM_CELL_RR};
     float *buf = calloc(n * (size_t)n_ch, sizeof *buf);
     char part[4200];
-    snprintf(part, sizeof part, "%s.part", path);
-    SF_INFO info = {.samplerate = (int)cansim_profile_rate(p), .channels = n_ch,
-                    .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT};
-    SNDFILE *sf = buf ? sf_open(part, SFM_WRITE, &info) : NULL;
-    if (!sf) {
-        fprintf(stderr, "cansim: %s: %s\n", part, buf ? sf_strerror(NULL) : "out of memory");
-        free(buf);
-        return EXIT_PARTIAL;
-    }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; buf && i < n; i++)
         for (int ch = 0; ch < n_ch; ch++) {
             const float *cell = cells[has_cross ? ch : map2[ch]];
             buf[i * (size_t)n_ch + (size_t)ch] = cell ? cell[i] : 0.0f;
         }
+    SF_INFO info = {.samplerate = (int)cansim_profile_rate(p), .channels = n_ch,
+                    .format = format};
+    const int fd = buf ? open_unique_part(path, part, sizeof part) : -1;
+    SNDFILE *sf = fd >= 0 ? sf_open_fd(fd, SFM_WRITE, &info, 1) : NULL;
+    if (!sf) {
+        fprintf(stderr, "cansim: %s: %s\n", path,
+                !buf ? "out of memory" : fd < 0 ? strerror(errno) : sf_strerror(NULL));
+        if (fd >= 0)
+            unlink(part);
+        free(buf);
+        return EXIT_PARTIAL;
+    }
     const bool is_ok = sf_writef_float(sf, buf, (sf_count_t)n) == (sf_count_t)n;
     const int ce = sf_close(sf);
     free(buf);
@@ -588,6 +711,14 @@ static int cmd_design(int argc, char **argv)
         return usage_error("%s", "design takes one profile");
     if (!o.output_dir)
         return usage_error("%s", "no output file given (-o OUT.wav)");
+    const int format = ir_format(o.output_dir);
+    if (!format)
+        return usage_error("-o %s: design writes 32-bit float .wav, .w64, .rf64, .caf or .aiff "
+                           "(chosen by the name; FLAC holds no float taps)", o.output_dir);
+    struct stat in_st, out_st;
+    if (!stat(o.inputs[0], &in_st) && !stat(o.output_dir, &out_st) &&
+        in_st.st_dev == out_st.st_dev && in_st.st_ino == out_st.st_ino)
+        return usage_error("-o %s: is the profile %s itself", o.output_dir, o.inputs[0]);
     Drawer d;
     CansimDesignConfig design;
     const CansimProfile *p;
@@ -600,7 +731,7 @@ static int cmd_design(int argc, char **argv)
         rc = EXIT_PARTIAL;
         goto done;
     }
-    rc = write_ir(fir, o.output_dir);
+    rc = write_ir(fir, o.output_dir, format);
     if (!rc && o.verbosity >= 1)
         fprintf(stderr, "cansim: wrote %s (%zu taps at %g Hz)\n", o.output_dir,
                 cansim_profile_n_taps(fir), o.rate_hz);

@@ -76,6 +76,12 @@ int drawer_find(Drawer *d, const char *name, const CansimProfile **out);
 /* Selects a comma list of tags, names and files, in order, once each. A tag is all, a back
  * (open, closed), a form (over-ear, in-ear, earbud...) or a word of a profile's tags (tws, iem,
  * loudspeakers); an exact id wins over a tag, a tag over part of an id. */
+/* The next item of a comma list of profiles from *pos on, into item (n bytes; n > strlen(list)
+ * holds any), or NULL at the end. A run of items that names an existing file ("eq,v2.csv") is
+ * one item: a path that exists as given is taken whole. */
+const char *profile_list_next(const char *list, size_t *pos, char *item, size_t n);
+
+/* Selects a comma list of tags (all, open, closed), names and files, in order, once each. */
 int drawer_select(Drawer *d, const char *list);
 
 /* The groups profiles are listed in, in order (cansim profiles, the summary, the page):
@@ -88,14 +94,18 @@ const char *group_title(int group);
 
 /* Parses argv into o (defaults already set): EXIT_OK, -1 after --help, else EXIT_USAGE. */
 int parse_options(int argc, char **argv, Options *o);
+/* --cpu or CANSIM_CPU: a level this machine's architecture has (a cap), else a usage error
+ * (printed; EXIT_USAGE returned). */
+int parse_cpu_level(const char *name, unsigned *mask);
 /* The drawer, the selection's design options (--target, --on, --crossfeed), checked. */
 int open_drawer(const Options *o, Drawer *d, CansimDesignConfig *design);
 
 /* The render report of one input (see cansim.c), and its readable summary on stderr. */
 json_t *input_report(const Options *o, const char *input, const CansimProfile *const *p,
                      const CansimOutputResult *res, size_t n);
+/* outs: the report's outputs[] (kept outputs are shown from their entries), or NULL. */
 void print_summary(const char *input, const CansimProfile *const *p,
-                   const CansimOutputResult *res, size_t n);
+                   const CansimOutputResult *res, size_t n, const json_t *outs);
 /* The render command (batch.c). */
 int cmd_render(int argc, char **argv);
 

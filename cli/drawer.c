@@ -231,16 +231,52 @@ const char *group_title(int group)
     return group >= 0 && group < N_GROUPS ? titles[group] : "Other";
 }
 
+const char *profile_list_next(const char *list, size_t *pos, char *item, size_t n)
+{
+    const char *start = list + *pos;
+    while (*start == ',')
+        start++;
+    if (!*start)
+        return NULL;
+    /* The longest run of items from here that names an existing file is one item. */
+    const char *end = start + strlen(start);
+    for (;;) {
+        const char *comma = strchr(start, ',');
+        if (!comma || comma >= end)
+            break;
+        const size_t len = (size_t)(end - start);
+        struct stat st;
+        if (len < n) {
+            memcpy(item, start, len);
+            item[len] = '\0';
+            if (!stat(item, &st))
+                break;
+        }
+        /* Drop the last item and try the shorter run. */
+        const char *last = end - 1;
+        while (last > start && *last != ',')
+            last--;
+        if (last == start)
+            break;
+        end = last;
+    }
+    const size_t len = (size_t)(end - start);
+    snprintf(item, n, "%.*s", (int)(len < n ? len : n - 1), start);
+    *pos = (size_t)(end - list);
+    return item;
+}
+
 int drawer_select(Drawer *d, const char *list)
 {
-    char *copy = strdup(list);
-    if (!copy) {
+    const size_t cap = strlen(list) + 1;
+    char *tok = malloc(cap);
+    if (!tok) {
         fputs("cansim: out of memory\n", stderr);
         return EXIT_PARTIAL;
     }
     int rc = EXIT_OK;
-    char *save = NULL;
-    for (char *tok = strtok_r(copy, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+    size_t pos = 0;
+    while (!rc && profile_list_next(list, &pos, tok, cap)) {
         const bool is_all = !strcmp(tok, "all");
         if (is_all || !strcmp(tok, "open") || !strcmp(tok, "closed")) {
             for (size_t i = 0; i < d->n_bundled; i++) {
@@ -268,7 +304,7 @@ int drawer_select(Drawer *d, const char *list)
         if (!rc)
             select_one(d, p);
     }
-    free(copy);
+    free(tok);
     if (!rc && d->n_selected == 0)
         rc = usage_error("'%s' selects no profile", list);
     return rc;

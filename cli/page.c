@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "outputs.h"
 #include "page.h"
 
 #ifndef M_PI
@@ -493,13 +494,18 @@ int page_write(const char *dir, const char *input_path, const json_t *report,
     json_t *data = page_data(&pg, input_path, report, profiles, n, design);
     if (!data)
         return -1;
-    char path[PATH_MAX + 32], part[PATH_MAX + 32];
+    char path[PATH_MAX + 32], part[PATH_MAX + 64];
     snprintf(path, sizeof path, "%s/index.html", dir);
-    snprintf(part, sizeof part, "%s/index.html.part", dir);
-    FILE *f = fopen(part, "w");
+    const int fd = open_unique_part(path, part, sizeof part);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
+        const int err = errno;
+        if (fd >= 0) {
+            close(fd);
+            unlink(part);
+        }
         json_decref(data);
-        return fail(&pg, "%s", strerror(errno));
+        return fail(&pg, "%s", strerror(err));
     }
     const int e = write_page(f, base_name(input_path), data);
     json_decref(data);

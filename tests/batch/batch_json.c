@@ -11,7 +11,10 @@
  *   failures FILE           the summary's failures, one a line
  *   valid FILE...           each file is one JSON object (a manifest, a report)
  *   manifest FILE           a manifest's outputs: "PROFILE FILE SIZE" lines
- *   strip FILE [REF]        FILE without mtimes (and, with REF, only REF's outputs)
+ *   strip FILE [REF]        FILE without mtimes, ctimes, inodes and pending files (and, with
+ *                           REF, only REF's outputs)
+ *   at FILE KEY...          the value at FILE's KEY, then KEY... (an array takes an index),
+ *                           printed as by get
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -23,7 +26,7 @@
 
 static int usage(void)
 {
-    fputs("usage: cansim-batch-json lines|get|plans|failures|valid|manifest|strip FILE ...\n",
+    fputs("usage: cansim-batch-json lines|get|plans|failures|valid|manifest|strip|at FILE ...\n",
           stderr);
     return 2;
 }
@@ -46,8 +49,8 @@ static int each_line(const char *path, int (*fn)(json_t *, void *), void *user)
         json_error_t err;
         json_t *j = json_loadb(line, (size_t)n, 0, &err);
         if (!j || !json_is_object(j) || !json_is_string(json_object_get(j, "event"))) {
-            fprintf(stderr, "cansim-batch-json: %s:%ld: not a JSON event line (%s): %s", path,
-                    no, j ? "no event" : err.text, line);
+            fprintf(stderr, "cansim-batch-json: %s:%ld: not a JSON event line (%s): %s", path, no,
+                    j ? "no event" : err.text, line);
             rc = 1;
         } else {
             rc = fn(j, user);
@@ -148,16 +151,18 @@ static json_t *load(const char *path)
 static void strip_mtimes(json_t *j)
 {
     if (json_is_object(j)) {
+        /* Times and inodes differ run to run, and so does what a run announced. */
         json_object_del(j, "mtime_ns");
+        json_object_del(j, "ctime_ns");
+        json_object_del(j, "ino");
+        json_object_del(j, "pending");
         const char *k;
         json_t *v;
-        json_object_foreach(j, k, v)
-            strip_mtimes(v);
+        json_object_foreach(j, k, v) strip_mtimes(v);
     } else if (json_is_array(j)) {
         size_t i;
         json_t *v;
-        json_array_foreach(j, i, v)
-            strip_mtimes(v);
+        json_array_foreach(j, i, v) strip_mtimes(v);
     }
 }
 
@@ -200,6 +205,18 @@ int main(int argc, char **argv)
         json_object_foreach(outs, k, v)
             printf("%s %s %lld\n", k, str(v, "file"),
                    (long long)json_integer_value(json_object_get(v, "size")));
+        json_decref(j);
+        return 0;
+    }
+    if (!strcmp(cmd, "at") && argc >= 4) {
+        json_t *j = load(argv[2]);
+        if (!j)
+            return 1;
+        const json_t *v = j;
+        for (int i = 3; i < argc && v; i++)
+            v = json_is_array(v) ? json_array_get(v, (size_t)strtoul(argv[i], NULL, 10))
+                                 : json_object_get(v, argv[i]);
+        print_value(v);
         json_decref(j);
         return 0;
     }

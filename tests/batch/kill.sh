@@ -113,13 +113,14 @@ echo "$n_landed of 20 kills landed during a run"
 # Kills after the run ended test nothing: most must land (not a check of cansim's).
 [ $n_landed -ge 8 ] || fail "only $n_landed of 20 kills landed during a run: the runs are too short to test anything"
 
-# SIGINT and SIGTERM: once the first input is done, a clean stop.
+# SIGINT and SIGTERM: once the first input is done (its report.json is there: a manifest is
+# written first, to announce the renders), a clean stop.
 for sig in INT TERM; do
     rm -rf out
     "$CANSIM" $(echo "$CMD" | sed 's/ -q$//') >stdout 2>stderr &
     pid=$!
     n=0
-    while [ $n -lt 3000 ] && [ -z "$(find out -name "$MANIFEST" 2>/dev/null | head -n 1)" ]; do
+    while [ $n -lt 3000 ] && [ -z "$(find out -name report.json 2>/dev/null | head -n 1)" ]; do
         ms_sleep 10
         n=$((n + 1))
     done
@@ -146,7 +147,7 @@ rm -rf out
 "$CANSIM" $CMD --json >stdout 2>stderr &
 pid=$!
 n=0
-while [ $n -lt 3000 ] && [ -z "$(find out -name "$MANIFEST" 2>/dev/null | head -n 1)" ]; do
+while [ $n -lt 3000 ] && [ -z "$(find out -name report.json 2>/dev/null | head -n 1)" ]; do
     ms_sleep 10
     n=$((n + 1))
 done

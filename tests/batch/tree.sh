@@ -320,14 +320,14 @@ expect_same_tree ref48 out "--force"
 
 # A changed profile (an impulse response file): only its renders again, "profile changed".
 gen noise ir.wav 48000 2 64 11 wav32f
-run render $R -p reference,ir.wav -o irout
+run render stems -r --rate 48000 -t 2 -p reference,ir.wav -o irout
 expect_rc 1 "-p reference,ir.wav"
 snap_files irout '*.wav' '*.flac' '*.aiff' >snap.before
 gen noise ir.wav 48000 2 64 12 wav32f
-run render $R -p reference,ir.wav -o irout --dry-run
+run render stems -r --rate 48000 -t 2 -p reference,ir.wav -o irout --dry-run
 n=$(count_containing stdout ": 1 output (profile changed)")
 [ "$n" -eq "$n_good" ] || { fail "a changed ir.wav: want $n_good lines '...: 1 output (profile changed)'"; show_output; }
-run render $R -p reference,ir.wav -o irout
+run render stems -r --rate 48000 -t 2 -p reference,ir.wav -o irout
 expect_rc 1 "a changed ir.wav"
 snap_files irout '*.wav' '*.flac' '*.aiff' >snap.after
 n=$(comm -13 snap.before snap.after | grep -c -v '/ir\.' || true)
