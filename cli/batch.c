@@ -1559,7 +1559,9 @@ static int plan_all(Batch *b)
     if (o->report && strcmp(o->report, "auto") &&
         (rc = check_report_path(o->report, b->inputs, o->output_dir, o->is_force)))
         return rc;
-    if (!o->is_dry_run && make_dirs(o->output_dir)) {
+    /* dry runs and status read the tree, unlocked (manifests change only by rename) */
+    const bool is_writing = !o->is_dry_run && !o->is_status;
+    if (is_writing && make_dirs(o->output_dir)) {
         fprintf(stderr, "cansim: %s: cannot create the output folder: %s\n", o->output_dir,
                 strerror(errno));
         return EXIT_PARTIAL;
@@ -1572,7 +1574,7 @@ static int plan_all(Batch *b)
         char dir[PATH_MAX];
         out_folder(b, j, dir, sizeof dir);
         long pid = 0;
-        const int e = o->is_dry_run ? 0 : folder_lock(&j->lock, dir, &pid);
+        const int e = is_writing ? folder_lock(&j->lock, dir, &pid) : 0;
         if (e > 0) {
             busy_line(b, j, pid, line, sizeof line);
             job_fail(j, "%s", line);
@@ -1584,9 +1586,10 @@ static int plan_all(Batch *b)
             continue;
         }
         plan_job(b, j);
-        if (!o->is_dry_run && j->state == JOB_PLANNED && !j->n_to_render && j->is_moved)
+        if (is_writing && j->state == JOB_PLANNED && !j->n_to_render && j->is_moved)
             record_identity(b, j);
-        folder_unlock(&j->lock);
+        if (is_writing)
+            folder_unlock(&j->lock);
     }
     for (size_t i = 0; i < b->n_jobs; i++) {
         if (!b->jobs[i].is_busy)
@@ -1741,7 +1744,7 @@ int batch_command(int argc, char **argv, bool is_status)
         return rc;
     const char *cpu = o.cpu ? o.cpu : getenv("CANSIM_CPU");
     unsigned cpu_mask = ~0u;
-    if (cpu && (rc = parse_cpu_level(cpu, &cpu_mask)))
+    if (cpu && (rc = parse_cpu_level(cpu, o.cpu ? "--cpu" : "CANSIM_CPU", &cpu_mask)))
         return rc;
 
     Drawer drawer = {0};
@@ -1753,7 +1756,8 @@ int batch_command(int argc, char **argv, bool is_status)
     size_t n_planned = 0;
     CansimRender *probe = NULL;
     if ((rc = open_drawer(&o, &drawer, &design)) ||
-        (rc = drawer_select(&drawer, o.profiles ? o.profiles : "all")))
+        (rc = drawer_select(&drawer, o.profiles ? o.profiles : "all")) ||
+        (rc = check_targets(&drawer, &design)))
         goto done;
     b.profiles = drawer.selected;
     b.n_profiles = drawer.n_selected;

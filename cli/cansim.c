@@ -167,7 +167,7 @@ static bool parse_int(const char *s, long lo, long hi, long *out)
     return true;
 }
 
-int parse_cpu_level(const char *name, unsigned *mask)
+int parse_cpu_level(const char *name, const char *source, unsigned *mask)
 {
 #if defined(__x86_64__) || defined(__i386__)
     static const char *const levels[] = {"auto", "c", "avx2", "avx512"};
@@ -183,7 +183,8 @@ int parse_cpu_level(const char *name, unsigned *mask)
     for (size_t i = 0; i < sizeof levels / sizeof *levels; i++)
         is_known = is_known || !strcmp(name, levels[i]);
     if (!is_known || cansim_cpu_mask_from_name(name, mask))
-        return usage_error("unknown CPU level '%s' (%s on this machine)", name, list);
+        return usage_error("%s: unknown CPU level '%s' (%s on this machine)", source, name,
+                           list);
     return EXIT_OK;
 }
 
@@ -354,9 +355,14 @@ int parse_options(int argc, char **argv, Options *o)
         case 'h':
             print_help();
             return -1;
+        /* A short option inside a cluster (-qx) is optopt; argv[optind - 1] is the cluster. */
         case ':':
+            if (optopt > 0 && optopt < 128 && strncmp(argv[optind - 1], "--", 2))
+                return usage_error("option '-%c' needs a value", optopt);
             return usage_error("option '%s' needs a value", argv[optind - 1]);
         default:
+            if (optopt > 0 && optopt < 128 && strncmp(argv[optind - 1], "--", 2))
+                return usage_error("unknown option '-%c'", optopt);
             return usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
@@ -366,6 +372,36 @@ int parse_options(int argc, char **argv, Options *o)
 }
 
 /* The drawer, the selection and the design options every command shares. */
+int check_targets(const Drawer *d, const CansimDesignConfig *design)
+{
+    /* A bad --target should stop the run before any rendering: design one profile of the GRAS
+     * rig (every target exists for it) now, a selected one when there is one, so the message
+     * names a profile the user asked for. A target that only another rig lacks fails those
+     * profiles' renders instead. */
+    if (!design->target)
+        return EXIT_OK;
+    const CansimProfile *probe_of = NULL;
+    for (size_t pass = 0; pass < 2 && !probe_of; pass++) {
+        const CansimProfile *const *list = pass ? (const CansimProfile *const *)d->all
+                                                : d->selected;
+        const size_t n = pass ? d->n_bundled : d->n_selected;
+        for (size_t i = 0; i < n && !probe_of; i++) {
+            CansimProfileInfo info;
+            cansim_profile_info(list[i], &info);
+            if (info.is_curve && !info.has_hrtf && !strcmp(info.rig, "gras"))
+                probe_of = list[i];
+        }
+    }
+    CansimProfile *probe = NULL;
+    CansimDiag diag;
+    if (probe_of && cansim_profile_design(&probe, probe_of, design, 48000, &diag)) {
+        fprintf(stderr, "cansim: %s\n", diag.msg);
+        return EXIT_USAGE;
+    }
+    cansim_profile_close(&probe);
+    return EXIT_OK;
+}
+
 int open_drawer(const Options *o, Drawer *d, CansimDesignConfig *design)
 {
     int rc = drawer_open(d, o->profiles_dir);
@@ -386,23 +422,6 @@ int open_drawer(const Options *o, Drawer *d, CansimDesignConfig *design)
             fprintf(stderr, "cansim: %s: --on needs a measured headphone, not an impulse response\n",
                     o->on);
             return EXIT_USAGE;
-        }
-    }
-    /* A bad target should stop the run before any rendering: design one profile now. */
-    if (o->target) {
-        CansimProfile *probe = NULL;
-        CansimDiag diag;
-        for (size_t i = 0; i < d->n_bundled; i++) {
-            CansimProfileInfo info;
-            cansim_profile_info(d->all[i], &info);
-            if (strcmp(info.rig, "gras"))
-                continue;
-            if (cansim_profile_design(&probe, d->all[i], design, 48000, &diag)) {
-                fprintf(stderr, "cansim: %s\n", diag.msg);
-                return EXIT_USAGE;
-            }
-            cansim_profile_close(&probe);
-            break;
         }
     }
     return EXIT_OK;
@@ -599,7 +618,9 @@ static int cmd_profiles(int argc, char **argv)
         return usage_error("unexpected argument '%s'", o.inputs[0]);
     Drawer d;
     CansimDesignConfig design;
-    if ((rc = open_drawer(&o, &d, &design)) || (rc = drawer_select(&d, o.profiles ? o.profiles : "all"))) {
+    if ((rc = open_drawer(&o, &d, &design)) ||
+        (rc = drawer_select(&d, o.profiles ? o.profiles : "all")) ||
+        (rc = check_targets(&d, &design))) {
         drawer_close(&d);
         return rc;
     }

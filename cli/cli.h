@@ -94,11 +94,14 @@ const char *group_title(int group);
 
 /* Parses argv into o (defaults already set): EXIT_OK, -1 after --help, else EXIT_USAGE. */
 int parse_options(int argc, char **argv, Options *o);
-/* --cpu or CANSIM_CPU: a level this machine's architecture has (a cap), else a usage error
- * (printed; EXIT_USAGE returned). */
-int parse_cpu_level(const char *name, unsigned *mask);
+/* --cpu or CANSIM_CPU (source names which, for the message): a level this machine's
+ * architecture has (a cap), else a usage error (printed; EXIT_USAGE returned). */
+int parse_cpu_level(const char *name, const char *source, unsigned *mask);
 /* The drawer, the selection's design options (--target, --on, --crossfeed), checked. */
 int open_drawer(const Options *o, Drawer *d, CansimDesignConfig *design);
+/* After drawer_select: --target designed with one GRAS profile, a selected one when there is
+ * one (usage error, printed, when it cannot be). */
+int check_targets(const Drawer *d, const CansimDesignConfig *design);
 
 /* The render report of one input (see cansim.c), and its readable summary on stderr. */
 json_t *input_report(const Options *o, const char *input, const CansimProfile *const *p,

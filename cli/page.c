@@ -399,7 +399,7 @@ static json_t *page_data(Page *pg, const char *input_path, const json_t *report,
         json_object_set_new(p, "flat", is_flat(profiles[j], &info, design, hz));
         json_object_set_new(p, "href", json_string(href));
         json_object_set_new(p, "output", out);
-        char why[1024] = "";
+        char why[sizeof(CansimDiag)] = "";
         bool is_oom = false;
         json_t *r = response(profiles[j], &info, design, hz, why, sizeof why, &is_oom);
         if (is_oom) {

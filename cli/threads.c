@@ -233,9 +233,9 @@ int threads_resolve(int n_option, char *const *envp, int verbosity, char *msg, s
         say_bound(q, sizeof q, b.quota);
         say_bound(s, sizeof s, b.slurm);
         fprintf(stderr,
-                "cansim: threads: %ld (%s; CPUs: affinity mask %s, cgroup quota %s, "
+                "cansim: %ld thread%s (%s; the affinity mask %s, cgroup quota %s, "
                 "SLURM_CPUS_PER_TASK %s)\n",
-                n, source ? source : "all CPUs the process may use", a, q, s);
+                n, n == 1 ? "" : "s", source ? source : "all CPUs the process may use", a, q, s);
     }
     omp_set_num_threads((int)n);
     return (int)n;

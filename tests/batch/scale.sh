@@ -26,6 +26,8 @@ gen noise in/songs/b/keys.wav 44100 2 308700 23 wav16
 gen noise in/songs/b/vox.wav 44100 1 308700 24 wav16
 n_inputs=16
 CMD="in -r -o out -p $PROFILES"
+# The same batch into another folder (-o once).
+cmd_to() { echo "in -r -o $1 -p $PROFILES"; }
 
 # plan_of FILE: the inputs of a --dry-run --json plan, sorted.
 plan_of() {
@@ -229,7 +231,7 @@ expect_rc 0 "status --shard auto outside an array"
 # ---- threads
 # threads_of: the count the verbose line reports.
 threads_of() {
-    sed -n 's/^cansim: threads: \([0-9]*\) .*/\1/p' stderr | head -n 1
+    sed -n 's/^cansim: \([0-9]*\) threads\{0,1\} (.*/\1/p' stderr | head -n 1
 }
 n_cpus=$(nproc)
 run render in/mixes/mix01.wav -o t0 -p reference -v
@@ -268,12 +270,12 @@ fi
 
 # Absurd counts: capped with a notice, never a crash; the same outputs.
 export OMP_NUM_THREADS=100000
-run render $CMD -o t4 -v
+run render $(cmd_to t4) -v
 unset OMP_NUM_THREADS
 expect_rc 0 "OMP_NUM_THREADS=100000"
 expect_contains stderr "note - OMP_NUM_THREADS asks for 100000 threads" "OMP_NUM_THREADS=100000"
 expect_eq "$(threads_of)" "$n0" "OMP_NUM_THREADS=100000: threads"
-run render $CMD -o t5 -t 1024 -v
+run render $(cmd_to t5) -t 1024 -v
 expect_rc 0 "--threads 1024"
 expect_contains stderr "note - --threads asks for 1024 threads" "--threads 1024"
 expect_eq "$(threads_of)" "$n0" "--threads 1024: threads"

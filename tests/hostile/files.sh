@@ -206,7 +206,8 @@ gen random out/good/a.wav 3000 5
 render 1 in/good.wav
 expect_error out/good/a.wav "exist|force|not written|own"
 expect_stderr_lines 1
-expect_info out/good/b.wav "$GOOD_INFO" "$case_name: the other output"
+# The input fails whole, before anything is written for it: its outputs and report are one set.
+[ ! -e out/good/b.wav ] || fail "$case_name: out/good/b.wav was written beside a refused output"
 
 begin foreign-report-at-output
 mkdir -p out/good
@@ -215,15 +216,16 @@ render 1 in/good.wav
 expect_error out/good/report.json "exist|force|not written|own"
 expect_stderr_lines 1
 
-# An input at its own output path (a/a.wav through profile a, -o .): refused, never replaced.
+# An input at its own output path (a/a.wav through profile a, -o .): refused, never replaced;
+# the line names the output path as cansim writes it (./a/a.wav) and the input.
 begin input-at-output-path
 mkdir a
 cp in/good.wav a/a.wav
 OUTS=a
 hrun 1 render -q a/a.wav -p "$PROFILES" -o .
-expect_error a/a.wav "input|same|overwrite|collid"
+expect_error ./a/a.wav "input|same|overwrite|collid"
 expect_stderr_lines 1
-expect_info a/b.wav "$GOOD_INFO" "$case_name: the other output"
+[ ! -e a/b.wav ] || fail "$case_name: a/b.wav was written beside a refused output"
 
 # An earlier render tree inside an input folder is not taken for inputs.
 begin render-tree-in-input

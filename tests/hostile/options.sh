@@ -100,9 +100,9 @@ usage_case report-at-input in/good.wav "input|same|overwrite|collid|exist" \
 begin report-at-foreign-file
 cp in/good.wav in/other.wav
 hrun 2 render -q in/good.wav -p "$PROFILES" -o out --report in/other.wav
-expect_usage in/other.wav "exist|force|overwrite|not written|own"
+expect_usage in/other.wav "exist|force|overwrite|not written|own|audio"
 
-usage_case report-at-render out/good/a.wav "output|render|same|collid|overwrite" \
+usage_case report-at-render out/good/a.wav "output|render|same|collid|overwrite|audio" \
     --report out/good/a.wav
 
 begin report-at-folder

@@ -104,7 +104,7 @@ for t in 1 2 3; do
     expect_eq "$(task_state "${J}_$t")" COMPLETED "task $t"
     expect_contains "logs/$t.err" "cansim: shard $t of 3 (SLURM array)" "task $t's log"
     # What the job was given (-c 1): one thread, from SLURM_CPUS_PER_TASK.
-    expect_contains "logs/$t.err" "cansim: threads: 1 (" "task $t's log"
+    expect_contains "logs/$t.err" "cansim: 1 thread (" "task $t's log"
     expect_contains "logs/$t.err" "SLURM_CPUS_PER_TASK 1)" "task $t's log"
     sed -n 's/^\(in\/[^:]*\): input .*/\1/p' "logs/$t.err" >>inputs.union
 done

@@ -38,9 +38,11 @@ enum CansimError {
 /** A static, lower-case message for a code; never NULL ("unknown error" for unknown codes). */
 CANSIM_API const char *cansim_strerror(int code);
 
-/** One line of context for a failure: path, line, the dependency's own words. */
+/** One line of context for a failure: path, line, the dependency's own words. Room for a
+ * whole path (PATH_MAX, 4096 on Linux) and its reason; a longer line loses its middle, never
+ * its reason. */
 typedef struct CansimDiag {
-    char msg[1024];
+    char msg[4608];
 } CansimDiag;
 
 /** The library's version, "MAJOR.MINOR.PATCH". */
