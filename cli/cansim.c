@@ -495,9 +495,14 @@ json_t *input_report(const Options *o, const char *input, const CansimProfile *c
         json_object_set_new(x, "correction_db", num(r->correction_db));
         json_object_set_new(x, "limited_by_ceiling", json_boolean(r->is_limited));
         json_object_set_new(x, "dithered", json_boolean(r->is_dithered));
-        json_object_set_new(x, "status",
-                            json_string(r->status ? "failed" : r->is_limited ? "limited" : "ok"));
+        /* unmatched: complete, but not at the level asked (the notice says why). */
+        const bool is_unmatched = !r->status && r->notice == CANSIM_ELEVEL;
+        json_object_set_new(x, "status", json_string(r->status      ? "failed"
+                                                     : is_unmatched ? "unmatched"
+                                                     : r->is_limited ? "limited"
+                                                                     : "ok"));
         json_object_set_new(x, "error", r->status ? json_string(r->diag.msg) : json_null());
+        json_object_set_new(x, "notice", is_unmatched ? json_string(r->diag.msg) : json_null());
         json_array_append_new(outs, x);
     }
     json_object_set_new(in, "notices", notices);
@@ -605,6 +610,9 @@ void print_summary(const char *input, const CansimProfile *const *p,
                 : r->is_measured ? ""
                                  : " (loudness predicted)",
                 r->is_limited ? " (limited by the ceiling)" : "");
+        if (r->notice == CANSIM_ELEVEL)
+            fprintf(stderr, "  note - %s: level not matched: %s\n", cansim_profile_id(p[j]),
+                    r->diag.msg);
     }
 }
 

@@ -207,7 +207,7 @@ int cansim_profile_load_ir(CansimProfile **out, const char *path, CansimDiag *di
     cansim_path_stem(path, id, sizeof id);
     e = cansim_profile_from_taps(out, id, info.samplerate, n, cells, diag);
 done:
-    sf_close(sf);
+    cansim_audio_close_read(sf); /* frees a streamed WAV's reader too */
     cansim_free(buf);
     for (int c = 0; c < 4; c++)
         cansim_free(planes[c]);

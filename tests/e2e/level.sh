@@ -47,4 +47,17 @@ run render silent.wav -p a.wav -o out-s --level match
 expect_rc 0 "silent input"
 [ "$(count_containing stderr "below the -70 LUFS gate")" -ge 1 ] || fail "silent input: no notice"
 
+# A profile whose output is under the gate before gain cannot be matched: the render is
+# written whole, its status says "unmatched" with the reason, and the summary says so.
+gen impulse quiet.wav 48000 2 64 0:0:0.0001 1:0:0.0001
+run render mix.wav -p quiet.wav,a.wav -o out-u --level -14 --format wav32f
+expect_rc 0 "unmatched profile"
+[ "$(count_containing out-u/mix/report.json '"unmatched"')" -eq 1 ] ||
+    fail "unmatched profile: report.json has no single \"unmatched\" status"
+[ "$(count_containing out-u/mix/report.json '-70 LUFS gate')" -ge 1 ] ||
+    fail "unmatched profile: report.json gives no reason"
+[ "$(count_containing stderr "note - quiet: level not matched")" -eq 1 ] ||
+    fail "unmatched profile: the summary has no note"
+[ -f out-u/mix/quiet.wav ] && [ -f out-u/mix/a.wav ] || fail "unmatched profile: a render is missing"
+
 finish
