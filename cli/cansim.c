@@ -611,7 +611,7 @@ void print_summary(const char *input, const CansimProfile *const *p,
                                  : " (loudness predicted)",
                 r->is_limited ? " (limited by the ceiling)" : "");
         if (r->notice == CANSIM_ELEVEL)
-            fprintf(stderr, "  note - %s: level not matched: %s\n", cansim_profile_id(p[j]),
+            fprintf(stderr, "  note - %s: %s\n", cansim_profile_id(p[j]),
                     r->diag.msg);
     }
 }
