@@ -2,6 +2,7 @@
 /* --shard: I/N or a job array's environment, and the split of a batch's units into shards. */
 #define _POSIX_C_SOURCE 200809L
 #include "shard.h"
+#include "env.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -51,16 +52,6 @@ int shard_parse(const char *arg, int *i, int *n, bool *is_auto)
     *n = (int)vn;
     *is_auto = false;
     return 0;
-}
-
-/* The value of name in envp, or NULL. */
-static const char *env_get(char *const *envp, const char *name)
-{
-    const size_t len = strlen(name);
-    for (; envp && *envp; envp++)
-        if (!strncmp(*envp, name, len) && (*envp)[len] == '=')
-            return *envp + len + 1;
-    return NULL;
 }
 
 static int say(char *msg, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

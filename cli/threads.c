@@ -3,6 +3,7 @@
  * SLURM_CPUS_PER_TASK), never the node's core count, and one cap for every way of asking. */
 #define _GNU_SOURCE
 #include "threads.h"
+#include "env.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -14,14 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *env_get(char *const *envp, const char *name)
-{
-    const size_t len = strlen(name);
-    for (; envp && *envp; envp++)
-        if (!strncmp(*envp, name, len) && (*envp)[len] == '=')
-            return *envp + len + 1;
-    return NULL;
-}
 
 /* A positive decimal count up to 10^9 at the start of s, ending at end_char or the string's
  * end; 0 for anything else. */
