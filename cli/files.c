@@ -98,10 +98,46 @@ int write_json_atomic(const char *path, const json_t *j)
     return rc;
 }
 
+/* True when s[0..n) is one or more of the characters of set. */
+static bool all_of(const char *s, size_t n, const char *set)
+{
+    if (!n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!strchr(set, s[i]))
+            return false;
+    return true;
+}
+
 bool is_part_name(const char *name)
 {
-    const size_t n = strlen(name);
-    return n > 5 && !strcmp(name + n - 5, ".part");
+    /* Only the names cansim gives its temporaries: the command's <file>.<pid>-<n>.part
+     * (make_part() above) and the library's <file>.<host>-<pid>-<n>[.raw|.fix].part (core's
+     * output.c). Anything else ending in .part is somebody else's. */
+    size_t n = strlen(name);
+    if (n < 5 || strcmp(name + n - 5, ".part"))
+        return false;
+    n -= 5;
+    if (n > 4 && (!strncmp(name + n - 4, ".raw", 4) || !strncmp(name + n - 4, ".fix", 4)))
+        n -= 4;
+    size_t dot = n;
+    while (dot > 0 && name[dot - 1] != '.')
+        dot--;
+    if (dot == 0 || dot == n)
+        return false;
+    /* the tag between the last dot and n: [hex-]digits-digits */
+    const char *tag = name + dot;
+    const size_t len = n - dot;
+    const char *d1 = memchr(tag, '-', len);
+    if (!d1)
+        return false;
+    const char *d2 = memchr(d1 + 1, '-', len - (size_t)(d1 + 1 - tag));
+    if (!d2)
+        return all_of(tag, (size_t)(d1 - tag), "0123456789") &&
+               all_of(d1 + 1, len - (size_t)(d1 + 1 - tag), "0123456789");
+    return all_of(tag, (size_t)(d1 - tag), "0123456789abcdef") &&
+           all_of(d1 + 1, (size_t)(d2 - d1 - 1), "0123456789") &&
+           all_of(d2 + 1, len - (size_t)(d2 + 1 - tag), "0123456789");
 }
 
 void remove_stale_parts(const char *dir)

@@ -31,7 +31,7 @@ int write_json_atomic(const char *path, const json_t *j);
 /* mkdir -p: 0, or -1 with errno (ENOTDIR when a file is in the way). */
 int make_dirs(const char *path);
 
-/* True when name is a temporary file of cansim's ("*.part"). */
+/* True when name is one of cansim's temporary files (see files.c for the forms). */
 bool is_part_name(const char *name);
 /* Removes the temporary files a killed run left in dir (call under dir's lock). */
 void remove_stale_parts(const char *dir);

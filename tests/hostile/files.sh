@@ -209,6 +209,17 @@ expect_stderr_lines 1
 # The input fails whole, before anything is written for it: its outputs and report are one set.
 [ ! -e out/good/b.wav ] || fail "$case_name: out/good/b.wav was written beside a refused output"
 
+# A user's file that merely ends in .part, in an output folder cansim renders into: kept (only
+# cansim's own temporaries, <file>.<pid>-<n>.part and <file>.<host>-<pid>-<n>[.raw|.fix].part,
+# are cleaned up there).
+begin foreign-part-file-in-output
+mkdir -p out/good
+echo "my notes" >out/good/notes.part
+echo "mine too" >out/good/a.wav.1-2.old.part
+render 0 in/good.wav
+expect_stderr_lines 0
+expect_rendered good
+
 begin foreign-report-at-output
 mkdir -p out/good
 echo '{"mine": true}' >out/good/report.json

@@ -126,6 +126,8 @@ seal() {
     fi
     fingerprint >"$META/seal" || exit 99
     paths_outside_outs >"$META/paths" || exit 99
+    # a user's own *.part files are not temporaries left by cansim (the seal covers them)
+    find . -name '*.part*' -print | LC_ALL=C sort >"$META/parts" || exit 99
 }
 
 # run_cansim ARGS...: cansim in the sandbox with $HENV, under the timeout, $RO folders read-only
@@ -185,7 +187,7 @@ check_seal() {
     if [ -n "$new" ]; then
         fails "cansim wrote outside its output ($OUTS): $(echo "$new" | tr '\n' ' ')"
     fi
-    tmp=$(find . -name '*.part*' -print)
+    tmp=$(find . -name '*.part*' -print | LC_ALL=C sort | LC_ALL=C comm -13 "$META/parts" -)
     if [ -n "$tmp" ]; then
         fails "temporary files left: $(echo "$tmp" | tr '\n' ' ')"
     fi
