@@ -36,7 +36,8 @@ int cansim_fft_convolve(const float *a, size_t na, const float *b, size_t nb, fl
         fftwf_execute(fwd_b);
         /* The products in double: the product of two spectra, each already rounded once. */
         for (size_t k = 0; k < n_bins; k++) {
-            const double ar = fa[k][0], ai = fa[k][1], br = fb[k][0], bi = fb[k][1];
+            const double ar = (double)fa[k][0], ai = (double)fa[k][1], br = (double)fb[k][0],
+                         bi = (double)fb[k][1];
             fa[k][0] = (float)(ar * br - ai * bi);
             fa[k][1] = (float)(ar * bi + ai * br);
         }

@@ -48,7 +48,7 @@ static const char *mysofa_words(int err)
 static void direction_of(const struct MYSOFA_HRTF *h, unsigned m, double *az, double *el)
 {
     const float *p = h->SourcePosition.values + 3 * (size_t)m;
-    const double x = p[0], y = p[1], z = p[2];
+    const double x = (double)p[0], y = (double)p[1], z = (double)p[2];
     *az = atan2(y, x) * 180.0 / PI;
     *el = atan2(z, sqrt(x * x + y * y)) * 180.0 / PI;
 }
@@ -62,7 +62,7 @@ static unsigned nearest(const struct MYSOFA_HRTF *h, double az, double el)
     double best_c = -2.0;
     for (unsigned m = 0; m < h->M; m++) {
         const float *p = h->SourcePosition.values + 3 * (size_t)m;
-        const double x = p[0], y = p[1], z = p[2];
+        const double x = (double)p[0], y = (double)p[1], z = (double)p[2];
         const double r = sqrt(x * x + y * y + z * z);
         const double c = r > 0 ? (wx * x + wy * y + wz * z) / r : -2.0;
         if (c > best_c) {
@@ -149,7 +149,7 @@ static int df_curve(const struct MYSOFA_HRTF *h, double rate_hz, CansimCurve *ou
             memcpy(x, ir, h->N * sizeof *x);
             fftwf_execute(plan);
             for (size_t b = 0; b < n_bins; b++) {
-                const double re = y[b][0], im = y[b][1];
+                const double re = (double)y[b][0], im = (double)y[b][1];
                 power[b] += 0.5 * w[m] * (re * re + im * im);
             }
         }

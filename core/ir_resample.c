@@ -51,7 +51,7 @@ static int magnitude_curve(const float *h, size_t n, double rate_hz, CansimCurve
         memcpy(x, h, n * sizeof *x);
         fftwf_execute(plan);
         for (size_t b = 1; b <= m / 2; b++) {
-            const double re = y[b][0], im = y[b][1];
+            const double re = (double)y[b][0], im = (double)y[b][1];
             const double p = re * re + im * im;
             out->hz[b - 1] = (double)b * rate_hz / (double)m;
             out->db[b - 1] = 10.0 * log10(fmax(p, 1e-30));

@@ -231,7 +231,7 @@ static void test_diffuse_field(void)
     CHECK(h != NULL, "%s: libmysofa error %d", SOFA, err);
     if (!h)
         return;
-    const double rate = h->DataSamplingRate.values[0];
+    const double rate = (double)h->DataSamplingRate.values[0];
     CansimProfile *fir = design(rate);
     if (!fir) {
         mysofa_free(h);
