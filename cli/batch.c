@@ -180,6 +180,31 @@ static bool has_audio_extension(const char *path)
     return false;
 }
 
+/* Why libsndfile cannot read a file named like path, NULL when the name says nothing: formats
+ * it does not read at all (MP4 audio, WMA), or Opus and Ogg files it rejects (ffmpeg's). */
+static const char *unread_format(const char *path)
+{
+    static const struct {
+        const char *ext, *kind;
+    } formats[] = {
+        {"m4a", "not a format libsndfile reads (AAC/ALAC in MP4)"},
+        {"mp4", "not a format libsndfile reads (AAC/ALAC in MP4)"},
+        {"aac", "not a format libsndfile reads (AAC)"},
+        {"alac", "not a format libsndfile reads (ALAC)"},
+        {"wma", "not a format libsndfile reads (Windows Media Audio)"},
+        {"opus", "an Opus file libsndfile cannot decode"},
+        {"ogg", "an Ogg file libsndfile cannot decode"},
+        {"oga", "an Ogg file libsndfile cannot decode"},
+    };
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    for (size_t i = 0; dot && dot != base && i < sizeof formats / sizeof *formats; i++)
+        if (!strcasecmp_ascii(dot + 1, formats[i].ext))
+            return formats[i].kind;
+    return NULL;
+}
+
 static void job_fail(Job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void job_fail(Job *j, const char *fmt, ...)
 {
@@ -537,9 +562,17 @@ static int collect(Batch *b)
             continue;
         CansimDiag d;
         const int e = cansim_input_probe(j->path, &j->info, &d);
-        if (e == CANSIM_EFORMAT && !has_audio_extension(j->path) &&
-            strstr(d.msg, "not a readable audio file")) {
+        const bool is_unreadable =
+            e == CANSIM_EFORMAT && strstr(d.msg, "not a readable audio file");
+        /* Found in a folder: skipped. Named on the command line: a failure. */
+        if (is_unreadable && j->is_walked && !has_audio_extension(j->path)) {
             j->state = JOB_NOT_AUDIO;
+            continue;
+        }
+        const char *kind = is_unreadable ? unread_format(j->path) : NULL;
+        if (kind) {
+            job_fail(j, "%s: %s; convert it first: ffmpeg -i %s %.*s.flac", j->path, kind, j->path,
+                     (int)(strrchr(j->path, '.') - j->path), j->path);
             continue;
         }
         if (e) {
@@ -604,8 +637,8 @@ static bool identity_matches(const json_t *in, const struct stat *st)
 /* The extension of the outputs of j (as the library names them: libsndfile's for the format). */
 static const char *output_ext(const Batch *b, const Job *j)
 {
-    const char *f = b->o->format == CANSIM_FORMAT_SAME ? j->info.format
-                                                       : cansim_format_name(b->o->format);
+    const char *f =
+        b->o->format == CANSIM_FORMAT_SAME ? j->info.same_format : cansim_format_name(b->o->format);
     static const char *const known[] = {"wav", "flac", "aiff"};
     for (size_t i = 0; i < sizeof known / sizeof *known; i++)
         if (!strncmp(f, known[i], strlen(known[i])))
