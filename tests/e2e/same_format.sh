@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-# --format same: a lossy input (MP3, Ogg Vorbis, Ogg Opus) gives lossless FLAC 24-bit renders,
-# an RF64 input WAV ones, a FLAC input FLAC ones; nothing under another extension.
+# --format same: a lossy input (MP3, Ogg Vorbis, Ogg Opus, u-law WAV) gives FLAC 24-bit renders
+# and an RF64 input WAV ones, under those extensions only; a rerun finds them up to date.
+# (happy.sh: a FLAC input stays FLAC.)
 # Usage: same_format.sh CANSIM GEN SCRATCH
 . "$(dirname "$0")/lib.sh"
 
@@ -9,12 +10,14 @@ gen tone mix_mp3.mp3 48000 2 24000 mp3
 gen tone mix_vorbis.ogg 48000 2 24000 vorbis
 gen tone mix_opus.opus 48000 2 24000 opus
 gen tone mix_rf64.rf64 48000 2 24000 rf64
+gen tone mix_ulaw.wav 48000 2 24000 wavulaw
 expect_info mix_rf64.rf64 "frames=24000 channels=2 rate=48000 major=rf64 subtype=pcm16" \
     "the RF64 fixture"
 
 # case: input, the output's name under out/<stem>/, its major and subtype.
 for c in mix_mp3.mp3:a.flac:flac:pcm24 mix_vorbis.ogg:a.flac:flac:pcm24 \
-    mix_opus.opus:a.flac:flac:pcm24 mix_rf64.rf64:a.wav:wav:pcm16; do
+    mix_opus.opus:a.flac:flac:pcm24 mix_ulaw.wav:a.flac:flac:pcm24 \
+    mix_rf64.rf64:a.wav:wav:pcm16; do
     in=${c%%:*}
     rest=${c#*:}
     name=${rest%%:*}
