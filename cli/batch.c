@@ -205,6 +205,30 @@ static const char *unread_format(const char *path)
     return NULL;
 }
 
+/* s as one shell word into out (n >= 6): as it is when it needs no quotes, else in single
+ * quotes. */
+static void shell_quote(const char *s, char *out, size_t n)
+{
+    static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                "._/+,=:@%-";
+    if (!s[strspn(s, plain)]) {
+        snprintf(out, n, "%s", s);
+        return;
+    }
+    size_t k = 0;
+    out[k++] = '\'';
+    for (; *s && k + 5 < n; s++) {
+        if (*s == '\'') {
+            memcpy(out + k, "'\\''", 4);
+            k += 4;
+        } else {
+            out[k++] = *s;
+        }
+    }
+    out[k++] = '\'';
+    out[k] = '\0';
+}
+
 static void job_fail(Job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void job_fail(Job *j, const char *fmt, ...)
 {
@@ -571,8 +595,12 @@ static int collect(Batch *b)
         }
         const char *kind = is_unreadable ? unread_format(j->path) : NULL;
         if (kind) {
-            job_fail(j, "%s: %s; convert it first: ffmpeg -i %s %.*s.flac", j->path, kind, j->path,
-                     (int)(strrchr(j->path, '.') - j->path), j->path);
+            char from[2 * PATH_MAX], to[2 * PATH_MAX], flac[PATH_MAX + 8];
+            snprintf(flac, sizeof flac, "%.*s.flac", (int)(strrchr(j->path, '.') - j->path),
+                     j->path);
+            shell_quote(j->path, from, sizeof from);
+            shell_quote(flac, to, sizeof to);
+            job_fail(j, "%s: %s; convert it first: ffmpeg -i %s %s", j->path, kind, from, to);
             continue;
         }
         if (e) {

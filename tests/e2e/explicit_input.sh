@@ -40,6 +40,19 @@ if [ "$(count_containing stderr "; convert it first: ffmpeg -i bad.opus bad.flac
 fi
 expect_no_files out1 "bad.opus named"
 
+# A name with a space and a quote: the hint's command is one the shell runs as it is.
+cp mix.m4a "my mix's.m4a"
+run render "my mix's.m4a" -p a.wav -o out5
+expect_rc 1 "my mix's.m4a named"
+expect_one_error_line "cansim: my mix's.m4a: " "my mix's.m4a named"
+hint=$(sed -n "s/^cansim: my mix's.m4a: .*; convert it first: //p" stderr)
+ffmpeg() { printf '%s|' "$@"; }
+got=$(eval "$hint")
+if [ "$got" != "-i|my mix's.m4a|my mix's.flac|" ]; then
+    fail "my mix's.m4a named: the hint '$hint' runs as '$got'"
+fi
+expect_no_files out5 "my mix's.m4a named"
+
 # Random bytes named .txt: a failure too.
 run render notes.txt -p a.wav -o out2
 expect_rc 1 "notes.txt named"
