@@ -180,6 +180,55 @@ static bool has_audio_extension(const char *path)
     return false;
 }
 
+/* Why libsndfile cannot read a file named like path, NULL when the name says nothing: formats
+ * it does not read at all (MP4 audio, WMA), or Opus and Ogg files it rejects (ffmpeg's). */
+static const char *unread_format(const char *path)
+{
+    static const struct {
+        const char *ext, *kind;
+    } formats[] = {
+        {"m4a", "not a format libsndfile reads (AAC/ALAC in MP4)"},
+        {"mp4", "not a format libsndfile reads (AAC/ALAC in MP4)"},
+        {"aac", "not a format libsndfile reads (AAC)"},
+        {"alac", "not a format libsndfile reads (ALAC)"},
+        {"wma", "not a format libsndfile reads (Windows Media Audio)"},
+        {"opus", "an Opus file libsndfile cannot decode"},
+        {"ogg", "an Ogg file libsndfile cannot decode"},
+        {"oga", "an Ogg file libsndfile cannot decode"},
+    };
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    for (size_t i = 0; dot && dot != base && i < sizeof formats / sizeof *formats; i++)
+        if (!strcasecmp_ascii(dot + 1, formats[i].ext))
+            return formats[i].kind;
+    return NULL;
+}
+
+/* s as one shell word into out (n >= 6): as it is when it needs no quotes, else in single
+ * quotes. */
+static void shell_quote(const char *s, char *out, size_t n)
+{
+    static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                "._/+,=:@%-";
+    if (!s[strspn(s, plain)]) {
+        snprintf(out, n, "%s", s);
+        return;
+    }
+    size_t k = 0;
+    out[k++] = '\'';
+    for (; *s && k + 5 < n; s++) {
+        if (*s == '\'') {
+            memcpy(out + k, "'\\''", 4);
+            k += 4;
+        } else {
+            out[k++] = *s;
+        }
+    }
+    out[k++] = '\'';
+    out[k] = '\0';
+}
+
 static void job_fail(Job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void job_fail(Job *j, const char *fmt, ...)
 {
@@ -537,9 +586,21 @@ static int collect(Batch *b)
             continue;
         CansimDiag d;
         const int e = cansim_input_probe(j->path, &j->info, &d);
-        if (e == CANSIM_EFORMAT && !has_audio_extension(j->path) &&
-            strstr(d.msg, "not a readable audio file")) {
+        const bool is_unreadable =
+            e == CANSIM_EFORMAT && strstr(d.msg, "not a readable audio file");
+        /* Found in a folder: skipped. Named on the command line: a failure. */
+        if (is_unreadable && j->is_walked && !has_audio_extension(j->path)) {
             j->state = JOB_NOT_AUDIO;
+            continue;
+        }
+        const char *kind = is_unreadable ? unread_format(j->path) : NULL;
+        if (kind) {
+            char from[2 * PATH_MAX], to[2 * PATH_MAX], flac[PATH_MAX + 8];
+            snprintf(flac, sizeof flac, "%.*s.flac", (int)(strrchr(j->path, '.') - j->path),
+                     j->path);
+            shell_quote(j->path, from, sizeof from);
+            shell_quote(flac, to, sizeof to);
+            job_fail(j, "%s: %s; convert it first: ffmpeg -i %s %s", j->path, kind, from, to);
             continue;
         }
         if (e) {
@@ -604,8 +665,8 @@ static bool identity_matches(const json_t *in, const struct stat *st)
 /* The extension of the outputs of j (as the library names them: libsndfile's for the format). */
 static const char *output_ext(const Batch *b, const Job *j)
 {
-    const char *f = b->o->format == CANSIM_FORMAT_SAME ? j->info.format
-                                                       : cansim_format_name(b->o->format);
+    const char *f =
+        b->o->format == CANSIM_FORMAT_SAME ? j->info.same_format : cansim_format_name(b->o->format);
     static const char *const known[] = {"wav", "flac", "aiff"};
     for (size_t i = 0; i < sizeof known / sizeof *known; i++)
         if (!strncmp(f, known[i], strlen(known[i])))

@@ -75,6 +75,8 @@ static void print_help(void)
         "Output:\n"
         "  -o, --output DIR       render: where the renders go (created); design: the file\n"
         "  -f, --format F         same|wav16|wav24|wav32f|flac16|flac24|aiff16|aiff24\n"
+        "                         same: the input's; flac24 for a lossy input (MP3, Ogg)\n"
+        "                         (wav24 past FLAC's rates), wav for RF64\n"
         "                         (16-bit: TPDF dither)                       [default: same]\n"
         "      --tail             keep the filter's tail (n_taps - 1 more frames) [default: cut]\n"
         "      --level L          match (each output at the input's integrated loudness), off\n"

@@ -242,6 +242,53 @@ static const char *major_extension(int major)
     return NULL;
 }
 
+/* An encoding that keeps every sample (integer or float PCM, ALAC, DWVW, DPCM). Any other
+ * (MP3, Vorbis, Opus, ADPCM, GSM, u-law...) would encode a render lossy once more. */
+static bool is_lossless(int sf_format)
+{
+    const int major = sf_format & SF_FORMAT_TYPEMASK;
+    if (major == SF_FORMAT_MPEG || major == SF_FORMAT_OGG)
+        return false;
+    switch (sf_format & SF_FORMAT_SUBMASK) {
+    case SF_FORMAT_PCM_S8:
+    case SF_FORMAT_PCM_U8:
+    case SF_FORMAT_PCM_16:
+    case SF_FORMAT_PCM_24:
+    case SF_FORMAT_PCM_32:
+    case SF_FORMAT_FLOAT:
+    case SF_FORMAT_DOUBLE:
+    case SF_FORMAT_ALAC_16:
+    case SF_FORMAT_ALAC_20:
+    case SF_FORMAT_ALAC_24:
+    case SF_FORMAT_ALAC_32:
+    case SF_FORMAT_DWVW_12:
+    case SF_FORMAT_DWVW_16:
+    case SF_FORMAT_DWVW_24:
+    case SF_FORMAT_DWVW_N:
+    case SF_FORMAT_DPCM_8:
+    case SF_FORMAT_DPCM_16:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* FLAC's highest sample rate (libFLAC before 1.4; later ones allow more). */
+#define FLAC_MAX_RATE 655350
+
+int cansim_audio_same_format(int in_format, int rate_hz)
+{
+    const int major = in_format & SF_FORMAT_TYPEMASK;
+    const int sub = in_format & SF_FORMAT_SUBMASK;
+    if (!is_lossless(in_format))
+        return rate_hz > 0 && rate_hz <= FLAC_MAX_RATE ? SF_FORMAT_FLAC | SF_FORMAT_PCM_24
+                                                       : SF_FORMAT_WAV | SF_FORMAT_PCM_24;
+    /* An RF64 input is a WAV one past 4 GiB: its renders are WAV, RF64 only past 4 GiB. */
+    if (major == SF_FORMAT_RF64)
+        return SF_FORMAT_WAV | sub;
+    return major | sub;
+}
+
 int cansim_audio_output_format(CansimFormat f, int in_format, int rate_hz, int *sf_format,
                                const char **ext, CansimDiag *diag)
 {
@@ -256,7 +303,7 @@ int cansim_audio_output_format(CansimFormat f, int in_format, int rate_hz, int *
     };
     int fmt;
     if (f == CANSIM_FORMAT_SAME)
-        fmt = in_format & (SF_FORMAT_TYPEMASK | SF_FORMAT_SUBMASK);
+        fmt = cansim_audio_same_format(in_format, rate_hz);
     else if ((int)f > 0 && (size_t)f < sizeof table / sizeof table[0])
         fmt = table[f];
     else

@@ -42,6 +42,11 @@ void cansim_audio_close_read(SNDFILE *sf);
 /* Bytes per sample of a fixed-size encoding, 0 for others (compressed). */
 int cansim_audio_sample_bytes(int sf_format);
 
+/* The libsndfile format of CANSIM_FORMAT_SAME's stereo output at rate_hz from an input of
+ * in_format: the input's, but FLAC 24-bit for a lossy input (WAV 24-bit at a rate FLAC cannot
+ * hold) and WAV for RF64 (cansim_output_fit() makes it RF64 past 4 GiB). */
+int cansim_audio_same_format(int in_format, int rate_hz);
+
 /* The libsndfile format and file extension for an output of format f, from an input of
  * in_format (used by CANSIM_FORMAT_SAME). */
 int cansim_audio_output_format(CansimFormat f, int in_format, int rate_hz, int *sf_format,

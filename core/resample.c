@@ -45,6 +45,8 @@ int cansim_input_probe(const char *path, CansimInputInfo *info, CansimDiag *diag
     info->n_channels = sfi.channels;
     info->n_frames = sfi.frames;
     cansim_audio_format_label(sfi.format, info->format, sizeof info->format);
+    cansim_audio_format_label(cansim_audio_same_format(sfi.format, sfi.samplerate),
+                              info->same_format, sizeof info->same_format);
     if (sfi.frames <= 0)
         return cansim_diag_set(diag, CANSIM_EDATA, "%s: no audio frames", path);
     return CANSIM_OK;

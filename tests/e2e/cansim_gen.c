@@ -37,7 +37,8 @@ static const char usage[] =
     "  compare REF OUT [--tol X] [--gain G] [--shift K] [--swap] [--frames N]\n"
     "       OUT must be stereo at REF's rate with N frames (default REF's) and\n"
     "       OUT[n][c] == G * REF[n-K][swap ? 1-c : c] (REF mono: channel 0) within X\n"
-    "FORMAT: wav16 wav24 wav32f flac16 flac24 aiff16 aiff24 aiff32f [default: wav16]\n";
+    "FORMAT: wav16 wav24 wav32f flac16 flac24 aiff16 aiff24 aiff32f rf64 (16-bit) mp3 vorbis\n"
+    "        opus wavulaw [default: wav16]\n";
 
 __attribute__((format(printf, 1, 2))) static int die(const char *fmt, ...)
 {
@@ -75,6 +76,11 @@ static bool parse_format(const char *name, int *format)
         {"aiff16", SF_FORMAT_AIFF | SF_FORMAT_PCM_16},
         {"aiff24", SF_FORMAT_AIFF | SF_FORMAT_PCM_24},
         {"aiff32f", SF_FORMAT_AIFF | SF_FORMAT_FLOAT},
+        {"rf64", SF_FORMAT_RF64 | SF_FORMAT_PCM_16},
+        {"mp3", SF_FORMAT_MPEG | SF_FORMAT_MPEG_LAYER_III},
+        {"vorbis", SF_FORMAT_OGG | SF_FORMAT_VORBIS},
+        {"opus", SF_FORMAT_OGG | SF_FORMAT_OPUS},
+        {"wavulaw", SF_FORMAT_WAV | SF_FORMAT_ULAW},
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
         if (strcmp(name, table[i].name) == 0) {
@@ -232,6 +238,8 @@ static int cmd_info(const char *path)
     case SF_FORMAT_RF64: major = "rf64"; break;
     case SF_FORMAT_AIFF: major = "aiff"; break;
     case SF_FORMAT_W64: major = "w64"; break;
+    case SF_FORMAT_MPEG: major = "mpeg"; break;
+    case SF_FORMAT_OGG: major = "ogg"; break;
     default: break;
     }
     const char *sub = "other";
@@ -241,6 +249,10 @@ static int cmd_info(const char *path)
     case SF_FORMAT_PCM_32: sub = "pcm32"; break;
     case SF_FORMAT_FLOAT: sub = "float"; break;
     case SF_FORMAT_DOUBLE: sub = "double"; break;
+    case SF_FORMAT_MPEG_LAYER_III: sub = "mp3"; break;
+    case SF_FORMAT_VORBIS: sub = "vorbis"; break;
+    case SF_FORMAT_OPUS: sub = "opus"; break;
+    case SF_FORMAT_ULAW: sub = "ulaw"; break;
     default: break;
     }
     printf("frames=%lld channels=%d rate=%d major=%s subtype=%s\n", (long long)info.frames,

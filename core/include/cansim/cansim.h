@@ -218,6 +218,8 @@ typedef struct CansimInputInfo {
     int n_channels;
     int64_t n_frames;
     char format[16]; /**< "wav16" ... "aiff24", else the container's extension */
+    char same_format[16]; /**< its outputs' under CANSIM_FORMAT_SAME at its own rate (a lossy
+                               input's are "flac24") */
 } CansimInputInfo;
 
 /**
