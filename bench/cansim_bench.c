@@ -49,10 +49,6 @@ typedef struct Options {
     bool is_compare;
 } Options;
 
-
-
-
-
 static void cpu_model(char *buf, size_t size)
 {
     snprintf(buf, size, "unknown cpu");
@@ -131,7 +127,8 @@ static int run_kernels(const Options *o, char *argv0, json_t **doc, double *bg_s
     const double wall0 = bench_now_s(CLOCK_MONOTONIC);
     const int rc = checkasm_run(n, args);
     const double wall = bench_now_s(CLOCK_MONOTONIC) - wall0;
-    const double others = bench_machine_busy_s() - busy0 - (bench_now_s(CLOCK_PROCESS_CPUTIME_ID) - own0);
+    const double others =
+        bench_machine_busy_s() - busy0 - (bench_now_s(CLOCK_PROCESS_CPUTIME_ID) - own0);
     *bg_share = wall > 0.0 && others > 0.0 ? others / (wall * bench_cpu_count()) : 0.0;
     if (rc == 0) {
         *doc = checkasm_json();

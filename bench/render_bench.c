@@ -120,8 +120,6 @@ static bool str_printf(char *buf, size_t n, const char *fmt, ...)
     return k >= 0 && (size_t)k < n;
 }
 
-
-
 /* The start of a timed region: wall, own CPU (every thread), own system CPU, machine busy time. */
 typedef struct Mark {
     double wall;
@@ -580,9 +578,7 @@ static int run_child(const Bench *b, const Mode *m, Sample *s, double *rss_mb)
     return s->status;
 }
 
-
 /* ------------------------------------------------------------------ modes and report */
-
 
 static const char *const mode_keys[] = {"full",    "compute",   "io_floor",  "io_floor_1", "naive",
                                         "naive_1", "compute_1", "compute_2", "long"};
@@ -918,14 +914,14 @@ static int write_json(const Bench *b, const Derived *d, const char *exe)
         if (!strcmp(m->key, b->n_threads == 2 ? "compute" : "compute_2"))
             counter(o, "target_speedup_vs_1_thread", TARGET_THREAD_SPEEDUP);
     }
-    json_t *doc = context && list ? json_pack("{s:o, s:o}", "context", context, "benchmarks", list)
-                                  : NULL;
+    json_t *doc =
+        context && list ? json_pack("{s:o, s:o}", "context", context, "benchmarks", list) : NULL;
     if (!doc) {
         json_decref(context);
         json_decref(list);
     }
-    const int e = doc ? json_dump_file(doc, b->json_path, JSON_INDENT(2) | JSON_REAL_PRECISION(9))
-                      : -1;
+    const int e =
+        doc ? json_dump_file(doc, b->json_path, JSON_INDENT(2) | JSON_REAL_PRECISION(9)) : -1;
     json_decref(doc);
     if (e) {
         fprintf(stderr, "cansim-bench-render: %s: cannot write\n", b->json_path);

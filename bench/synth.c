@@ -30,8 +30,13 @@ static Biquad peaking(double rate, double f0, double q, double gain_db)
 {
     const double a = pow(10.0, gain_db / 40.0), w = 2 * PI * f0 / rate;
     const double alpha = sin(w) / (2 * q), a0 = 1 + alpha / a;
-    return (Biquad){(1 + alpha * a) / a0, -2 * cos(w) / a0, (1 - alpha * a) / a0,
-                    -2 * cos(w) / a0, (1 - alpha / a) / a0, 0, 0};
+    return (Biquad){(1 + alpha * a) / a0,
+                    -2 * cos(w) / a0,
+                    (1 - alpha * a) / a0,
+                    -2 * cos(w) / a0,
+                    (1 - alpha / a) / a0,
+                    0,
+                    0};
 }
 
 static Biquad shelf(double rate, double f0, double gain_db, int is_high)
@@ -44,14 +49,21 @@ static Biquad shelf(double rate, double f0, double gain_db, int is_high)
                     sg * 2 * a * ((a - 1) - sg * (a + 1) * c) / a0,
                     a * ((a + 1) - sg * (a - 1) * c - s) / a0,
                     -sg * 2 * ((a - 1) + sg * (a + 1) * c) / a0,
-                    ((a + 1) + sg * (a - 1) * c - s) / a0, 0, 0};
+                    ((a + 1) + sg * (a - 1) * c - s) / a0,
+                    0,
+                    0};
 }
 
 static Biquad lowpass(double rate, double f0, double q)
 {
     const double w = 2 * PI * f0 / rate, alpha = sin(w) / (2 * q), a0 = 1 + alpha;
-    return (Biquad){(1 - cos(w)) / 2 / a0, (1 - cos(w)) / a0, (1 - cos(w)) / 2 / a0,
-                    -2 * cos(w) / a0, (1 - alpha) / a0, 0, 0};
+    return (Biquad){(1 - cos(w)) / 2 / a0,
+                    (1 - cos(w)) / a0,
+                    (1 - cos(w)) / 2 / a0,
+                    -2 * cos(w) / a0,
+                    (1 - alpha) / a0,
+                    0,
+                    0};
 }
 
 static double run(Biquad *b, double x)
@@ -91,9 +103,10 @@ static int make_mix(const char *path, double seconds, int rate, int format)
     }
     const int64_t n = (int64_t)(seconds * rate);
     const double beat = 60.0 / 112.0;
-    static const double chord[4][3] = {
-        {220.0, 261.63, 329.63}, {174.61, 220.0, 261.63}, {196.0, 246.94, 293.66},
-        {164.81, 207.65, 246.94}};
+    static const double chord[4][3] = {{220.0, 261.63, 329.63},
+                                       {174.61, 220.0, 261.63},
+                                       {196.0, 246.94, 293.66},
+                                       {164.81, 207.65, 246.94}};
     static const double bass[4] = {55.0, 43.65, 49.0, 41.2};
     Biquad hat = lowpass(rate, 9000, 0.7), pad_l = lowpass(rate, 2500, 0.7),
            pad_r = lowpass(rate, 2500, 0.7);
@@ -108,10 +121,10 @@ static int make_mix(const char *path, double seconds, int rate, int format)
             const double t = (double)(i0 + k) / rate;
             const double tb = fmod(t, beat);
             const int bar = (int)(t / (4 * beat)) % 4;
-            const double kick = sin(2 * PI * (45 * tb + 60 * (1 - exp(-tb * 30)) / 30)) *
-                                exp(-tb * 9);
-            const double bass_v = 0.35 * tanh(2.5 * sin(2 * PI * bass[bar] * t)) *
-                                  (0.6 + 0.4 * exp(-tb * 4));
+            const double kick =
+                sin(2 * PI * (45 * tb + 60 * (1 - exp(-tb * 30)) / 30)) * exp(-tb * 9);
+            const double bass_v =
+                0.35 * tanh(2.5 * sin(2 * PI * bass[bar] * t)) * (0.6 + 0.4 * exp(-tb * 4));
             const double th = fmod(t + beat / 2, beat / 2);
             const double hat_v = 0.12 * run(&hat, rnd()) * exp(-th * 60);
             double pl = 0, pr = 0;
@@ -230,7 +243,8 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--kind"))
             kind = v;
         else if (!strcmp(a, "--seed"))
-            rng_state = 0x9E3779B97F4A7C15ull ^ (uint64_t)strtoull(v, NULL, 10) * 0x2545F4914F6CDD1Dull;
+            rng_state =
+                0x9E3779B97F4A7C15ull ^ (uint64_t)strtoull(v, NULL, 10) * 0x2545F4914F6CDD1Dull;
         else
             return usage();
     }

@@ -34,7 +34,6 @@
 #include "page.h"
 #include "shard.h"
 
-
 static volatile sig_atomic_t g_signal;
 
 static void on_signal(int sig)
@@ -106,7 +105,6 @@ static int strcasecmp_ascii(const char *a, const char *b)
     }
 }
 
-
 typedef enum JobState {
     JOB_PLANNED = 0, /* probed; up to date or work to do */
     JOB_FAILED,      /* cannot be rendered (err) */
@@ -114,19 +112,19 @@ typedef enum JobState {
 } JobState;
 
 typedef struct Job {
-    char *path; /* as found (relative to the working directory, or absolute) */
-    char *abs;  /* absolute, symlinks of the folders given resolved */
-    char *rel;  /* relative path without extension: the output folder under OUT */
-    char *group; /* the gain group's name: its folder below the root ("" the root), or the
-                    input's relative path when it is its own group; also the shard key (a
-                    folder of mixed rates is split into own groups after sharding) */
-    bool is_walked; /* found in a folder given as input (not named on its own) */
+    char *path;            /* as found (relative to the working directory, or absolute) */
+    char *abs;             /* absolute, symlinks of the folders given resolved */
+    char *rel;             /* relative path without extension: the output folder under OUT */
+    char *group;           /* the gain group's name: its folder below the root ("" the root), or the
+                              input's relative path when it is its own group; also the shard key (a
+                              folder of mixed rates is split into own groups after sharding) */
+    bool is_walked;        /* found in a folder given as input (not named on its own) */
     char group_digest[33]; /* members and their content, for groups of two or more; else "" */
     JobState state;
     char *err; /* the failure's line (JOB_FAILED), any length */
     CansimInputInfo info;
     struct stat st;
-    char hash[33]; /* content hash, "" until computed */
+    char hash[33];    /* content hash, "" until computed */
     json_t *manifest; /* loaded, or NULL */
     bool *skip;       /* per profile: up to date */
     const char **why; /* per profile: why it is rendered (dry run, verbose) */
@@ -165,10 +163,10 @@ typedef struct Batch {
  * other is not audio and is skipped with a notice. */
 static bool has_audio_extension(const char *path)
 {
-    static const char *const exts[] = {"wav", "wave", "aif", "aiff", "aifc", "flac", "ogg", "oga",
-                                       "opus", "mp3", "w64", "rf64", "caf", "au", "snd", "sd2",
-                                       "voc", "wv", "paf", "pvf", "xi", "htk", "sds", "avr",
-                                       "iff", "svx", "nist", "sph", "ircam", "sf", "mat"};
+    static const char *const exts[] = {
+        "wav",  "wave", "aif", "aiff", "aifc", "flac", "ogg",   "oga", "opus", "mp3", "w64",
+        "rf64", "caf",  "au",  "snd",  "sd2",  "voc",  "wv",    "paf", "pvf",  "xi",  "htk",
+        "sds",  "avr",  "iff", "svx",  "nist", "sph",  "ircam", "sf",  "mat"};
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     const char *dot = strrchr(base, '.');
@@ -397,7 +395,6 @@ static void common_folder(char *a, const char *b)
         a[0] = '/';
 }
 
-
 /* The folder an input counts from, absolute: a folder itself, else the file's folder. */
 static bool anchor_of(const char *arg, bool is_dir, char out[PATH_MAX])
 {
@@ -412,7 +409,6 @@ static bool anchor_of(const char *arg, bool is_dir, char out[PATH_MAX])
         *slash = '\0';
     return realpath(slash ? tmp : ".", out) != NULL;
 }
-
 
 /* Every job's shard: its gain group's (shard.h; a group's name is its path below the
  * inputs' common folder), so a group's stems stay in one shard. */
@@ -463,8 +459,10 @@ static int collect(Batch *b)
         }
         const bool is_dir = S_ISDIR(st.st_mode);
         if (is_dir && b->has_out && st.st_dev == b->out_dev && st.st_ino == b->out_ino) {
-            fprintf(stderr, "cansim: %s: is also the output folder (-o): its renders would "
-                            "become inputs; give another -o\n", arg);
+            fprintf(stderr,
+                    "cansim: %s: is also the output folder (-o): its renders would "
+                    "become inputs; give another -o\n",
+                    arg);
             return 1;
         }
         if (is_dir && seen_before(b, &st))
@@ -498,8 +496,10 @@ static int collect(Batch *b)
             if (walk(b, arg, anchor, 0, &n_subdirs))
                 return -1;
             if (n_subdirs && o->verbosity >= 1)
-                fprintf(stderr, "cansim: note - %d folder%s in %s not searched (-r searches "
-                                "them)\n", n_subdirs, n_subdirs == 1 ? "" : "s", arg);
+                fprintf(stderr,
+                        "cansim: note - %d folder%s in %s not searched (-r searches "
+                        "them)\n",
+                        n_subdirs, n_subdirs == 1 ? "" : "s", arg);
         } else {
             const char *base = strrchr(arg, '/');
             char abs[2 * PATH_MAX];
@@ -521,8 +521,8 @@ static int collect(Batch *b)
     const size_t nr = strlen(b->root);
     for (size_t i = 0; i < b->n_jobs; i++) {
         Job *j = &b->jobs[i];
-        const bool is_below = has_root && !strncmp(j->abs, b->root, nr) &&
-                              (nr == 1 || j->abs[nr] == '/');
+        const bool is_below =
+            has_root && !strncmp(j->abs, b->root, nr) && (nr == 1 || j->abs[nr] == '/');
         j->rel = strdup(is_below ? j->abs + (nr == 1 ? 1 : nr + 1) : j->path);
         if (!j->rel)
             return -1;
@@ -657,9 +657,9 @@ static int64_t int_of(const json_t *obj, const char *key)
  * record in holds: when it is not, its content decides. */
 static bool identity_matches(const json_t *in, const struct stat *st)
 {
-    return int_of(in, "size") == (int64_t)st->st_size &&
-           int_of(in, "mtime_ns") == mtime_ns(st) && int_of(in, "ctime_ns") == ctime_ns(st) &&
-           int_of(in, "ino") == (int64_t)st->st_ino && str_of(in, "xxh3_128")[0];
+    return int_of(in, "size") == (int64_t)st->st_size && int_of(in, "mtime_ns") == mtime_ns(st) &&
+           int_of(in, "ctime_ns") == ctime_ns(st) && int_of(in, "ino") == (int64_t)st->st_ino &&
+           str_of(in, "xxh3_128")[0];
 }
 
 /* The extension of the outputs of j (as the library names them: libsndfile's for the format). */
@@ -725,8 +725,10 @@ static void plan_job(Batch *b, Job *j)
             json_decref(j->manifest);
             j->manifest = NULL;
             if (o->verbosity >= 1)
-                fprintf(stderr, "cansim: note - the manifest %s is unreadable; its outputs "
-                                "are rendered again\n", path);
+                fprintf(stderr,
+                        "cansim: note - the manifest %s is unreadable; its outputs "
+                        "are rendered again\n",
+                        path);
         }
     }
     const json_t *m = j->manifest;
@@ -781,9 +783,8 @@ static void plan_job(Batch *b, Job *j)
             why = "new profile";
         else if (!why && strcmp(str_of(rec, "profile_digest"), b->digests[k]))
             why = "profile changed";
-        else if (!why &&
-                 (snprintf(file, sizeof file, "%s/%s", dir, str_of(rec, "file")) < 0 ||
-                  !str_of(rec, "file")[0] || stat(file, &ost)))
+        else if (!why && (snprintf(file, sizeof file, "%s/%s", dir, str_of(rec, "file")) < 0 ||
+                          !str_of(rec, "file")[0] || stat(file, &ost)))
             why = "output missing";
         else if (!why && (int_of(rec, "size") != (int64_t)ost.st_size ||
                           int_of(rec, "mtime_ns") != mtime_ns(&ost)))
@@ -797,10 +798,9 @@ static void plan_job(Batch *b, Job *j)
 /* The input's identity as the manifest records it. */
 static json_t *identity_record(const Job *j, const struct stat *st)
 {
-    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:s}", "path", j->path, "abs", j->abs,
-                     "size", (json_int_t)st->st_size, "mtime_ns", (json_int_t)mtime_ns(st),
-                     "ctime_ns", (json_int_t)ctime_ns(st), "ino", (json_int_t)st->st_ino,
-                     "xxh3_128", j->hash);
+    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:s}", "path", j->path, "abs", j->abs, "size",
+                     (json_int_t)st->st_size, "mtime_ns", (json_int_t)mtime_ns(st), "ctime_ns",
+                     (json_int_t)ctime_ns(st), "ino", (json_int_t)st->st_ino, "xxh3_128", j->hash);
 }
 
 /* An input kept whose identity moved (touched, copied back) with its content unchanged: the
@@ -828,16 +828,16 @@ typedef struct Run {
     size_t outputs_total, outputs_done, outputs_written;
     double audio_total_s; /* output audio to render, seconds (duration x outputs) */
     double audio_done_s;
-    size_t inputs_rendered;  /* inputs with at least one output written */
-    double audio_written_s;  /* output audio written, seconds */
-    double *partial_s; /* per worker: output audio of its current input so far */
-    long fd_limit;     /* open files this process may hold */
-    size_t pass_size;  /* profiles rendered at once (fewer than all: in passes) */
+    size_t inputs_rendered; /* inputs with at least one output written */
+    double audio_written_s; /* output audio written, seconds */
+    double *partial_s;      /* per worker: output audio of its current input so far */
+    long fd_limit;          /* open files this process may hold */
+    size_t pass_size;       /* profiles rendered at once (fewer than all: in passes) */
     double t0, last_shown;
-    int n_failed;      /* inputs and outputs */
-    char **failures;   /* their lines, for the summary */
+    int n_failed;    /* inputs and outputs */
+    char **failures; /* their lines, for the summary */
     size_t n_failures;
-    json_t *reports;   /* the whole run's report (--report FILE) */
+    json_t *reports; /* the whole run's report (--report FILE) */
     bool has_run_report;
     bool is_interrupted;
 } Run;
@@ -895,12 +895,12 @@ static void show_progress(Run *run, bool is_final)
     const double speed = el > 0 ? done / el : 0.0; /* audio seconds per second */
     const double eta = speed > 0 ? (run->audio_total_s - done) / speed : (double)NAN;
     if (is_json) {
-        json_t *ev = json_pack("{s:s, s:I, s:I, s:I, s:I, s:f, s:f, s:f}", "event", "progress",
-                               "files_done", (json_int_t)run->files_done, "files_total",
-                               (json_int_t)run->files_total, "outputs_done",
-                               (json_int_t)run->outputs_done, "outputs_total",
-                               (json_int_t)run->outputs_total, "audio_hours", done / 3600.0,
-                               "elapsed_s", el, "speed_x", speed);
+        json_t *ev =
+            json_pack("{s:s, s:I, s:I, s:I, s:I, s:f, s:f, s:f}", "event", "progress", "files_done",
+                      (json_int_t)run->files_done, "files_total", (json_int_t)run->files_total,
+                      "outputs_done", (json_int_t)run->outputs_done, "outputs_total",
+                      (json_int_t)run->outputs_total, "audio_hours", done / 3600.0, "elapsed_s", el,
+                      "speed_x", speed);
         json_object_set_new(ev, "eta_s", isfinite(eta) ? json_real(eta) : json_null());
         char *text = json_dumps(ev, JSON_COMPACT | JSON_REAL_PRECISION(6));
         if (text)
@@ -913,8 +913,8 @@ static void show_progress(Run *run, bool is_final)
     char eta_s[32];
     format_hms(eta, eta_s, sizeof eta_s);
     fprintf(stderr, "\r\033[Kfiles %zu/%zu  outputs %zu/%zu  %.2f h audio  %.0fx  ETA %s",
-            run->files_done, run->files_total, run->outputs_done, run->outputs_total,
-            done / 3600.0, speed, eta_s);
+            run->files_done, run->files_total, run->outputs_done, run->outputs_total, done / 3600.0,
+            speed, eta_s);
 }
 
 static int on_progress(void *user, int64_t n_done, int64_t n_total)
@@ -1064,8 +1064,7 @@ static void record_member(Worker *w, Job *j, const struct stat *st, const Cansim
         pending_carry(old_man, man, dir);
         snprintf(path, sizeof path, "%s/" MANIFEST_NAME, dir);
         if (write_json_atomic(path, man)) {
-            snprintf(line, sizeof line, "%s: cannot write the manifest: %s", path,
-                     strerror(errno));
+            snprintf(line, sizeof line, "%s: cannot write the manifest: %s", path, strerror(errno));
             n_bad++;
 #pragma omp critical(cansim_run)
             add_failure(run, line);
@@ -1097,7 +1096,10 @@ static void record_member(Worker *w, Job *j, const struct stat *st, const Cansim
         if (o->is_json) {
             json_t *ev = rep ? json_deep_copy(rep) : json_pack("{s:s}", "input", j->path);
             json_object_set_new(ev, "event", json_string("input"));
-            json_object_set_new(ev, "status", json_string(!rep ? "failed" : n_bad ? "partial" : "ok"));
+            json_object_set_new(ev, "status",
+                                json_string(!rep    ? "failed"
+                                            : n_bad ? "partial"
+                                                    : "ok"));
             json_object_set_new(ev, "error", rep ? json_null() : json_string(d->msg));
             char *text = json_dumps(ev, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6));
             if (text)
@@ -1137,11 +1139,15 @@ static void busy_line(const Batch *b, const Job *j, long pid, char *line, size_t
     char dir[PATH_MAX];
     out_folder(b, j, dir, sizeof dir);
     if (pid > 0)
-        snprintf(line, n, "%s: its folder %s/ is being written by another cansim run (pid %ld); "
-                          "run again when it has finished", j->path, dir, pid);
+        snprintf(line, n,
+                 "%s: its folder %s/ is being written by another cansim run (pid %ld); "
+                 "run again when it has finished",
+                 j->path, dir, pid);
     else
-        snprintf(line, n, "%s: its folder %s/ is being written by another cansim run; run "
-                          "again when it has finished", j->path, dir);
+        snprintf(line, n,
+                 "%s: its folder %s/ is being written by another cansim run; run "
+                 "again when it has finished",
+                 j->path, dir);
 }
 
 /* Takes j's folder lock to write it. False (the line in line) when another run holds it or
@@ -1167,8 +1173,10 @@ static bool begin_write(const Batch *b, Job *j, char *line, size_t n_line)
     if (has != j->has_man ||
         (has && (st.st_ino != j->man_st.st_ino || st.st_size != j->man_st.st_size ||
                  mtime_ns(&st) != mtime_ns(&j->man_st)))) {
-        snprintf(line, n_line, "%s: its folder %s/ was written by another cansim run while this "
-                               "one planned; run again", j->path, dir);
+        snprintf(line, n_line,
+                 "%s: its folder %s/ was written by another cansim run while this "
+                 "one planned; run again",
+                 j->path, dir);
         folder_unlock(&j->lock);
         return false;
     }
@@ -1223,8 +1231,8 @@ static void run_job(Worker *w, CansimRender *r, Job *j)
     const CansimFileOptions fo = {.skip = j->skip, .seed = XXH64(j->rel, strlen(j->rel), 0)};
     CansimDiag d;
     w->job = j;
-    const int e = render_file_passes(r, w->run->b->n_profiles, w->run->pass_size, j->path, parent, &fo, res,
-                                       &d);
+    const int e = render_file_passes(r, w->run->b->n_profiles, w->run->pass_size, j->path, parent,
+                                     &fo, res, &d);
     w->job = NULL;
     if (e == CANSIM_ECANCELED || g_signal) {
         mark_interrupted(w);
@@ -1248,7 +1256,7 @@ static void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
     struct stat *st = calloc(n, sizeof *st);
     const char **paths = calloc(n, sizeof *paths);
     const char **dirs = calloc(n, sizeof *dirs);
-    char (*parents)[PATH_MAX] = calloc(n, sizeof *parents);
+    char(*parents)[PATH_MAX] = calloc(n, sizeof *parents);
     CansimFileOptions *fo = calloc(n, sizeof *fo);
     CansimOutputResult **res = calloc(n, sizeof *res);
     double *gain = calloc(np, sizeof *gain);
@@ -1256,8 +1264,8 @@ static void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
     int *mstatus = calloc(n, sizeof *mstatus);
     CansimDiag *mdiag = calloc(n, sizeof *mdiag);
     Job **live = calloc(n, sizeof *live);
-    bool is_ok = st && paths && dirs && parents && fo && res && gain && limited && mstatus &&
-                 mdiag && live;
+    bool is_ok =
+        st && paths && dirs && parents && fo && res && gain && limited && mstatus && mdiag && live;
     /* Every member's folder, or none: a group rendered without a member has another gain. */
     char line[2 * PATH_MAX + 256];
     for (size_t i = 0; i < n && is_ok; i++) {
@@ -1296,8 +1304,8 @@ static void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
         m++;
     }
     if (is_ok && m) {
-        CansimGroupResult g = {.gain_db = gain, .is_limited = limited, .member_status = mstatus,
-                               .member_diag = mdiag};
+        CansimGroupResult g = {
+            .gain_db = gain, .is_limited = limited, .member_status = mstatus, .member_diag = mdiag};
         CansimDiag d;
         const int e = render_group_passes(r, np, run->pass_size, paths, dirs, m, fo, res, &g, &d);
         if (e == CANSIM_ECANCELED || g_signal || (e && !g.n_rendered))
@@ -1326,12 +1334,10 @@ static void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
                                         json_pack("{s:f, s:b}", "gain_db",
                                                   round(gain[k] * 100.0) / 100.0, "limited",
                                                   limited[k]));
-            json_t *group = json_pack("{s:s, s:o, s:o, s:o}", "group", live[0]->group,
-                                      "members", members, "sum_lufs",
-                                      isfinite(g.sum_lufs)
-                                          ? json_real(round(g.sum_lufs * 100.0) / 100.0)
-                                          : json_null(),
-                                      "profiles", gains);
+            json_t *group = json_pack(
+                "{s:s, s:o, s:o, s:o}", "group", live[0]->group, "members", members, "sum_lufs",
+                isfinite(g.sum_lufs) ? json_real(round(g.sum_lufs * 100.0) / 100.0) : json_null(),
+                "profiles", gains);
             for (size_t i = 0; i < m; i++)
                 record_member(w, live[i], &st[i], res[i], mstatus[i], &mdiag[i], group);
 #pragma omp critical(cansim_run)
@@ -1367,7 +1373,8 @@ static void page_for_kept(Run *run, Job *j)
         if (le > 0)
             busy_line(b, j, pid, line, sizeof line);
         else
-            snprintf(line, sizeof line, "%s: cannot make or lock the folder: %s", dir, strerror(errno));
+            snprintf(line, sizeof line, "%s: cannot make or lock the folder: %s", dir,
+                     strerror(errno));
         add_failure(run, line);
         run->n_failed++;
         return;
@@ -1375,8 +1382,10 @@ static void page_for_kept(Run *run, Job *j)
     CansimDiag d;
     json_t *rep = kept_report(dir, b->profiles, b->n_profiles, &d);
     if (!rep) {
-        snprintf(line, sizeof line, "%s/index.html: no report to build the page from (--force "
-                 "renders the input again)", dir);
+        snprintf(line, sizeof line,
+                 "%s/index.html: no report to build the page from (--force "
+                 "renders the input again)",
+                 dir);
     } else {
         if (!page_write(dir, j->path, rep, b->profiles, b->n_profiles, run->cfg->design, &d))
             line[0] = '\0';
@@ -1420,8 +1429,9 @@ static void run_all(Run *run, const Unit *units, size_t n_units, int n_threads)
     run->pass_size = fd_pass_size(run->fd_limit, run->b->n_profiles, run->n_workers,
                                   n_held * (size_t)run->n_workers);
     if (run->pass_size < run->b->n_profiles && run->b->o->verbosity >= 1 && !run->b->o->is_json)
-        fprintf(stderr, "cansim: note - %zu outputs per input do not fit the open-file limit "
-                        "(%ld): each input is rendered in passes of %zu profiles\n",
+        fprintf(stderr,
+                "cansim: note - %zu outputs per input do not fit the open-file limit "
+                "(%ld): each input is rendered in passes of %zu profiles\n",
                 run->b->n_profiles, run->fd_limit, run->pass_size);
     size_t next = 0;
 #pragma omp parallel num_threads(run->n_workers) default(shared)
@@ -1490,9 +1500,11 @@ static Job **plan_groups(Batch *b)
         }
         if (is_mixed) {
             if (b->o->verbosity >= 1 && !b->o->is_json)
-                fprintf(stderr, "cansim: note - the inputs of %s/ are at different rates, so "
-                                "each is level matched on its own (--rate keeps them one gain "
-                                "group)\n", by[i]->group[0] ? by[i]->group : ".");
+                fprintf(stderr,
+                        "cansim: note - the inputs of %s/ are at different rates, so "
+                        "each is level matched on its own (--rate keeps them one gain "
+                        "group)\n",
+                        by[i]->group[0] ? by[i]->group : ".");
             for (size_t k = i; k < e; k++) {
                 char *own = strdup(by[k]->rel);
                 if (own) {
@@ -1662,8 +1674,7 @@ static int plan_all(Batch *b)
                 job_fail(j,
                          "%s: not rendered: %s, of its gain group, is being written by another "
                          "cansim run",
-                         j->path,
-                         b->jobs[i].path);
+                         j->path, b->jobs[i].path);
         }
     }
     return 0;
@@ -1675,16 +1686,15 @@ static void print_plan(const Batch *b, const Job *j)
     if (o->is_json) {
         json_t *outs = json_array();
         for (size_t k = 0; k < b->n_profiles && j->state == JOB_PLANNED; k++)
-            json_array_append_new(outs, json_pack("{s:s, s:s, s:s?}", "profile",
-                                                  cansim_profile_id(b->profiles[k]), "action",
-                                                  j->skip[k] ? "keep" : "render", "reason",
-                                                  j->why[k]));
+            json_array_append_new(
+                outs, json_pack("{s:s, s:s, s:s?}", "profile", cansim_profile_id(b->profiles[k]),
+                                "action", j->skip[k] ? "keep" : "render", "reason", j->why[k]));
         json_t *ev = json_pack("{s:s, s:s, s:s, s:s, s:o}", "event", "plan", "input", j->path,
                                "relative_path", j->rel, "action",
-                               j->state == JOB_FAILED    ? "fail"
+                               j->state == JOB_FAILED      ? "fail"
                                : j->state == JOB_NOT_AUDIO ? "skip"
-                               : j->n_to_render               ? "render"
-                                                         : "keep",
+                               : j->n_to_render            ? "render"
+                                                           : "keep",
                                "outputs", outs);
         if (j->state == JOB_FAILED)
             json_object_set_new(ev, "error", json_string(err_of(j)));
@@ -1723,8 +1733,7 @@ static void print_plan(const Batch *b, const Job *j)
         size_t count = 0;
         for (size_t q = k; q < b->n_profiles; q++)
             count += !j->skip[q] && !strcmp(j->why[q], j->why[k]);
-        printf("%s%s%s", is_first ? "" : ", ", j->why[k],
-               count == j->n_to_render ? "" : "");
+        printf("%s%s%s", is_first ? "" : ", ", j->why[k], count == j->n_to_render ? "" : "");
         if (count != j->n_to_render)
             printf(": %zu", count);
         is_first = false;
@@ -1910,8 +1919,9 @@ int batch_command(int argc, char **argv, bool is_status)
                    "\"not_audio\":%zu}\n",
                    n_work, n_outputs, n_up_to_date, n_failed_inputs, n_not_audio);
         else
-            fprintf(stderr, "cansim: dry run: %zu input%s to render (%zu output%s), %zu up to "
-                            "date, %zu failed, %zu not audio; nothing written\n",
+            fprintf(stderr,
+                    "cansim: dry run: %zu input%s to render (%zu output%s), %zu up to "
+                    "date, %zu failed, %zu not audio; nothing written\n",
                     n_work, n_work == 1 ? "" : "s", n_outputs, n_outputs == 1 ? "" : "s",
                     n_up_to_date, n_failed_inputs, n_not_audio);
         rc = n_failed_inputs ? EXIT_PARTIAL : EXIT_OK;
@@ -1966,8 +1976,8 @@ int batch_command(int argc, char **argv, bool is_status)
     }
     qsort(units, n_units, sizeof *units, cmp_longest);
     if (n_up_to_date && o.verbosity >= 1 && !o.is_json)
-        fprintf(stderr, "cansim: %zu input%s up to date (--force renders %s again)\n",
-                n_up_to_date, n_up_to_date == 1 ? "" : "s", n_up_to_date == 1 ? "it" : "them");
+        fprintf(stderr, "cansim: %zu input%s up to date (--force renders %s again)\n", n_up_to_date,
+                n_up_to_date == 1 ? "" : "s", n_up_to_date == 1 ? "it" : "them");
 
     struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESETHAND};
     sigemptyset(&sa.sa_mask);
@@ -1995,8 +2005,7 @@ int batch_command(int argc, char **argv, bool is_status)
     if (o.report && strcmp(o.report, "auto") && !run.is_interrupted &&
         write_json_atomic(o.report, run.reports)) {
         char line[PATH_MAX + 64];
-        snprintf(line, sizeof line, "%s: cannot write the report: %s", o.report,
-                 strerror(errno));
+        snprintf(line, sizeof line, "%s: cannot write the report: %s", o.report, strerror(errno));
         add_failure(&run, line);
         run.n_failed++;
     }
@@ -2009,8 +2018,7 @@ int batch_command(int argc, char **argv, bool is_status)
             (json_int_t)n_up_to_date, "not_audio", (json_int_t)n_not_audio, "failed",
             (json_int_t)run.n_failed, "audio_hours", hours, "elapsed_s", elapsed, "failures");
         for (size_t i = 0; i < run.n_failures; i++)
-            json_array_append_new(json_object_get(ev, "failures"),
-                                  json_string(run.failures[i]));
+            json_array_append_new(json_object_get(ev, "failures"), json_string(run.failures[i]));
         char *text = json_dumps(ev, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6));
         if (text)
             printf("%s\n", text);
@@ -2018,11 +2026,13 @@ int batch_command(int argc, char **argv, bool is_status)
         json_decref(ev);
     } else if (o.verbosity >= 1) {
         if (run.is_interrupted)
-            fprintf(stderr, "cansim: stopped by %s: %zu of %zu inputs done; run the same "
-                            "command again to continue\n",
+            fprintf(stderr,
+                    "cansim: stopped by %s: %zu of %zu inputs done; run the same "
+                    "command again to continue\n",
                     g_signal == SIGTERM ? "SIGTERM" : "SIGINT", run.files_done, run.files_total);
-        fprintf(stderr, "cansim: %zu output%s of %zu input%s written (%.2f h of audio) in "
-                        "%.1f s, %zu up to date, %d failed\n",
+        fprintf(stderr,
+                "cansim: %zu output%s of %zu input%s written (%.2f h of audio) in "
+                "%.1f s, %zu up to date, %d failed\n",
                 run.outputs_written, run.outputs_written == 1 ? "" : "s", run.inputs_rendered,
                 run.inputs_rendered == 1 ? "" : "s", hours, elapsed, n_up_to_date, run.n_failed);
         if (run.n_failures > 1 && run.files_total + n_failed_inputs > 1) {

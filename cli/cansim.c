@@ -24,7 +24,6 @@
 #include "page.h"
 #include "shard.h"
 
-
 int usage_error(const char *fmt, ...)
 {
     va_list ap;
@@ -38,39 +37,38 @@ int usage_error(const char *fmt, ...)
 
 static void print_help(void)
 {
-    fputs(
-        "cansim renders a mix through a drawer of headphone profiles at once.\n"
-        "\n"
-        "Usage: cansim render INPUT... -o DIR [-p PROFILES] [options]\n"
-        "       cansim status INPUT... -o DIR [the same options] [--report FILE] [--page]\n"
-        "       cansim profiles [--json] [--profiles-dir DIR]\n"
-        "       cansim design PROFILE -o OUT.wav|.w64|.rf64|.caf|.aiff [--rate HZ] [--target T]\n"
-        "                     [--on P]\n"
-        "       cansim --help | --version\n"
-        "\n"
-        "render writes DIR/<relative path>/<profile id>.<ext> for every input and profile: the\n"
-        "input through the profile's 2x2 filter matrix, sample-aligned, same length and rate,\n"
-        "stereo. An INPUT may be a folder (-r: with its subfolders); outputs mirror the inputs'\n"
-        "tree below their common folder (mix.wav -> DIR/mix/, stems/a/kick.wav -> DIR/a/kick/).\n"
-        "Each input's folder keeps a manifest: a rerun renders only what is missing or stale.\n"
-        "design writes a profile's filter as an impulse-response WAV (float; 2 channels\n"
-        "L->L, R->R, or 4 with cross paths) for other convolvers.\n"
-        "\n"
-        "Profiles:\n"
-        "  -p, --profiles LIST    comma list of: tags (all, open, closed, in-ear, earbud, tws,\n"
-        "                         iem, loudspeakers); a profile id or a unique part of one\n"
-        "                         (hd-650); a file: profile .ini, AutoEq measurement .csv, or\n"
-        "                         impulse-response audio (a path with commas that exists as\n"
-        "                         given is one item)                             [default: all]\n"
-        "      --on PROFILE       the headphone you listen on: its coloration is removed\n"
-        "      --target T         the neutral reference: harman, diffuse-field, or a CSV file\n"
-        "                                                                  [default: harman]\n"
-        "      --crossfeed C      bs2b (700 Hz, 4.5 dB), cmoy (700 Hz, 6 dB), jmeier (650 Hz,\n"
-        "                         9.5 dB), HZ:DB (300-2000 Hz, 1-15 dB), or off: for every\n"
-        "                         profile                   [default: what each profile says]\n"
-        "      --profiles-dir DIR the bundled profiles     [default: installed or source tree]\n"
-        "\n",
-        stdout);
+    fputs("cansim renders a mix through a drawer of headphone profiles at once.\n"
+          "\n"
+          "Usage: cansim render INPUT... -o DIR [-p PROFILES] [options]\n"
+          "       cansim status INPUT... -o DIR [the same options] [--report FILE] [--page]\n"
+          "       cansim profiles [--json] [--profiles-dir DIR]\n"
+          "       cansim design PROFILE -o OUT.wav|.w64|.rf64|.caf|.aiff [--rate HZ] [--target T]\n"
+          "                     [--on P]\n"
+          "       cansim --help | --version\n"
+          "\n"
+          "render writes DIR/<relative path>/<profile id>.<ext> for every input and profile: the\n"
+          "input through the profile's 2x2 filter matrix, sample-aligned, same length and rate,\n"
+          "stereo. An INPUT may be a folder (-r: with its subfolders); outputs mirror the inputs'\n"
+          "tree below their common folder (mix.wav -> DIR/mix/, stems/a/kick.wav -> DIR/a/kick/).\n"
+          "Each input's folder keeps a manifest: a rerun renders only what is missing or stale.\n"
+          "design writes a profile's filter as an impulse-response WAV (float; 2 channels\n"
+          "L->L, R->R, or 4 with cross paths) for other convolvers.\n"
+          "\n"
+          "Profiles:\n"
+          "  -p, --profiles LIST    comma list of: tags (all, open, closed, in-ear, earbud, tws,\n"
+          "                         iem, loudspeakers); a profile id or a unique part of one\n"
+          "                         (hd-650); a file: profile .ini, AutoEq measurement .csv, or\n"
+          "                         impulse-response audio (a path with commas that exists as\n"
+          "                         given is one item)                             [default: all]\n"
+          "      --on PROFILE       the headphone you listen on: its coloration is removed\n"
+          "      --target T         the neutral reference: harman, diffuse-field, or a CSV file\n"
+          "                                                                  [default: harman]\n"
+          "      --crossfeed C      bs2b (700 Hz, 4.5 dB), cmoy (700 Hz, 6 dB), jmeier (650 Hz,\n"
+          "                         9.5 dB), HZ:DB (300-2000 Hz, 1-15 dB), or off: for every\n"
+          "                         profile                   [default: what each profile says]\n"
+          "      --profiles-dir DIR the bundled profiles     [default: installed or source tree]\n"
+          "\n",
+          stdout);
     fputs(
         "Output:\n"
         "  -o, --output DIR       render: where the renders go (created); design: the file\n"
@@ -95,67 +93,63 @@ static void print_help(void)
         "                                                                   [default: best]\n"
         "\n",
         stdout);
-    fputs(
-        "Batches:\n"
-        "  -r, --recursive        search folders given as INPUT in their subfolders too\n"
-        "      --force            render everything again, up to date or not, and replace\n"
-        "                         files in DIR that cansim did not write (never an input)\n"
-        "      --dry-run          print what would be rendered and why; write nothing\n"
-        "      --shard I/N        render only shard I of N (gain groups, or inputs when each is\n"
-        "                         its own, dealt by a hash of their path), so N machines can\n"
-        "                         share one DIR; auto: I and N from the job array (SLURM, AWS\n"
-        "                         Batch, GitLab); auto/N: N given (a Kubernetes Indexed Job)\n"
-        "      --gain-group G     dir: the inputs found in one folder share one gain per\n"
-        "                         profile (a song's stems stay summable; the ceiling lowers\n"
-        "                         them all), and an input named on its own is its own group;\n"
-        "                         none: each input its own; all: the whole batch one group\n"
-        "                                                                    [default: dir]\n"
-        "\n",
-        stdout);
-    fputs(
-        "status plans the batch as render would and renders nothing: it lists the outputs\n"
-        "missing or stale per input (with the shard to run again, under --shard), and exits 0\n"
-        "only when the whole batch is complete; --json: one JSON document. Then --report FILE\n"
-        "writes the run's report and --page the pages missing (the job after a job array).\n"
-        "\n",
-        stdout);
-    fputs(
-        "Engine:\n"
-        "  -t, --threads N        worker threads, at most the CPUs the process may use\n"
-        "                         [default: those CPUs: the affinity mask, the cgroup's CPU\n"
-        "                         quota and SLURM_CPUS_PER_TASK, whichever is least]\n"
-        "      --cpu LEVEL        cap the SIMD kernels: auto|c|avx2|avx512 on x86, auto|c|neon\n"
-        "                         on Arm (a level the CPU lacks caps at what it has)\n"
-        "                                                                   [default: auto]\n"
-        "      --partition N      partition size in frames, a power of two in 64..65536\n"
-        "                         [default: chosen by the cost model]\n"
-        "\n"
-        "Messages:\n"
-        "  -q, --quiet            only errors\n"
-        "  -v, --verbose          one line per output, and the engine's choices\n"
-        "      --json             profiles: a JSON list instead of the table; render: JSON\n"
-        "                         lines on stdout (progress, one per input, a summary)\n"
-        "  -h, --help             this help\n"
-        "  -V, --version          versions of cansim, its libraries, and the CPU level\n"
-        "\n"
-        "Environment:\n"
-        "  CANSIM_CPU             as --cpu, which takes precedence\n"
-        "  CANSIM_PROFILES_DIR    as --profiles-dir, which takes precedence\n"
-        "  OMP_NUM_THREADS        as --threads (capped alike), which takes precedence\n"
-        "  SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX, CI_NODE_INDEX\n"
-        "                         the job array's task, for --shard auto (docs/schedulers.md)\n"
-        "\n"
-        "Exit status: 0 all outputs written, 1 some inputs or outputs failed (the rest were\n"
-        "written), 2 usage error, 130/143 stopped by SIGINT/SIGTERM (rerun to continue).\n",
-        stdout);
+    fputs("Batches:\n"
+          "  -r, --recursive        search folders given as INPUT in their subfolders too\n"
+          "      --force            render everything again, up to date or not, and replace\n"
+          "                         files in DIR that cansim did not write (never an input)\n"
+          "      --dry-run          print what would be rendered and why; write nothing\n"
+          "      --shard I/N        render only shard I of N (gain groups, or inputs when each is\n"
+          "                         its own, dealt by a hash of their path), so N machines can\n"
+          "                         share one DIR; auto: I and N from the job array (SLURM, AWS\n"
+          "                         Batch, GitLab); auto/N: N given (a Kubernetes Indexed Job)\n"
+          "      --gain-group G     dir: the inputs found in one folder share one gain per\n"
+          "                         profile (a song's stems stay summable; the ceiling lowers\n"
+          "                         them all), and an input named on its own is its own group;\n"
+          "                         none: each input its own; all: the whole batch one group\n"
+          "                                                                    [default: dir]\n"
+          "\n",
+          stdout);
+    fputs("status plans the batch as render would and renders nothing: it lists the outputs\n"
+          "missing or stale per input (with the shard to run again, under --shard), and exits 0\n"
+          "only when the whole batch is complete; --json: one JSON document. Then --report FILE\n"
+          "writes the run's report and --page the pages missing (the job after a job array).\n"
+          "\n",
+          stdout);
+    fputs("Engine:\n"
+          "  -t, --threads N        worker threads, at most the CPUs the process may use\n"
+          "                         [default: those CPUs: the affinity mask, the cgroup's CPU\n"
+          "                         quota and SLURM_CPUS_PER_TASK, whichever is least]\n"
+          "      --cpu LEVEL        cap the SIMD kernels: auto|c|avx2|avx512 on x86, auto|c|neon\n"
+          "                         on Arm (a level the CPU lacks caps at what it has)\n"
+          "                                                                   [default: auto]\n"
+          "      --partition N      partition size in frames, a power of two in 64..65536\n"
+          "                         [default: chosen by the cost model]\n"
+          "\n"
+          "Messages:\n"
+          "  -q, --quiet            only errors\n"
+          "  -v, --verbose          one line per output, and the engine's choices\n"
+          "      --json             profiles: a JSON list instead of the table; render: JSON\n"
+          "                         lines on stdout (progress, one per input, a summary)\n"
+          "  -h, --help             this help\n"
+          "  -V, --version          versions of cansim, its libraries, and the CPU level\n"
+          "\n"
+          "Environment:\n"
+          "  CANSIM_CPU             as --cpu, which takes precedence\n"
+          "  CANSIM_PROFILES_DIR    as --profiles-dir, which takes precedence\n"
+          "  OMP_NUM_THREADS        as --threads (capped alike), which takes precedence\n"
+          "  SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX, CI_NODE_INDEX\n"
+          "                         the job array's task, for --shard auto (docs/schedulers.md)\n"
+          "\n"
+          "Exit status: 0 all outputs written, 1 some inputs or outputs failed (the rest were\n"
+          "written), 2 usage error, 130/143 stopped by SIGINT/SIGTERM (rerun to continue).\n",
+          stdout);
 }
 
 static void print_version(void)
 {
     char deps[512];
     cansim_dependency_versions(deps, sizeof deps);
-    printf("cansim %s\n%s\ncpu: %s\n", cansim_version(), deps,
-           cansim_cpu_name(cansim_cpu_flags()));
+    printf("cansim %s\n%s\ncpu: %s\n", cansim_version(), deps, cansim_cpu_name(cansim_cpu_flags()));
 }
 
 static bool parse_int(const char *s, long lo, long hi, long *out)
@@ -185,8 +179,7 @@ int parse_cpu_level(const char *name, const char *source, unsigned *mask)
     for (size_t i = 0; i < sizeof levels / sizeof *levels; i++)
         is_known = is_known || !strcmp(name, levels[i]);
     if (!is_known || cansim_cpu_mask_from_name(name, mask))
-        return usage_error("%s: unknown CPU level '%s' (%s on this machine)", source, name,
-                           list);
+        return usage_error("%s: unknown CPU level '%s' (%s on this machine)", source, name, list);
     return EXIT_OK;
 }
 
@@ -268,7 +261,8 @@ int parse_options(int argc, char **argv, Options *o)
         case 'H':
             if (shard_parse(optarg, &o->shard_i, &o->shard_n, &o->is_shard_auto))
                 return usage_error("--shard takes I/N with 1 <= I <= N, auto or auto/N, not "
-                                   "'%s'", optarg);
+                                   "'%s'",
+                                   optarg);
             break;
         case 'J':
             o->is_json = true;
@@ -324,7 +318,8 @@ int parse_options(int argc, char **argv, Options *o)
                 const double x = strtod(optarg, &end);
                 if (errno || end == optarg || *end || !(x >= -70.0 && x <= 0.0))
                     return usage_error("--level takes match, off or a loudness from -70 to 0 "
-                                       "LUFS, not '%s'", optarg);
+                                       "LUFS, not '%s'",
+                                       optarg);
                 o->level_mode = CANSIM_LEVEL_TARGET;
                 o->level_lufs = x;
             }
@@ -340,7 +335,8 @@ int parse_options(int argc, char **argv, Options *o)
             const double x = strtod(optarg, &end);
             if (errno || end == optarg || *end || !(x >= -20.0 && x <= 0.0))
                 return usage_error("--ceiling takes off or a true peak from -20 to 0 dBTP, not "
-                                   "'%s'", optarg);
+                                   "'%s'",
+                                   optarg);
             o->has_ceiling = true;
             o->ceiling_dbtp = x;
             break;
@@ -384,8 +380,8 @@ int check_targets(const Drawer *d, const CansimDesignConfig *design)
         return EXIT_OK;
     const CansimProfile *probe_of = NULL;
     for (size_t pass = 0; pass < 2 && !probe_of; pass++) {
-        const CansimProfile *const *list = pass ? (const CansimProfile *const *)d->all
-                                                : d->selected;
+        const CansimProfile *const *list =
+            pass ? (const CansimProfile *const *)d->all : d->selected;
         const size_t n = pass ? d->n_bundled : d->n_selected;
         for (size_t i = 0; i < n && !probe_of; i++) {
             CansimProfileInfo info;
@@ -421,7 +417,8 @@ int open_drawer(const Options *o, Drawer *d, CansimDesignConfig *design)
         CansimProfileInfo info;
         cansim_profile_info(design->on, &info);
         if (!info.is_curve) {
-            fprintf(stderr, "cansim: %s: --on needs a measured headphone, not an impulse response\n",
+            fprintf(stderr,
+                    "cansim: %s: --on needs a measured headphone, not an impulse response\n",
                     o->on);
             return EXIT_USAGE;
         }
@@ -460,7 +457,7 @@ static json_t *num(double v)
 }
 
 json_t *input_report(const Options *o, const char *input, const CansimProfile *const *p,
-                            const CansimOutputResult *res, size_t n)
+                     const CansimOutputResult *res, size_t n)
 {
     static const char *const modes[] = {"off", "match", "target"};
     json_t *in = json_object();
@@ -499,10 +496,11 @@ json_t *input_report(const Options *o, const char *input, const CansimProfile *c
         json_object_set_new(x, "dithered", json_boolean(r->is_dithered));
         /* unmatched: complete, but not at the level asked (the notice says why). */
         const bool is_unmatched = !r->status && r->notice == CANSIM_ELEVEL;
-        json_object_set_new(x, "status", json_string(r->status      ? "failed"
-                                                     : is_unmatched ? "unmatched"
-                                                     : r->is_limited ? "limited"
-                                                                     : "ok"));
+        json_object_set_new(x, "status",
+                            json_string(r->status       ? "failed"
+                                        : is_unmatched  ? "unmatched"
+                                        : r->is_limited ? "limited"
+                                                        : "ok"));
         json_object_set_new(x, "error", r->status ? json_string(r->diag.msg) : json_null());
         json_object_set_new(x, "notice", is_unmatched ? json_string(r->diag.msg) : json_null());
         json_array_append_new(outs, x);
@@ -526,8 +524,7 @@ static void print_gain(double gain_db, bool is_limited)
 {
     const double r = round(gain_db * 100.0) / 100.0;
     int digits = 2;
-    while (is_limited && digits < 9 && gain_db != 0.0 &&
-           fabs(gain_db) < 0.5 * pow(10.0, -digits))
+    while (is_limited && digits < 9 && gain_db != 0.0 && fabs(gain_db) < 0.5 * pow(10.0, -digits))
         digits++;
     if (digits > 2)
         fprintf(stderr, "  gain %+.*f dB", digits, gain_db);
@@ -558,8 +555,8 @@ static void print_kept(const CansimProfile *p, const json_t *e)
 }
 
 /* The readable summary: one line per output. */
-void print_summary(const char *input, const CansimProfile *const *p,
-                   const CansimOutputResult *res, size_t n, const json_t *outs)
+void print_summary(const char *input, const CansimProfile *const *p, const CansimOutputResult *res,
+                   size_t n, const json_t *outs)
 {
     if (!n)
         return;
@@ -567,8 +564,8 @@ void print_summary(const char *input, const CansimProfile *const *p,
     const CansimOutputResult *first = &res[0];
     for (size_t j = 0; j < n && first->is_skipped; j++)
         first = &res[j];
-    const bool is_measured_input = isfinite(first->input_lufs) || first->is_below_gate ||
-                                   !isnan(first->target_lufs);
+    const bool is_measured_input =
+        isfinite(first->input_lufs) || first->is_below_gate || !isnan(first->target_lufs);
     fprintf(stderr, "%s: input", input);
     if (first->is_skipped)
         fputs(" (every output kept)", stderr);
@@ -578,8 +575,10 @@ void print_summary(const char *input, const CansimProfile *const *p,
         fputs(" loudness not measured (--level off)", stderr);
     fputc('\n', stderr);
     if (first->is_below_gate)
-        fprintf(stderr, "  note - %s is below the -70 LUFS gate: rendered at the filter's own "
-                        "gain\n", input);
+        fprintf(stderr,
+                "  note - %s is below the -70 LUFS gate: rendered at the filter's own "
+                "gain\n",
+                input);
     /* By group, each under its title when there is more than one. */
     unsigned groups = 0;
     for (size_t j = 0; j < n; j++)
@@ -608,13 +607,12 @@ void print_summary(const char *input, const CansimProfile *const *p,
         print_db(r->peak_db, r->is_true_peak ? "dBTP" : "dBFS");
         print_gain(r->gain_db, r->is_limited);
         fprintf(stderr, "%s%s\n",
-                !has_loudness   ? " (loudness not measured)"
+                !has_loudness    ? " (loudness not measured)"
                 : r->is_measured ? ""
                                  : " (loudness predicted)",
                 r->is_limited ? " (limited by the ceiling)" : "");
         if (r->notice == CANSIM_ELEVEL)
-            fprintf(stderr, "  note - %s: %s\n", cansim_profile_id(p[j]),
-                    r->diag.msg);
+            fprintf(stderr, "  note - %s: %s\n", cansim_profile_id(p[j]), r->diag.msg);
     }
 }
 
@@ -646,16 +644,19 @@ static int cmd_profiles(int argc, char **argv)
             cansim_profile_info(d.selected[i], &info);
             if (!o.is_json) {
                 printf("%-36s %-36s %-8s %-7s %-16s %.*s\n", info.id, info.name, group_name(g),
-                       info.rig, info.tags[0] ? info.tags : info.form[0] ? info.form : "-",
+                       info.rig,
+                       info.tags[0]   ? info.tags
+                       : info.form[0] ? info.form
+                                      : "-",
                        (int)strcspn(info.source, ";"), info.source);
                 continue;
             }
             json_array_append_new(
-                list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
-                                info.id, "name", info.name, "group", group_name(g), "back",
-                                info.back, "form", info.form, "rig", info.rig, "tags", info.tags,
-                                "source", info.source, "credit", info.credit, "notes",
-                                info.notes, "hrtf", info.has_hrtf));
+                list,
+                json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", info.id,
+                          "name", info.name, "group", group_name(g), "back", info.back, "form",
+                          info.form, "rig", info.rig, "tags", info.tags, "source", info.source,
+                          "credit", info.credit, "notes", info.notes, "hrtf", info.has_hrtf));
         }
     if (list) {
         char *text = json_dumps(list, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6));
@@ -709,13 +710,14 @@ static int write_ir(const CansimProfile *p, const char *path, int format)
             const float *cell = cells[has_cross ? ch : map2[ch]];
             buf[i * (size_t)n_ch + (size_t)ch] = cell ? cell[i] : 0.0f;
         }
-    SF_INFO info = {.samplerate = (int)cansim_profile_rate(p), .channels = n_ch,
-                    .format = format};
+    SF_INFO info = {.samplerate = (int)cansim_profile_rate(p), .channels = n_ch, .format = format};
     const int fd = buf ? open_unique_part(path, part, sizeof part) : -1;
     SNDFILE *sf = fd >= 0 ? sf_open_fd(fd, SFM_WRITE, &info, 1) : NULL;
     if (!sf) {
         fprintf(stderr, "cansim: %s: %s\n", path,
-                !buf ? "out of memory" : fd < 0 ? strerror(errno) : sf_strerror(NULL));
+                !buf     ? "out of memory"
+                : fd < 0 ? strerror(errno)
+                         : sf_strerror(NULL));
         if (fd >= 0)
             unlink(part);
         free(buf);
@@ -745,7 +747,8 @@ static int cmd_design(int argc, char **argv)
     const int format = ir_format(o.output_dir);
     if (!format)
         return usage_error("-o %s: design writes 32-bit float .wav, .w64, .rf64, .caf or .aiff "
-                           "(chosen by the name; FLAC holds no float taps)", o.output_dir);
+                           "(chosen by the name; FLAC holds no float taps)",
+                           o.output_dir);
     struct stat in_st, out_st;
     if (!stat(o.inputs[0], &in_st) && !stat(o.output_dir, &out_st) &&
         in_st.st_dev == out_st.st_dev && in_st.st_ino == out_st.st_ino)

@@ -55,9 +55,9 @@ int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The bundled profiles plus any loaded from files, and the selection made of them. */
 typedef struct Drawer {
-    char dir[4096];          /* the bundled profiles' directory */
-    char targets_dir[4096];  /* dir/targets */
-    CansimProfile **all;     /* owned: bundled first (sorted by id), then files */
+    char dir[4096];         /* the bundled profiles' directory */
+    char targets_dir[4096]; /* dir/targets */
+    CansimProfile **all;    /* owned: bundled first (sorted by id), then files */
     size_t n_all;
     size_t n_bundled;
     const CansimProfile **selected; /* borrowed from all */
@@ -107,8 +107,8 @@ int check_targets(const Drawer *d, const CansimDesignConfig *design);
 json_t *input_report(const Options *o, const char *input, const CansimProfile *const *p,
                      const CansimOutputResult *res, size_t n);
 /* outs: the report's outputs[] (kept outputs are shown from their entries), or NULL. */
-void print_summary(const char *input, const CansimProfile *const *p,
-                   const CansimOutputResult *res, size_t n, const json_t *outs);
+void print_summary(const char *input, const CansimProfile *const *p, const CansimOutputResult *res,
+                   size_t n, const json_t *outs);
 /* The render command (batch.c). */
 int cmd_render(int argc, char **argv);
 
@@ -116,7 +116,7 @@ int cmd_render(int argc, char **argv);
 
 /* Each input's folder OUT/<relative path>/ holds its manifest and its report. */
 #define OUTPUT_MANIFEST ".manifest.json"
-#define OUTPUT_REPORT "report.json"
+#define OUTPUT_REPORT   "report.json"
 
 /* render and status share one batch command (batch.c); is_status: plan, say, render nothing. */
 int batch_command(int argc, char **argv, bool is_status);
@@ -131,13 +131,13 @@ int scale_options(Options *o);
 /* One input as the batch's plan sees it. */
 typedef struct PlanInput {
     const char *path;
-    const char *rel;            /* its folder below OUT */
-    const char *error;          /* why it cannot be rendered, or NULL */
-    bool is_audio;              /* false: not audio, skipped */
-    const bool *is_current;     /* per profile: an up-to-date render exists (NULL: none) */
-    const char *const *why;     /* per profile: why it is not */
-    size_t n_stale;             /* profiles without an up-to-date render */
-    int shard;                  /* its shard under --shard N, else 0 */
+    const char *rel;        /* its folder below OUT */
+    const char *error;      /* why it cannot be rendered, or NULL */
+    bool is_audio;          /* false: not audio, skipped */
+    const bool *is_current; /* per profile: an up-to-date render exists (NULL: none) */
+    const char *const *why; /* per profile: why it is not */
+    size_t n_stale;         /* profiles without an up-to-date render */
+    int shard;              /* its shard under --shard N, else 0 */
 } PlanInput;
 
 typedef struct StatusPlan {

@@ -15,7 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-
 /* A positive decimal count up to 10^9 at the start of s, ending at end_char or the string's
  * end; 0 for anything else. */
 static long count_of(const char *s, char end_char)

@@ -75,7 +75,9 @@ int cansim_crossfeed_parse(const char *text, CansimCrossfeed *out, CansimDiag *d
     static const struct {
         const char *name;
         double cut_hz, feed_db;
-    } presets[] = {{"bs2b", 700.0, 4.5}, {"default", 700.0, 4.5}, {"cmoy", 700.0, 6.0},
+    } presets[] = {{"bs2b", 700.0, 4.5},
+                   {"default", 700.0, 4.5},
+                   {"cmoy", 700.0, 6.0},
                    {"jmeier", 650.0, 9.5}};
     if (!text)
         return cansim_diag_set(diag, CANSIM_EINVAL, "no crossfeed given");

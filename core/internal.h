@@ -39,8 +39,8 @@ void cansim_path_stem(const char *path, char *out, size_t n);
  * impulse response at that rate, else a converted or designed copy the caller closes (*owned).
  * d may be NULL for the default design; k are the kernels the design runs on. */
 int cansim_profile_at_rate(const CansimProfile *p, const CansimDesignConfig *d, double rate_hz,
-                           const CansimKernels *k, const CansimProfile **out,
-                           CansimProfile **owned, CansimDiag *diag);
+                           const CansimKernels *k, const CansimProfile **out, CansimProfile **owned,
+                           CansimDiag *diag);
 
 /* The filter length and nonzero cells a profile will have (an estimate for curve profiles,
  * whose length depends on the rate), for the partition cost model. */

@@ -28,7 +28,7 @@
 #include "loudness.h"
 
 #define ANALYSIS_HOPS 32
-#define PI 3.14159265358979323846 /* hops per chunk: one parallel region per 3.2 s of input */
+#define PI            3.14159265358979323846 /* hops per chunk: one parallel region per 3.2 s of input */
 
 size_t cansim_level_hop(double rate_hz)
 {
@@ -57,7 +57,8 @@ static void k_filter(double rate_hz, Biquad k[2])
     q = 0.5003270373238773;
     kk = tan(PI * f0 / rate_hz);
     a0 = 1.0 + kk / q + kk * kk;
-    k[1] = (Biquad){{1.0, -2.0, 1.0}, {1.0, 2.0 * (kk * kk - 1.0) / a0, (1.0 - kk / q + kk * kk) / a0}};
+    k[1] = (Biquad){{1.0, -2.0, 1.0},
+                    {1.0, 2.0 * (kk * kk - 1.0) / a0, (1.0 - kk / q + kk * kk) / a0}};
 }
 
 static double biquad_power(const Biquad *f, double w)
@@ -205,14 +206,14 @@ static double gated_lufs(const double *e, size_t n_e, size_t hop)
 typedef struct Analysis {
     size_t hop, n, nbp;
     int n_channels;
-    float *planar[2];  /* H of history, then ANALYSIS_HOPS hops */
-    float *inter;      /* interleaved chunk as read */
-    float *spec;       /* per frame 5 planes: P_LL, P_RR, C re, C im, P_LL + P_RR */
+    float *planar[2]; /* H of history, then ANALYSIS_HOPS hops */
+    float *inter;     /* interleaved chunk as read */
+    float *spec;      /* per frame 5 planes: P_LL, P_RR, C re, C im, P_LL + P_RR */
     float *win;
-    float *fft_in;     /* per thread: N floats */
+    float *fft_in;          /* per thread: N floats */
     fftwf_complex *fft_out; /* per thread: 2 x (H + 1) bins */
     fftwf_plan plan;
-    double **energy;   /* per weight set, then the input's own */
+    double **energy; /* per weight set, then the input's own */
     size_t n_energy, cap_energy;
 } Analysis;
 
@@ -302,8 +303,8 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
     a.fft_in = fftwf_malloc((size_t)n_threads * a.n * sizeof(float));
     a.fft_out = fftwf_malloc((size_t)n_threads * 2 * (h + 1) * sizeof(fftwf_complex));
     a.energy = calloc(n_sets, sizeof *a.energy);
-    if (!a.planar[0] || !a.planar[1] || !a.inter || !a.spec || !a.win || !a.fft_in ||
-        !a.fft_out || !a.energy)
+    if (!a.planar[0] || !a.planar[1] || !a.inter || !a.spec || !a.win || !a.fft_in || !a.fft_out ||
+        !a.energy)
         goto nomem;
     for (size_t k = 0; k < a.n; k++)
         a.win[k] = (float)sin(PI * ((double)k + 0.5) / (double)a.n);
@@ -366,7 +367,7 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
         const int n_fr = (int)nf;
         const size_t f0 = n_frames_done;
         int meter_err = 0;
-#pragma omp parallel num_threads(n_threads) default(none)                                        \
+#pragma omp parallel num_threads(n_threads) default(none)                                          \
     shared(ca, n_fr, n_jobs, f0, weights, input_w, meter, got, n, meter_err)
         {
             const unsigned fpu = cansim_fpu_ftz_enter();

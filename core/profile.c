@@ -110,8 +110,8 @@ int cansim_profile_from_taps(CansimProfile **out, const char *id, double rate_hz
         has_cell = true;
         for (size_t i = 0; i < n_taps; i++)
             if (!isfinite(cells[c][i]))
-                return cansim_diag_set(diag, CANSIM_EPROFILE, "%s: tap %zu of cell %d is %s", id,
-                                       i, c, isnan(cells[c][i]) ? "NaN" : "infinite");
+                return cansim_diag_set(diag, CANSIM_EPROFILE, "%s: tap %zu of cell %d is %s", id, i,
+                                       c, isnan(cells[c][i]) ? "NaN" : "infinite");
     }
     if (!has_cell)
         return cansim_diag_set(diag, CANSIM_EINVAL, "%s: every cell is empty", id);
@@ -180,8 +180,8 @@ int cansim_profile_load_ir(CansimProfile **out, const char *path, CansimDiag *di
         for (int c = 0; c < n_ch; c++) {
             const float v = buf[i * (size_t)n_ch + (size_t)c];
             if (!isfinite(v)) {
-                e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s: frame %zu channel %d is %s",
-                                    path, i, c + 1, isnan(v) ? "NaN" : "infinite");
+                e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s: frame %zu channel %d is %s", path,
+                                    i, c + 1, isnan(v) ? "NaN" : "infinite");
                 goto done;
             }
             planes[c][i] = v;
@@ -267,8 +267,8 @@ static int design_with(CansimProfile **out, const CansimProfile *p, const Cansim
                        double rate_hz, const CansimKernels *k, CansimDiag *diag);
 
 int cansim_profile_at_rate(const CansimProfile *p, const CansimDesignConfig *d, double rate_hz,
-                           const CansimKernels *k, const CansimProfile **out,
-                           CansimProfile **owned, CansimDiag *diag)
+                           const CansimKernels *k, const CansimProfile **out, CansimProfile **owned,
+                           CansimDiag *diag)
 {
     *owned = NULL;
     CansimCrossfeed cf;
@@ -801,8 +801,10 @@ int cansim_profile_parse_ini(CansimProfile **out, const char *text, size_t n, co
     }
     c.p->hrtf.is_set = c.hrtf_keys != 0;
     if (c.room_keys && (c.room_keys != 7u || !c.hrtf_keys)) {
-        e = cansim_diag_set(diag, CANSIM_EPROFILE, "%s: [room] needs walls, distance and rt60, "
-                            "and an [hrtf] to place them around", name);
+        e = cansim_diag_set(diag, CANSIM_EPROFILE,
+                            "%s: [room] needs walls, distance and rt60, "
+                            "and an [hrtf] to place them around",
+                            name);
         goto done;
     }
     c.p->hrtf.room.is_set = c.room_keys != 0;
@@ -934,8 +936,8 @@ static int load_target(const CansimDesignConfig *d, const char *rig, const char 
         len = snprintf(path, sizeof path, "%s", t);
     else if (!d->targets_dir)
         return cansim_diag_set(diag, CANSIM_EPROFILE,
-                               "%s: no targets directory to find this target in (wanted by %s)",
-                               t, who);
+                               "%s: no targets directory to find this target in (wanted by %s)", t,
+                               who);
     else
         len = snprintf(path, sizeof path, "%s/%s/%s.csv", d->targets_dir, rig, t);
     if (len >= (int)sizeof path) /* cut short, it could name another file */
@@ -1063,7 +1065,7 @@ static int design_with(CansimProfile **out, const CansimProfile *p, const Cansim
     int e;
     if (!p->is_curve) {
         e = p->rate_hz == rate_hz ? cansim_profile_from_taps(&fir, p->id, rate_hz, p->n_taps,
-                                                              (const float *const *)p->cells, diag)
+                                                             (const float *const *)p->cells, diag)
                                   : resample_with(&fir, p, rate_hz, k, diag);
     } else {
         CansimCurve sim;
@@ -1119,8 +1121,8 @@ designed:
     return e;
 }
 
-int cansim_profile_design(CansimProfile **out, const CansimProfile *p,
-                          const CansimDesignConfig *d, double rate_hz, CansimDiag *diag)
+int cansim_profile_design(CansimProfile **out, const CansimProfile *p, const CansimDesignConfig *d,
+                          double rate_hz, CansimDiag *diag)
 {
     CansimKernels k;
     cansim_kernels_init(&k, cansim_cpu_detect());
@@ -1151,10 +1153,11 @@ int cansim_profile_digest(const CansimProfile *p, const CansimDesignConfig *d, c
         cansim_curve_free(&sim);
         if (p->hrtf.is_set) {
             const CansimRoomSpec *r = &p->hrtf.room;
-            const double angles[10] = {p->hrtf.azimuth_deg, p->hrtf.elevation_deg,
-                                       r->is_set ? r->distance_m : 0.0, r->rt60_s,
-                                       r->walls_m[0], r->walls_m[1], r->walls_m[2],
-                                       r->walls_m[3], r->walls_m[4], r->walls_m[5]};
+            const double angles[10] = {
+                p->hrtf.azimuth_deg, p->hrtf.elevation_deg, r->is_set ? r->distance_m : 0.0,
+                r->rt60_s,           r->walls_m[0],         r->walls_m[1],
+                r->walls_m[2],       r->walls_m[3],         r->walls_m[4],
+                r->walls_m[5]};
             XXH3_128bits_update(h, p->hrtf.sofa, strlen(p->hrtf.sofa) + 1);
             XXH3_128bits_update(h, angles, sizeof angles);
         }
@@ -1176,8 +1179,7 @@ int cansim_profile_digest(const CansimProfile *p, const CansimDesignConfig *d, c
     const double cfv[3] = {is_cf, is_cf ? cf.cut_hz : 0.0, is_cf ? cf.feed_db : 0.0};
     XXH3_128bits_update(h, cfv, sizeof cfv);
     const XXH128_hash_t v = XXH3_128bits_digest(h);
-    snprintf(hex, 33, "%016llx%016llx", (unsigned long long)v.high64,
-             (unsigned long long)v.low64);
+    snprintf(hex, 33, "%016llx%016llx", (unsigned long long)v.high64, (unsigned long long)v.low64);
 done:
     XXH3_freeState(h);
     return e;

@@ -36,7 +36,7 @@ typedef struct Filter {
     bool is_ms;          /* symmetric (LL = RR, LR = RL != 0): runs as mid and side cells */
     int status;          /* a profile that cannot be realised at this rate fails its outputs */
     CansimDiag diag;
-    float *level_w;      /* the loudness prediction's per-bin weights (loudness.h) */
+    float *level_w; /* the loudness prediction's per-bin weights (loudness.h) */
 } Filter;
 
 /* Every profile realised at one rate. A few rates stay cached, so a batch that alternates
@@ -69,12 +69,12 @@ typedef struct Lane {
     int64_t n_total; /* INT64_MAX while the input's length is unknown */
     int status;
     CansimDiag diag;
-    float gain;             /* level gain, applied as the output is interleaved */
-    ebur128_state *meter;   /* exact loudness and true peak of the written output, or NULL */
-    uint32_t peak_bits;     /* sample peak of the written output (cansim_peak_bits) */
-    float *out_base;        /* out - TP_PREFIX: out's allocation */
-    bool has_tp;            /* integer and FLAC outputs: true peak by the truepeak2 kernel */
-    float tp_max;           /* the interpolated peak so far */
+    float gain;           /* level gain, applied as the output is interleaved */
+    ebur128_state *meter; /* exact loudness and true peak of the written output, or NULL */
+    uint32_t peak_bits;   /* sample peak of the written output (cansim_peak_bits) */
+    float *out_base;      /* out - TP_PREFIX: out's allocation */
+    bool has_tp;          /* integer and FLAC outputs: true peak by the truepeak2 kernel */
+    float tp_max;         /* the interpolated peak so far */
     float tp_hist[2 * CANSIM_TP_HISTORY]; /* the last frames written, for the next chunk */
 } Lane;
 
@@ -91,7 +91,7 @@ struct CansimRender {
     size_t n_fft;  /* N = 2B */
     size_t n_bins; /* B + 1 rounded up to CANSIM_PAD; the padding bins stay zero */
     size_t n_chunk_blocks;
-    size_t n_chunk; /* frames per chunk */
+    size_t n_chunk;   /* frames per chunk */
     float *tw;        /* the real FFTs' twiddle table for N */
     float *planar[2]; /* B frames of history, then the chunk */
     float *in_buf;    /* interleaved input of one chunk */
@@ -103,12 +103,12 @@ struct CansimRender {
     size_t n_fdl_slots; /* allocated */
     FilterSet sets[N_CACHED_RATES];
     uint64_t clock;
-    const Filter *filters; /* the current input's set */
+    const Filter *filters;   /* the current input's set */
     ebur128_state *in_meter; /* meters the input as it streams (level match), or NULL */
     size_t n_in_chunk;       /* input frames in the current chunk */
     int in_meter_err;
     Lane *lanes;
-    int64_t t; /* index of the next input block */
+    int64_t t;                           /* index of the next input block */
     float tp_coefs[CANSIM_TP_MAX_COEFS]; /* the true-peak filter at the current rate */
     int tp_factor;                       /* its oversampling: 4, 2 or 1 (BS.1770, libebur128) */
 };
@@ -249,7 +249,8 @@ int cansim_render_open(CansimRender **out, const CansimRenderConfig *cfg, Cansim
         return cansim_diag_set(diag, CANSIM_EINVAL, "unknown output format %d", (int)cfg->format);
     if (cfg->level_mode < CANSIM_LEVEL_OFF || cfg->level_mode > CANSIM_LEVEL_TARGET)
         return cansim_diag_set(diag, CANSIM_EINVAL, "unknown level mode %d", (int)cfg->level_mode);
-    if (cfg->level_mode == CANSIM_LEVEL_TARGET && !(cfg->level_lufs >= -70.0 && cfg->level_lufs <= 0.0))
+    if (cfg->level_mode == CANSIM_LEVEL_TARGET &&
+        !(cfg->level_lufs >= -70.0 && cfg->level_lufs <= 0.0))
         return cansim_diag_set(diag, CANSIM_EINVAL, "level %g LUFS is outside -70..0",
                                cfg->level_lufs);
     if (cfg->rate_hz != 0.0 && !cansim_rate_is_valid(cfg->rate_hz))
@@ -570,8 +571,7 @@ static void lane_block(const CansimRender *r, size_t j, int64_t t, float *out)
             memset(l->time + o * n + r->n_part, 0, r->n_part * sizeof(float));
     }
     if (f->is_ms)
-        r->k.interleave2_ms(out, l->time + r->n_part, l->time + n + r->n_part, l->gain,
-                            r->n_part);
+        r->k.interleave2_ms(out, l->time + r->n_part, l->time + n + r->n_part, l->gain, r->n_part);
     else
         r->k.interleave2(out, l->time + r->n_part, l->time + n + r->n_part, l->gain, r->n_part);
 }
@@ -583,9 +583,8 @@ static void lane_chunk(const CansimRender *r, size_t j, size_t n_blocks, SinkFn 
     if (l->status || l->n_done >= l->n_total)
         return;
     const int64_t want = l->n_total - l->n_done;
-    const size_t n_frames = (int64_t)(n_blocks * r->n_part) < want
-                                ? n_blocks * r->n_part
-                                : (size_t)want;
+    const size_t n_frames =
+        (int64_t)(n_blocks * r->n_part) < want ? n_blocks * r->n_part : (size_t)want;
     const size_t n_run = (n_frames + r->n_part - 1) / r->n_part;
     for (size_t b = 0; b < n_run; b++)
         lane_block(r, j, r->t + (int64_t)b, l->out + 2 * b * r->n_part);
@@ -601,7 +600,7 @@ static void process_chunk(CansimRender *r, size_t n_blocks, int n_channels, Sink
     const int n_fwd = (int)n_blocks * n_channels;
     const int n_lanes = (int)r->cfg.n_profiles;
     int meter_err = 0;
-#pragma omp parallel num_threads(r->n_threads) default(none)                                   \
+#pragma omp parallel num_threads(r->n_threads) default(none)                                       \
     shared(cr, n_fwd, n_lanes, n_blocks, n_channels, sink, sink_ctx, meter_err)
     {
         const unsigned fpu = cansim_fpu_ftz_enter();
@@ -641,9 +640,8 @@ static bool all_done(const CansimRender *r)
 
 /* Streams the source through every lane. n_out < 0: each lane's length is the input's, plus
  * its tail when the config asks; otherwise exactly n_out frames. */
-static int stream_run(CansimRender *r, SourceFn *src, void *src_ctx, int n_channels,
-                      int64_t n_out, int64_t n_expected, SinkFn *sink, void *sink_ctx,
-                      CansimDiag *diag)
+static int stream_run(CansimRender *r, SourceFn *src, void *src_ctx, int n_channels, int64_t n_out,
+                      int64_t n_expected, SinkFn *sink, void *sink_ctx, CansimDiag *diag)
 {
     const size_t nc = r->n_chunk;
     int64_t n_in = 0;
@@ -743,8 +741,7 @@ static int mem_write(void *ctx, size_t lane, const float *frames, size_t n, Cans
 }
 
 int cansim_render_buffer(CansimRender *r, const float *in, int n_channels, int64_t n_frames,
-                         double rate_hz, float *const *outs, int64_t n_out_frames,
-                         CansimDiag *diag)
+                         double rate_hz, float *const *outs, int64_t n_out_frames, CansimDiag *diag)
 {
     if (n_channels < 1 || n_channels > 2)
         return cansim_diag_set(diag, CANSIM_EINVAL, "input buffer: %d channels (1 or 2)",
@@ -783,8 +780,8 @@ static int64_t file_read(void *ctx, float *frames, size_t n, CansimDiag *diag)
     FileSource *s = ctx;
     size_t got = 0;
     while (got < n) {
-        const sf_count_t k = sf_readf_float(s->sf, frames + got * (size_t)s->n_channels,
-                                            (sf_count_t)(n - got));
+        const sf_count_t k =
+            sf_readf_float(s->sf, frames + got * (size_t)s->n_channels, (sf_count_t)(n - got));
         if (k <= 0)
             break;
         got += (size_t)k;
@@ -1060,8 +1057,8 @@ typedef struct Pending {
     bool is_float_out;
     bool is_true_peak; /* peak_db is a true peak (integer and FLAC outputs, or a ceiling) */
     double peak_db;    /* true peak, else sample peak */
-    double lufs;    /* measured integrated loudness */
-    double gain_db; /* the gain it was rendered at */
+    double lufs;       /* measured integrated loudness */
+    double gain_db;    /* the gain it was rendered at */
     uint64_t seed;
 } Pending;
 
@@ -1128,8 +1125,8 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
     const char *ext = "";
     const int out_rate = r->cfg.rate_hz != 0.0 ? (int)r->cfg.rate_hz : info.samplerate;
     if (!r->cfg.is_compute_only &&
-        (e = cansim_audio_output_format(r->cfg.format, info.format, out_rate, &sf_format,
-                                        &ext, diag))) {
+        (e = cansim_audio_output_format(r->cfg.format, info.format, out_rate, &sf_format, &ext,
+                                        diag))) {
         char msg[sizeof diag->msg];
         snprintf(msg, sizeof msg, "%s", diag->msg);
         cansim_diag_set(diag, e, "%s: %s", input_path, msg);
@@ -1170,10 +1167,9 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
         if ((e = cansim_audio_open_read(converted, &in, &conv_info, diag)))
             goto done;
         if (conv_info.frames == 0) {
-            e = cansim_diag_set(diag, CANSIM_EDATA,
-                                "%s: %lld frames at %d Hz are less than one frame at %g Hz",
-                                input_path, (long long)info.frames, info.samplerate,
-                                r->cfg.rate_hz);
+            e = cansim_diag_set(
+                diag, CANSIM_EDATA, "%s: %lld frames at %d Hz are less than one frame at %g Hz",
+                input_path, (long long)info.frames, info.samplerate, r->cfg.rate_hz);
             goto done;
         }
         info.samplerate = conv_info.samplerate;
@@ -1234,8 +1230,7 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
             ebur128_set_channel(r->in_meter, 0, EBUR128_DUAL_MONO);
     }
     /* Below the gate by the prediction now; by the meter once the input has streamed. */
-    bool is_below_gate =
-        has_analysis && !((is_match ? la.input_pred_lufs : la.input_lufs) > -70.0);
+    bool is_below_gate = has_analysis && !((is_match ? la.input_pred_lufs : la.input_lufs) > -70.0);
     /* Near the gate a few blocks decide the gating, and the prediction can miss by more than
      * an LU: float outputs are then measured and corrected like long filters'. */
     const bool is_near_gate =
@@ -1314,8 +1309,8 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
     for (size_t j = 0; j < n_prof; j++) {
         Lane *l = &r->lanes[j];
         if (outs[j].sf) {
-            const int ce = cansim_audio_close(outs[j].sf, is_float_out ? outs[j].part
-                                                                       : outs[j].raw, &l->diag);
+            const int ce =
+                cansim_audio_close(outs[j].sf, is_float_out ? outs[j].part : outs[j].raw, &l->diag);
             if (!l->status)
                 l->status = ce;
         }
@@ -1411,8 +1406,8 @@ done:
 static int finish_pending(Pending *p, double corr_db, CansimOutputResult *res, CansimDiag *diag)
 {
     FileOut *o = &p->o;
-    const bool is_dithered = !p->is_float_out &&
-                             (p->sf_format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_16;
+    const bool is_dithered =
+        !p->is_float_out && (p->sf_format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_16;
     int e = CANSIM_OK;
     if (!p->is_float_out) {
         e = cansim_level_finish(o->raw, o->path, NULL, o->part, sizeof o->part, p->sf_format,
@@ -1564,8 +1559,10 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
             if (info.frames <= 0)
                 e = cansim_diag_set(&d, CANSIM_EDATA, "%s: no audio frames", inputs[i]);
             else if (info.channels > 2)
-                e = cansim_diag_set(&d, CANSIM_EFORMAT, "%s: %d channels (mono or stereo "
-                                    "expected)", inputs[i], info.channels);
+                e = cansim_diag_set(&d, CANSIM_EFORMAT,
+                                    "%s: %d channels (mono or stereo "
+                                    "expected)",
+                                    inputs[i], info.channels);
         }
         if (e) {
             g->member_status[i] = e;
@@ -1652,8 +1649,7 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
     g->sum_lufs = la.input_lufs;
     const bool is_below_gate = !(la.input_lufs > -70.0);
     for (size_t j = 0; j < n_prof; j++)
-        gains[j] = planned_gain_db(r, pred[j] - la.input_pred_lufs, la.input_lufs,
-                                   is_below_gate);
+        gains[j] = planned_gain_db(r, pred[j] - la.input_pred_lufs, la.input_lufs, is_below_gate);
     /* Every member at the group's gains, measured, kept unfinished. */
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < n_prof; j++)
@@ -1667,8 +1663,8 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
         }
         CansimDiag d;
         const CansimFileOptions *o = opts ? &opts[i] : NULL;
-        const int me = render_input(r, inputs[i], output_dirs[i], o, gains, &pend[i * n_prof],
-                                    results[i], &d);
+        const int me =
+            render_input(r, inputs[i], output_dirs[i], o, gains, &pend[i * n_prof], results[i], &d);
         g->n_rendered++;
         if (me == CANSIM_ECANCELED) {
             e = cansim_diag_set(diag, me, "canceled");

@@ -92,13 +92,13 @@ int cansim_resample_file(SNDFILE *in, const SF_INFO *info, const char *in_path,
                                             diag);
                 goto done;
             }
-            for (size_t i = have * (size_t)n_ch; i < (have + (size_t)(k > 0 ? k : 0)) * (size_t)n_ch;
-                 i++)
+            for (size_t i = have * (size_t)n_ch;
+                 i < (have + (size_t)(k > 0 ? k : 0)) * (size_t)n_ch; i++)
                 if (!isfinite(buf_in[i])) {
-                    e = cansim_diag_set(diag, CANSIM_EDATA, "%s: sample at frame %lld is %s",
-                                        in_path, (long long)(n_in + (int64_t)(i / (size_t)n_ch) -
-                                                             (int64_t)have),
-                                        isnan(buf_in[i]) ? "NaN" : "infinite");
+                    e = cansim_diag_set(
+                        diag, CANSIM_EDATA, "%s: sample at frame %lld is %s", in_path,
+                        (long long)(n_in + (int64_t)(i / (size_t)n_ch) - (int64_t)have),
+                        isnan(buf_in[i]) ? "NaN" : "infinite");
                     goto done;
                 }
             if (k > 0) {
@@ -116,8 +116,8 @@ int cansim_resample_file(SNDFILE *in, const SF_INFO *info, const char *in_path,
                       .end_of_input = is_eof,
                       .src_ratio = ratio};
         if ((src_err = src_process(src, &d))) {
-            e = cansim_diag_set(diag, CANSIM_EINTERNAL, "%s: rate conversion failed: %s",
-                                in_path, src_strerror(src_err));
+            e = cansim_diag_set(diag, CANSIM_EINTERNAL, "%s: rate conversion failed: %s", in_path,
+                                src_strerror(src_err));
             goto done;
         }
         memmove(buf_in, buf_in + (size_t)d.input_frames_used * (size_t)n_ch,

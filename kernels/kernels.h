@@ -42,8 +42,8 @@ typedef void cansim_deinterleave2_fn(float *restrict l, float *restrict r,
 
 /* dst[2i] = l[i] * gain, dst[2i+1] = r[i] * gain for i < n. Any n, no alignment required,
  * no aliasing. One rounding per value: bit-exact against the reference. */
-typedef void cansim_interleave2_fn(float *restrict dst, const float *l, const float *r,
-                                   float gain, size_t n);
+typedef void cansim_interleave2_fn(float *restrict dst, const float *l, const float *r, float gain,
+                                   size_t n);
 
 /* dst[i] = src[i] * gain for i < n. Any n, no alignment required; dst == src allowed exactly
  * (in place), no other overlap. One rounding per value: bit-exact against the reference. */

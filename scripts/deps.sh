@@ -16,7 +16,7 @@ packages=(
 is_tests=false
 [ "${1-}" = --tests ] && is_tests=true
 if $is_tests; then
-    packages+=(libbs2b-dev parallel chromium fonts-dejavu-core tidy python3-html5lib)
+    packages+=(libbs2b-dev clang-format parallel chromium fonts-dejavu-core tidy python3-html5lib)
     packages+=(slurmctld slurmd slurm-client munge)
     command -v node >/dev/null || packages+=(nodejs)
     command -v npm >/dev/null || packages+=(npm)

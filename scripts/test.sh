@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Builds and runs the whole test suite: a Release build with warnings as errors, its kernel
-# benchmark in check mode (JSON kept in build-test/), a build with a planted kernel bug that the
+# Builds and runs the whole test suite: the clang-format check, a Release build with warnings
+# as errors, its kernel benchmark in check mode (JSON kept in build-test/), a build with a planted kernel bug that the
 # harness must catch, the tests again under AddressSanitizer + UndefinedBehaviorSanitizer (but
 # those labelled slow, such as the output past 4 GiB, which the Release run keeps), and a clang
 # build that runs the parsers' fuzz targets.
@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 
 bash scripts/deps.sh --tests
 jobs=$(nproc)
+
+# Every C file as clang-format (.clang-format) writes it.
+bash scripts/format-check.sh
 
 cmake -S . -B build-test -G Ninja -DCMAKE_BUILD_TYPE=Release -DCANSIM_WERROR=ON >/dev/null
 cmake --build build-test -j "$jobs"

@@ -839,9 +839,9 @@ json_t *checkasm_json(void)
             (json_int_t)r->repetitions, "repetition_index", 0, "threads", 1, "iterations",
             (json_int_t)r->iterations, "real_time", r->median_ns, "cpu_time", r->cpu_ns,
             "time_unit", "ns", "unit", r->units.unit, "n", (json_int_t)r->n, "ns_per_element",
-            r->median_ns / (double)r->n, "bytes_per_second",
-            per_ns * r->units.bytes_per_unit * 1e9, "c_real_time", r->c_ns, "speedup_vs_c_min",
-            r->speedup_min, "speedup_vs_c_max", r->speedup_max, "speedup_vs_c", speedup(r));
+            r->median_ns / (double)r->n, "bytes_per_second", per_ns * r->units.bytes_per_unit * 1e9,
+            "c_real_time", r->c_ns, "speedup_vs_c_min", r->speedup_min, "speedup_vs_c_max",
+            r->speedup_max, "speedup_vs_c", speedup(r));
         char per_unit[64];
         snprintf(per_unit, sizeof per_unit, "%ss_per_ns", r->units.unit);
         if (b && r->units.flops_per_unit > 0)

@@ -108,8 +108,10 @@ int main(void)
     static const struct {
         const char *name;
         uint32_t level;
-    } presets[] = {{"bs2b", BS2B_DEFAULT_CLEVEL}, {"cmoy", BS2B_CMOY_CLEVEL},
-                   {"jmeier", BS2B_JMEIER_CLEVEL}, {"500:7.2", BS2B_MIDDLE_ECLEVEL}};
+    } presets[] = {{"bs2b", BS2B_DEFAULT_CLEVEL},
+                   {"cmoy", BS2B_CMOY_CLEVEL},
+                   {"jmeier", BS2B_JMEIER_CLEVEL},
+                   {"500:7.2", BS2B_MIDDLE_ECLEVEL}};
     static const unsigned rates[] = {44100, 48000, 96000};
     const int64_t n = 48000;
     float *in = malloc(sizeof *in * 2 * (size_t)n);
@@ -137,8 +139,8 @@ int main(void)
             const double err = rel_err_db(out, want, 2 * (size_t)n);
             printf("%-8s %6u Hz: %.1f dB relative RMS error against libbs2b\n", presets[p].name,
                    rate, err);
-            CHECK(err <= -80.0, "%s at %u Hz: %.1f dB relative RMS error", presets[p].name,
-                  rate, err);
+            CHECK(err <= -80.0, "%s at %u Hz: %.1f dB relative RMS error", presets[p].name, rate,
+                  err);
             /* Mono (L = R) as dual mono: levels as bs2b's. */
             float *dual = malloc(sizeof *dual * 2 * (size_t)n);
             if (!dual)
@@ -172,8 +174,8 @@ int main(void)
         }
     }
     /* Bad values. */
-    static const char *const bad[] = {"5:90", "abc", "700", "700:", ":4.5", "2500:4.5",
-                                      "700:0.5", "700:16", "nan:4", "700:4.5x"};
+    static const char *const bad[] = {"5:90",     "abc",     "700",    "700:",  ":4.5",
+                                      "2500:4.5", "700:0.5", "700:16", "nan:4", "700:4.5x"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         CansimCrossfeed cf;
         d.msg[0] = '\0';

@@ -196,9 +196,8 @@ static void fill_tone(float *x, long rate, long channels, long frames)
 {
     for (long i = 0; i < frames; i++)
         for (long c = 0; c < channels; c++)
-            x[i * channels + c] =
-                (float)(0.5 * sin(2.0 * M_PI * (440.0 + 110.0 * (double)c) * (double)i /
-                                  (double)rate));
+            x[i * channels + c] = (float)(0.5 * sin(2.0 * M_PI * (440.0 + 110.0 * (double)c) *
+                                                    (double)i / (double)rate));
 }
 
 /* Reads a whole file as float; returns NULL on failure. */
@@ -232,28 +231,64 @@ static int cmd_info(const char *path)
     sf_close(f);
     const char *major = "other";
     switch (info.format & SF_FORMAT_TYPEMASK) {
-    case SF_FORMAT_WAV: major = "wav"; break;
-    case SF_FORMAT_WAVEX: major = "wavex"; break;
-    case SF_FORMAT_FLAC: major = "flac"; break;
-    case SF_FORMAT_RF64: major = "rf64"; break;
-    case SF_FORMAT_AIFF: major = "aiff"; break;
-    case SF_FORMAT_W64: major = "w64"; break;
-    case SF_FORMAT_MPEG: major = "mpeg"; break;
-    case SF_FORMAT_OGG: major = "ogg"; break;
-    default: break;
+    case SF_FORMAT_WAV:
+        major = "wav";
+        break;
+    case SF_FORMAT_WAVEX:
+        major = "wavex";
+        break;
+    case SF_FORMAT_FLAC:
+        major = "flac";
+        break;
+    case SF_FORMAT_RF64:
+        major = "rf64";
+        break;
+    case SF_FORMAT_AIFF:
+        major = "aiff";
+        break;
+    case SF_FORMAT_W64:
+        major = "w64";
+        break;
+    case SF_FORMAT_MPEG:
+        major = "mpeg";
+        break;
+    case SF_FORMAT_OGG:
+        major = "ogg";
+        break;
+    default:
+        break;
     }
     const char *sub = "other";
     switch (info.format & SF_FORMAT_SUBMASK) {
-    case SF_FORMAT_PCM_16: sub = "pcm16"; break;
-    case SF_FORMAT_PCM_24: sub = "pcm24"; break;
-    case SF_FORMAT_PCM_32: sub = "pcm32"; break;
-    case SF_FORMAT_FLOAT: sub = "float"; break;
-    case SF_FORMAT_DOUBLE: sub = "double"; break;
-    case SF_FORMAT_MPEG_LAYER_III: sub = "mp3"; break;
-    case SF_FORMAT_VORBIS: sub = "vorbis"; break;
-    case SF_FORMAT_OPUS: sub = "opus"; break;
-    case SF_FORMAT_ULAW: sub = "ulaw"; break;
-    default: break;
+    case SF_FORMAT_PCM_16:
+        sub = "pcm16";
+        break;
+    case SF_FORMAT_PCM_24:
+        sub = "pcm24";
+        break;
+    case SF_FORMAT_PCM_32:
+        sub = "pcm32";
+        break;
+    case SF_FORMAT_FLOAT:
+        sub = "float";
+        break;
+    case SF_FORMAT_DOUBLE:
+        sub = "double";
+        break;
+    case SF_FORMAT_MPEG_LAYER_III:
+        sub = "mp3";
+        break;
+    case SF_FORMAT_VORBIS:
+        sub = "vorbis";
+        break;
+    case SF_FORMAT_OPUS:
+        sub = "opus";
+        break;
+    case SF_FORMAT_ULAW:
+        sub = "ulaw";
+        break;
+    default:
+        break;
     }
     printf("frames=%lld channels=%d rate=%d major=%s subtype=%s\n", (long long)info.frames,
            info.channels, info.samplerate, major, sub);

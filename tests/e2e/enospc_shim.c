@@ -51,8 +51,8 @@ static int must_fail(int fd, size_t count)
         return 0;
     const char *after = getenv("CANSIM_TEST_ENOSPC_AFTER");
     const unsigned long long budget = after ? strtoull(after, NULL, 10) : 0;
-    const unsigned long long before = __atomic_fetch_add(&n_written, (unsigned long long)count,
-                                                         __ATOMIC_SEQ_CST);
+    const unsigned long long before =
+        __atomic_fetch_add(&n_written, (unsigned long long)count, __ATOMIC_SEQ_CST);
     return before + count > budget;
 }
 

@@ -24,8 +24,7 @@ static CansimProfile *identity(const char *id, double rate)
     const float *cells[4] = {&one, NULL, NULL, &one};
     CansimProfile *p = NULL;
     CansimDiag d;
-    CHECK(cansim_profile_from_taps(&p, id, rate, 1, cells, &d) == CANSIM_OK, "identity: %s",
-          d.msg);
+    CHECK(cansim_profile_from_taps(&p, id, rate, 1, cells, &d) == CANSIM_OK, "identity: %s", d.msg);
     return p;
 }
 
@@ -61,7 +60,8 @@ static void test_rate_conversion(void)
     const size_t at = 10000;
     x[2 * at] = 1.0f;
     for (size_t i = 0; i < n; i++)
-        x[2 * i + 1] = 0.5f * (float)sin(2.0 * 3.14159265358979323846 * 1000.0 * (double)i / rate_in);
+        x[2 * i + 1] =
+            0.5f * (float)sin(2.0 * 3.14159265358979323846 * 1000.0 * (double)i / rate_in);
     char in[4200], out[4200];
     snprintf(in, sizeof in, "%s/conv.wav", g_dir);
     unit_write_audio(in, SF_FORMAT_WAV | SF_FORMAT_FLOAT, rate_in, 2, x, (sf_count_t)n);
@@ -351,8 +351,8 @@ static void test_group_sums(void)
     bool lim[MAX_P];
     int ms[N_STEMS];
     CansimDiag md[N_STEMS];
-    CansimGroupResult g = {.gain_db = gain, .is_limited = lim, .member_status = ms,
-                           .member_diag = md};
+    CansimGroupResult g = {
+        .gain_db = gain, .is_limited = lim, .member_status = ms, .member_diag = md};
     int e = r ? cansim_render_group(r, in, od, N_STEMS, NULL, res, &g, &d) : -1;
     CHECK(e == CANSIM_OK, "group render: %s", d.msg);
     char mix_dir[4300];
@@ -475,8 +475,8 @@ static void test_group_ceiling(void)
     bool lim[1];
     int ms[N_STEMS];
     CansimDiag md[N_STEMS];
-    CansimGroupResult g = {.gain_db = gain, .is_limited = lim, .member_status = ms,
-                           .member_diag = md};
+    CansimGroupResult g = {
+        .gain_db = gain, .is_limited = lim, .member_status = ms, .member_diag = md};
     const int e = r ? cansim_render_group(r, in, od, N_STEMS, NULL, res, &g, &d) : -1;
     CHECK(e == CANSIM_OK, "group render: %s", d.msg);
     CHECK(lim[0], "the group gain was not limited (gain %.2f dB)", gain[0]);

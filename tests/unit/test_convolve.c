@@ -14,11 +14,11 @@
 /* A bound on the direct reference's cost per cell (multiply-adds), to keep the run short. */
 #define REF_BUDGET ((size_t)1 << 28)
 
-#define CANARY     12345.0f
-#define N_CANARY   32
+#define CANARY   12345.0f
+#define N_CANARY 32
 
-static const size_t tap_counts[] = {1,    2,    15,   16,   17,   100,  255,
-                                    256,  257,  1000, 4095, 4096, 4097, 16384};
+static const size_t tap_counts[] = {1,   2,   15,   16,   17,   100,  255,
+                                    256, 257, 1000, 4095, 4096, 4097, 16384};
 static const size_t partitions[] = {64, 256, 1024, 0};
 static const char cell_names[4][3] = {"LL", "LR", "RL", "RR"};
 
@@ -203,9 +203,10 @@ static void check_against_ref(const float *out, size_t n_out, const Ref *ref, un
             for (size_t i = 0; i < n_out && bad == n_out; i++)
                 if (!(out[2 * i + (size_t)ch] == 0.0f))
                     bad = i;
-            CHECK(bad == n_out, "%s: output %c must be exactly 0 (no cell feeds it) but frame "
-                  "%zu is %g", what, "LR"[ch], bad, bad < n_out ? (double)out[2 * bad + (size_t)ch]
-                                                                : 0.0);
+            CHECK(bad == n_out,
+                  "%s: output %c must be exactly 0 (no cell feeds it) but frame "
+                  "%zu is %g",
+                  what, "LR"[ch], bad, bad < n_out ? (double)out[2 * bad + (size_t)ch] : 0.0);
             continue;
         }
         const double db = unit_rel_rms_db(out + ch, 2, scratch, 1, n_out);
@@ -219,9 +220,11 @@ static void check_against_ref(const float *out, size_t n_out, const Ref *ref, un
                     worst = i;
                 }
             }
-            CHECK(0, "%s: output %c: relative RMS error %.1f dB > %.0f dB; worst frame %zu: "
-                  "got %.9g want %.9g", what, "LR"[ch], db, MAX_ERR_DB, worst,
-                  (double)out[2 * worst + (size_t)ch], scratch[worst]);
+            CHECK(0,
+                  "%s: output %c: relative RMS error %.1f dB > %.0f dB; worst frame %zu: "
+                  "got %.9g want %.9g",
+                  what, "LR"[ch], db, MAX_ERR_DB, worst, (double)out[2 * worst + (size_t)ch],
+                  scratch[worst]);
         }
     }
 }
@@ -231,8 +234,8 @@ static void check_against_ref(const float *out, size_t n_out, const Ref *ref, un
 /* Profiles of one render: a full matrix, its diagonal, and each of its cells alone. */
 #define N_SHAPES 6
 static const unsigned shape_masks[N_SHAPES] = {0xf, 0x9, 0x1, 0x2, 0x4, 0x8};
-static const char *const shape_names[N_SHAPES] = {"full",   "diagonal", "only-LL",
-                                                  "only-LR", "only-RL", "only-RR"};
+static const char *const shape_names[N_SHAPES] = {"full",    "diagonal", "only-LL",
+                                                  "only-LR", "only-RL",  "only-RR"};
 
 static size_t long_length(size_t b, size_t n_taps)
 {
@@ -291,8 +294,7 @@ static void test_against_direct(void)
                 for (int s = 0; s < N_SHAPES; s++) {
                     char what_s[200];
                     snprintf(what_s, sizeof what_s, "%s, %s", what, shape_names[s]);
-                    check_against_ref(outs.buf[s], n_out, &ref, shape_masks[s], scratch,
-                                      what_s);
+                    check_against_ref(outs.buf[s], n_out, &ref, shape_masks[s], scratch, what_s);
                 }
             }
             /* Fewer output frames than input (no tail) and more than the tail (zeros). */
@@ -304,15 +306,14 @@ static void test_against_direct(void)
                 for (size_t k = 0; k < 3; k++) {
                     char what[160];
                     snprintf(what, sizeof what,
-                             "taps %zu, partition %zu, %zu frames, %zu output frames", n_taps, b,
-                             n, n_outs[k]);
+                             "taps %zu, partition %zu, %zu frames, %zu output frames", n_taps, b, n,
+                             n_outs[k]);
                     if (render(r, in, 2, n, &o2, n_outs[k], what) != CANSIM_OK)
                         continue;
                     for (int s = 0; s < N_SHAPES; s++) {
                         char what_s[200];
                         snprintf(what_s, sizeof what_s, "%s, %s", what, shape_names[s]);
-                        check_against_ref(o2.buf[s], n_outs[k], &ref, shape_masks[s], s2,
-                                          what_s);
+                        check_against_ref(o2.buf[s], n_outs[k], &ref, shape_masks[s], s2, what_s);
                     }
                 }
                 free(s2);
@@ -370,8 +371,8 @@ static void test_one_sided_input(void)
                 Ref ref = ref_alloc(n_taps, n);
                 ref_advance(&ref, in, cells, n);
                 char what[160];
-                snprintf(what, sizeof what, "input on %c only, taps %zu, partition %zu",
-                         "LR"[side], n_taps, b);
+                snprintf(what, sizeof what, "input on %c only, taps %zu, partition %zu", "LR"[side],
+                         n_taps, b);
                 if (render(r, in, 2, n, &outs, n_out, what) == CANSIM_OK) {
                     for (int s = 0; s < N_SHAPES; s++) {
                         /* Cells fed by the silent side contribute exactly nothing. */
@@ -443,17 +444,15 @@ static void test_mono(void)
                 render(r, mono, 1, n, &o_mono, n_out, what) == CANSIM_OK &&
                 render(r, stereo, 2, n, &o_stereo, n_out, what) == CANSIM_OK) {
                 for (int s = 0; s < N_SHAPES; s++)
-                    CHECK(memcmp(o_first.buf[s], o_stereo.buf[s], 2 * n_out * sizeof(float)) ==
-                              0,
+                    CHECK(memcmp(o_first.buf[s], o_stereo.buf[s], 2 * n_out * sizeof(float)) == 0,
                           "%s, %s: a stereo render after a mono one differs from the one "
-                          "before", what, shape_names[s]);
+                          "before",
+                          what, shape_names[s]);
                 for (int s = 0; s < N_SHAPES; s++) {
                     char what_s[200];
                     snprintf(what_s, sizeof what_s, "%s, %s", what, shape_names[s]);
-                    check_against_ref(o_mono.buf[s], n_out, &ref, shape_masks[s], scratch,
-                                      what_s);
-                    const double db =
-                        unit_rel_rms_db_f(o_mono.buf[s], o_stereo.buf[s], 2 * n_out);
+                    check_against_ref(o_mono.buf[s], n_out, &ref, shape_masks[s], scratch, what_s);
+                    const double db = unit_rel_rms_db_f(o_mono.buf[s], o_stereo.buf[s], 2 * n_out);
                     CHECK(db <= MAX_ERR_DB, "%s: mono differs from stereo L=R by %.1f dB", what_s,
                           db);
                 }
@@ -503,8 +502,8 @@ static void test_impulse(void)
                 memset(in, 0, 2 * n * sizeof(float));
                 in[2 * k + (size_t)side] = 1.0f;
                 char what[160];
-                snprintf(what, sizeof what, "impulse on %c at frame %zu, partition %zu",
-                         "LR"[side], k, b);
+                snprintf(what, sizeof what, "impulse on %c at frame %zu, partition %zu", "LR"[side],
+                         k, b);
                 if (render(r, in, 2, n, &outs, n_out, what) != CANSIM_OK)
                     continue;
                 for (int ch = 0; ch < 2; ch++) {
@@ -519,8 +518,8 @@ static void test_impulse(void)
                     const double db = unit_rel_rms_db(out + ch, 2, want, 1, n_out);
                     CHECK(onset == k && db <= MAX_ERR_DB,
                           "%s: output %c (cell %s) starts at frame %zu, want %zu; relative RMS "
-                          "error %.1f dB", what, "LR"[ch], cell_names[2 * side + ch], onset, k,
-                          db);
+                          "error %.1f dB",
+                          what, "LR"[ch], cell_names[2 * side + ch], onset, k, db);
                 }
             }
             free(want);
@@ -578,8 +577,8 @@ static void test_threads(void)
     Outs first = outs_alloc(16, n_out);
     bool has_first = false;
     for (size_t ti = 0; ti < sizeof thread_counts / sizeof thread_counts[0]; ti++) {
-        CansimRender *r = open_render((const CansimProfile *const *)ps, 16, 0,
-                                      thread_counts[ti], ~0u);
+        CansimRender *r =
+            open_render((const CansimProfile *const *)ps, 16, 0, thread_counts[ti], ~0u);
         if (!r)
             continue;
         char what[80];
@@ -592,8 +591,7 @@ static void test_threads(void)
                 for (int p = 0; p < 16; p++)
                     CHECK(memcmp(o.buf[p], first.buf[p], 2 * n_out * sizeof(float)) == 0,
                           "%s: profile %d differs from the %d-thread render (%.1f dB)", what, p,
-                          thread_counts[0],
-                          unit_rel_rms_db_f(o.buf[p], first.buf[p], 2 * n_out));
+                          thread_counts[0], unit_rel_rms_db_f(o.buf[p], first.buf[p], 2 * n_out));
             }
         }
         outs_free(&o);
@@ -659,8 +657,7 @@ static void test_cpu_levels(void)
     if (host & CANSIM_CPU_AVX512)
         cpu_masks[n_masks++] = CANSIM_CPU_AVX2 | CANSIM_CPU_AVX512;
     cpu_masks[n_masks++] = cansim_render_default_config().cpu_mask;
-    printf("host cpu flags %#x (%s): testing %zu levels\n", host, cansim_cpu_name(host),
-           n_masks);
+    printf("host cpu flags %#x (%s): testing %zu levels\n", host, cansim_cpu_name(host), n_masks);
 
     static const size_t cpu_partitions[] = {64, 256, 0};
     for (size_t pi = 0; is_ok && pi < sizeof cpu_partitions / sizeof cpu_partitions[0]; pi++) {
@@ -673,8 +670,8 @@ static void test_cpu_levels(void)
                 continue;
             const unsigned got = cansim_render_cpu_flags(r);
             CHECK(got == (cpu_masks[m] & host),
-                  "cpu_mask %#x on host %#x: renderer uses %#x, want %#x", cpu_masks[m], host,
-                  got, cpu_masks[m] & host);
+                  "cpu_mask %#x on host %#x: renderer uses %#x, want %#x", cpu_masks[m], host, got,
+                  cpu_masks[m] & host);
             char what[160];
             snprintf(what, sizeof what, "cpu level %s (mask %#x), partition %zu",
                      cansim_cpu_name(got), cpu_masks[m], cansim_render_partition_frames(r));
@@ -683,14 +680,13 @@ static void test_cpu_levels(void)
             if (render(r, in, 2, n, mine, n_out, what) == CANSIM_OK) {
                 for (int i = 0; i < N_CPU_PROFILES; i++) {
                     char what_s[200];
-                    snprintf(what_s, sizeof what_s, "%s, profile %d (%zu taps, cells %#x)",
-                             what, i, taps[i], masks[i]);
+                    snprintf(what_s, sizeof what_s, "%s, profile %d (%zu taps, cells %#x)", what, i,
+                             taps[i], masks[i]);
                     check_against_ref(mine->buf[i], n_out, &refs[i], masks[i], scratch, what_s);
                     if (m > 0 && has_c) {
-                        const double db =
-                            unit_rel_rms_db_f(o.buf[i], c_out.buf[i], 2 * n_out);
-                        CHECK(db <= MAX_ERR_DB, "%s: differs from the C level by %.1f dB",
-                              what_s, db);
+                        const double db = unit_rel_rms_db_f(o.buf[i], c_out.buf[i], 2 * n_out);
+                        CHECK(db <= MAX_ERR_DB, "%s: differs from the C level by %.1f dB", what_s,
+                              db);
                     }
                 }
                 if (m == 0)
@@ -731,11 +727,11 @@ static int on_progress(void *user, int64_t n_done, int64_t n_total)
             snprintf(log->why, sizeof log->why, "n_done went back from %lld to %lld",
                      (long long)log->last_done, (long long)n_done);
         else if (n_total != log->n_total && n_total != -1)
-            snprintf(log->why, sizeof log->why, "n_total %lld, want %lld or -1",
-                     (long long)n_total, (long long)log->n_total);
+            snprintf(log->why, sizeof log->why, "n_total %lld, want %lld or -1", (long long)n_total,
+                     (long long)log->n_total);
         else if (n_total >= 0 && n_done > n_total)
-            snprintf(log->why, sizeof log->why, "n_done %lld past n_total %lld",
-                     (long long)n_done, (long long)n_total);
+            snprintf(log->why, sizeof log->why, "n_done %lld past n_total %lld", (long long)n_done,
+                     (long long)n_total);
         log->is_bad = log->why[0] != 0;
     }
     log->n_calls++;
@@ -771,8 +767,8 @@ static void test_progress(void)
         CHECK(rc == CANSIM_OK, "open with a progress callback: %d: %s", rc, diag.msg);
         if (rc == CANSIM_OK && render(r, in, 2, n, &outs, n, "progress") == CANSIM_OK) {
             CHECK(!log.is_bad, "progress: %s", log.why);
-            CHECK(log.n_calls >= 2, "progress: %lld calls over %zu frames",
-                  (long long)log.n_calls, n);
+            CHECK(log.n_calls >= 2, "progress: %lld calls over %zu frames", (long long)log.n_calls,
+                  n);
             CHECK(log.last_done == (int64_t)n, "progress: last n_done %lld, want %zu",
                   (long long)log.last_done, n);
         }
@@ -862,7 +858,7 @@ static void test_invalid(void)
         int channel;
         float value;
     } poison[] = {
-        {2, 0, 0, INFINITY}, {2, 500, 1, NAN},       {2, 999, 1, -INFINITY}, {2, 999, 0, NAN},
+        {2, 0, 0, INFINITY}, {2, 500, 1, NAN},     {2, 999, 1, -INFINITY}, {2, 999, 0, NAN},
         {1, 0, 0, NAN},      {1, 64, 0, INFINITY}, {1, 999, 0, -INFINITY},
     };
     for (size_t i = 0; i < sizeof poison / sizeof poison[0]; i++) {

@@ -19,16 +19,15 @@ static void test_strerror(void)
         CHECK(len > 0, "cansim_strerror(%d) is empty", code);
         if (!len)
             continue;
-        CHECK(!isupper((unsigned char)m[0]), "cansim_strerror(%d) = \"%s\" starts upper case",
-              code, m);
+        CHECK(!isupper((unsigned char)m[0]), "cansim_strerror(%d) = \"%s\" starts upper case", code,
+              m);
         CHECK(m[len - 1] != '.', "cansim_strerror(%d) = \"%s\" ends with a period", code, m);
         CHECK(!isspace((unsigned char)m[len - 1]) && !isspace((unsigned char)m[0]),
               "cansim_strerror(%d) = \"%s\" has surrounding space", code, m);
         CHECK(strchr(m, '\n') == NULL, "cansim_strerror(%d) = \"%s\" has a newline", code, m);
         CHECK(strcmp(m, "unknown error") != 0, "known code %d reads \"unknown error\"", code);
         for (int i = 0; i < n; i++)
-            CHECK(strcmp(msgs[i], m) != 0, "codes %d and %d share the message \"%s\"", -i, code,
-                  m);
+            CHECK(strcmp(msgs[i], m) != 0, "codes %d and %d share the message \"%s\"", -i, code, m);
         msgs[n++] = m;
     }
     /* The named codes are all inside the walked range. */
@@ -39,13 +38,12 @@ static void test_strerror(void)
         CHECK(named[i] <= 0 && named[i] > CANSIM_ERROR_MIN, "code %d outside the known range",
               named[i]);
 
-    const int unknown[] = {1, 2, CANSIM_ERROR_MIN, CANSIM_ERROR_MIN - 1, -1000, 1000, INT32_MIN,
-                           INT32_MAX};
+    const int unknown[] = {1,     2,    CANSIM_ERROR_MIN, CANSIM_ERROR_MIN - 1,
+                           -1000, 1000, INT32_MIN,        INT32_MAX};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         const char *m = cansim_strerror(unknown[i]);
         CHECK(m != NULL && strcmp(m, "unknown error") == 0,
-              "cansim_strerror(%d) = \"%s\", want \"unknown error\"", unknown[i],
-              m ? m : "(null)");
+              "cansim_strerror(%d) = \"%s\", want \"unknown error\"", unknown[i], m ? m : "(null)");
     }
 }
 
@@ -86,12 +84,13 @@ static void test_formats(void)
         if (name) {
             back = (CansimFormat)-1;
             rc = cansim_format_from_name(name, &back);
-            CHECK(rc == CANSIM_OK && back == table[i].f, "round trip of \"%s\" gives %d, %d",
-                  name, rc, (int)back);
+            CHECK(rc == CANSIM_OK && back == table[i].f, "round trip of \"%s\" gives %d, %d", name,
+                  rc, (int)back);
         }
     }
-    static const char *const junk[] = {"", "wav", "flac", "wav8", "wav32", "flac32", "mp3",
-                                       "same ", " wav16", "wav16x", "wav1", "junk", "auto"};
+    static const char *const junk[] = {"",       "wav",  "flac",  "wav8",   "wav32",
+                                       "flac32", "mp3",  "same ", " wav16", "wav16x",
+                                       "wav1",   "junk", "auto"};
     for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
         CansimFormat f = CANSIM_FORMAT_SAME;
         const int rc = cansim_format_from_name(junk[i], &f);
@@ -129,8 +128,8 @@ static void test_cpu(void)
     rc = cansim_cpu_mask_from_name("neon", &mask);
     CHECK(rc == CANSIM_OK && (mask & CANSIM_CPU_NEON), "\"neon\" gives %d, mask %#x", rc, mask);
 
-    static const char *const junk[] = {"", "C", "avx", "avx3", "sse2", "avx512f", "auto ",
-                                       "x86-64-v3", "avx2,avx512", "junk"};
+    static const char *const junk[] = {"",        "C",     "avx",       "avx3",        "sse2",
+                                       "avx512f", "auto ", "x86-64-v3", "avx2,avx512", "junk"};
     for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
         mask = 0;
         rc = cansim_cpu_mask_from_name(junk[i], &mask);
@@ -149,8 +148,10 @@ static void test_cpu(void)
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         const char *n = cansim_cpu_name(names[i].flags);
-        CHECK(n != NULL && strcmp(n, names[i].name) == 0, "cansim_cpu_name(%#x) = \"%s\", want "
-              "\"%s\"", names[i].flags, n ? n : "(null)", names[i].name);
+        CHECK(n != NULL && strcmp(n, names[i].name) == 0,
+              "cansim_cpu_name(%#x) = \"%s\", want "
+              "\"%s\"",
+              names[i].flags, n ? n : "(null)", names[i].name);
     }
 }
 

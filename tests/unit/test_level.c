@@ -25,16 +25,13 @@
 #error "CANSIM_PROFILE_DIR must name the bundled profiles"
 #endif
 
-#define PI 3.14159265358979323846
+#define PI     3.14159265358979323846
 #define LU_TOL 0.1
 
 static char tmp_dir[4096];
 static CansimDesignConfig design;
 
 /* ------------------------------------------------------------------ helpers */
-
-
-
 
 /* The largest |sample| of an integer file in its own units (sf_readf_int gives them shifted
  * into the top of an int: 16 bits << 16, 24 bits << 8). */
@@ -170,8 +167,7 @@ static bool render(CansimRender *r, const char *in_path, const char *out_dir, si
 {
     CansimDiag diag = {{0}};
     const int rc = cansim_render_file(r, in_path, out_dir, res, &diag);
-    CHECK(rc == CANSIM_OK, "cansim_render_file(%s -> %s) = %d: %s", in_path, out_dir, rc,
-          diag.msg);
+    CHECK(rc == CANSIM_OK, "cansim_render_file(%s -> %s) = %d: %s", in_path, out_dir, rc, diag.msg);
     for (size_t j = 0; j < n; j++)
         CHECK(res[j].status == CANSIM_OK, "%s: status %d: %s", res[j].path, res[j].status,
               res[j].diag.msg);
@@ -229,10 +225,12 @@ static Signal make_music(int rate, double seconds)
         for (int c = 0; c < 2; c++) {
             lp[c] = 0.85 * lp[c] + 0.15 * (double)unit_rand_float();
             hp[c] = (double)unit_rand_float() - 0.7 * hp[c];
-            const double noise = (c ? 0.9 : 1.0) * hit * lp[c] * 1.5 + 0.08 * hp[c] * exp(-fmod(t + 0.25 * c, 0.25) / 0.02);
+            const double noise = (c ? 0.9 : 1.0) * hit * lp[c] * 1.5 +
+                                 0.08 * hp[c] * exp(-fmod(t + 0.25 * c, 0.25) / 0.02);
             const double bass = 0.35 * sin(2 * PI * bass_f * t) * (0.6 + 0.4 * hit);
-            const double chord = c ? 0.12 * sin(2 * PI * 554.37 * t) + 0.08 * sin(2 * PI * 1318.5 * t)
-                                   : 0.12 * sin(2 * PI * 440.0 * t) + 0.1 * sin(2 * PI * 659.26 * t);
+            const double chord =
+                c ? 0.12 * sin(2 * PI * 554.37 * t) + 0.08 * sin(2 * PI * 1318.5 * t)
+                  : 0.12 * sin(2 * PI * 440.0 * t) + 0.1 * sin(2 * PI * 659.26 * t);
             s.x[2 * i + (size_t)c] = (float)(g * (noise + bass + chord));
         }
     }
@@ -271,7 +269,8 @@ static Signal make_hot(int rate, double seconds)
     for (size_t i = 0; i < s.n; i++) {
         const double t = (double)i / rate;
         const double beat = fmod(t, 0.5);
-        const double kick = exp(-beat / 0.12) * sin(2 * PI * (45.0 + 60.0 * exp(-beat / 0.03)) * beat);
+        const double kick =
+            exp(-beat / 0.12) * sin(2 * PI * (45.0 + 60.0 * exp(-beat / 0.03)) * beat);
         for (int c = 0; c < 2; c++) {
             const double sub = 0.5 * sin(2 * PI * (c ? 41.2 : 55.0) * t);
             const double hat = 0.1 * (double)unit_rand_float() * exp(-fmod(t + 0.25, 0.25) / 0.01);
@@ -290,7 +289,8 @@ static Signal make_sine(const char *name, int rate, int n_channels, double secon
     const double a = pow(10.0, dbfs / 20.0);
     for (size_t i = 0; i < s.n; i++)
         for (int c = 0; c < n_channels; c++)
-            s.x[(size_t)n_channels * i + (size_t)c] = (float)(a * sin(2 * PI * hz * (double)i / rate));
+            s.x[(size_t)n_channels * i + (size_t)c] =
+                (float)(a * sin(2 * PI * hz * (double)i / rate));
     return s;
 }
 
@@ -311,9 +311,9 @@ static void test_accuracy(CansimProfile *const *profiles, Signal *inputs, int n_
     double max_tp[3] = {-(double)INFINITY, -(double)INFINITY, -(double)INFINITY};
     for (int fi = 0; fi < 3; fi++)
         for (int mode = 0; mode < 2; mode++) {
-            CansimRender *r = open_render(profiles, N_LEVEL_PROFILES, formats[fi],
-                                          mode ? CANSIM_LEVEL_TARGET : CANSIM_LEVEL_MATCH, -14.0,
-                                          false, -1.0, 0);
+            CansimRender *r =
+                open_render(profiles, N_LEVEL_PROFILES, formats[fi],
+                            mode ? CANSIM_LEVEL_TARGET : CANSIM_LEVEL_MATCH, -14.0, false, -1.0, 0);
             if (!r)
                 continue;
             for (int k = 0; k < n_inputs; k++) {
@@ -345,9 +345,10 @@ static void test_accuracy(CansimProfile *const *profiles, Signal *inputs, int n_
                      * limited output must then sit at the full-scale guard, under the target. */
                     if (o->is_limited) {
                         n_limited++;
-                        CHECK(j == 4, "%s %s %s %s: limited (true peak %.2f dBTP); the curve "
-                              "profiles leave headroom", what, mode ? "-14" : "match", in->name,
-                              level_names[j], lv.tp_db);
+                        CHECK(j == 4,
+                              "%s %s %s %s: limited (true peak %.2f dBTP); the curve "
+                              "profiles leave headroom",
+                              what, mode ? "-14" : "match", in->name, level_names[j], lv.tp_db);
                         CHECK(formats[fi] != CANSIM_FORMAT_WAV32F && lv.tp_db >= -0.2 &&
                                   lv.tp_db <= 0.0 && err < 0.0,
                               "%s %s %s %s: limited at %.3f dBTP, %.3f LUFS for %.3f", what,
@@ -365,8 +366,8 @@ static void test_accuracy(CansimProfile *const *profiles, Signal *inputs, int n_
                     CHECK(fabs(o->input_lufs - in->lv.lufs) <= 0.01,
                           "%s: reported input %.3f LUFS, measured %.3f", path, o->input_lufs,
                           in->lv.lufs);
-                    CHECK(fabs(o->target_lufs - target) <= 0.01, "%s: reported target %.3f, want %.3f",
-                          path, o->target_lufs, target);
+                    CHECK(fabs(o->target_lufs - target) <= 0.01,
+                          "%s: reported target %.3f, want %.3f", path, o->target_lufs, target);
                     const double rep_err = fabs(o->loudness_lufs - lv.lufs);
                     if (rep_err > worst_report[fi])
                         worst_report[fi] = rep_err;
@@ -390,7 +391,8 @@ static void test_accuracy(CansimProfile *const *profiles, Signal *inputs, int n_
             cansim_render_close(&r);
         }
     printf("1. worst |loudness - target| (LU) over {match, -14 LUFS} x {music, sparse}, "
-           "outputs not limited (%d limited):\n", n_limited);
+           "outputs not limited (%d limited):\n",
+           n_limited);
     printf("   %-18s %8s %8s %8s\n", "profile", "wav16", "flac24", "wav32f");
     for (int j = 0; j < N_LEVEL_PROFILES; j++)
         printf("   %-18s %8.4f %8.4f %8.4f\n", level_names[j], worst[0][j], worst[1][j],
@@ -417,11 +419,10 @@ static void test_level_off(CansimProfile *const *profiles, const Signal *music)
         for (int j = 0; j < N_LEVEL_PROFILES; j++)
             mem[j] = unit_xcalloc(2 * music->n, sizeof(float));
         CansimDiag diag = {{0}};
-        const int rc = cansim_render_buffer(r, music->x, 2, (int64_t)music->n, music->rate,
-                                            mem, (int64_t)music->n, &diag);
+        const int rc = cansim_render_buffer(r, music->x, 2, (int64_t)music->n, music->rate, mem,
+                                            (int64_t)music->n, &diag);
         CHECK(rc == CANSIM_OK, "cansim_render_buffer: %d: %s", rc, diag.msg);
-        printf("2. level off, music (%.2f LUFS): output - input loudness (LU):\n",
-               music->lv.lufs);
+        printf("2. level off, music (%.2f LUFS): output - input loudness (LU):\n", music->lv.lufs);
         for (int j = 0; j < N_LEVEL_PROFILES && rc == CANSIM_OK; j++) {
             char path[8600];
             snprintf(path, sizeof path, "%s/%s/%s.wav", out_dir, music->name, level_names[j]);
@@ -436,15 +437,15 @@ static void test_level_off(CansimProfile *const *profiles, const Signal *music)
                     max_diff = d > max_diff ? d : max_diff;
                 }
             CHECK(info.frames == (sf_count_t)music->n && max_diff <= 1e-6,
-                  "%s: differs from cansim_render_buffer by up to %g (%lld frames)", path,
-                  max_diff, (long long)info.frames);
+                  "%s: differs from cansim_render_buffer by up to %g (%lld frames)", path, max_diff,
+                  (long long)info.frames);
             const Level lf = meter(y, music->n, 2, music->rate);
             const Level lm = meter(mem[j], music->n, 2, music->rate);
             const double dl_file = lf.lufs - music->lv.lufs;
             const double dl_filter = lm.lufs - music->lv.lufs;
             CHECK(fabs(dl_file - dl_filter) <= 0.01,
-                  "%s: level off changes loudness by %+.3f LU, the filter by %+.3f", path,
-                  dl_file, dl_filter);
+                  "%s: level off changes loudness by %+.3f LU, the filter by %+.3f", path, dl_file,
+                  dl_filter);
             CHECK(res[j].gain_db == 0.0 && res[j].correction_db == 0.0 && isnan(res[j].target_lufs),
                   "%s: level off reports gain %g dB, correction %g, target %g", path,
                   res[j].gain_db, res[j].correction_db, res[j].target_lufs);
@@ -503,16 +504,16 @@ static void test_ceiling(const Signal *hot)
     static const int bits[5] = {16, 24, 16, 24, 0};
     /* {has_ceiling, ceiling}: none (integer outputs are then held under full scale), -1, -3. */
     static const double ceilings[3] = {0.0, -1.0, -3.0};
-    printf("3. hot input (sample peak %.2f dBFS, true peak %.2f dBTP, %.2f LUFS):\n",
-           hot->lv.sp_db, hot->lv.tp_db, hot->lv.lufs);
+    printf("3. hot input (sample peak %.2f dBFS, true peak %.2f dBTP, %.2f LUFS):\n", hot->lv.sp_db,
+           hot->lv.tp_db, hot->lv.lufs);
     for (int ci = 0; ci < 3; ci++)
         for (int mode = 0; mode < 2; mode++)
             for (int fi = 0; fi < 5; fi++) {
                 const bool has_ceiling = ci > 0;
                 const double ceiling = has_ceiling ? ceilings[ci] : 0.0;
-                CansimRender *r = open_render(p, 2, formats[fi],
-                                              mode ? CANSIM_LEVEL_TARGET : CANSIM_LEVEL_MATCH,
-                                              -8.0, has_ceiling, has_ceiling ? ceiling : -1.0, 0);
+                CansimRender *r =
+                    open_render(p, 2, formats[fi], mode ? CANSIM_LEVEL_TARGET : CANSIM_LEVEL_MATCH,
+                                -8.0, has_ceiling, has_ceiling ? ceiling : -1.0, 0);
                 if (!r)
                     continue;
                 char out_dir[8400];
@@ -533,26 +534,31 @@ static void test_ceiling(const Signal *hot)
                         const char *fname = cansim_format_name(formats[fi]);
                         char tag[256];
                         snprintf(tag, sizeof tag, "%s %s ceiling %s %s", fname,
-                                 mode ? "-8 LUFS" : "match", has_ceiling ? (ci == 1 ? "-1" : "-3") : "none",
+                                 mode ? "-8 LUFS" : "match",
+                                 has_ceiling ? (ci == 1 ? "-1" : "-3") : "none",
                                  cansim_profile_id(p[j]));
                         if (bits[fi]) {
                             const int64_t pk = int_peak(path, bits[fi]);
                             const int64_t fs = ((int64_t)1 << (bits[fi] - 1)) - 1;
-                            CHECK(pk >= 0 && pk < fs, "%s: a sample reaches full scale (%lld of %lld)",
-                                  tag, (long long)pk, (long long)fs);
+                            CHECK(pk >= 0 && pk < fs,
+                                  "%s: a sample reaches full scale (%lld of %lld)", tag,
+                                  (long long)pk, (long long)fs);
                             const double limit = has_ceiling ? ceiling : 0.0;
                             CHECK(lv.tp_db <= limit + 0.1, "%s: true peak %.3f dBTP > %.1f + 0.1",
                                   tag, lv.tp_db, limit);
                             /* Not at the target: only because the ceiling held it down. */
                             if (lv.lufs < target - LU_TOL) {
-                                CHECK(res[j].is_limited, "%s: %.2f LUFS for %.2f, not reported limited",
-                                      tag, lv.lufs, target);
-                                CHECK(lv.tp_db >= limit - 0.3, "%s: limited, but true peak %.2f "
-                                      "is well under the ceiling %.1f", tag, lv.tp_db, limit);
+                                CHECK(res[j].is_limited,
+                                      "%s: %.2f LUFS for %.2f, not reported limited", tag, lv.lufs,
+                                      target);
+                                CHECK(lv.tp_db >= limit - 0.3,
+                                      "%s: limited, but true peak %.2f "
+                                      "is well under the ceiling %.1f",
+                                      tag, lv.tp_db, limit);
                             }
                             if (!res[j].is_limited)
-                                CHECK(fabs(lv.lufs - target) <= LU_TOL, "%s: %.3f LUFS, target %.3f",
-                                      tag, lv.lufs, target);
+                                CHECK(fabs(lv.lufs - target) <= LU_TOL,
+                                      "%s: %.3f LUFS, target %.3f", tag, lv.lufs, target);
                             CHECK(fabs(res[j].peak_db - lv.tp_db) <= 0.05,
                                   "%s: reported true peak %.3f, measured %.3f", tag, res[j].peak_db,
                                   lv.tp_db);
@@ -571,8 +577,10 @@ static void test_ceiling(const Signal *hot)
                                       "%s: reported peak %.3f (true peak %d), measured %.3f dBTP",
                                       tag, res[j].peak_db, res[j].is_true_peak, lv.tp_db);
                                 if (lv.lufs < target - LU_TOL)
-                                    CHECK(res[j].is_limited, "%s: %.2f LUFS for %.2f, not reported "
-                                          "limited", tag, lv.lufs, target);
+                                    CHECK(res[j].is_limited,
+                                          "%s: %.2f LUFS for %.2f, not reported "
+                                          "limited",
+                                          tag, lv.lufs, target);
                                 if (mode == 1)
                                     CHECK(res[j].is_limited,
                                           "%s: -8 LUFS from a 0 dBFS bass mix "
@@ -585,15 +593,15 @@ static void test_ceiling(const Signal *hot)
                                       tag, res[j].peak_db, res[j].is_true_peak, lv.sp_db);
                             }
                             CHECK(fabs(res[j].loudness_lufs - lv.lufs) <= LU_TOL,
-                                  "%s: reported %.3f LUFS, measured %.3f", tag, res[j].loudness_lufs,
-                                  lv.lufs);
+                                  "%s: reported %.3f LUFS, measured %.3f", tag,
+                                  res[j].loudness_lufs, lv.lufs);
                             printf("   %-46s %7.2f LUFS  sp %6.2f dBFS  reported %.2f LUFS%s\n",
                                    tag, lv.lufs, lv.sp_db, res[j].loudness_lufs,
                                    res[j].is_limited ? "  limited" : "");
                         }
                         if (mode == 1 && bits[fi])
-                            CHECK(res[j].is_limited, "%s: -8 LUFS from a 0 dBFS bass mix not limited",
-                                  tag);
+                            CHECK(res[j].is_limited,
+                                  "%s: -8 LUFS from a 0 dBFS bass mix not limited", tag);
                     }
                 cansim_render_close(&r);
             }
@@ -636,9 +644,9 @@ static void test_silence(CansimProfile *const *profiles)
         CansimRender *off = open_render(profiles, N_LEVEL_PROFILES, formats[fi], CANSIM_LEVEL_OFF,
                                         -14.0, false, -1.0, 0);
         for (int mode = 0; mode < 2 && off; mode++) {
-            CansimRender *r = open_render(profiles, N_LEVEL_PROFILES, formats[fi],
-                                          mode ? CANSIM_LEVEL_TARGET : CANSIM_LEVEL_MATCH, -14.0,
-                                          true, -1.0, 0);
+            CansimRender *r =
+                open_render(profiles, N_LEVEL_PROFILES, formats[fi],
+                            mode ? CANSIM_LEVEL_TARGET : CANSIM_LEVEL_MATCH, -14.0, true, -1.0, 0);
             for (int k = 0; k < 2 && r; k++) {
                 char dir_off[8400], dir_lv[8400];
                 snprintf(dir_off, sizeof dir_off, "%s/sil-off-%d", tmp_dir, fi);
@@ -705,8 +713,8 @@ static void test_formats(CansimProfile *const *profiles)
                     s.x[i] = 0.5f * (s.x[2 * i] + s.x[2 * i + 1]);
                 s.n_channels = 1;
             }
-            const int in_sf = ch == 1 ? SF_FORMAT_AIFF | SF_FORMAT_PCM_24
-                                      : SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
+            const int in_sf =
+                ch == 1 ? SF_FORMAT_AIFF | SF_FORMAT_PCM_24 : SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
             signal_write(&s, in_sf, ch == 1 ? "aiff" : "flac");
             for (int fi = 0; fi < 8; fi++) {
                 CansimRender *r = open_render(profiles, N_LEVEL_PROFILES, fmts[fi].f,
@@ -727,14 +735,15 @@ static void test_formats(CansimProfile *const *profiles)
                         float *y = unit_read_audio(path, &info);
                         if (!y)
                             continue;
-                        const bool ok = info.samplerate == rates[ri] && info.channels == 2 &&
-                                        info.frames == (sf_count_t)s.n &&
-                                        (info.format & (SF_FORMAT_TYPEMASK | SF_FORMAT_SUBMASK)) ==
-                                            want_sf &&
-                                        res[j].n_frames == (int64_t)s.n;
-                        CHECK(ok, "%s (%s): %d Hz, %d channels, %lld frames (result %lld), format "
-                              "%#x; want %d Hz, 2, %zu, %#x", path,
-                              cansim_format_name(fmts[fi].f), info.samplerate, info.channels,
+                        const bool ok =
+                            info.samplerate == rates[ri] && info.channels == 2 &&
+                            info.frames == (sf_count_t)s.n &&
+                            (info.format & (SF_FORMAT_TYPEMASK | SF_FORMAT_SUBMASK)) == want_sf &&
+                            res[j].n_frames == (int64_t)s.n;
+                        CHECK(ok,
+                              "%s (%s): %d Hz, %d channels, %lld frames (result %lld), format "
+                              "%#x; want %d Hz, 2, %zu, %#x",
+                              path, cansim_format_name(fmts[fi].f), info.samplerate, info.channels,
                               (long long)info.frames, (long long)res[j].n_frames, info.format,
                               rates[ri], s.n, want_sf);
                         if (fmts[fi].f != CANSIM_FORMAT_SAME)
@@ -757,8 +766,8 @@ static void test_formats(CansimProfile *const *profiles)
             free(s.x);
         }
     printf("5. formats: %d of %d outputs round-trip (8 formats x 5 profiles x {44.1, 48 kHz} x "
-           "{mono, stereo}); worst predicted (float) 1.5 s output error %.3f LU\n", n_ok,
-           8 * N_LEVEL_PROFILES * 4, worst_pred);
+           "{mono, stereo}); worst predicted (float) 1.5 s output error %.3f LU\n",
+           n_ok, 8 * N_LEVEL_PROFILES * 4, worst_pred);
 }
 
 /* ------------------------------------------------------------------ 6. dither */
@@ -829,10 +838,10 @@ static void test_dither(CansimProfile *const *profiles, const Signal *music)
         char d16[8400], d32[8400];
         snprintf(d16, sizeof d16, "%s/dq16-%d", tmp_dir, k);
         snprintf(d32, sizeof d32, "%s/dq32-%d", tmp_dir, k);
-        CansimRender *r16 = open_render(ref, 1, CANSIM_FORMAT_WAV16, CANSIM_LEVEL_MATCH, -14.0,
-                                        true, -1.0, 0);
-        CansimRender *r32 = open_render(ref, 1, CANSIM_FORMAT_WAV32F, CANSIM_LEVEL_OFF, -14.0,
-                                        false, -1.0, 0);
+        CansimRender *r16 =
+            open_render(ref, 1, CANSIM_FORMAT_WAV16, CANSIM_LEVEL_MATCH, -14.0, true, -1.0, 0);
+        CansimRender *r32 =
+            open_render(ref, 1, CANSIM_FORMAT_WAV32F, CANSIM_LEVEL_OFF, -14.0, false, -1.0, 0);
         CansimOutputResult a, b;
         if (r16 && r32 && render(r16, s.path, d16, 1, &a) && render(r32, s.path, d32, 1, &b)) {
             SF_INFO ia, ib;
@@ -852,12 +861,13 @@ static void test_dither(CansimProfile *const *profiles, const Signal *music)
                 }
                 const double err_lsb = sqrt(e2 / (double)n) / lsb;
                 const double rms_db = 10.0 * log10(s2 / (double)n);
-                const double want_db = 10.0 * log10(pow(10.0, levels[k] / 10.0) / 2.0 +
-                                                    lsb * lsb / 4.0);
+                const double want_db =
+                    10.0 * log10(pow(10.0, levels[k] / 10.0) / 2.0 + lsb * lsb / 4.0);
                 printf("6. %.0f dBFS sine to wav16: %zu of %zu samples zero, error RMS %.3f LSB "
                        "(want 0.5), max %.2f LSB, mean %+.4f LSB, output RMS %.2f dBFS (want "
-                       "%.2f)\n", levels[k], n_zero, n, err_lsb, emax / lsb, mean / (double)n / lsb,
-                       rms_db, want_db);
+                       "%.2f)\n",
+                       levels[k], n_zero, n, err_lsb, emax / lsb, mean / (double)n / lsb, rms_db,
+                       want_db);
                 CHECK(a.is_dithered && a.is_below_gate, "%s: is_dithered %d, is_below_gate %d",
                       a.path, a.is_dithered, a.is_below_gate);
                 /* Without dither a sine this quiet rounds to silence; with TPDF dither about
@@ -867,13 +877,17 @@ static void test_dither(CansimProfile *const *profiles, const Signal *music)
                 /* The dither's own level: the error's spread (its mean removed). */
                 const double m = mean / (double)n / lsb;
                 const double sd = sqrt(err_lsb * err_lsb - m * m);
-                CHECK(fabs(sd - 0.5) <= 0.05, "%s: error standard deviation %.3f LSB, want 0.5 "
-                      "+- 0.05", a.path, sd);
+                CHECK(fabs(sd - 0.5) <= 0.05,
+                      "%s: error standard deviation %.3f LSB, want 0.5 "
+                      "+- 0.05",
+                      a.path, sd);
                 /* Rounding to nearest after TPDF dither: zero mean, |error| < 1.5 LSB. */
                 CHECK(fabs(m) <= 0.02, "%s: error mean %+.4f LSB, want 0 (rounding to nearest)",
                       a.path, m);
-                CHECK(emax <= 1.5 * lsb + 1e-9, "%s: error up to %.2f LSB (dither + rounding "
-                      "stay within 1.5)", a.path, emax / lsb);
+                CHECK(emax <= 1.5 * lsb + 1e-9,
+                      "%s: error up to %.2f LSB (dither + rounding "
+                      "stay within 1.5)",
+                      a.path, emax / lsb);
             } else {
                 CHECK(false, "%s / %s: unreadable or lengths differ", a.path, b.path);
             }
@@ -1030,8 +1044,9 @@ int main(int argc, char **argv)
     signal_write(&sparse, SF_FORMAT_WAV | SF_FORMAT_FLOAT, "wav");
     signal_write(&hot, SF_FORMAT_WAV | SF_FORMAT_FLOAT, "wav");
     printf("inputs: music %.2f LUFS tp %.2f dBTP; sparse %.2f LUFS tp %.2f dBTP; hot %.2f LUFS "
-           "tp %.2f dBTP\n", music.lv.lufs, music.lv.tp_db, sparse.lv.lufs, sparse.lv.tp_db,
-           hot.lv.lufs, hot.lv.tp_db);
+           "tp %.2f dBTP\n",
+           music.lv.lufs, music.lv.tp_db, sparse.lv.lufs, sparse.lv.tp_db, hot.lv.lufs,
+           hot.lv.tp_db);
 
     Signal inputs[2] = {music, sparse};
     test_accuracy(profiles, inputs, 2);

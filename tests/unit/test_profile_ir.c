@@ -47,8 +47,8 @@ static void tmp_cleanup(void)
 }
 
 /* Writes frames of interleaved data; format e.g. SF_FORMAT_WAV | SF_FORMAT_FLOAT. */
-static void write_audio(const char *path, int format, int rate, int n_channels,
-                        const float *data, sf_count_t n_frames)
+static void write_audio(const char *path, int format, int rate, int n_channels, const float *data,
+                        sf_count_t n_frames)
 {
     SF_INFO info = {0};
     info.samplerate = rate;
@@ -108,8 +108,8 @@ static CansimProfile *load_ok(const char *path, const char *what)
     CansimProfile *p = NULL;
     CansimDiag diag = {{0}};
     const int rc = cansim_profile_load_ir(&p, path, &diag);
-    CHECK(rc == CANSIM_OK && p != NULL, "%s: cansim_profile_load_ir(%s) = %d (%s): %s", what,
-          path, rc, cansim_strerror(rc), diag.msg);
+    CHECK(rc == CANSIM_OK && p != NULL, "%s: cansim_profile_load_ir(%s) = %d (%s): %s", what, path,
+          rc, cansim_strerror(rc), diag.msg);
     if (rc != CANSIM_OK)
         cansim_profile_close(&p);
     return p;
@@ -127,8 +127,7 @@ static void load_fails(const char *path, const int *codes, size_t n_codes, const
           cansim_strerror(rc), cansim_strerror(codes[0]),
           n_codes > 1 ? " (or another listed code)" : "");
     CHECK(p == NULL, "%s: a failed load returned an object", what);
-    CHECK(strstr(diag.msg, path) != NULL, "%s: diag \"%s\" does not name %s", what, diag.msg,
-          path);
+    CHECK(strstr(diag.msg, path) != NULL, "%s: diag \"%s\" does not name %s", what, diag.msg, path);
     CHECK(strchr(diag.msg, '\n') == NULL, "%s: diag \"%s\" is not one line", what, diag.msg);
     cansim_profile_close(&p);
 }
@@ -326,10 +325,9 @@ static void test_from_taps(void)
     float *big = unit_xcalloc((size_t)CANSIM_MAX_TAPS + 1, sizeof(float));
     big[0] = 1.0f;
     const float *big_cells[4] = {big, NULL, NULL, NULL};
-    rc = cansim_profile_from_taps(&p, "big", 48000.0, (size_t)CANSIM_MAX_TAPS + 1, big_cells,
-                                  &diag);
-    CHECK(rc == CANSIM_EINVAL && p == NULL, "CANSIM_MAX_TAPS + 1 taps: %d, want CANSIM_EINVAL",
-          rc);
+    rc =
+        cansim_profile_from_taps(&p, "big", 48000.0, (size_t)CANSIM_MAX_TAPS + 1, big_cells, &diag);
+    CHECK(rc == CANSIM_EINVAL && p == NULL, "CANSIM_MAX_TAPS + 1 taps: %d, want CANSIM_EINVAL", rc);
     cansim_profile_close(&p);
     rc = cansim_profile_from_taps(&p, "big", 48000.0, CANSIM_MAX_TAPS, big_cells, &diag);
     CHECK(rc == CANSIM_OK && p != NULL, "CANSIM_MAX_TAPS taps: %d (%s), want CANSIM_OK", rc,
@@ -408,8 +406,7 @@ static double magnitude_db(const float *h, size_t n, double rate_hz, double f)
     return 10.0 * log10(re * re + im * im);
 }
 
-static void check_same_response(const CansimProfile *a, const CansimProfile *b,
-                                const char *what)
+static void check_same_response(const CansimProfile *a, const CansimProfile *b, const char *what)
 {
     static const double freqs[] = {100.0, 1000.0, 3000.0};
     static const char *const names[4] = {"LL", "LR", "RL", "RR"};
@@ -425,14 +422,14 @@ static void check_same_response(const CansimProfile *a, const CansimProfile *b,
         if (!hb)
             continue;
         for (size_t i = 0; i < sizeof freqs / sizeof freqs[0]; i++) {
-            const double ma = magnitude_db(ha, cansim_profile_n_taps(a), cansim_profile_rate(a),
-                                           freqs[i]);
-            const double mb = magnitude_db(hb, cansim_profile_n_taps(b), cansim_profile_rate(b),
-                                           freqs[i]);
+            const double ma =
+                magnitude_db(ha, cansim_profile_n_taps(a), cansim_profile_rate(a), freqs[i]);
+            const double mb =
+                magnitude_db(hb, cansim_profile_n_taps(b), cansim_profile_rate(b), freqs[i]);
             CHECK(fabs(ma - mb) <= 0.1,
-                  "%s: cell %s at %g Hz: %.3f dB at %g Hz, %.3f dB at %g Hz (%.3f dB apart)",
-                  what, names[c], freqs[i], ma, cansim_profile_rate(a), mb,
-                  cansim_profile_rate(b), ma - mb);
+                  "%s: cell %s at %g Hz: %.3f dB at %g Hz, %.3f dB at %g Hz (%.3f dB apart)", what,
+                  names[c], freqs[i], ma, cansim_profile_rate(a), mb, cansim_profile_rate(b),
+                  ma - mb);
         }
     }
 }
@@ -464,8 +461,8 @@ static void test_resample(void)
             snprintf(what, sizeof what, "resample %g -> %g", pairs[pi].from, pairs[pi].to);
             CHECK(cansim_profile_rate(q) == pairs[pi].to, "%s: rate %g", what,
                   cansim_profile_rate(q));
-            CHECK(cansim_profile_rate(p) == pairs[pi].from, "%s: source rate changed to %g",
-                  what, cansim_profile_rate(p));
+            CHECK(cansim_profile_rate(p) == pairs[pi].from, "%s: source rate changed to %g", what,
+                  cansim_profile_rate(p));
             CHECK(strcmp(cansim_profile_id(q), "reso") == 0, "%s: id \"%s\"", what,
                   cansim_profile_id(q));
             /* All of the response is kept (a converted cell gains room for the converter's
@@ -505,8 +502,8 @@ static void test_resample(void)
         static const double bad[] = {0.0, -44100.0, (double)NAN, (double)INFINITY};
         for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
             rc = cansim_profile_resample(&q, p, bad[i], &diag);
-            CHECK(rc == CANSIM_ERATE && q == NULL, "resample to %g: %d, want CANSIM_ERATE",
-                  bad[i], rc);
+            CHECK(rc == CANSIM_ERATE && q == NULL, "resample to %g: %d, want CANSIM_ERATE", bad[i],
+                  rc);
             cansim_profile_close(&q);
         }
     } else {
@@ -576,16 +573,17 @@ static void test_render_converts(void)
         for (size_t k = 0; k < 2 * n_out; k++)
             out[i][k] = NAN;
         float *const outs[1] = {out[i]};
-        rc = cansim_render_buffer(*rs[i], in, 2, (int64_t)n, 48000.0, outs, (int64_t)n_out,
-                                  &diag);
+        rc = cansim_render_buffer(*rs[i], in, 2, (int64_t)n, 48000.0, outs, (int64_t)n_out, &diag);
         CHECK(rc == CANSIM_OK, "render %d at 48 kHz: %d (%s): %s", i, rc, cansim_strerror(rc),
               diag.msg);
         if (rc != CANSIM_OK)
             goto done;
     }
     const double db = unit_rel_rms_db_f(out[0], out[1], 2 * n_out);
-    CHECK(db <= -120.0, "44.1 kHz profile rendered at 48 kHz differs from the converted "
-          "profile's render by %.1f dB", db);
+    CHECK(db <= -120.0,
+          "44.1 kHz profile rendered at 48 kHz differs from the converted "
+          "profile's render by %.1f dB",
+          db);
     const double db_wrong = unit_rel_rms_db_f(out[2], out[1], 2 * n_out);
     CHECK(db_wrong > -40.0, "test is blind: unconverted taps differ by only %.1f dB", db_wrong);
 
@@ -616,15 +614,16 @@ static void test_render_converts(void)
             CHECK(rc2 == CANSIM_OK, "96 kHz profile at 96 kHz: %d: %s", rc2, diag.msg);
             if (rc == CANSIM_OK && rc2 == CANSIM_OK) {
                 const double d96 = unit_rel_rms_db_f(o96, o96_ref, 2 * n96);
-                CHECK(d96 <= -120.0, "44.1 kHz profile rendered at 96 kHz after 48 kHz differs "
-                      "from the converted profile's render by %.1f dB", d96);
+                CHECK(d96 <= -120.0,
+                      "44.1 kHz profile rendered at 96 kHz after 48 kHz differs "
+                      "from the converted profile's render by %.1f dB",
+                      d96);
             }
-            rc = cansim_render_buffer(r44, in, 2, (int64_t)n, 48000.0, a48, (int64_t)n_out,
-                                      &diag);
-            CHECK(rc == CANSIM_OK &&
-                      memcmp(again, out[0], 2 * n_out * sizeof(float)) == 0,
+            rc = cansim_render_buffer(r44, in, 2, (int64_t)n, 48000.0, a48, (int64_t)n_out, &diag);
+            CHECK(rc == CANSIM_OK && memcmp(again, out[0], 2 * n_out * sizeof(float)) == 0,
                   "48 kHz again after 96 kHz: %d, differs from the first 48 kHz render by "
-                  "%.1f dB", rc, unit_rel_rms_db_f(again, out[0], 2 * n_out));
+                  "%.1f dB",
+                  rc, unit_rel_rms_db_f(again, out[0], 2 * n_out));
         } else {
             CHECK(0, "96 kHz renderer: %s", diag.msg);
         }
@@ -649,15 +648,16 @@ static void test_render_converts(void)
             ob[i] = unit_xcalloc(2 * n_out, sizeof(float));
         if (cansim_render_open(&rb, &cfg, &diag) == CANSIM_OK) {
             float *const outs[2] = {ob[0], ob[1]};
-            rc = cansim_render_buffer(rb, in, 2, (int64_t)n, 48000.0, outs, (int64_t)n_out,
-                                      &diag);
+            rc = cansim_render_buffer(rb, in, 2, (int64_t)n, 48000.0, outs, (int64_t)n_out, &diag);
             CHECK(rc == CANSIM_OK, "mixed-rate renderer: %d: %s", rc, diag.msg);
             if (rc == CANSIM_OK) {
                 static const int from[2] = {2, 0};
                 for (int i = 0; i < 2; i++) {
                     const double d = unit_rel_rms_db_f(ob[i], out[from[i]], 2 * n_out);
-                    CHECK(d <= -120.0, "mixed-rate renderer: profile %d differs from its own "
-                          "render by %.1f dB", i, d);
+                    CHECK(d <= -120.0,
+                          "mixed-rate renderer: profile %d differs from its own "
+                          "render by %.1f dB",
+                          i, d);
                 }
             }
         } else {

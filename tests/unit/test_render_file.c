@@ -18,7 +18,6 @@
 
 static char tmp_dir[4096];
 
-
 /* The names in dir, sorted, space separated ("" when it does not exist). */
 static void list_dir(const char *dir, char *out, size_t size)
 {

@@ -34,11 +34,11 @@ __attribute__((format(printf, 3, 4))) static inline void unit_fail(const char *f
 }
 
 /* CHECK(cond, fmt, ...): counts a failure (with the seed) and goes on. */
-#define CHECK(cond, ...)                                                                        \
-    do {                                                                                        \
-        unit.n_checks++;                                                                        \
-        if (!(cond))                                                                            \
-            unit_fail(__FILE__, __LINE__, __VA_ARGS__);                                         \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        unit.n_checks++;                                                                           \
+        if (!(cond))                                                                               \
+            unit_fail(__FILE__, __LINE__, __VA_ARGS__);                                            \
     } while (0)
 
 /* --seed=N reproduces a run; the default seed is fixed so that CI is deterministic. */
@@ -56,8 +56,8 @@ static inline void unit_init(int argc, char **argv, uint64_t default_seed)
 static inline int unit_finish(const char *name)
 {
     if (unit.n_failures) {
-        fprintf(stderr, "%s: %d of %d checks failed (seed %" PRIu64 ")\n", name,
-                unit.n_failures, unit.n_checks, unit.seed);
+        fprintf(stderr, "%s: %d of %d checks failed (seed %" PRIu64 ")\n", name, unit.n_failures,
+                unit.n_checks, unit.seed);
         return 1;
     }
     printf("%s: all %d checks passed\n", name, unit.n_checks);

@@ -104,8 +104,8 @@ CANSIM_API int cansim_profile_load_ir(CansimProfile **out, const char *path, Can
  * fails before any conversion.
  * @return CANSIM_OK, CANSIM_ERATE, CANSIM_EPROFILE, CANSIM_ENOMEM
  */
-CANSIM_API int cansim_profile_resample(CansimProfile **out, const CansimProfile *p,
-                                       double rate_hz, CansimDiag *diag);
+CANSIM_API int cansim_profile_resample(CansimProfile **out, const CansimProfile *p, double rate_hz,
+                                       CansimDiag *diag);
 
 /**
  * A profile from a file, by its kind: a profile file (`.ini`, see profiles/README.md), an
@@ -152,22 +152,22 @@ typedef struct CansimProfileInfo {
     const char *source; /**< who measured it, and how */
     const char *credit;
     const char *notes;
-    bool is_curve; /**< designed from a response curve; false for an impulse response */
+    bool is_curve;             /**< designed from a response curve; false for an impulse response */
     CansimCrossfeed crossfeed; /**< what the profile carries: ON or OFF */
-    const char *tags;   /**< selection tags, space-separated ("in-ear tws"), or "" */
-    bool has_hrtf;      /**< a speaker pair through a measured head ([hrtf]) */
+    const char *tags;          /**< selection tags, space-separated ("in-ear tws"), or "" */
+    bool has_hrtf;             /**< a speaker pair through a measured head ([hrtf]) */
 } CansimProfileInfo;
 
 CANSIM_API void cansim_profile_info(const CansimProfile *p, CansimProfileInfo *info);
 
 /** How curve profiles become filters (profiles/README.md documents each step). */
 typedef struct CansimDesignConfig {
-    const char *target;      /**< "harman", "diffuse-field" (looked up per rig in targets_dir),
-                                  or a CSV file used for every profile [default: "harman"] */
-    const char *targets_dir; /**< holds <rig>/<target>.csv; borrowed */
-    const CansimProfile *on; /**< the listener's own headphone, whose coloration is removed;
-                                  NULL for none; borrowed */
-    double boost_limit_db;   /**< no frequency is boosted by more [default: 12] */
+    const char *target;        /**< "harman", "diffuse-field" (looked up per rig in targets_dir),
+                                    or a CSV file used for every profile [default: "harman"] */
+    const char *targets_dir;   /**< holds <rig>/<target>.csv; borrowed */
+    const CansimProfile *on;   /**< the listener's own headphone, whose coloration is removed;
+                                    NULL for none; borrowed */
+    double boost_limit_db;     /**< no frequency is boosted by more [default: 12] */
     CansimCrossfeed crossfeed; /**< [default: what each profile carries] */
 } CansimDesignConfig;
 
@@ -180,8 +180,7 @@ CANSIM_API CansimDesignConfig cansim_design_default_config(void);
  *         CANSIM_ERATE, CANSIM_ENOMEM
  */
 CANSIM_API int cansim_profile_design(CansimProfile **out, const CansimProfile *p,
-                                     const CansimDesignConfig *d, double rate_hz,
-                                     CansimDiag *diag);
+                                     const CansimDesignConfig *d, double rate_hz, CansimDiag *diag);
 
 /**
  * The simulated response the design follows (coloration after smoothing, flat extension,
@@ -189,8 +188,7 @@ CANSIM_API int cansim_profile_design(CansimProfile **out, const CansimProfile *p
  * @return CANSIM_OK, CANSIM_EINVAL (not a curve profile), CANSIM_EPROFILE, CANSIM_ENOMEM
  */
 CANSIM_API int cansim_profile_response_db(const CansimProfile *p, const CansimDesignConfig *d,
-                                          const double *hz, double *db, size_t n,
-                                          CansimDiag *diag);
+                                          const double *hz, double *db, size_t n, CansimDiag *diag);
 
 CANSIM_API const char *cansim_profile_id(const CansimProfile *p);
 CANSIM_API double cansim_profile_rate(const CansimProfile *p);
@@ -217,7 +215,7 @@ typedef struct CansimInputInfo {
     double rate_hz;
     int n_channels;
     int64_t n_frames;
-    char format[16]; /**< "wav16" ... "aiff24", else the container's extension */
+    char format[16];      /**< "wav16" ... "aiff24", else the container's extension */
     char same_format[16]; /**< its outputs' under CANSIM_FORMAT_SAME at its own rate (a lossy
                                input's are "flac24") */
 } CansimInputInfo;
@@ -346,10 +344,10 @@ typedef struct CansimOutputResult {
 
 /** Per-call options of cansim_render_file_with(). */
 typedef struct CansimFileOptions {
-    const bool *skip;  /**< n_profiles flags: true leaves that profile's output alone (no file
-                            is touched); NULL renders all */
-    uint64_t seed;     /**< varies the 16-bit outputs' dither; the same input, seed and options
-                            give the same bytes [default: 0] */
+    const bool *skip; /**< n_profiles flags: true leaves that profile's output alone (no file
+                           is touched); NULL renders all */
+    uint64_t seed;    /**< varies the 16-bit outputs' dither; the same input, seed and options
+                           give the same bytes [default: 0] */
 } CansimFileOptions;
 
 /**
@@ -371,13 +369,13 @@ CANSIM_API int cansim_render_file_with(CansimRender *r, const char *input_path,
 
 /** What cansim_render_group() says of the group; the arrays are the caller's. */
 typedef struct CansimGroupResult {
-    double sum_lufs;      /**< integrated loudness of the members' sum (LUFS) */
-    double *gain_db;      /**< n_profiles: the gain every member got, per profile */
-    bool *is_limited;     /**< n_profiles, or NULL: the ceiling lowered that gain */
-    int *member_status;   /**< n members: CANSIM_OK, or why that member failed as a whole */
+    double sum_lufs;         /**< integrated loudness of the members' sum (LUFS) */
+    double *gain_db;         /**< n_profiles: the gain every member got, per profile */
+    bool *is_limited;        /**< n_profiles, or NULL: the ceiling lowered that gain */
+    int *member_status;      /**< n members: CANSIM_OK, or why that member failed as a whole */
     CansimDiag *member_diag; /**< n members: the failure's line */
-    size_t n_rendered;    /**< members rendered; 0 with a failure: the group as a whole failed
-                               (diag) and nothing was written */
+    size_t n_rendered;       /**< members rendered; 0 with a failure: the group as a whole failed
+                                  (diag) and nothing was written */
 } CansimGroupResult;
 
 /**
