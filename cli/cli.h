@@ -52,7 +52,7 @@ typedef struct Options {
 
 /* ---- the commands, each run by main.c with its own arguments (argv[0]: its name) ---- */
 
-/* render and status (batch.c, status.c): one batch command. */
+/* render and status (batch/command.c): one batch command; status plans, says, renders nothing. */
 int cmd_render(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_profiles(int argc, char **argv); /* cmd_profiles.c */
@@ -130,8 +130,6 @@ void print_summary(const char *input, const CansimProfile *const *p, const Cansi
 #define OUTPUT_MANIFEST ".manifest.json"
 #define OUTPUT_REPORT   "report.json"
 
-/* render and status share one batch command (batch.c); is_status: plan, say, render nothing. */
-int batch_command(int argc, char **argv, bool is_status);
 /* JSON written to path.part, flushed, renamed over path (files.c). 0 or -1 (errno). */
 int write_json_atomic(const char *path, const json_t *j);
 
