@@ -257,14 +257,15 @@ void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n);
 /* ---------------------------------------------------------------- schedule.c */
 
 /* The units of the planned jobs by_group[0..n_planned-1] that have work, longest first, and
- * the run's totals. units holds c->n_work entries at least; returns how many. */
+ * the run's totals. units has room for every input with work; returns how many. */
 size_t make_units(Run *run, Job **by_group, size_t n_planned, Unit *units);
 /* Runs the units over n_threads threads. */
 void run_all(Run *run, const Unit *units, size_t n_units, int n_threads);
 
 /* ---------------------------------------------------------------- signals.c */
 
-/* SIGINT and SIGTERM caught (once each: the second kills) until signals_restore(). */
+/* SIGINT and SIGTERM caught until signals_restore(): the first stops the run, a second one
+ * kills (the handler resets). */
 void signals_catch(void);
 void signals_restore(void);
 /* The signal caught, or 0. */
