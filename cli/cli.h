@@ -50,8 +50,21 @@ typedef struct Options {
     int n_inputs;
 } Options;
 
+/* ---- the commands, each run by main.c with its own arguments (argv[0]: its name) ---- */
+
+/* render and status (batch/command.c): one batch command; status plans, says, renders nothing. */
+int cmd_render(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_profiles(int argc, char **argv); /* cmd_profiles.c */
+int cmd_design(int argc, char **argv);   /* cmd_design.c */
+
+/* ---- options.c, help.c ---- */
+
 /* "cansim: <message>" and "Try 'cansim --help'." on stderr; returns EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* cansim --help and --version, on stdout. */
+void print_help(void);
+void print_version(void);
 
 /* The bundled profiles plus any loaded from files, and the selection made of them. */
 typedef struct Drawer {
@@ -97,20 +110,19 @@ int parse_options(int argc, char **argv, Options *o);
 /* --cpu or CANSIM_CPU (source names which, for the message): a level this machine's
  * architecture has (a cap), else a usage error (printed; EXIT_USAGE returned). */
 int parse_cpu_level(const char *name, const char *source, unsigned *mask);
-/* The drawer, the selection's design options (--target, --on, --crossfeed), checked. */
+/* The drawer, the selection's design options (--target, --on, --crossfeed), checked
+ * (drawer.c). */
 int open_drawer(const Options *o, Drawer *d, CansimDesignConfig *design);
 /* After drawer_select: --target designed with one GRAS profile, a selected one when there is
  * one (usage error, printed, when it cannot be). */
 int check_targets(const Drawer *d, const CansimDesignConfig *design);
 
-/* The render report of one input (see cansim.c), and its readable summary on stderr. */
+/* The render report of one input (see report.c), and its readable summary on stderr. */
 json_t *input_report(const Options *o, const char *input, const CansimProfile *const *p,
                      const CansimOutputResult *res, size_t n);
 /* outs: the report's outputs[] (kept outputs are shown from their entries), or NULL. */
 void print_summary(const char *input, const CansimProfile *const *p, const CansimOutputResult *res,
                    size_t n, const json_t *outs);
-/* The render command (batch.c). */
-int cmd_render(int argc, char **argv);
 
 /* ---- scaling out: shards, thread counts, status (scale.c, status.c, run_report.c) ---- */
 
@@ -118,9 +130,7 @@ int cmd_render(int argc, char **argv);
 #define OUTPUT_MANIFEST ".manifest.json"
 #define OUTPUT_REPORT   "report.json"
 
-/* render and status share one batch command (batch.c); is_status: plan, say, render nothing. */
-int batch_command(int argc, char **argv, bool is_status);
-/* JSON written to path.part, flushed, renamed over path (batch.c). 0 or -1 (errno). */
+/* JSON written to path.part, flushed, renamed over path (files.c). 0 or -1 (errno). */
 int write_json_atomic(const char *path, const json_t *j);
 
 /* After parsing: --shard auto from the job array's environment, the thread count resolved
@@ -153,7 +163,6 @@ typedef struct StatusPlan {
  * writes the run's report (--report FILE) and missing pages (--page). Returns the exit code:
  * 0 complete, 1 not (or a write failed). */
 int status_report(const StatusPlan *p);
-int cmd_status(int argc, char **argv);
 
 /* The run's report ({"cansim", "inputs", "groups"}) in a fixed order: inputs by relative
  * path, groups by name, so runs that render in other orders (threads, shards) agree. */

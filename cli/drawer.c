@@ -309,3 +309,60 @@ int drawer_select(Drawer *d, const char *list)
         rc = usage_error("'%s' selects no profile", list);
     return rc;
 }
+
+/* The drawer, the selection and the design options every command shares. */
+int check_targets(const Drawer *d, const CansimDesignConfig *design)
+{
+    /* A bad --target should stop the run before any rendering: design one profile of the GRAS
+     * rig (every target exists for it) now, a selected one when there is one, so the message
+     * names a profile the user asked for. A target that only another rig lacks fails those
+     * profiles' renders instead. */
+    if (!design->target)
+        return EXIT_OK;
+    const CansimProfile *probe_of = NULL;
+    for (size_t pass = 0; pass < 2 && !probe_of; pass++) {
+        const CansimProfile *const *list =
+            pass ? (const CansimProfile *const *)d->all : d->selected;
+        const size_t n = pass ? d->n_bundled : d->n_selected;
+        for (size_t i = 0; i < n && !probe_of; i++) {
+            CansimProfileInfo info;
+            cansim_profile_info(list[i], &info);
+            if (info.is_curve && !info.has_hrtf && !strcmp(info.rig, "gras"))
+                probe_of = list[i];
+        }
+    }
+    CansimProfile *probe = NULL;
+    CansimDiag diag;
+    if (probe_of && cansim_profile_design(&probe, probe_of, design, 48000, &diag)) {
+        fprintf(stderr, "cansim: %s\n", diag.msg);
+        return EXIT_USAGE;
+    }
+    cansim_profile_close(&probe);
+    return EXIT_OK;
+}
+
+int open_drawer(const Options *o, Drawer *d, CansimDesignConfig *design)
+{
+    int rc = drawer_open(d, o->profiles_dir);
+    if (rc)
+        return rc;
+    *design = cansim_design_default_config();
+    design->targets_dir = d->targets_dir;
+    design->crossfeed = o->crossfeed;
+    if (o->target)
+        design->target = o->target;
+    if (o->on) {
+        rc = drawer_find(d, o->on, &design->on);
+        if (rc)
+            return rc;
+        CansimProfileInfo info;
+        cansim_profile_info(design->on, &info);
+        if (!info.is_curve) {
+            fprintf(stderr,
+                    "cansim: %s: --on needs a measured headphone, not an impulse response\n",
+                    o->on);
+            return EXIT_USAGE;
+        }
+    }
+    return EXIT_OK;
+}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* cansim status: whether a batch is complete, from its manifests, without rendering. The plan
- * is render's own (batch.c decides what is up to date and why); this says it per input and
+ * is render's own (batch/plan.c decides what is up to date and why); this says it per input and
  * profile, names the shards that must run again, and once the batch is complete writes the
  * run's report and the audition pages (the job a scheduler runs after the array). */
 #define _POSIX_C_SOURCE 200809L
@@ -12,11 +12,6 @@
 
 #include "cli.h"
 #include "page.h"
-
-int cmd_status(int argc, char **argv)
-{
-    return batch_command(argc, argv, true);
-}
 
 typedef struct Counts {
     size_t complete, incomplete, failed, not_audio;

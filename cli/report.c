@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/* One input's render report (JSON) and its readable summary on stderr. */
+#include <math.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "json_out.h"
+
+/* The render report (JSON), one object per input:
+ *   input          path of the input
+ *   input_lufs     its integrated loudness, LUFS (libebur128; mono counted as dual mono);
+ *                  null below the -70 LUFS gate
+ *   level          "match", "off" or "target";  target_lufs: the level aimed at, or null
+ *   ceiling_dbtp   the true-peak ceiling of integer and FLAC outputs, or null (--ceiling off)
+ *   notices        list of sentences (e.g. the input is below the gate)
+ *   outputs        one object per profile:
+ *     profile, file, format ("wav16" ... "aiff24")
+ *     loudness_lufs      integrated loudness of the output, LUFS
+ *     loudness_source    "measured" (libebur128 on the output: integer and FLAC outputs,
+ *                        and float outputs through long filters) or "predicted" (from the
+ *                        input's spectra: float outputs through headphone-length filters)
+ *     true_peak_dbtp     true peak, dBTP (integer and FLAC outputs; else null)
+ *     sample_peak_dbfs   sample peak, dBFS (float outputs; else null)
+ *     gain_db            gain applied on top of the profile's filter, dB
+ *     correction_db      the part of gain_db set after measuring the output, dB
+ *     limited_by_ceiling true when the gain was lowered to hold the ceiling
+ *     dithered           true for 16-bit outputs (TPDF, +-1 LSB)
+ *     status             "ok", "limited" (held by the ceiling, so under the target) or "failed"
+ *     error              the failure's message, or null
+ * Values that are -inf (silence) are null. The whole run (--report FILE, --json) is
+ * {"cansim": version, "inputs": [ ... ]}. */
+json_t *input_report(const Options *o, const char *input, const CansimProfile *const *p,
+                     const CansimOutputResult *res, size_t n)
+{
+    static const char *const modes[] = {"off", "match", "target"};
+    json_t *in = json_object();
+    json_t *notices = json_array();
+    json_t *outs = json_array();
+    /* The input's facts come with every rendered output; kept ones carry none. */
+    const CansimOutputResult *first = n ? &res[0] : NULL;
+    for (size_t j = 0; j < n && first->is_skipped; j++)
+        first = &res[j];
+    json_object_set_new(in, "input", json_string(input));
+    json_object_set_new(in, "input_lufs", json_db(first ? first->input_lufs : (double)NAN));
+    json_object_set_new(in, "level", json_string(modes[o->level_mode]));
+    json_object_set_new(in, "target_lufs", json_db(first ? first->target_lufs : (double)NAN));
+    json_object_set_new(in, "ceiling_dbtp",
+                        o->has_ceiling ? json_db(o->ceiling_dbtp) : json_null());
+    if (first && first->is_below_gate)
+        json_array_append_new(notices, json_string("input is below the -70 LUFS gate: rendered "
+                                                   "at the filter's own gain"));
+    for (size_t j = 0; j < n; j++) {
+        const CansimOutputResult *r = &res[j];
+        json_t *x = json_object();
+        json_object_set_new(x, "profile", json_string(cansim_profile_id(p[j])));
+        json_object_set_new(x, "file", json_string(r->path));
+        json_object_set_new(x, "format", json_string(r->format));
+        json_object_set_new(x, "loudness_lufs",
+                            json_db(r->status ? (double)NAN : r->loudness_lufs));
+        /* Neither measured nor predicted (--level off on float outputs): no source. */
+        json_object_set_new(x, "loudness_source",
+                            r->is_measured               ? json_string("measured")
+                            : isfinite(r->loudness_lufs) ? json_string("predicted")
+                                                         : json_null());
+        json_object_set_new(x, "true_peak_dbtp",
+                            r->is_true_peak ? json_db(r->peak_db) : json_null());
+        json_object_set_new(x, "sample_peak_dbfs",
+                            !r->is_true_peak && !r->status ? json_db(r->peak_db) : json_null());
+        json_object_set_new(x, "gain_db", json_db(r->gain_db));
+        json_object_set_new(x, "correction_db", json_db(r->correction_db));
+        json_object_set_new(x, "limited_by_ceiling", json_boolean(r->is_limited));
+        json_object_set_new(x, "dithered", json_boolean(r->is_dithered));
+        /* unmatched: complete, but not at the level asked (the notice says why). */
+        const bool is_unmatched = !r->status && r->notice == CANSIM_ELEVEL;
+        json_object_set_new(x, "status",
+                            json_string(r->status       ? "failed"
+                                        : is_unmatched  ? "unmatched"
+                                        : r->is_limited ? "limited"
+                                                        : "ok"));
+        json_object_set_new(x, "error", r->status ? json_string(r->diag.msg) : json_null());
+        json_object_set_new(x, "notice", is_unmatched ? json_string(r->diag.msg) : json_null());
+        json_array_append_new(outs, x);
+    }
+    json_object_set_new(in, "notices", notices);
+    json_object_set_new(in, "outputs", outs);
+    return in;
+}
+
+static void print_db(double v, const char *unit)
+{
+    if (isfinite(v))
+        fprintf(stderr, " %7.2f %s", v, unit);
+    else
+        fprintf(stderr, "    -inf %s", unit);
+}
+
+/* A gain as the summary shows it: no "-0.00"; a ceiling's cut under 0.005 dB gets the decimals
+ * it needs, so "limited" never stands beside a gain of zero. */
+static void print_gain(double gain_db, bool is_limited)
+{
+    const double r = round(gain_db * 100.0) / 100.0;
+    int digits = 2;
+    while (is_limited && digits < 9 && gain_db != 0.0 && fabs(gain_db) < 0.5 * pow(10.0, -digits))
+        digits++;
+    if (digits > 2)
+        fprintf(stderr, "  gain %+.*f dB", digits, gain_db);
+    else
+        fprintf(stderr, "  gain %+6.2f dB", r + 0.0);
+}
+
+/* An output kept from an earlier run: what its report entry (from the manifest) says. */
+static void print_kept(const CansimProfile *p, const json_t *e)
+{
+    const char *format = json_string_value(json_object_get(e, "format"));
+    fprintf(stderr, "  %-36s %-7s", cansim_profile_id(p), format ? format : "");
+    const json_t *lufs = json_object_get(e, "loudness_lufs");
+    const json_t *tp = json_object_get(e, "true_peak_dbtp");
+    const json_t *sp = json_object_get(e, "sample_peak_dbfs");
+    const json_t *gain = json_object_get(e, "gain_db");
+    if (!json_is_number(gain)) {
+        fputs("  kept (up to date)\n", stderr);
+        return;
+    }
+    print_db(json_is_number(lufs) ? json_number_value(lufs) : -(double)INFINITY, "LUFS");
+    if (json_is_number(tp))
+        print_db(json_number_value(tp), "dBTP");
+    else
+        print_db(json_is_number(sp) ? json_number_value(sp) : -(double)INFINITY, "dBFS");
+    print_gain(json_number_value(gain), json_is_true(json_object_get(e, "limited_by_ceiling")));
+    fputs(" (kept, up to date)\n", stderr);
+}
+
+/* The readable summary: one line per output. */
+void print_summary(const char *input, const CansimProfile *const *p, const CansimOutputResult *res,
+                   size_t n, const json_t *outs)
+{
+    if (!n)
+        return;
+    /* Found among the rendered outputs: kept ones carry no levels. */
+    const CansimOutputResult *first = &res[0];
+    for (size_t j = 0; j < n && first->is_skipped; j++)
+        first = &res[j];
+    const bool is_measured_input =
+        isfinite(first->input_lufs) || first->is_below_gate || !isnan(first->target_lufs);
+    fprintf(stderr, "%s: input", input);
+    if (first->is_skipped)
+        fputs(" (every output kept)", stderr);
+    else if (is_measured_input)
+        print_db(first->input_lufs, "LUFS");
+    else
+        fputs(" loudness not measured (--level off)", stderr);
+    fputc('\n', stderr);
+    if (first->is_below_gate)
+        fprintf(stderr,
+                "  note - %s is below the -70 LUFS gate: rendered at the filter's own "
+                "gain\n",
+                input);
+    /* By group, each under its title when there is more than one. */
+    unsigned groups = 0;
+    for (size_t j = 0; j < n; j++)
+        groups |= res[j].status ? 0u : 1u << profile_group(p[j]);
+    const bool has_titles = (groups & (groups - 1)) != 0;
+    for (size_t k = 0; k < (size_t)N_GROUPS * n; k++) {
+        const size_t j = k % n;
+        const int g = (int)(k / n);
+        const CansimOutputResult *r = &res[j];
+        if (profile_group(p[j]) != g || r->status)
+            continue;
+        if (has_titles && (groups & (1u << g))) {
+            fprintf(stderr, "  %s:\n", group_title(g));
+            groups &= ~(1u << g);
+        }
+        if (r->is_skipped) {
+            print_kept(p[j], json_array_get(outs, j));
+            continue;
+        }
+        fprintf(stderr, "  %-36s %-7s", cansim_profile_id(p[j]), r->format);
+        const bool has_loudness = r->is_measured || isfinite(r->loudness_lufs);
+        if (has_loudness)
+            print_db(r->loudness_lufs, "LUFS");
+        else
+            fputs("       - LUFS", stderr);
+        print_db(r->peak_db, r->is_true_peak ? "dBTP" : "dBFS");
+        print_gain(r->gain_db, r->is_limited);
+        fprintf(stderr, "%s%s\n",
+                !has_loudness    ? " (loudness not measured)"
+                : r->is_measured ? ""
+                                 : " (loudness predicted)",
+                r->is_limited ? " (limited by the ceiling)" : "");
+        if (r->notice == CANSIM_ELEVEL)
+            fprintf(stderr, "  note - %s: %s\n", cansim_profile_id(p[j]), r->diag.msg);
+    }
+}
