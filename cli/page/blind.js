@@ -8,9 +8,8 @@
  * panel's order depend on the labels); the list, the plot and the facts are hidden, and
  * page.js marks no entry as the one heard while a round runs; the labels stand in alphabetical
  * order; equal loudness is forced on. Each label gets a 1-5 rating and a note; reveal puts the
- * names beside them. An ABX round takes two labels: in each of N trials X is one of them
- * (seeded), the listener says which; the score and its one-sided binomial p-value follow.
- * The round lives in localStorage (per page) and downloads as JSON. */
+ * names beside them; abx.js adds an ABX round on two labels. The round lives in localStorage
+ * (per page) and downloads as JSON. */
 (function () {
   'use strict';
 
@@ -21,12 +20,10 @@
   var STORE = 'cansim.blind:' + location.pathname;
   var LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
   var DEFAULT_PICKS = 4;
-  var DEFAULT_TRIALS = 10;
 
   /* The round: null, or {seed, ids (the set, in page order), labels (id per label), ratings
-   * {label: {score, note}}, revealed, created, abx: null or {a, b, n, seed, trials: [{x,
-   * answer, correct}]}}. Only seed and ids are stored with the ratings: the label order is
-   * derived again from them. */
+   * {label: {score, note}}, revealed, created, abx (abx.js's, or null), abx_earlier}. Only seed
+   * and ids are stored with the ratings: the label order is derived again from them. */
   var round = null;
   var current = '';      /* the label last played */
   var ui = {};
@@ -65,24 +62,6 @@
     return String(u[0] % 1000000);
   }
 
-  /* X of each ABX trial: 'A' or 'B', from the round's seed and the pair. */
-  function abxX(abx, k) {
-    var r = rng(abx.seed + '/abx/' + abx.a + abx.b);
-    var x = 'A';
-    for (var i = 0; i <= k; i++) x = r() < 0.5 ? 'A' : 'B';
-    return x;
-  }
-
-  /* P(at least k of n right by guessing): the one-sided binomial test against 1/2. */
-  function pValue(k, n) {
-    var c = 1, p = 0;
-    for (var i = 0; i <= n; i++) {
-      if (i >= k) p += c;
-      c = c * (n - i) / (i + 1);
-    }
-    return p / Math.pow(2, n);
-  }
-
   /* ------------------------------------------------------------------ entries and storage */
 
   function entryById(id) {
@@ -96,13 +75,14 @@
     var order = page.entries.filter(function (e) { return ids.indexOf(e.id) >= 0; }).map(function (e) { return e.id; });
     var r = {
       seed: seed, ids: order, labels: shuffled(order, seed), ratings: {}, revealed: false,
-      created: new Date().toISOString(), abx: null
+      created: new Date().toISOString(), abx: null, abx_earlier: []
     };
     order.forEach(function (id, i) { r.ratings[LETTERS[i]] = { score: 0, note: '' }; });
     if (saved) {
       r.created = saved.created || r.created;
       r.revealed = !!saved.revealed;
       r.abx = saved.abx || null;
+      r.abx_earlier = Array.isArray(saved.abx_earlier) ? saved.abx_earlier : [];
       Object.keys(r.ratings).forEach(function (l) {
         var s = saved.ratings && saved.ratings[l];
         if (s) r.ratings[l] = { score: Number(s.score) || 0, note: String(s.note || '') };
@@ -116,7 +96,7 @@
     try {
       localStorage.setItem(STORE, JSON.stringify({
         version: 1, active: active, seed: round.seed, ids: round.ids, ratings: round.ratings,
-        revealed: round.revealed, created: round.created, abx: round.abx
+        revealed: round.revealed, created: round.created, abx: round.abx, abx_earlier: round.abx_earlier
       }));
     } catch (err) {
       storageOk = false;
@@ -137,11 +117,6 @@
 
   /* ------------------------------------------------------------------ the results */
 
-  function abxScore(abx) {
-    var k = abx.trials.filter(function (t) { return t.correct; }).length;
-    return { correct: k, answered: abx.trials.length, p_value: pValue(k, abx.trials.length) };
-  }
-
   /* What the download holds: names only once revealed. */
   function results() {
     var out = {
@@ -160,14 +135,7 @@
       }
       out.entries.push(row);
     });
-    if (round.abx) {
-      var a = round.abx, s = abxScore(a);
-      out.abx = {
-        a: a.a, b: a.b, trials_planned: a.n, trials: a.trials, correct: s.correct,
-        answered: s.answered, p_value: s.p_value
-      };
-      if (round.revealed) { out.abx.a_id = entryOf(a.a).id; out.abx.b_id = entryOf(a.b).id; }
-    }
+    kit.abx.results(out);
     return out;
   }
 
@@ -182,8 +150,9 @@
 
   /* ------------------------------------------------------------------ playing */
 
-  function play(label, t0) {
-    current = label;
+  /* Sound a label; `mark` shows it as the one playing (ABX's A, B and X are not marked). */
+  function play(label, t0, mark) {
+    current = mark === false ? '' : label;
     var e = entryOf(label);
     if (e.index !== page.sounding || page.pending >= 0) api.sound(e.index, t0);
     update();
@@ -246,8 +215,9 @@
       var es = ids.map(entryById);
       if (es.some(function (e) { return e.playable === null; })) { setTimeout(wait, 50); return; }
       var bad = es.filter(function (e) { return !e.playable; });
-      if (bad.length && ui.status) ui.status.textContent = 'Cannot start: ' + bad.map(function (e) { return e.name + ' (' + e.problem + ')'; }).join('; ');
-      else go();
+      if (!bad.length) { go(); return; }
+      document.body.classList.remove('blind');
+      if (ui.status) ui.status.textContent = 'Cannot start: ' + bad.map(function (e) { return e.name + ' (' + e.problem + ')'; }).join('; ');
     };
     wait();
   }
@@ -322,9 +292,6 @@
 
   var HELP = '<kbd>a</kbd>-<kbd>z</kbd> play that label &middot; <kbd>1</kbd>-<kbd>5</kbd> rate the one playing ' +
     '&middot; <kbd>space</kbd> play/pause &middot; <kbd>&larr;</kbd> <kbd>&rarr;</kbd> 5 s back/ahead';
-  var ABX_HELP = '<kbd>a</kbd> <kbd>b</kbd> <kbd>x</kbd> play A, B, X &middot; <kbd>1</kbd> X is A &middot; ' +
-    '<kbd>2</kbd> X is B &middot; <kbd>space</kbd> play/pause &middot; <kbd>&larr;</kbd> <kbd>&rarr;</kbd> 5 s';
-
   function buildRound() {
     var box = $('blind');
     box.hidden = false;
@@ -369,8 +336,8 @@
     row.appendChild(button('blind-download', 'Download JSON'));
     row.appendChild(button('blind-leave', 'Leave', 'Back to the named list; this round stays stored'));
     box.appendChild(row);
-    ui.abx = el('div', { id: 'blind-abx-box' });
-    box.appendChild(ui.abx);
+    var abxBox = el('div', { id: 'blind-abx-box' });
+    box.appendChild(abxBox);
     box.onclick = onRoundClick;
     box.oninput = function (ev) {
       var t = ev.target;
@@ -379,8 +346,7 @@
     box.onkeydown = function (ev) {
       if (ev.target.tagName === 'INPUT' && (ev.key === 'Enter' || ev.key === 'Escape')) ev.target.blur();
     };
-    buildAbx();
-    update();
+    kit.abx.build(abxBox);
   }
 
   function onRoundClick(ev) {
@@ -392,11 +358,7 @@
     else if (t.id === 'blind-reveal') { round.revealed = true; save(true); update(); }
     else if (t.id === 'blind-download') download();
     else if (t.id === 'blind-leave') leave();
-    else if (t.id === 'blind-abx') { ui.abxSetup = !ui.abxSetup; buildAbx(); }
-    else if (t.id === 'abx-start') startAbx();
-    else if (t.id === 'abx-end') { round.abx.ended = true; save(true); buildAbx(); }
-    else if (t.dataset.abx) abxPlay(t.dataset.abx, t0);
-    else if (t.dataset.answer) answer(t.dataset.answer);
+    else kit.abx.click(t, t0);
   }
 
   function rate(label, score) {
@@ -411,7 +373,7 @@
     if (!round) return;
     labelsOf().forEach(function (l) {
       var tr = ui.rows[l];
-      tr.classList.toggle('playing', l === current && !abxRunning());
+      tr.classList.toggle('playing', l === current && !kit.abx.running());
       [].forEach.call(tr.querySelectorAll('.score'), function (b) {
         b.setAttribute('aria-pressed', Number(b.dataset.score) === round.ratings[l].score ? 'true' : 'false');
       });
@@ -422,110 +384,6 @@
     });
     $('blind').classList.toggle('revealed', round.revealed);
     $('blind-reveal').disabled = round.revealed;
-  }
-
-  /* ------------------------------------------------------------------ ABX */
-
-  function abxRunning() {
-    return !!(round && round.abx && !round.abx.ended && round.abx.trials.length < round.abx.n);
-  }
-
-  function startAbx() {
-    var a = $('abx-a').value, b = $('abx-b').value, n = Math.floor(Number($('abx-n').value));
-    if (a === b) { $('abx-status').textContent = 'Pick two different labels.'; return; }
-    if (!(n >= 1 && n <= 100)) { $('abx-status').textContent = 'Trials: 1 to 100.'; return; }
-    round.abx = { a: a, b: b, n: n, seed: round.seed + '/' + new Date().toISOString(), trials: [], ended: false };
-    ui.abxSetup = false;
-    save(true);
-    buildAbx();
-    abxPlay('X', performance.now());
-  }
-
-  function abxPlay(which, t0) {
-    var abx = round.abx;
-    var label = which === 'X' ? (abxX(abx, abx.trials.length) === 'A' ? abx.a : abx.b) : (which === 'A' ? abx.a : abx.b);
-    var e = entryOf(label);
-    current = '';
-    ui.abxPlaying = which;
-    if (e.index !== page.sounding || page.pending >= 0) api.sound(e.index, t0);
-    [].forEach.call(ui.abx.querySelectorAll('[data-abx]'), function (b) {
-      b.classList.toggle('playing', b.dataset.abx === which);
-    });
-    update();
-  }
-
-  function answer(which) {
-    var abx = round.abx;
-    if (!abxRunning()) return;
-    var x = abxX(abx, abx.trials.length);
-    abx.trials.push({ trial: abx.trials.length + 1, x: x, answer: which, correct: x === which });
-    save(true);
-    buildAbx();
-    if (abxRunning()) abxPlay('X', performance.now());
-  }
-
-  function buildAbx() {
-    var box = ui.abx;
-    box.textContent = '';
-    var abx = round.abx;
-    if (ui.abxSetup) {
-      var p = el('p', { 'class': 'row' });
-      var sel = function (id, pick) {
-        var s = el('select', { id: id });
-        labelsOf().forEach(function (l) { s.appendChild(el('option', { value: l }, l)); });
-        s.value = pick;
-        return s;
-      };
-      var la = el('label', {}, 'A is label ');
-      la.appendChild(sel('abx-a', 'A'));
-      var lb = el('label', {}, ' B is label ');
-      lb.appendChild(sel('abx-b', 'B'));
-      var ln = el('label', {}, ' trials ');
-      ln.appendChild(el('input', { id: 'abx-n', type: 'number', min: '1', max: '100', value: String(DEFAULT_TRIALS) }));
-      [la, lb, ln].forEach(function (x) { p.appendChild(x); });
-      p.appendChild(button('abx-start', 'Start ABX'));
-      p.appendChild(el('span', { id: 'abx-status', 'class': 'status' }));
-      box.appendChild(p);
-      return;
-    }
-    if (!abx) return;
-    var s = abxScore(abx);
-    box.appendChild(el('h3', {}, 'ABX: A is ' + abx.a + ', B is ' + abx.b));
-    if (abxRunning()) {
-      var help = el('p', { id: 'abx-keys', 'class': 'help' });
-      help.innerHTML = ABX_HELP;
-      box.appendChild(help);
-      var p2 = el('p', { 'class': 'row' });
-      p2.appendChild(el('span', { id: 'abx-trial' }, 'Trial ' + (abx.trials.length + 1) + ' of ' + abx.n));
-      ['A', 'B', 'X'].forEach(function (w) {
-        var b = button('abx-play-' + w.toLowerCase(), w, 'Play ' + w + ' (key ' + w.toLowerCase() + ')');
-        b.dataset.abx = w;
-        p2.appendChild(b);
-      });
-      var ya = button('abx-is-a', 'X is A', 'key 1');
-      ya.dataset.answer = 'A';
-      var yb = button('abx-is-b', 'X is B', 'key 2');
-      yb.dataset.answer = 'B';
-      p2.appendChild(ya);
-      p2.appendChild(yb);
-      p2.appendChild(button('abx-end', 'End', 'Stop here; the score counts the trials answered'));
-      box.appendChild(p2);
-    } else {
-      box.appendChild(el('p', { id: 'abx-score' }, s.correct + ' of ' + s.answered + ' right; p = ' +
-        s.p_value.toPrecision(3) + ' (one-sided binomial: the chance of doing this well by guessing)'));
-      var t = el('table', { id: 'abx-trials' });
-      var tb = el('tbody', {});
-      abx.trials.forEach(function (r) {
-        var tr = el('tr', {});
-        tr.appendChild(el('td', {}, String(r.trial)));
-        tr.appendChild(el('td', {}, 'X was ' + r.x + ', answered ' + r.answer));
-        tr.appendChild(el('td', { 'class': r.correct ? 'ok' : 'bad' }, r.correct ? 'right' : 'wrong'));
-        tb.appendChild(tr);
-      });
-      t.appendChild(tb);
-      box.appendChild(t);
-    }
-    if (!abxRunning()) ui.abxPlaying = '';
   }
 
   /* ------------------------------------------------------------------ keys */
@@ -539,10 +397,8 @@
     ev.preventDefault();
     var t0 = ev.timeStamp || performance.now();
     var low = (k || '').toLowerCase();
-    if (abxRunning()) {
-      if (low === 'a' || low === 'b' || low === 'x') abxPlay(low.toUpperCase(), t0);
-      else if (k === '1') answer('A');
-      else if (k === '2') answer('B');
+    if (kit.abx.running()) {
+      kit.abx.key(ev, t0);
       return true;
     }
     if (/^[a-z]$/.test(low) && LETTERS.indexOf(low.toUpperCase()) < round.ids.length) play(low.toUpperCase(), t0);
@@ -556,10 +412,20 @@
     if (box.hidden) { buildSetup(); box.hidden = false; } else box.hidden = true;
   });
 
-  /* A round that was running when the page closed runs again, as it was. */
-  var saved = load();
-  if (saved && saved.active) whenLoaded(saved.ids, function () { start(saved.seed, saved.ids, saved); });
+  /* For abx.js, which runs after this script. */
+  var kit = page.blindKit = {
+    rng: rng, el: el, button: button, entryOf: entryOf, labelsOf: labelsOf, update: update,
+    round: function () { return round; },
+    save: function () { save(true); },
+    soundLabel: play,
+    abx: null
+  };
 
-  /* For tests: results() as the download would hold them. */
-  page.blindResults = function () { return round ? results() : null; };
+  /* A round that was running when the page closed runs again, as it was (hidden at once, before
+   * its entries have loaded). */
+  var saved = load();
+  if (saved && saved.active) {
+    document.body.classList.add('blind');
+    setTimeout(function () { whenLoaded(saved.ids, function () { start(saved.seed, saved.ids, saved); }); }, 0);
+  }
 }());

@@ -1,18 +1,20 @@
 # SPDX-License-Identifier: MIT
 # cmake -DDIR=cli/page -DOUT=page_template.c -P embed.cmake: page.html with page.css, page.js and
-# blind.js put in place of @@STYLE@@, @@SCRIPT@@ and @@BLIND@@, written as the C array
+# blind.js + abx.js put in place of @@STYLE@@, @@SCRIPT@@ and @@BLIND@@, written as the C array
 # cansim_page_template.
 file(READ ${DIR}/page.html html)
 file(READ ${DIR}/page.css css)
 file(READ ${DIR}/page.js js)
 file(READ ${DIR}/blind.js blind)
+file(READ ${DIR}/abx.js abx)
+string(APPEND blind "\n${abx}")
 # Inline text must not close its own element early.
 if(css MATCHES "</[sS][tT][yY][lL][eE]")
     message(FATAL_ERROR "${DIR}/page.css: contains '</style'")
 endif()
 foreach(name js blind)
     if(${name} MATCHES "</[sS][cC][rR][iI][pP][tT]" OR ${name} MATCHES "<!--")
-        message(FATAL_ERROR "${DIR}: page.js or blind.js contains '</script' or '<!--'")
+        message(FATAL_ERROR "${DIR}: page.js, blind.js or abx.js contains '</script' or '<!--'")
     endif()
 endforeach()
 foreach(marker @@STYLE@@ @@SCRIPT@@ @@BLIND@@ @@TITLE@@ @@DATA@@)
