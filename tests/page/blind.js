@@ -51,11 +51,11 @@ async function loaded(page) {
     window.cansim.entries.every((e) => e.playable !== null), null, { timeout: 20000 });
 }
 
-// The entry whose element is audible, by its element alone.
+// The entry whose element is audible, by its element alone, and its volume.
 function audible(page) {
   return page.evaluate(() => {
     const loud = [...document.querySelectorAll('#players audio')].filter((a) => a.volume > 1e-3);
-    return loud.length === 1 ? { id: loud[0].dataset.profile, src: loud[0].src } : { id: `${loud.length} audible`, src: '' };
+    return loud.length === 1 ? { id: loud[0].dataset.profile, src: loud[0].src, volume: loud[0].volume } : { id: `${loud.length} audible`, src: '' };
   });
 }
 
@@ -155,10 +155,31 @@ async function main() {
       window.seeks = [];
       for (const a of document.querySelectorAll('#players audio')) a.addEventListener('seeking', () => window.seeks.push(a.dataset.profile));
     });
+    // The renders here are matched to each other: make one 6 dB louder (as the original of a
+    // --level -14 run would be), and turn equal loudness off, for the round to turn it on.
+    await page.evaluate(() => {
+      const e = window.cansim.entries.find((x) => x.id === 'room');
+      e.loudness += 6;
+    });
+    await page.click('#equal');
     await startRound(page, 'alpha', SET);
     const m1 = await mapping(page);
     check(new Set(Object.values(m1)).size === 5 && Object.values(m1).every((id) => SET.includes(id)),
       'each label plays a different entry of the set', JSON.stringify(m1));
+    // Loudness-matched: equal loudness is on and locked, and each label's element plays at
+    // the trim to the quietest entry's loudness from the page's data (volume slider at 1).
+    const equal = await page.$eval('#equal', (c) => ({ checked: c.checked, disabled: c.disabled }));
+    check(equal.checked && equal.disabled, 'equal loudness is on and locked during the round', JSON.stringify(equal));
+    const lufs = Object.fromEntries(await page.evaluate(() => window.cansim.entries.map((e) => [e.id, e.loudness])));
+    const quietest = Math.min(...Object.values(lufs));
+    const volumes = [];
+    for (const l of LABELS) {
+      const h = await hear(page, l.toLowerCase());
+      volumes.push([h.id, h.volume, Math.min(1, 10 ** ((quietest - lufs[h.id]) / 20))]);
+    }
+    check(volumes.every(([, v, want]) => Math.abs(v - want) < 1e-6) && volumes.some(([, v]) => v < 0.6),
+      'each label plays at its equal-loudness trim (the louder one 6 dB down)',
+      volumes.map(([id, v, want]) => `${id} ${v.toFixed(4)}/${want.toFixed(4)}`).join(' '));
     const panel = await page.$eval('#blind', (b) => b.outerHTML.toLowerCase());
     const giveaways = [];
     for (const id of SET) {
@@ -282,6 +303,8 @@ async function main() {
     await page.waitForFunction(() => !document.body.classList.contains('blind'));
     const named = await page.evaluate(() => document.body.dataset.sounding);
     check(!!named, 'leaving the round brings the named list back', named);
+    const eqAfter = await page.$eval('#equal', (c) => ({ checked: c.checked, disabled: c.disabled }));
+    check(!eqAfter.checked && !eqAfter.disabled, 'leaving the round gives equal loudness back as it was (off)', JSON.stringify(eqAfter));
     await startRound(page, 'beta', SET);
     const m2 = await mapping(page);
     check(JSON.stringify(m2) !== JSON.stringify(m1), 'two seeds give two orders', `alpha ${JSON.stringify(m1)}, beta ${JSON.stringify(m2)}`);
@@ -314,6 +337,18 @@ async function main() {
       abx.abx && `${abx.abx.p_value} vs ${binomialP(4, 6)}`);
     const score = await page.textContent('#abx-score');
     check(/^4 of 6 right; p = 0\.344/.test(score), 'the page shows the score and p-value', score);
+    // A second ABX keeps the first.
+    await page.click('#blind-abx');
+    await page.selectOption('#abx-a', 'B');
+    await page.selectOption('#abx-b', 'E');
+    await page.fill('#abx-n', '2');
+    await page.click('#abx-start');
+    await page.keyboard.press('1');
+    await page.keyboard.press('1');
+    const two = await download(page, () => page.click('#blind-download'));
+    check(two.abx && two.abx.a === 'B' && two.abx.answered === 2 && Array.isArray(two.abx_earlier) &&
+      two.abx_earlier.length === 1 && two.abx_earlier[0].correct === 4 && two.abx_earlier[0].answered === 6,
+      'a second ABX keeps the first in the download', JSON.stringify({ abx: two.abx && `${two.abx.a}${two.abx.b} ${two.abx.answered}`, earlier: two.abx_earlier && two.abx_earlier.length }));
     check(errors.length === 0, 'no console error or page error', errors.join(' | '));
   } finally {
     await context.close();
