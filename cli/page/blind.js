@@ -96,7 +96,8 @@
     try {
       localStorage.setItem(STORE, JSON.stringify({
         version: 1, active: active, seed: round.seed, ids: round.ids, ratings: round.ratings,
-        revealed: round.revealed, created: round.created, abx: round.abx, abx_earlier: round.abx_earlier
+        revealed: round.revealed, created: round.created, abx: round.abx, abx_earlier: round.abx_earlier,
+        equal_before: page.blind ? page.blind.saveEqual : page.equal
       }));
     } catch (err) {
       storageOk = false;
@@ -167,7 +168,9 @@
     var wasPlaying = page.playing;
     if (wasPlaying) api.pause();
     var at = page.entries[page.sounding].el ? page.entries[page.sounding].el.currentTime : 0;
-    page.blind = { saveEqual: page.equal, clock: clock };
+    /* Equal loudness as the listener had it, given back on leaving (kept across a reload). */
+    var eq = saved && typeof saved.equal_before === 'boolean' ? saved.equal_before : page.equal;
+    page.blind = { saveEqual: eq, clock: clock };
     api.seekAll(at);
     page.equal = true;
     $('equal').checked = true;
