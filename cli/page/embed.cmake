@@ -1,17 +1,23 @@
 # SPDX-License-Identifier: MIT
-# cmake -DDIR=cli/page -DOUT=page_template.c -P embed.cmake: page.html with page.css and page.js
-# put in place of @@STYLE@@ and @@SCRIPT@@, written as the C array cansim_page_template.
+# cmake -DDIR=cli/page -DOUT=page_template.c -P embed.cmake: page.html with page.css, page.js and
+# blind.js + abx.js put in place of @@STYLE@@, @@SCRIPT@@ and @@BLIND@@, written as the C array
+# cansim_page_template.
 file(READ ${DIR}/page.html html)
 file(READ ${DIR}/page.css css)
 file(READ ${DIR}/page.js js)
+file(READ ${DIR}/blind.js blind)
+file(READ ${DIR}/abx.js abx)
+string(APPEND blind "\n${abx}")
 # Inline text must not close its own element early.
 if(css MATCHES "</[sS][tT][yY][lL][eE]")
     message(FATAL_ERROR "${DIR}/page.css: contains '</style'")
 endif()
-if(js MATCHES "</[sS][cC][rR][iI][pP][tT]" OR js MATCHES "<!--")
-    message(FATAL_ERROR "${DIR}/page.js: contains '</script' or '<!--'")
-endif()
-foreach(marker @@STYLE@@ @@SCRIPT@@ @@TITLE@@ @@DATA@@)
+foreach(name js blind)
+    if(${name} MATCHES "</[sS][cC][rR][iI][pP][tT]" OR ${name} MATCHES "<!--")
+        message(FATAL_ERROR "${DIR}: page.js, blind.js or abx.js contains '</script' or '<!--'")
+    endif()
+endforeach()
+foreach(marker @@STYLE@@ @@SCRIPT@@ @@BLIND@@ @@TITLE@@ @@DATA@@)
     string(FIND "${html}" "${marker}" at)
     if(at EQUAL -1)
         message(FATAL_ERROR "${DIR}/page.html: no ${marker}")
@@ -19,6 +25,7 @@ foreach(marker @@STYLE@@ @@SCRIPT@@ @@TITLE@@ @@DATA@@)
 endforeach()
 string(REPLACE "@@STYLE@@" "${css}" html "${html}")
 string(REPLACE "@@SCRIPT@@" "${js}" html "${html}")
+string(REPLACE "@@BLIND@@" "${blind}" html "${html}")
 
 file(WRITE ${OUT}.html "${html}")
 file(READ ${OUT}.html hex HEX)

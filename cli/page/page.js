@@ -19,6 +19,8 @@
   var SEEK_DRIFT_S = 0.25; /* beyond this a silent element joins again, within it is nudged */
   var RATE_GAIN = 4;       /* rate change per second of offset */
   var RATE_SPAN = 0.25;    /* the largest rate change */
+  var HEARD_RATE_SPAN = 0.002; /* the largest for the element heard in a blind round (3.5 cents:
+                                  no label may be told by a wobble of pitch) */
   var IN_STEP_S = 0.03;    /* the largest offset a switch takes as in step */
   var PENDING_MS = 750;    /* the longest a switch waits for its element to join */
   var LATE_S = 0.06;       /* a joining element that lands later than this is sought again */
@@ -67,8 +69,10 @@
     joins: 0,
     pending: -1,      /* the entry a switch waits for (see sound), or -1 */
     seekS: 0.03,      /* how long a seek has been taking, at worst lately */
-    startS: 0.08      /* from play() to a running position: 77 ms measured, learnt again by
+    startS: 0.08,     /* from play() to a running position: 77 ms measured, learnt again by
                          syncTick */
+    blind: null,      /* blind.js's round while one runs: nothing here then marks the entry heard */
+    blindKey: null    /* blind.js's key handler: true when it took the key */
   };
   window.cansim = state;
 
@@ -207,8 +211,10 @@
     state.entries.forEach(function (e) { if (e.playable === false) onUnplayable(e); });
   }
 
+  /* The element the others follow: the one heard, or in a blind round a fixed one (the set's
+   * first in page order), so that no seek, and so no file request, follows the label heard. */
   function master() {
-    var e = state.entries[state.sounding];
+    var e = state.entries[state.blind ? state.blind.clock : state.sounding];
     return e && e.el && e.playable ? e : null;
   }
 
@@ -431,7 +437,8 @@
         state.resyncs++;
         join(e, t + state.aheadS);
       } else {
-        var r = Math.abs(d) > DRIFT_S ? 1 - Math.max(-RATE_SPAN, Math.min(RATE_SPAN, d * RATE_GAIN)) : 1;
+        var span = state.blind && e.index === state.sounding ? HEARD_RATE_SPAN : RATE_SPAN;
+        var r = Math.abs(d) > DRIFT_S ? 1 - Math.max(-span, Math.min(span, d * RATE_GAIN)) : 1;
         if (a.playbackRate !== r) a.playbackRate = r;
       }
     });
@@ -455,9 +462,26 @@
     }
     var m = master();
     if (state.playing && state.starting) {
-      /* Nothing plays yet: start again with this one audible. */
+      /* Nothing plays yet: start again with this one audible (a blind round's clock is the
+       * same whichever is heard: no new start). */
       crossfade(i, t0, true);
-      startAll(state.startAt);
+      if (!state.blind) startAll(state.startAt);
+      return true;
+    }
+    if (state.blind && state.playing && !isInStep(to, m)) {
+      /* A blind round never seeks one element alone: wait for it to be in step. */
+      state.pending = i;
+      var asked = performance.now();
+      var poll = function () {
+        if (state.pending !== i) return;
+        if (state.playing && !isInStep(to, master()) && performance.now() - asked < PENDING_MS) {
+          setTimeout(poll, 10);
+          return;
+        }
+        state.pending = -1;
+        crossfade(i, t0, false);
+      };
+      poll();
       return true;
     }
     if (state.playing && !isInStep(to, m)) {
@@ -481,7 +505,7 @@
       return true;
     }
     state.pending = -1;
-    if (!state.playing && m) to.el.currentTime = m.el.currentTime;
+    if (!state.playing && m && !state.blind) to.el.currentTime = m.el.currentTime;
     crossfade(i, t0, true);
     return true;
   }
@@ -561,7 +585,7 @@
     var m = master();
     if (m) {
       var t = m.el.currentTime, d = m.el.duration;
-      if (isFinite(d) && $('seek').max !== String(d)) {
+      if (isFinite(d) && !state.blind && $('seek').max !== String(d)) {
         /* With --tail the renders outlast the original: the bar follows the entry heard. */
         $('seek').max = String(d);
         $('duration').textContent = fmtTime(d);
@@ -624,7 +648,7 @@
       }
       var b = el('button', { type: 'button', 'class': 'entry', 'data-index': String(e.index), 'data-profile': e.id });
       b.appendChild(el('kbd', { 'class': e.key ? '' : 'none' }, e.key || '-'));
-      b.appendChild(el('span', { 'class': 'name' }, e.name));
+      b.appendChild(el('span', { 'class': 'name', title: e.name }, e.name));
       b.appendChild(el('span', { 'class': 'tag' }, ''));
       nav.appendChild(b);
       e.button = b;
@@ -635,7 +659,7 @@
   function renderList() {
     state.entries.forEach(function (e) {
       var b = e.button;
-      b.classList.toggle('sounding', e.index === state.sounding);
+      b.classList.toggle('sounding', !state.blind && e.index === state.sounding);
       b.classList.toggle('compared', e.index === state.compare);
       b.classList.toggle('silent', e.playable === false);
       b.classList.toggle('failed', !!(e.output && e.output.status === 'failed'));
@@ -645,7 +669,7 @@
       b.lastChild.textContent = tagOf(e);
     });
     var s = state.entries[state.sounding];
-    document.body.dataset.sounding = s ? s.id : '';
+    document.body.dataset.sounding = s && !state.blind ? s.id : '';
     $('compare').value = state.compare >= 0 ? state.entries[state.compare].id : '';
   }
 
@@ -911,6 +935,7 @@
     var tag = tgt && tgt.tagName;
     var type = tgt && tgt.type;
     if (tag === 'SELECT' || tag === 'TEXTAREA' || (tag === 'INPUT' && type !== 'range' && type !== 'checkbox')) return;
+    if (state.blindKey && state.blindKey(ev)) return;
     var onRange = tag === 'INPUT' && type === 'range';
     var t0 = ev.timeStamp || performance.now();
     var m = master();
@@ -989,6 +1014,11 @@
     });
   }
 
+  /* For blind.js, which runs after this script. */
+  state.api = {
+    sound: sound, seekAll: seekAll, play: play, pause: pause, setTrims: setTrims, applyVolume: applyVolume,
+    renderList: renderList, renderDetail: renderDetail, el: el
+  };
   buildEntries();
   setTrims();
   renderSummary();

@@ -7,6 +7,8 @@
 #          lands in SCRATCH/browser/page.png
 #   flac   FLAC renders play (audition.js flac)
 #   aiff   AIFF renders: a notice, the original still plays (audition.js aiff)
+#   blind  the blind test and ABX (blind.js); its screenshot lands in SCRATCH/browser, or in
+#          docs/img/page-blind.png with CANSIM_UPDATE_DOCS=1
 # Nothing is skipped: scripts/deps-page.sh installs chromium, node, tidy, html5lib and
 # playwright-core.
 . "$(dirname "$0")/../e2e/lib.sh"
@@ -95,6 +97,14 @@ flac)
 aiff)
     render_page -f aiff16
     browser aiff
+    ;;
+blind)
+    render_page
+    shot="$SCRATCH/browser/page-blind.png"
+    [ "${CANSIM_UPDATE_DOCS:-}" = 1 ] && shot="$HERE/../../docs/img/page-blind.png"
+    if ! node "$HERE/blind.js" "$page" "$SCRATCH/browser" "$shot"; then
+        fail "blind.js (above)"
+    fi
     ;;
 *)
     echo "unknown case $CASE" >&2
