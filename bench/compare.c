@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json_out.h"
+
 /* The ratios judged. Each is measured within one run, so a slower clock or lost time slices move
  * its numerator and denominator alike. */
 static const struct {
@@ -71,13 +73,7 @@ static const char *name_of(const json_t *b)
 
 static const json_t *find(const Doc *d, const char *name)
 {
-    for (size_t i = 0; i < json_array_size(d->benchmarks); i++) {
-        const json_t *b = json_array_get(d->benchmarks, i);
-        const char *n = name_of(b);
-        if (n && strcmp(n, name) == 0)
-            return b;
-    }
-    return NULL;
+    return bench_json_find(d->benchmarks, name);
 }
 
 /* A positive number under key, else 0. */

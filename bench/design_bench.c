@@ -9,21 +9,28 @@
 
 #include <cansim/cansim.h>
 
+#include "json_out.h"
+#include "machine.h"
+#include "stats.h"
+
 #define MAX_PROFILES 256
 #define REPS         15
 #define TARGET_MS    50.0
 
-static double now_s(void)
+/* Google Benchmark's schema, one record: the median time to design the whole drawer. */
+static int write_json(const char *path, double rate, size_t n, size_t n_taps, double med_ms)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    char name[64];
+    snprintf(name, sizeof name, "design/all/%zu", n);
+    json_t *doc =
+        json_pack("{s:{s:s, s:s, s:f}, s:[{s:s, s:s, s:s, s:i, s:i, s:i, s:f, s:f, s:s, s:I}]}",
+                  "context", "library_build_type", "release", "cansim_version", cansim_version(),
+                  "rate_hz", rate, "benchmarks", "name", name, "run_name", name, "run_type",
+                  "iteration", "repetitions", REPS, "threads", 1, "iterations", 1, "real_time",
+                  med_ms, "cpu_time", med_ms, "time_unit", "ms", "total_taps", (json_int_t)n_taps);
+    const int e = doc ? bench_json_write(doc, path, "cansim-bench-design", 6) : -1;
+    json_decref(doc);
+    return e;
 }
 
 int main(int argc, char **argv)
@@ -60,7 +67,7 @@ int main(int argc, char **argv)
     double t[REPS];
     size_t n_taps = 0;
     for (int r = 0; r < REPS; r++) {
-        const double t0 = now_s();
+        const double t0 = bench_now_s(CLOCK_MONOTONIC);
         n_taps = 0;
         for (size_t i = 0; i < n; i++) {
             CansimProfile *fir;
@@ -72,28 +79,16 @@ int main(int argc, char **argv)
             n_taps += cansim_profile_n_taps(fir);
             cansim_profile_close(&fir);
         }
-        t[r] = now_s() - t0;
+        t[r] = bench_now_s(CLOCK_MONOTONIC) - t0;
     }
-    qsort(t, REPS, sizeof *t, cmp);
-    const double med_ms = 1e3 * t[REPS / 2];
+    const double med_ms = 1e3 * bench_median(t, REPS);
     printf("designed %zu profiles at %g Hz (%zu taps in all) on one core: median %.2f ms "
            "(min %.2f, max %.2f; %d repetitions); target < %.0f ms: %s\n",
-           n, rate, n_taps, med_ms, 1e3 * t[0], 1e3 * t[REPS - 1], REPS, TARGET_MS,
-           med_ms < TARGET_MS ? "met" : "MISSED");
+           n, rate, n_taps, med_ms, 1e3 * bench_min(t, REPS), 1e3 * bench_max(t, REPS), REPS,
+           TARGET_MS, med_ms < TARGET_MS ? "met" : "MISSED");
     for (size_t i = 0; i < n; i++)
         cansim_profile_close(&ps[i]);
-    if (json) {
-        FILE *f = fopen(json, "w");
-        if (!f)
-            return 1;
-        fprintf(f,
-                "{\n  \"context\": {\"library_build_type\": \"release\", \"cansim_version\": "
-                "\"%s\", \"rate_hz\": %g},\n  \"benchmarks\": [{\"name\": \"design/all/%zu\", "
-                "\"run_name\": \"design/all/%zu\", \"run_type\": \"iteration\", \"repetitions\": "
-                "%d, \"threads\": 1, \"iterations\": 1, \"real_time\": %.4f, \"cpu_time\": %.4f, "
-                "\"time_unit\": \"ms\", \"total_taps\": %zu}]\n}\n",
-                cansim_version(), rate, n, n, REPS, med_ms, med_ms, n_taps);
-        fclose(f);
-    }
+    if (json && write_json(json, rate, n, n_taps, med_ms))
+        return 1;
     return 0;
 }

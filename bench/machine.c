@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* What the benchmarks ask of the machine: clocks, other processes' load, quiet moments. */
+/* What the benchmarks ask of the machine: clocks, other processes' load, quiet moments, the CPU
+ * they ran on. */
 #define _GNU_SOURCE
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "machine.h"
@@ -53,4 +56,46 @@ bool bench_settle(double max_s)
         if (w1 >= t_end)
             return false;
     }
+}
+
+/* The value of the first /proc/cpuinfo line starting with key into buf; false when none. */
+static bool cpuinfo(const char *key, char *buf, size_t size)
+{
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[256];
+    bool has = false;
+    while (f && !has && fgets(line, sizeof line, f)) {
+        const char *colon = strchr(line, ':');
+        if (strncmp(line, key, strlen(key)) == 0 && colon) {
+            snprintf(buf, size, "%s", colon[1] == ' ' ? colon + 2 : colon + 1);
+            buf[strcspn(buf, "\n")] = '\0';
+            has = true;
+        }
+    }
+    if (f)
+        fclose(f);
+    return has;
+}
+
+void bench_cpu_model(char *buf, size_t size)
+{
+    if (!cpuinfo("model name", buf, size))
+        snprintf(buf, size, "unknown cpu");
+}
+
+int bench_cpu_mhz(void)
+{
+    char v[64];
+    return cpuinfo("cpu MHz", v, sizeof v) ? (int)(atof(v) + 0.5) : 0;
+}
+
+bool bench_cpu_scaling_enabled(void)
+{
+    FILE *f = fopen("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", "r");
+    char gov[64] = "";
+    if (!f)
+        return false;
+    const bool has = fgets(gov, sizeof gov, f) != NULL;
+    fclose(f);
+    return has && strncmp(gov, "performance", 11) != 0;
 }

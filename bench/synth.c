@@ -3,11 +3,14 @@
  * impulse-response profiles), so nothing third-party is needed to try or measure cansim. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <stdbool.h>
 #include <sndfile.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "options.h"
 
 #define PI 3.14159265358979323846
 
@@ -74,14 +77,21 @@ static double run(Biquad *b, double x)
     return y;
 }
 
-static int write_file(const char *path, const float *x, int64_t n, int ch, int rate, int format)
+/* A float or 16-bit WAV for writing; NULL with the reason on stderr. */
+static SNDFILE *open_out(const char *path, int ch, int rate, int format)
 {
     SF_INFO info = {.samplerate = rate, .channels = ch, .format = format};
     SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
-    if (!sf) {
+    if (!sf)
         fprintf(stderr, "cansim-synth: %s: %s\n", path, sf_strerror(NULL));
+    return sf;
+}
+
+static int write_file(const char *path, const float *x, int64_t n, int ch, int rate, int format)
+{
+    SNDFILE *sf = open_out(path, ch, rate, format);
+    if (!sf)
         return 1;
-    }
     const sf_count_t w = sf_writef_float(sf, x, n);
     const int e = sf_close(sf);
     if (w != n || e) {
@@ -95,12 +105,9 @@ static int write_file(const char *path, const float *x, int64_t n, int ch, int r
  * hour-long benchmark input needs no memory. */
 static int make_mix(const char *path, double seconds, int rate, int format)
 {
-    SF_INFO info = {.samplerate = rate, .channels = 2, .format = format};
-    SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
-    if (!sf) {
-        fprintf(stderr, "cansim-synth: %s: %s\n", path, sf_strerror(NULL));
+    SNDFILE *sf = open_out(path, 2, rate, format);
+    if (!sf)
         return 1;
-    }
     const int64_t n = (int64_t)(seconds * rate);
     const double beat = 60.0 / 112.0;
     static const double chord[4][3] = {{220.0, 261.63, 329.63},
@@ -219,8 +226,11 @@ int main(int argc, char **argv)
 {
     if (argc < 3)
         return usage();
-    double seconds = 20, rate = 48000;
-    int taps = 2048, ch = 2, format = SF_FORMAT_WAV | SF_FORMAT_FLOAT;
+    double seconds = 20;
+    int rate = 48000;
+    int taps = 2048;
+    int ch = 2;
+    int format = SF_FORMAT_WAV | SF_FORMAT_FLOAT;
     const char *kind = "closed";
     for (int i = 3; i < argc; i++) {
         const char *a = argv[i];
@@ -232,28 +242,29 @@ int main(int argc, char **argv)
         if (!v)
             return usage();
         i++;
+        unsigned long long seed;
+        bool ok = true;
         if (!strcmp(a, "--seconds"))
-            seconds = atof(v);
+            ok = bench_parse_real(v, 0.0, 86400.0, &seconds);
         else if (!strcmp(a, "--rate"))
-            rate = atof(v);
+            ok = bench_parse_int(v, 8000, 384000, &rate);
         else if (!strcmp(a, "--taps"))
-            taps = atoi(v);
+            ok = bench_parse_int(v, 1, 1 << 20, &taps);
         else if (!strcmp(a, "--channels"))
-            ch = atoi(v);
+            ok = bench_parse_int(v, 1, 4, &ch) && ch != 3;
         else if (!strcmp(a, "--kind"))
             kind = v;
-        else if (!strcmp(a, "--seed"))
-            rng_state =
-                0x9E3779B97F4A7C15ull ^ (uint64_t)strtoull(v, NULL, 10) * 0x2545F4914F6CDD1Dull;
-        else
+        else if (!strcmp(a, "--seed")) {
+            ok = bench_parse_uint(v, 0, ~0ull, &seed);
+            rng_state = 0x9E3779B97F4A7C15ull ^ (uint64_t)seed * 0x2545F4914F6CDD1Dull;
+        } else
+            ok = false;
+        if (!ok)
             return usage();
     }
-    if (rate < 8000 || rate > 384000 || taps < 1 || taps > (1 << 20) ||
-        (ch != 1 && ch != 2 && ch != 4) || seconds < 0)
-        return usage();
     if (!strcmp(argv[1], "mix"))
-        return make_mix(argv[2], seconds, (int)rate, format);
+        return make_mix(argv[2], seconds, rate, format);
     if (!strcmp(argv[1], "ir"))
-        return make_ir(argv[2], kind, (int)rate, taps, ch);
+        return make_ir(argv[2], kind, rate, taps, ch);
     return usage();
 }

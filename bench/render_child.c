@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/* cansim-bench-render's children: each repetition of each mode runs in a fresh process, which
+ * times the renderer (full, compute, naive) or the I/O floor and reports through a pipe. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cansim/cansim.h>
+
+#include "machine.h"
+#include "options.h"
+#include "render_bench.h"
+
+Mark render_mark_now(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (Mark){
+        .wall = bench_now_s(CLOCK_MONOTONIC),
+        .cpu = bench_now_s(CLOCK_PROCESS_CPUTIME_ID),
+        .sys = (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec,
+        .busy = bench_machine_busy_s(),
+    };
+}
+
+/* A child reports once and exits, so its early failures leave their memory to the exit. */
+
+void render_sample_add(Sample *s, const Mark *m0)
+{
+    const Mark m1 = render_mark_now();
+    s->wall_s += m1.wall - m0->wall;
+    s->cpu_s += m1.cpu - m0->cpu;
+    s->sys_s += m1.sys - m0->sys;
+    const double others = (m1.busy - m0->busy) - (m1.cpu - m0->cpu);
+    s->others_s += others > 0.0 ? others : 0.0;
+}
+
+void render_fail(Sample *s, const char *what, const char *detail)
+{
+    s->status = -1;
+    bench_format(s->msg, sizeof s->msg, "%s: %s", what, detail);
+}
+
+/* full, compute and naive: cansim_render_file timed alone; profiles are loaded and renderers
+ * opened before the clock starts. */
+static void child_render(const Bench *b, const Mode *m, Sample *s)
+{
+    const size_t n = (size_t)b->n_profiles;
+    CansimProfile **owned = calloc(n, sizeof *owned);
+    const CansimProfile **prof = calloc(n, sizeof *prof);
+    CansimOutputResult *res = calloc(n, sizeof *res);
+    CansimDiag diag = {{0}};
+    char dir[8200];
+    if (!owned || !prof || !res) {
+        render_fail(s, "setup", "out of memory");
+        goto done;
+    }
+    for (size_t j = 0; j < n; j++) {
+        const int e = cansim_profile_load_ir(&owned[j], b->irs[j], &diag);
+        if (e) {
+            render_fail(s, cansim_strerror(e), diag.msg);
+            goto done;
+        }
+        prof[j] = owned[j];
+    }
+    bench_format(dir, sizeof dir, "%s/full", b->out_dir);
+    const size_t n_groups = m->is_naive ? n : 1;
+    const size_t per_group = m->is_naive ? 1 : n;
+    for (size_t g = 0; g < n_groups; g++) {
+        CansimRenderConfig cfg = cansim_render_default_config();
+        cfg.profiles = prof + g * per_group;
+        cfg.n_profiles = per_group;
+        cfg.n_threads = m->n_threads;
+        cfg.partition_frames = b->partition_frames;
+        cfg.cpu_mask = b->cpu_mask;
+        cfg.is_compute_only = m->is_compute_only;
+        cfg.format = CANSIM_FORMAT_WAV32F;
+        CansimRender *r = NULL;
+        int e = cansim_render_open(&r, &cfg, &diag);
+        if (e) {
+            render_fail(s, cansim_strerror(e), diag.msg);
+            goto done;
+        }
+        if (g == 0) {
+            s->partition_frames = cansim_render_partition_frames(r);
+            s->cpu_flags = cansim_render_cpu_flags(r);
+        }
+        const Mark m0 = render_mark_now();
+        e = cansim_render_file(r, m->is_long ? b->mix_long : b->mix,
+                               m->is_compute_only ? NULL : dir, res, &diag);
+        render_sample_add(s, &m0);
+        cansim_render_close(&r);
+        if (e) {
+            render_fail(s, cansim_strerror(e), diag.msg[0] ? diag.msg : res[0].diag.msg);
+            goto done;
+        }
+    }
+done:
+    for (size_t j = 0; owned && j < n; j++)
+        cansim_profile_close(&owned[j]);
+    free(owned);
+    free(prof);
+    free(res);
+}
+/* One repetition of one mode in a fresh process, so that ru_maxrss is this mode's own peak. */
+int render_run_child(const Bench *b, const Mode *m, Sample *s, double *rss_mb)
+{
+    int fd[2];
+    memset(s, 0, sizeof *s);
+    if (pipe(fd))
+        return -1;
+    fflush(NULL);
+    const pid_t pid = fork();
+    if (pid < 0) {
+        close(fd[0]);
+        close(fd[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(fd[0]);
+        Sample cs = {0};
+        if (m->kind == KIND_FLOOR)
+            render_child_floor(b, m, &cs);
+        else
+            child_render(b, m, &cs);
+        const ssize_t w = write(fd[1], &cs, sizeof cs);
+        _exit(w == (ssize_t)sizeof cs && cs.status == 0 ? 0 : 1);
+    }
+    close(fd[1]);
+    size_t got = 0;
+    while (got < sizeof *s) {
+        const ssize_t k = read(fd[0], (char *)s + got, sizeof *s - got);
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    close(fd[0]);
+    int st = 0;
+    struct rusage ru;
+    if (wait4(pid, &st, 0, &ru) < 0)
+        return -1;
+    *rss_mb = (double)ru.ru_maxrss / 1024.0; /* Linux reports kilobytes */
+    if (got != sizeof *s) {
+        bench_format(s->msg, sizeof s->msg, "child died (status 0x%x)", (unsigned)st);
+        s->status = -1;
+    }
+    return s->status;
+}
