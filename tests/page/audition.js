@@ -141,7 +141,7 @@ async function expectSwitch(page, how, id, act) {
     sw && `${sw.from} -> ${sw.to}${sw.in_step ? '' : ', not in step'}`);
   if (sw) {
     // Reported, not asserted: on a busy machine any budget fails by chance. The latency target
-    // (SWITCH_BUDGET_MS) is measured by measure.js for the README.
+    // (SWITCH_BUDGET_MS) is measured by measure.js for docs/page.md.
     latencies.push(sw.ms);
     console.log(`     ${how}: input event to the end of the crossfade ${sw.ms.toFixed(1)} ms, ` +
       `first volume step ${sw.first_ms.toFixed(1)} ms (budget ${SWITCH_BUDGET_MS} ms, measured by measure.js)`);

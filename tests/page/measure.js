@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The audition page under load, for the README's figures (not a ctest): loads PAGE in Debian's
+// The audition page under load, for docs/page.md's figures (not a ctest): loads PAGE in Debian's
 // headless chromium, plays, switches profile every 2 s by number key, seeks to the middle, and
 // reports switch latencies, the time a seek takes to play again, timer lateness on the page's
 // main thread, the CPU used and the memory (proportional set size, PSS) of every chromium
