@@ -22,12 +22,12 @@ ctest --test-dir build-test --output-on-failure -j "$jobs"
 # CI. The JSON (Google Benchmark's schema) is kept for cansim-bench --compare.
 build-test/bench/cansim-bench --quick --json build-test/bench-quick.json
 
-# A wrong AVX2 cmac (test-only option) must make the harness and cansim-bench fail. Only the two
+# A wrong AVX2 cmac and rfft (test-only option) must make the harness and cansim-bench fail. Only the two
 # harness programs are built; this build's other tests would fail on purpose.
 cmake -S . -B build-broken -G Ninja -DCMAKE_BUILD_TYPE=Release -DCANSIM_WERROR=ON \
     -DCANSIM_BROKEN_KERNEL=ON >/dev/null
 cmake --build build-broken -j "$jobs" --target cansim-checkasm cansim-bench
-ctest --test-dir build-broken --output-on-failure -R '^(kernels|bench)-broken-detected$'
+ctest --test-dir build-broken --output-on-failure -R '^(kernels|bench)-broken(-rfft)?-detected$'
 
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCANSIM_WERROR=ON \
     -DCANSIM_SANITIZE=address,undefined -DCANSIM_BUILD_BENCH=OFF >/dev/null

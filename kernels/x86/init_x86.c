@@ -20,7 +20,11 @@ void cansim_kernels_init_x86(CansimKernels *k, unsigned cpu_flags)
     k->cexp = cansim_cexp_avx2;
     k->vlog = cansim_vlog_avx2;
     k->truepeak2 = cansim_truepeak2_avx2;
+#if defined(CANSIM_BROKEN_KERNEL)
+    k->rfft = cansim_rfft_broken_avx2;
+#else
     k->rfft = cansim_rfft_avx2;
+#endif
     k->irfft = cansim_irfft_avx2;
 
     if (!(cpu_flags & CANSIM_CPU_AVX512))

@@ -3,6 +3,7 @@
 #include <immintrin.h>
 
 #include "kernels.h"
+#include "init_x86.h"
 
 typedef __m256 V;
 #define W 8
@@ -117,3 +118,17 @@ void cansim_irfft_avx2(float *restrict x, const float *restrict re, const float 
 {
     rfft_inv(x, re, im, scratch, tw, n);
 }
+
+#if defined(CANSIM_BROKEN_KERNEL)
+/* Test only: from 4096 points on, the upper half of the spectrum comes out conjugated (the sign
+ * slip of a split step's twiddle), a bug that small sizes never show. */
+void cansim_rfft_broken_avx2(float *restrict re, float *restrict im, const float *restrict x,
+                             float *restrict scratch, const float *restrict tw, size_t n)
+{
+    rfft_fwd(re, im, x, scratch, tw, n);
+    if (n < 4096)
+        return;
+    for (size_t k = n / 4; k < n / 2; k++)
+        im[k] = -im[k];
+}
+#endif
