@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "design.h"
+#include "fft.h"
 
 #define GRID_PER_OCTAVE 48   /* the simulated curve's grid: 1/48 octave */
 #define MAX_OCTAVES     24.0 /* flat_below_hz .. flat_above_hz at most this wide */
@@ -291,13 +292,8 @@ typedef struct Work {
 
 static void work_free(Work *w)
 {
-#pragma omp critical(cansim_fftw_planner)
-    {
-        if (w->fwd)
-            fftwf_destroy_plan(w->fwd);
-        if (w->inv)
-            fftwf_destroy_plan(w->inv);
-    }
+    cansim_fft_destroy(w->fwd);
+    cansim_fft_destroy(w->inv);
     cansim_free(w->x);
     cansim_free(w->re);
     cansim_free(w->im);
@@ -305,8 +301,7 @@ static void work_free(Work *w)
     cansim_free(w->h);
 }
 
-/* The planner is not thread-safe, so plans are made (and destroyed) under the render's named
- * lock; FFTW_ESTIMATE leaves the arrays alone and takes microseconds. */
+/* Plans are made (and destroyed) under the planner lock (fft.c). */
 static int work_init(Work *w, size_t n_fft)
 {
     memset(w, 0, sizeof *w);
@@ -320,13 +315,8 @@ static int work_init(Work *w, size_t n_fft)
     w->ln_mag = cansim_alloc_floats(nb);
     if (!w->x || !w->h || !w->re || !w->im || !w->ln_mag)
         return CANSIM_ENOMEM;
-#pragma omp critical(cansim_fftw_planner)
-    {
-        const fftwf_iodim dim = {.n = (int)n_fft, .is = 1, .os = 1};
-        w->fwd = fftwf_plan_guru_split_dft_r2c(1, &dim, 0, NULL, w->x, w->re, w->im, FFTW_ESTIMATE);
-        w->inv = fftwf_plan_guru_split_dft_c2r(1, &dim, 0, NULL, w->re, w->im, w->x,
-                                               FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
-    }
+    w->fwd = cansim_fft_plan_split_r2c((int)n_fft, w->x, w->re, w->im, 0);
+    w->inv = cansim_fft_plan_split_c2r((int)n_fft, w->re, w->im, w->x, FFTW_DESTROY_INPUT);
     return w->fwd && w->inv ? CANSIM_OK : CANSIM_EINTERNAL;
 }
 

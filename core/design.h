@@ -59,7 +59,7 @@ int cansim_design_simulated(const CansimCurve *hp, const CansimCurve *ref,
 /* A minimum-phase FIR (real cepstrum on FFTW, single precision, vector math via k) whose
  * magnitude response follows cansim_curve_eval(sim, f) at rate_hz (8 kHz to 384 kHz). The
  * taps are allocated with cansim_alloc_floats(); *n_taps is the shortest power-of-two length
- * meeting max_error_db. Plans are made under the render's FFTW planner lock.
+ * meeting max_error_db. Plans are made under the FFTW planner lock (fft.c).
  * Precisely: the transform has N = the largest power of two <= rate_hz points (1-2 Hz bins);
  * the length, 64 <= n_taps <= the largest power of two <= 0.5 rate, is the shortest whose
  * magnitude is within max_error_db of the curve at every bin from 20 Hz to min(20 kHz,

@@ -4,6 +4,7 @@
 #include <fftw3.h>
 #include <string.h>
 
+#include "fft.h"
 #include "fftconv.h"
 
 int cansim_fft_convolve(const float *a, size_t na, const float *b, size_t nb, float *out)
@@ -19,12 +20,9 @@ int cansim_fft_convolve(const float *a, size_t na, const float *b, size_t nb, fl
     fftwf_plan fwd_a = NULL, fwd_b = NULL, inv = NULL;
     int e = x && fa && fb ? CANSIM_OK : CANSIM_ENOMEM;
     if (!e) {
-#pragma omp critical(cansim_fftw_planner)
-        {
-            fwd_a = fftwf_plan_dft_r2c_1d((int)n, x, fa, FFTW_ESTIMATE);
-            fwd_b = fftwf_plan_dft_r2c_1d((int)n, x, fb, FFTW_ESTIMATE);
-            inv = fftwf_plan_dft_c2r_1d((int)n, fa, x, FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
-        }
+        fwd_a = cansim_fft_plan_r2c((int)n, x, fa, 0);
+        fwd_b = cansim_fft_plan_r2c((int)n, x, fb, 0);
+        inv = cansim_fft_plan_c2r((int)n, fa, x, FFTW_DESTROY_INPUT);
         e = fwd_a && fwd_b && inv ? CANSIM_OK : CANSIM_EINTERNAL;
     }
     if (!e) {
@@ -46,15 +44,9 @@ int cansim_fft_convolve(const float *a, size_t na, const float *b, size_t nb, fl
         for (size_t i = 0; i < n_out; i++)
             out[i] = x[i] * s;
     }
-#pragma omp critical(cansim_fftw_planner)
-    {
-        if (fwd_a)
-            fftwf_destroy_plan(fwd_a);
-        if (fwd_b)
-            fftwf_destroy_plan(fwd_b);
-        if (inv)
-            fftwf_destroy_plan(inv);
-    }
+    cansim_fft_destroy(fwd_a);
+    cansim_fft_destroy(fwd_b);
+    cansim_fft_destroy(inv);
     fftwf_free(x);
     fftwf_free(fa);
     fftwf_free(fb);

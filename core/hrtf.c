@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fft.h"
 #include "fftconv.h"
 #include "hrtf.h"
 
@@ -136,8 +137,7 @@ static int df_curve(const struct MYSOFA_HRTF *h, double rate_hz, CansimCurve *ou
     fftwf_plan plan = NULL;
     int e = w && power && x && y ? ring_weights(h, w) : CANSIM_ENOMEM;
     if (!e) {
-#pragma omp critical(cansim_fftw_planner)
-        plan = fftwf_plan_dft_r2c_1d((int)n_fft, x, y, FFTW_ESTIMATE);
+        plan = cansim_fft_plan_r2c((int)n_fft, x, y, 0);
         if (!plan)
             e = CANSIM_EINTERNAL;
     }
@@ -170,10 +170,7 @@ static int df_curve(const struct MYSOFA_HRTF *h, double rate_hz, CansimCurve *ou
         for (size_t i = 0; i < out->n; i++)
             out->db[i] = fmin(out->hz[i] > CANSIM_HRTF_TOP_HZ ? top : out->db[i], cap);
     }
-    if (plan) {
-#pragma omp critical(cansim_fftw_planner)
-        fftwf_destroy_plan(plan);
-    }
+    cansim_fft_destroy(plan);
     fftwf_free(x);
     fftwf_free(y);
     free(w);

@@ -19,6 +19,7 @@
 #include <samplerate.h>
 #include <string.h>
 
+#include "fft.h"
 #include "ir_resample.h"
 
 #define REBUILD_MAX_SECONDS 0.25 /* half the design's longest filter: room to follow it */
@@ -42,8 +43,7 @@ static int magnitude_curve(const float *h, size_t n, double rate_hz, CansimCurve
     fftwf_plan plan = NULL;
     int e = x && y && !cansim_curve_alloc(out, m / 2) ? CANSIM_OK : CANSIM_ENOMEM;
     if (!e) {
-#pragma omp critical(cansim_fftw_planner)
-        plan = fftwf_plan_dft_r2c_1d((int)m, x, y, FFTW_ESTIMATE);
+        plan = cansim_fft_plan_r2c((int)m, x, y, 0);
         e = plan ? CANSIM_OK : CANSIM_EINTERNAL;
     }
     if (!e) {
@@ -57,10 +57,7 @@ static int magnitude_curve(const float *h, size_t n, double rate_hz, CansimCurve
             out->db[b - 1] = 10.0 * log10(fmax(p, 1e-30));
         }
     }
-    if (plan) {
-#pragma omp critical(cansim_fftw_planner)
-        fftwf_destroy_plan(plan);
-    }
+    cansim_fft_destroy(plan);
     fftwf_free(x);
     fftwf_free(y);
     if (e)

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "audio_io.h"
+#include "fft.h"
 #include "kernels.h"
 #include "loudness.h"
 
@@ -94,8 +95,7 @@ int cansim_level_weights(const float *const cells[4], size_t n_taps, double rate
         for (int c = 0; c < 4; c++)
             any = any ? any : hc[c];
         if (any) {
-#pragma omp critical(cansim_fftw_planner)
-            plan = fftwf_plan_dft_r2c_1d((int)m, x, any, FFTW_ESTIMATE);
+            plan = cansim_fft_plan_r2c((int)m, x, any, 0);
             if (!plan)
                 e = CANSIM_EINTERNAL;
         }
@@ -142,10 +142,7 @@ int cansim_level_weights(const float *const cells[4], size_t n_taps, double rate
             w[3 * nbp + i] = (float)(-2.0 * kw * gi);
         }
     }
-    if (plan) {
-#pragma omp critical(cansim_fftw_planner)
-        fftwf_destroy_plan(plan);
-    }
+    cansim_fft_destroy(plan);
     for (int c = 0; c < 4; c++)
         fftwf_free(hc[c]);
     fftwf_free(x);
@@ -261,10 +258,7 @@ static void analysis_free(Analysis *a, size_t n_sets, int n_threads)
     cansim_free(a->win);
     fftwf_free(a->fft_in);
     fftwf_free(a->fft_out);
-    if (a->plan) {
-#pragma omp critical(cansim_fftw_planner)
-        fftwf_destroy_plan(a->plan);
-    }
+    cansim_fft_destroy(a->plan);
     for (size_t j = 0; a->energy && j < n_sets; j++)
         free(a->energy[j]);
     free(a->energy);
@@ -308,8 +302,7 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
         goto nomem;
     for (size_t k = 0; k < a.n; k++)
         a.win[k] = (float)sin(PI * ((double)k + 0.5) / (double)a.n);
-#pragma omp critical(cansim_fftw_planner)
-    a.plan = fftwf_plan_dft_r2c_1d((int)a.n, a.fft_in, a.fft_out, FFTW_ESTIMATE);
+    a.plan = cansim_fft_plan_r2c((int)a.n, a.fft_in, a.fft_out, 0);
     if (!a.plan) {
         e = cansim_diag_set(diag, CANSIM_EINTERNAL, "cannot plan a %zu-point FFT", a.n);
         goto done;

@@ -1,114 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* Output files: unique temporary names, the NAME_MAX check, the container for the size. */
+/* Output files: directories, the container for the size, the file sink with its peak tracking,
+ * and the final rename. */
 #define _POSIX_C_SOURCE 200809L
 
-#include <dirent.h>
 #include <errno.h>
-#include <signal.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <stdatomic.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include "audio_io.h"
+#include "engine.h"
+#include "loudness.h"
 #include "output.h"
-
-#ifndef NAME_MAX
-#define NAME_MAX 255
-#endif
-
-/* Names made by this process; with the pid and the host, unique across concurrent runs. */
-static atomic_uint_least64_t tmp_counter;
-
-/* 32 bits of FNV-1a over the host name: temporaries of another host sharing the tree are told
- * apart from this host's (whose writers' pids can be checked). */
-static unsigned host_id(void)
-{
-    char name[256] = "";
-    gethostname(name, sizeof name - 1);
-    uint32_t h = 2166136261u;
-    for (const char *c = name; *c; c++)
-        h = (h ^ (unsigned char)*c) * 16777619u;
-    return h;
-}
-
-/* The directory's limit on one name (pathconf, else NAME_MAX). */
-static size_t name_max(const char *path, size_t dir_len)
-{
-    char dir[4096];
-    if (dir_len == 0)
-        snprintf(dir, sizeof dir, ".");
-    else if (dir_len < sizeof dir)
-        snprintf(dir, sizeof dir, "%.*s", (int)dir_len, path);
-    else
-        return NAME_MAX;
-    errno = 0;
-    const long m = pathconf(dir, _PC_NAME_MAX);
-    return m > 0 ? (size_t)m : NAME_MAX;
-}
-
-/* The length of the directory part of path, its final '/' included ("" has none). */
-static size_t dir_length(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? (size_t)(slash - path) + 1 : 0;
-}
-
-int cansim_output_check_name(const char *final_path, CansimDiag *diag)
-{
-    const size_t d = dir_length(final_path);
-    const size_t len = strlen(final_path + d);
-    const size_t max = name_max(final_path, d ? d - 1 : 0);
-    if (len > max)
-        return cansim_diag_set(diag, CANSIM_EINVAL,
-                               "%s: file name too long (%zu bytes, the limit is %zu)", final_path,
-                               len, max);
-    return CANSIM_OK;
-}
-
-int cansim_tmp_create(const char *final_path, const char *kind, char *tmp, size_t n, int *fd,
-                      CansimDiag *diag)
-{
-    *fd = -1;
-    const size_t d = dir_length(final_path);
-    const char *base = final_path + d;
-    const size_t max = name_max(final_path, d ? d - 1 : 0);
-    for (int attempt = 0; attempt < 100; attempt++) {
-        char suffix[96];
-        const unsigned long long k = (unsigned long long)atomic_fetch_add(&tmp_counter, 1) + 1;
-        snprintf(suffix, sizeof suffix, ".%08x-%ld-%llu%s%s.part", host_id(), (long)getpid(), k,
-                 kind && *kind ? "." : "", kind ? kind : "");
-        const size_t s_len = strlen(suffix);
-        size_t b_len = strlen(base);
-        if (s_len >= max)
-            return cansim_diag_set(diag, CANSIM_EINVAL, "%s: file name too long", final_path);
-        if (b_len + s_len > max) {
-            /* The temporary's stem is cut, at a character boundary of UTF-8; the final name
-             * is never changed. */
-            b_len = max - s_len;
-            while (b_len > 0 && ((unsigned char)base[b_len] & 0xC0) == 0x80)
-                b_len--;
-        }
-        if (d + b_len + s_len + 1 > n)
-            return cansim_diag_set(diag, CANSIM_EINVAL, "%s: path too long", final_path);
-        snprintf(tmp, n, "%.*s%.*s%s", (int)d, final_path, (int)b_len, base, suffix);
-        *fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-        if (*fd >= 0)
-            return CANSIM_OK;
-        if (errno != EEXIST) {
-            const int e =
-                cansim_diag_set(diag, CANSIM_EIO, "%s: cannot create: %s", tmp, strerror(errno));
-            tmp[0] = '\0';
-            return e;
-        }
-    }
-    cansim_diag_set(diag, CANSIM_EIO, "%s: cannot create a temporary file: %s", tmp,
-                    strerror(EEXIST));
-    tmp[0] = '\0';
-    return CANSIM_EIO;
-}
 
 /* A 32-bit chunk size holds at most 4 GiB - 1; the headers take the rest of this margin. */
 #define LIMIT_32BIT (((int64_t)1 << 32) - 65536)
@@ -159,44 +63,89 @@ int cansim_output_fit(int *sf_format, int64_t n_frames, int n_channels, const ch
                            (double)(n_frames * frame_bytes) / (double)((int64_t)1 << 30));
 }
 
-/* The writer of a temporary name of this host, from "<name>.<host>-<pid>-<n>[.<kind>].part";
- * 0 when the name is not one of cansim's temporaries of this host. */
-static long tmp_owner(const char *name, unsigned host)
+int cansim_make_dirs(const char *path, CansimDiag *diag)
 {
-    const size_t len = strlen(name);
-    if (len < 6 || strcmp(name + len - 5, ".part"))
-        return 0;
-    char buf[NAME_MAX + 1];
-    snprintf(buf, sizeof buf, "%.*s", (int)(len - 5), name);
-    char *dot = strrchr(buf, '.');
-    if (dot && !strchr(dot, '-')) { /* a kind */
-        *dot = '\0';
-        dot = strrchr(buf, '.');
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+        return cansim_diag_set(diag, CANSIM_EINVAL, "%s: path too long", path);
+    for (char *p = buf + 1;; p++) {
+        const char c = *p;
+        if (c != '/' && c != '\0')
+            continue;
+        *p = '\0';
+        struct stat st;
+        if (mkdir(buf, 0777) && errno != EEXIST)
+            return cansim_diag_set(diag, CANSIM_EIO, "%s: cannot create directory: %s", buf,
+                                   strerror(errno));
+        if (stat(buf, &st) || !S_ISDIR(st.st_mode))
+            return cansim_diag_set(diag, CANSIM_EIO, "%s: not a directory", buf);
+        *p = c;
+        if (c == '\0')
+            break;
     }
-    unsigned h;
-    long pid;
-    unsigned long long k;
-    int end = 0;
-    if (!dot || sscanf(dot + 1, "%8x-%ld-%llu%n", &h, &pid, &k, &end) != 3 ||
-        dot[1 + end] != '\0' || h != host || pid <= 0)
-        return 0;
-    return pid;
+    return CANSIM_OK;
 }
 
-void cansim_tmp_sweep(const char *dir)
+int cansim_output_rename(const char *tmp, const char *path, CansimDiag *diag)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    const unsigned host = host_id();
-    const struct dirent *e;
-    while ((e = readdir(d))) {
-        const long pid = tmp_owner(e->d_name, host);
-        if (!pid || pid == (long)getpid() || !(kill((pid_t)pid, 0) && errno == ESRCH))
-            continue;
-        char path[4096 + NAME_MAX + 2];
-        if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
-            unlink(path);
+    if (rename(tmp, path))
+        return cansim_diag_set(diag, CANSIM_EIO, "%s: cannot rename to %s: %s", tmp, path,
+                               strerror(errno));
+    return CANSIM_OK;
+}
+
+double cansim_peak_db(const CansimPeak *p)
+{
+    float sp;
+    memcpy(&sp, &p->bits, sizeof sp);
+    if (p->has_tp)
+        return 20.0 * log10((double)(p->tp_max > sp ? p->tp_max : sp));
+    return 20.0 * log10((double)sp);
+}
+
+/* The true peak of a chunk (frames, with CANSIM_SINK_PREFIX floats of room before it), its history
+ * carried over from the chunk before. */
+static void track_true_peak(const CansimFileSink *s, CansimPeak *pk, float *frames, size_t n)
+{
+    const size_t h = CANSIM_TP_HISTORY;
+    memcpy(frames - 2 * h, pk->tp_hist, sizeof pk->tp_hist);
+    const float p = s->truepeak2(frames, n, s->tp_coefs, s->tp_factor);
+    if (p > pk->tp_max)
+        pk->tp_max = p;
+    if (n >= h) {
+        memcpy(pk->tp_hist, frames + 2 * (n - h), sizeof pk->tp_hist);
+    } else {
+        memmove(pk->tp_hist, pk->tp_hist + 2 * n, 2 * (h - n) * sizeof(float));
+        memcpy(pk->tp_hist + 2 * (h - n), frames, 2 * n * sizeof(float));
     }
-    closedir(d);
+}
+
+void cansim_file_sink_init(CansimFileSink *s, CansimFileOut *outs, bool is_compute_only,
+                           const CansimKernels *k, double rate_hz)
+{
+    _Static_assert(2 * CANSIM_TP_HISTORY <= CANSIM_SINK_PREFIX, "the prefix holds the history");
+    s->outs = outs;
+    s->is_compute_only = is_compute_only;
+    s->truepeak2 = k->truepeak2;
+    /* True peak as libebur128 measures it: 4x oversampled below 96 kHz, 2x below 192 kHz. */
+    s->tp_factor = rate_hz < 96000.0 ? 4 : rate_hz < 192000.0 ? 2 : 1;
+    cansim_truepeak_coefs(s->tp_coefs, s->tp_factor);
+}
+
+int cansim_file_sink_write(void *ctx, size_t lane, float *frames, size_t n, CansimDiag *diag)
+{
+    const CansimFileSink *s = ctx;
+    if (s->is_compute_only)
+        return CANSIM_OK;
+    CansimFileOut *o = &s->outs[lane];
+    if (o->meter && ebur128_add_frames_float(o->meter, frames, n))
+        return cansim_diag_set(diag, CANSIM_ENOMEM, "%s: out of memory for the meter", o->path);
+    o->peak.bits = cansim_peak_bits(frames, 2 * n, o->peak.bits);
+    if (o->peak.has_tp)
+        track_true_peak(s, &o->peak, frames, n);
+    const sf_count_t k = sf_writef_float(o->sf, frames, (sf_count_t)n);
+    if (k != (sf_count_t)n)
+        return cansim_diag_set(diag, CANSIM_EIO, "%s: write failed: %s", o->path,
+                               sf_strerror(o->sf));
+    return CANSIM_OK;
 }

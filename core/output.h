@@ -1,26 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* Output files: temporary names unique per process and call, final names checked against the
- * file system's limit, and the container chosen for the output's size (RF64 past 4 GiB). */
+/* Output files: directories, the container chosen for the output's size (RF64 past 4 GiB), the
+ * file sink that streams a render into them with its peak and loudness meters, and the rename
+ * that completes them (their temporary names: tmp_file.h). */
 #ifndef CANSIM_OUTPUT_H
 #define CANSIM_OUTPUT_H
 
+#include <ebur128.h>
+#include <sndfile.h>
+
 #include "internal.h"
-
-/* Creates (O_EXCL, mode 0644 as libsndfile's own files) a temporary file for final_path in its
- * directory: "<name>.<host>-<pid>-<n>[.<kind>].part", the name shortened (never the suffix) so that
- * it stays within the directory's NAME_MAX. Its path goes into tmp (n bytes) and its descriptor,
- * open for reading and writing, into *fd. kind may be NULL or "".
- * @return CANSIM_OK, or CANSIM_EIO / CANSIM_EINVAL with the system's reason in diag */
-int cansim_tmp_create(const char *final_path, const char *kind, char *tmp, size_t n, int *fd,
-                      CansimDiag *diag);
-
-/* Removes from dir the temporaries of this host's cansim processes that no longer run (a
- * killed run's): only names of cansim_tmp_create()'s pattern whose writer is gone. */
-void cansim_tmp_sweep(const char *dir);
-
-/* Checks that final_path's last component fits its directory's NAME_MAX.
- * @return CANSIM_OK, or CANSIM_EINVAL ("file name too long") */
-int cansim_output_check_name(const char *final_path, CansimDiag *diag);
+#include "tmp_file.h"
 
 /* The container for an output of n_frames x n_channels in *sf_format: a WAV that would pass
  * 4 GiB becomes RF64 (libsndfile's 64-bit WAV; smaller ones stay plain WAV, byte for byte), and
@@ -30,5 +19,56 @@ int cansim_output_check_name(const char *final_path, CansimDiag *diag);
  * @return CANSIM_OK or CANSIM_EFORMAT */
 int cansim_output_fit(int *sf_format, int64_t n_frames, int n_channels, const char *label,
                       CansimDiag *diag);
+
+/* Creates path and its missing parents (like mkdir -p).
+ * @return CANSIM_OK, or CANSIM_EIO / CANSIM_EINVAL naming the directory */
+int cansim_make_dirs(const char *path, CansimDiag *diag);
+
+/* Renames a complete temporary file to its final name.
+ * @return CANSIM_OK or CANSIM_EIO */
+int cansim_output_rename(const char *tmp, const char *path, CansimDiag *diag);
+
+/* An output's peak as it streams: the sample peak always, the true peak (the truepeak2 kernel,
+ * 4x oversampled below 96 kHz, 2x below 192 kHz, as libebur128) when has_tp. */
+typedef struct CansimPeak {
+    uint32_t bits; /* sample peak (cansim_peak_bits) */
+    bool has_tp;
+    float tp_max;                         /* the interpolated peak so far */
+    float tp_hist[2 * CANSIM_TP_HISTORY]; /* the last frames written, for the next chunk */
+} CansimPeak;
+
+/* The peak in dB: the true peak (dBTP) when tracked, the larger of the interpolated and the
+ * sample peak (libebur128's rule: phase 0 lags, so a peak in the last frames is a sample peak);
+ * else the sample peak (dBFS). */
+double cansim_peak_db(const CansimPeak *p);
+
+/* One output file while it is written. Temporary names (cansim_tmp_create()) are "" when there
+ * is none. */
+typedef struct CansimFileOut {
+    SNDFILE *sf;
+    char path[4096];
+    char part[4096 + 64];
+    char raw[4096 + 64];  /* integer outputs: the float intermediate, before gain and dither */
+    ebur128_state *meter; /* exact loudness of the written output, or NULL */
+    CansimPeak peak;
+} CansimFileOut;
+
+/* The render's sink into one file per lane (an engine sink: cansim_file_sink_write). */
+typedef struct CansimFileSink {
+    CansimFileOut *outs;
+    bool is_compute_only; /* nothing is written */
+    cansim_truepeak2_fn *truepeak2;
+    float tp_coefs[CANSIM_TP_MAX_COEFS]; /* the true-peak filter at the render's rate */
+    int tp_factor;                       /* its oversampling: 4, 2 or 1 (BS.1770, libebur128) */
+} CansimFileSink;
+
+/* A sink over outs (one per lane) at rate_hz; k supplies the true-peak kernel. */
+void cansim_file_sink_init(CansimFileSink *s, CansimFileOut *outs, bool is_compute_only,
+                           const CansimKernels *k, double rate_hz);
+
+/* Meters n stereo frames of lane into its output and writes them; frames has the engine's
+ * CANSIM_SINK_PREFIX floats of room before it (the true peak's history goes there).
+ * @return CANSIM_OK, CANSIM_ENOMEM (the meter) or CANSIM_EIO, with diag */
+int cansim_file_sink_write(void *ctx, size_t lane, float *frames, size_t n, CansimDiag *diag);
 
 #endif

@@ -277,7 +277,9 @@ typedef struct CansimRenderConfig {
     int n_threads;           /**< worker threads, 0 for OpenMP's default [default: 0] */
     size_t partition_frames; /**< power of two 64..65536, 0 for the cost model [default: 0] */
     bool has_tail;           /**< keep the filter tail (n_taps - 1 more frames) */
-    bool is_compute_only;    /**< render but write nothing (benchmarks) */
+    bool is_compute_only;    /**< render but write nothing (benchmarks); output_dir may be
+                                  NULL, except for an input that rate_hz converts: the
+                                  converted copy is a temporary file in output_dir */
     CansimFormat format;
     const CansimDesignConfig *design; /**< for curve profiles; NULL for the defaults; borrowed */
     CansimProgressFn *progress;       /**< optional */

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* The level plan of each output (its gain from the predicted loudness change), the ceiling,
+ * the finish after the render (measured or predicted loudness, exact correction, ceiling) and
+ * the notice of an output not at the level asked. Analysis and the finishing pass's file
+ * rewrite are loudness.c's. */
+#ifndef CANSIM_LEVEL_H
+#define CANSIM_LEVEL_H
+
+#include "internal.h"
+#include "output.h"
+
+/* Inputs under this loudness have their float outputs measured, not predicted: near the gate a
+ * few blocks decide the gating, and the prediction can miss by more than an LU. */
+#define CANSIM_NEAR_GATE_LUFS (-60.0)
+
+/* The level plan's gain of one output: the predicted loudness change change_db (output -
+ * input, loudness.c) undone (match) or moved to the target, or 0 (off, below the gate, or no
+ * prediction). */
+double cansim_plan_gain_db(const CansimRenderConfig *cfg, double change_db, double input_lufs,
+                           bool is_below_gate);
+
+/* The highest true peak an output may have (dBTP): the ceiling, and for integer and FLAC
+ * outputs, without one, just under full scale (they cannot hold it after dither); float
+ * outputs without a ceiling have none (HUGE_VAL). */
+double cansim_ceiling_db(const CansimRenderConfig *cfg, bool is_float_out);
+
+/* The dither seed of output j: the same from run to run at any thread count. */
+uint64_t cansim_dither_seed(uint64_t user_seed, size_t j);
+
+/* A float output rewritten, losslessly, at corr_db: o->part is replaced by the rewritten
+ * temporary file. */
+int cansim_rewrite_float(CansimFileOut *o, int sf_format, int rate_hz, double corr_db,
+                         CansimDiag *diag);
+
+/* What finishing one rendered output needs. */
+typedef struct CansimFinish {
+    int sf_format;
+    int rate_hz;
+    bool is_float_out;
+    bool is_below_gate; /* the input is below the gate: no level was planned */
+    double target;      /* the loudness aimed at (LUFS), NaN when none */
+    double gain_db;     /* the gain it was rendered at */
+    double pred_lufs;   /* its predicted loudness before gain (NaN without a prediction) */
+    uint64_t seed;      /* its dither seed (cansim_dither_seed()) */
+} CansimFinish;
+
+/* After the render: measures (or takes the prediction), applies the ceiling and the exact
+ * loudness correction, fills res's levels and notice, and leaves the output complete under
+ * o->part (not yet renamed).
+ * @return CANSIM_OK or the rewrite's code, with diag */
+int cansim_finish_output(const CansimRenderConfig *cfg, const CansimFinish *f, CansimFileOut *o,
+                         CansimOutputResult *res, CansimDiag *diag);
+
+#endif

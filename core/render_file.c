@@ -1,0 +1,489 @@
+/* SPDX-License-Identifier: MIT */
+/* One input file through every profile: open it, convert it to the render's rate, plan each
+ * output's level, stream it through the engine into one temporary file per profile, then
+ * finish (measure, correct, hold the ceiling) and rename each output. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audio_io.h"
+#include "level.h"
+#include "loudness.h"
+#include "render_file.h"
+#include "resample.h"
+
+typedef struct FileSource {
+    SNDFILE *sf;
+    const char *path;
+    int n_channels;
+    int64_t pos;
+    int64_t n_frames; /* announced by the file: fewer at the end is a truncation */
+} FileSource;
+
+static int64_t file_read(void *ctx, float *frames, size_t n, CansimDiag *diag)
+{
+    FileSource *s = ctx;
+    size_t got = 0;
+    while (got < n) {
+        const sf_count_t k =
+            sf_readf_float(s->sf, frames + got * (size_t)s->n_channels, (sf_count_t)(n - got));
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    if (sf_error(s->sf))
+        return cansim_audio_read_error(s->sf, s->path, s->pos + (int64_t)got, s->n_frames, diag);
+    int e = cansim_check_finite(frames, got, s->n_channels, s->pos, s->path, diag);
+    if (e)
+        return e;
+    s->pos += (int64_t)got;
+    if (got < n && (e = cansim_audio_check_end(s->path, s->pos, s->n_frames, diag)))
+        return e;
+    return (int64_t)got;
+}
+
+/* One input's render, step by step. A step's failure is the input's: it fails every output
+ * (fail_outputs); an output's own failure stays in its lane's status until it is reported. */
+typedef struct Job {
+    CansimRender *r;
+    const char *input_path;
+    const char *output_dir;
+    const CansimFileOptions *opt;
+    const double *fixed_gain_db; /* a group member's: replaces the level plan */
+    CansimPending *pend;         /* a group member's: the finish is deferred */
+    CansimOutputResult *results;
+    CansimDiag *diag;
+    SNDFILE *in;
+    SF_INFO info;
+    int sf_format;
+    const char *ext;
+    char dir[4096];            /* output_dir/<input's stem> */
+    char converted[4096 + 64]; /* the input at the render's rate, or "" */
+    const char *src_path;      /* the input as rendered: input_path or converted */
+    CansimFileOut *outs;
+    double *gains_db;
+    double *pred_db; /* the predicted change (output - input), then the predicted loudness */
+    CansimLevelAnalysis la;
+    bool is_float_out;
+    bool has_analysis;
+    bool is_match;
+    bool is_below_gate; /* by the prediction, then by the meter once the input has streamed */
+    bool is_near_gate;
+    double target;
+} Job;
+
+static int open_input(Job *j)
+{
+    int e = cansim_audio_open_read(j->input_path, &j->in, &j->info, j->diag);
+    if (e) {
+        j->in = NULL;
+        return e;
+    }
+    if (j->info.channels > 2)
+        return cansim_diag_set(j->diag, CANSIM_EFORMAT, "%s: %d channels (mono or stereo expected)",
+                               j->input_path, j->info.channels);
+    if (j->info.frames == 0)
+        return cansim_diag_set(j->diag, CANSIM_EDATA, "%s: no audio frames", j->input_path);
+    return CANSIM_OK;
+}
+
+/* The outputs' format, and their directory output_dir/<input's stem>, created. */
+static int prepare_outputs(Job *j)
+{
+    const CansimRenderConfig *cfg = &j->r->cfg;
+    if (cfg->is_compute_only)
+        return CANSIM_OK;
+    const int out_rate = cfg->rate_hz != 0.0 ? (int)cfg->rate_hz : j->info.samplerate;
+    int e = cansim_audio_output_format(cfg->format, j->info.format, out_rate, &j->sf_format,
+                                       &j->ext, j->diag);
+    if (e) {
+        char msg[sizeof j->diag->msg];
+        snprintf(msg, sizeof msg, "%s", j->diag->msg);
+        return cansim_diag_set(j->diag, e, "%s: %s", j->input_path, msg);
+    }
+    char stem[256];
+    cansim_path_stem(j->input_path, stem, sizeof stem);
+    if (snprintf(j->dir, sizeof j->dir, "%s/%s", j->output_dir, stem) >= (int)sizeof j->dir)
+        return cansim_diag_set(j->diag, CANSIM_EINVAL, "%s: output path too long", j->output_dir);
+    if ((e = cansim_make_dirs(j->dir, j->diag)))
+        return e;
+    cansim_tmp_sweep(j->dir);
+    return CANSIM_OK;
+}
+
+/* Another rate: the input is converted once, to a float file beside the outputs (in output_dir
+ * for compute-only renders), which both passes then read. */
+static int convert_input(Job *j)
+{
+    const CansimRenderConfig *cfg = &j->r->cfg;
+    j->src_path = j->input_path;
+    if (cfg->rate_hz == 0.0 || cfg->rate_hz == j->info.samplerate)
+        return CANSIM_OK;
+    const char *dir = cfg->is_compute_only ? j->output_dir : j->dir;
+    if (!dir)
+        return cansim_diag_set(j->diag, CANSIM_EINVAL,
+                               "%s: converting it to %g Hz needs a directory for the converted "
+                               "copy (output_dir)",
+                               j->input_path, cfg->rate_hz);
+    char conv_final[4096 + 32];
+    if (snprintf(conv_final, sizeof conv_final, "%s/.input.w64", dir) >= (int)sizeof conv_final)
+        return cansim_diag_set(j->diag, CANSIM_EINVAL, "%s: output path too long", dir);
+    int e = cansim_resample_file(j->in, &j->info, j->input_path, conv_final, j->converted,
+                                 sizeof j->converted, cfg->rate_hz, cfg->resampler, cfg->progress,
+                                 cfg->progress_user, j->diag);
+    if (e)
+        return e;
+    cansim_audio_close_read(j->in);
+    j->in = NULL;
+    SF_INFO conv_info;
+    if ((e = cansim_audio_open_read(j->converted, &j->in, &conv_info, j->diag))) {
+        j->in = NULL;
+        return e;
+    }
+    if (conv_info.frames == 0)
+        return cansim_diag_set(
+            j->diag, CANSIM_EDATA, "%s: %lld frames at %d Hz are less than one frame at %g Hz",
+            j->input_path, (long long)j->info.frames, j->info.samplerate, cfg->rate_hz);
+    j->info.samplerate = conv_info.samplerate;
+    j->info.frames = conv_info.frames;
+    j->src_path = j->converted;
+    return CANSIM_OK;
+}
+
+/* The engine at the input's rate, the container for the longest output (with its tail) chosen
+ * before anything is written, the skipped lanes marked, the per-output arrays. */
+static int begin(Job *j)
+{
+    CansimRender *r = j->r;
+    const size_t n_prof = r->cfg.n_profiles;
+    int e = cansim_engine_begin(r, j->info.samplerate, j->diag);
+    if (e)
+        return e;
+    if (!r->cfg.is_compute_only) {
+        int64_t n_longest = j->info.frames;
+        for (size_t k = 0; r->cfg.has_tail && k < n_prof; k++)
+            if (j->info.frames + (int64_t)r->filters[k].n_taps - 1 > n_longest)
+                n_longest = j->info.frames + (int64_t)r->filters[k].n_taps - 1;
+        if ((e = cansim_output_fit(&j->sf_format, n_longest, 2, j->input_path, j->diag)))
+            return e;
+    }
+    for (size_t k = 0; j->opt->skip && k < n_prof; k++)
+        if (j->opt->skip[k])
+            r->lanes[k].status = CANSIM_LANE_SKIPPED;
+    j->outs = calloc(n_prof, sizeof *j->outs);
+    j->gains_db = calloc(n_prof, sizeof *j->gains_db);
+    j->pred_db = calloc(n_prof, sizeof *j->pred_db);
+    if (!j->outs || !j->gains_db || !j->pred_db)
+        return cansim_diag_set(j->diag, CANSIM_ENOMEM, "out of memory");
+    j->is_float_out = r->cfg.is_compute_only || cansim_audio_is_float(j->sf_format);
+    return CANSIM_OK;
+}
+
+/* Level plan: each output's gain from the predicted loudness (loudness.c), applied as the
+ * lanes interleave their output; measured and finished after the render. */
+static int plan_levels(Job *j)
+{
+    CansimRender *r = j->r;
+    const size_t n_prof = r->cfg.n_profiles;
+    const CansimLevelMode mode = r->cfg.level_mode;
+    j->has_analysis = !j->fixed_gain_db && (mode != CANSIM_LEVEL_OFF || r->cfg.has_ceiling);
+    j->is_match = mode == CANSIM_LEVEL_MATCH;
+    j->la = (CansimLevelAnalysis){
+        .input_lufs = (double)NAN, .input_pred_lufs = (double)NAN, .pred_lufs = j->pred_db};
+    int e;
+    if (j->has_analysis) {
+        const float **w = calloc(n_prof, sizeof *w);
+        if (!w)
+            return cansim_diag_set(j->diag, CANSIM_ENOMEM, "out of memory");
+        for (size_t k = 0; k < n_prof; k++)
+            w[k] = r->lanes[k].status ? NULL : r->filters[k].level_w;
+        /* Matching needs only the predicted change (output - input) before the render, so the
+         * input's exact meter then runs during the render, beside the lanes. */
+        e = cansim_level_analyse(j->src_path, w, n_prof, r->n_threads, !j->is_match, &j->la,
+                                 j->diag);
+        free((void *)w);
+        if (e)
+            return e;
+    }
+    if ((j->is_match && j->has_analysis) || j->fixed_gain_db) {
+        if (!(r->in_meter = cansim_meter_new((unsigned)j->info.channels,
+                                             (unsigned long)j->info.samplerate, EBUR128_MODE_I)))
+            return cansim_diag_set(j->diag, CANSIM_ENOMEM, "out of memory for the meter");
+        if (j->info.channels == 1)
+            ebur128_set_channel(r->in_meter, 0, EBUR128_DUAL_MONO);
+    }
+    const double in_lufs = j->is_match ? j->la.input_pred_lufs : j->la.input_lufs;
+    j->is_below_gate = j->has_analysis && !(in_lufs > -70.0);
+    j->is_near_gate = j->has_analysis && !(in_lufs > CANSIM_NEAR_GATE_LUFS);
+    for (size_t k = 0; k < n_prof; k++) {
+        /* The prediction's bias cancels in the difference output - input (loudness.c). */
+        const double change_db = j->pred_db[k] - j->la.input_pred_lufs;
+        j->gains_db[k] = j->fixed_gain_db ? j->fixed_gain_db[k]
+                                          : cansim_plan_gain_db(&r->cfg, change_db,
+                                                                j->la.input_lufs, j->is_below_gate);
+        j->pred_db[k] = change_db;
+        r->lanes[k].gain = (float)pow(10.0, j->gains_db[k] / 20.0);
+    }
+    return CANSIM_OK;
+}
+
+/* Files and meters are created serially: libsndfile's open errors are global and
+ * ebur128_init writes static tables. Integer outputs are rendered to a float intermediate,
+ * measured exactly (libebur128, integrated loudness and true peak) and then written once in
+ * their format with the exact gain: no sample is ever clipped, and dither is added once. A
+ * failure here is the output's own (its lane's status). */
+static void create_outputs(Job *j)
+{
+    CansimRender *r = j->r;
+    if (r->cfg.is_compute_only)
+        return;
+    for (size_t k = 0; k < r->cfg.n_profiles; k++) {
+        char path[4096];
+        const char *id = cansim_profile_id(r->profiles[k]);
+        CansimLane *l = &r->lanes[k];
+        CansimFileOut *o = &j->outs[k];
+        if (snprintf(path, sizeof path, "%s/%s.%s", j->dir, id, j->ext) >= (int)sizeof path) {
+            l->status =
+                cansim_diag_set(&l->diag, CANSIM_EINVAL, "%s/%s: path too long", j->dir, id);
+            continue;
+        }
+        snprintf(o->path, sizeof o->path, "%s", path);
+        if (j->results)
+            snprintf(j->results[k].path, sizeof j->results[k].path, "%s", path);
+        if (l->status)
+            continue;
+        if ((l->status = cansim_output_check_name(path, &l->diag)))
+            continue;
+        const bool has_meter =
+            !j->is_float_out || j->fixed_gain_db ||
+            (r->cfg.level_mode != CANSIM_LEVEL_OFF && (!r->filters[k].is_short || j->is_near_gate));
+        if (has_meter &&
+            !(o->meter = cansim_meter_new(2, (unsigned long)j->info.samplerate, EBUR128_MODE_I))) {
+            l->status = cansim_diag_set(&l->diag, CANSIM_ENOMEM, "out of memory for the meter");
+            continue;
+        }
+        /* The ceiling holds every output's true peak, float ones' too. */
+        o->peak.has_tp = !j->is_float_out || r->cfg.has_ceiling;
+        l->status = j->is_float_out
+                        ? cansim_audio_create(path, NULL, j->sf_format, j->info.samplerate, 2,
+                                              SFM_WRITE, &o->sf, o->part, sizeof o->part, &l->diag)
+                        : cansim_audio_create(path, "raw", SF_FORMAT_W64 | SF_FORMAT_FLOAT,
+                                              j->info.samplerate, 2, SFM_WRITE, &o->sf, o->raw,
+                                              sizeof o->raw, &l->diag);
+    }
+}
+
+/* The input through the engine into the outputs, with the input's meter beside the lanes;
+ * then the input's loudness and the level each output aims at. */
+static int stream(Job *j)
+{
+    CansimRender *r = j->r;
+    FileSource src = {.sf = j->in,
+                      .path = j->src_path,
+                      .n_channels = j->info.channels,
+                      .n_frames = j->info.frames};
+    CansimFileSink sink;
+    cansim_file_sink_init(&sink, j->outs, r->cfg.is_compute_only, &r->k, j->info.samplerate);
+    const CansimStream s = {.read = file_read,
+                            .read_ctx = &src,
+                            .n_channels = j->info.channels,
+                            .n_out = -1,
+                            .n_expected = j->info.frames,
+                            .write = cansim_file_sink_write,
+                            .write_ctx = &sink};
+    r->in_meter_err = 0;
+    int e = cansim_engine_run(r, &s, j->diag);
+    if (!e && r->in_meter_err)
+        e = cansim_diag_set(j->diag, CANSIM_ENOMEM, "out of memory for the meter");
+    if (r->in_meter) {
+        /* Only a meter that saw the whole input says its loudness: when every output failed
+         * before the end (none could be created), the input's level is not known. */
+        if (src.pos < j->info.frames)
+            j->la.input_lufs = (double)NAN;
+        else if (ebur128_loudness_global(r->in_meter, &j->la.input_lufs))
+            j->la.input_lufs = -HUGE_VAL;
+        ebur128_destroy(&r->in_meter);
+        j->is_below_gate = !j->fixed_gain_db && j->la.input_lufs == -HUGE_VAL;
+    }
+    const CansimLevelMode mode = r->cfg.level_mode;
+    j->target = mode == CANSIM_LEVEL_MATCH    ? j->la.input_lufs
+                : mode == CANSIM_LEVEL_TARGET ? r->cfg.level_lufs
+                                              : (double)NAN;
+    for (size_t k = 0; k < r->cfg.n_profiles; k++)
+        j->pred_db[k] = j->has_analysis ? j->la.input_lufs + j->pred_db[k] : (double)NAN;
+    return e;
+}
+
+/* A group member's output, measured now and kept unfinished for the group's ceiling. */
+static void defer(Job *j, size_t k)
+{
+    CansimRender *r = j->r;
+    CansimFileOut *o = &j->outs[k];
+    CansimPending *p = &j->pend[k];
+    p->status = CANSIM_OK;
+    p->sf_format = j->sf_format;
+    p->rate_hz = j->info.samplerate;
+    p->is_float_out = j->is_float_out;
+    p->is_true_peak = o->peak.has_tp;
+    p->gain_db = j->gains_db[k];
+    p->seed = cansim_dither_seed(j->opt->seed, k);
+    if (ebur128_loudness_global(o->meter, &p->lufs))
+        p->lufs = -HUGE_VAL;
+    p->peak_db = cansim_peak_db(&o->peak);
+    ebur128_destroy(&o->meter);
+    p->o = *o;
+    o->part[0] = o->raw[0] = '\0'; /* kept for the finish */
+    if (j->results) {
+        CansimOutputResult res = {0};
+        memcpy(res.path, j->results[k].path, sizeof res.path);
+        res.n_frames = r->lanes[k].n_done;
+        cansim_audio_format_label(j->sf_format, res.format, sizeof res.format);
+        res.input_lufs = j->la.input_lufs;
+        res.target_lufs = j->target;
+        res.gain_db = j->gains_db[k];
+        j->results[k] = res;
+    }
+}
+
+/* Output k after the render: closed, then finished and renamed (or deferred), or removed when
+ * it or the input failed; its result written once, from its lane's status. */
+static void finish_one(Job *j, size_t k, int e)
+{
+    CansimRender *r = j->r;
+    const bool is_compute_only = r->cfg.is_compute_only;
+    CansimLane *l = &r->lanes[k];
+    CansimFileOut *o = &j->outs[k];
+    if (o->sf) {
+        const int ce = cansim_audio_close(o->sf, j->is_float_out ? o->part : o->raw, &l->diag);
+        o->sf = NULL;
+        if (!l->status)
+            l->status = ce;
+    }
+    if (j->pend && !e && !l->status && !is_compute_only) {
+        defer(j, k);
+        return;
+    }
+    CansimOutputResult res = {0};
+    if (!e && !l->status && !is_compute_only) {
+        const CansimFinish f = {.sf_format = j->sf_format,
+                                .rate_hz = j->info.samplerate,
+                                .is_float_out = j->is_float_out,
+                                .is_below_gate = j->is_below_gate,
+                                .target = j->target,
+                                .gain_db = j->gains_db[k],
+                                .pred_lufs = j->pred_db[k],
+                                .seed = cansim_dither_seed(j->opt->seed, k)};
+        l->status = cansim_finish_output(&r->cfg, &f, o, &res, &l->diag);
+        if (!l->status)
+            l->status = cansim_output_rename(o->part, o->path, &l->diag);
+    }
+    if ((e || l->status) && o->part[0])
+        unlink(o->part);
+    if (o->raw[0])
+        unlink(o->raw);
+    if (o->meter)
+        ebur128_destroy(&o->meter);
+    if (!j->results || e)
+        return;
+    if (is_compute_only) {
+        res.gain_db = j->gains_db[k];
+        res.loudness_lufs = j->pred_db[k] + j->gains_db[k];
+        res.peak_db = (double)NAN;
+    } else {
+        cansim_audio_format_label(j->sf_format, res.format, sizeof res.format);
+    }
+    res.status = l->status;
+    res.n_frames = l->n_done;
+    memcpy(res.path, j->results[k].path, sizeof res.path);
+    if (l->status) {
+        res.diag = l->diag;
+        res.notice = CANSIM_OK;
+    }
+    if (l->status == CANSIM_LANE_SKIPPED) {
+        res.status = CANSIM_OK;
+        res.diag.msg[0] = '\0';
+        res.is_skipped = true;
+    }
+    res.input_lufs = j->la.input_lufs;
+    res.target_lufs = j->target;
+    res.is_below_gate = j->is_below_gate;
+    j->results[k] = res;
+}
+
+/* The input's failure e fails every output that has no result of its own. */
+static void fail_outputs(const Job *j, int e)
+{
+    for (size_t k = 0; k < j->r->cfg.n_profiles && j->results; k++)
+        if (!j->results[k].status) {
+            j->results[k].status = e;
+            j->results[k].diag = *j->diag;
+        }
+}
+
+static int run_steps(Job *j)
+{
+    int e;
+    if (!j->input_path || (!j->output_dir && !j->r->cfg.is_compute_only))
+        return cansim_diag_set(j->diag, CANSIM_EINVAL, "no input or output path");
+    if ((e = open_input(j)) || (e = prepare_outputs(j)) || (e = convert_input(j)) ||
+        (e = begin(j)) || (e = plan_levels(j)))
+        return e;
+    create_outputs(j);
+    return stream(j);
+}
+
+int cansim_render_input(CansimRender *r, const char *input_path, const char *output_dir,
+                        const CansimFileOptions *opt, const CansimMember *m,
+                        CansimOutputResult *results, CansimDiag *diag)
+{
+    const CansimFileOptions no_opt = {0};
+    CansimDiag local;
+    Job j = {.r = r,
+             .input_path = input_path,
+             .output_dir = output_dir,
+             .opt = opt ? opt : &no_opt,
+             .fixed_gain_db = m ? m->gain_db : NULL,
+             .pend = m ? m->pend : NULL,
+             .results = results,
+             .diag = diag ? diag : &local,
+             .ext = ""};
+    j.diag->msg[0] = '\0';
+    if (results)
+        memset(results, 0, r->cfg.n_profiles * sizeof *results);
+    const int e = run_steps(&j);
+    /* Every output is closed and finished, or removed; the first failure is returned. */
+    int first = e;
+    for (size_t k = 0; j.outs && k < r->cfg.n_profiles; k++) {
+        finish_one(&j, k, e);
+        const int s = r->lanes[k].status;
+        if (!first && s && s != CANSIM_LANE_SKIPPED)
+            first = s;
+    }
+    if (r->in_meter)
+        ebur128_destroy(&r->in_meter);
+    free(j.outs);
+    free(j.gains_db);
+    free(j.pred_db);
+    if (j.in)
+        cansim_audio_close_read(j.in);
+    if (j.converted[0])
+        unlink(j.converted);
+    if (e)
+        fail_outputs(&j, e);
+    return first;
+}
+
+int cansim_render_file(CansimRender *r, const char *input_path, const char *output_dir,
+                       CansimOutputResult *results, CansimDiag *diag)
+{
+    return cansim_render_input(r, input_path, output_dir, NULL, NULL, results, diag);
+}
+
+int cansim_render_file_with(CansimRender *r, const char *input_path, const char *output_dir,
+                            const CansimFileOptions *opt, CansimOutputResult *results,
+                            CansimDiag *diag)
+{
+    return cansim_render_input(r, input_path, output_dir, opt, NULL, results, diag);
+}
