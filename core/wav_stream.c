@@ -48,7 +48,7 @@ int cansim_wav_open_stream(const char *path, SNDFILE **out, SF_INFO *info, Cansi
         return cansim_diag_set(diag, CANSIM_EIO, "%s: %s", path, strerror(errno));
     unsigned char h[4096];
     const ssize_t n = read(fd, h, sizeof h);
-    int sub = 0, channels = 0;
+    int sub = 0, channels = 0, bytes = 0;
     long rate = 0;
     off_t data = -1;
     if (n >= 12 && !memcmp(h, "RIFF", 4) && !memcmp(h + 8, "WAVE", 4)) {
@@ -67,6 +67,7 @@ int cansim_wav_open_stream(const char *path, SNDFILE **out, SF_INFO *info, Cansi
                 channels = (int)le16(f + 2);
                 rate = (long)le32(f + 4);
                 sub = subformat(tag, le16(f + 14));
+                bytes = (int)le16(f + 14) / 8;
             }
             if (size > (size_t)n)
                 break;
@@ -114,7 +115,7 @@ int cansim_wav_open_stream(const char *path, SNDFILE **out, SF_INFO *info, Cansi
         return cansim_diag_set(diag, CANSIM_EFORMAT, "%s: cannot start at its data chunk", path);
     }
     /* libsndfile counted the header's bytes as frames too: the frames are the data's. */
-    raw.frames = (sf_count_t)(end - data) / ((sf_count_t)cansim_audio_sample_bytes(sub) * channels);
+    raw.frames = (sf_count_t)(end - data) / ((sf_count_t)bytes * channels);
     *info = raw;
     info->format = SF_FORMAT_WAV | sub;
     *out = sf;
