@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "profile_format.h"
+#include "profile_ini_reader.h"
 #include "profile_object.h"
 
 /* Ids name output files: keep them to a portable file-name alphabet. */
@@ -25,17 +26,6 @@ static bool id_is_valid(const char *id)
             return false;
     return true;
 }
-
-/* Feeds inih one line at a time, so the handler knows the line it is on, and sees what inih
- * alone would not report: an empty unknown section, a line longer than inih's buffer. */
-typedef struct IniReader {
-    const char *pos;
-    const char *end;
-    int line;
-    int bad_line; /* first line the reader refused, 0 for none */
-    char bad[160];
-    bool has_profile; /* a [profile] line was read */
-} IniReader;
 
 typedef struct IniCtx {
     IniReader rd;
@@ -318,59 +308,6 @@ static int ini_spec_key(IniCtx *c, const char *section, const SpecKey *keys, siz
     return 1;
 }
 
-static bool section_is_known(const char *name, size_t n)
-{
-    static const char *const known[] = {"profile", "curve", "crossfeed", "hrtf", "room"};
-    for (size_t i = 0; i < sizeof known / sizeof *known; i++)
-        if (strlen(known[i]) == n && !memcmp(known[i], name, n))
-            return true;
-    return false;
-}
-
-static char *ini_read_line(char *str, int num, void *stream)
-{
-    IniReader *rd = stream;
-    if (rd->pos >= rd->end)
-        return NULL;
-    /* Lines end at LF, CRLF or a lone CR (old Mac editors), as in curve files. */
-    const char *line = rd->pos;
-    const char *eol = line;
-    while (eol < rd->end && *eol != '\n' && *eol != '\r')
-        eol++;
-    rd->pos = eol == rd->end ? eol : eol + 1;
-    if (eol < rd->end && *eol == '\r' && rd->pos < rd->end && *rd->pos == '\n')
-        rd->pos++;
-    rd->line++;
-    if (rd->line == 1 && eol - line >= 3 && !memcmp(line, "\xef\xbb\xbf", 3))
-        line += 3; /* a UTF-8 byte order mark */
-    /* Indentation means nothing: inih would take an indented line for the continuation of
-     * the value before it, and blame it as that key given twice. */
-    while (line < eol && (*line == ' ' || *line == '\t'))
-        line++;
-    const size_t len = (size_t)(eol - line);
-    const char *close = len && *line == '[' ? memchr(line, ']', len) : NULL;
-    if (!rd->bad_line && len + 1 > (size_t)num - 1) {
-        rd->bad_line = rd->line;
-        snprintf(rd->bad, sizeof rd->bad, "line longer than %d characters", num - 2);
-    } else if (!rd->bad_line && close && !section_is_known(line + 1, (size_t)(close - line - 1))) {
-        rd->bad_line = rd->line;
-        snprintf(rd->bad, sizeof rd->bad, "unknown section [%.*s]", (int)(close - line - 1),
-                 line + 1);
-    }
-    if (close && close - line == 8 && !memcmp(line, "[profile", 8))
-        rd->has_profile = true;
-    if (rd->bad_line) {
-        /* Nothing more is parsed: the first problem is the one reported. */
-        rd->pos = rd->end;
-        snprintf(str, (size_t)num, "\n");
-        return str;
-    }
-    memcpy(str, line, len);
-    str[len] = '\n';
-    str[len + 1] = '\0';
-    return str;
-}
-
 static int ini_handler_fn(void *user, const char *section, const char *key, const char *value)
 {
     IniCtx *c = user;
@@ -393,16 +330,6 @@ static int ini_handler_fn(void *user, const char *section, const char *key, cons
     return fail(c, "unknown section [%s]", section);
 }
 
-/* The line (from 1) of byte off, counting LF, CRLF and lone CR as the reader does. */
-static size_t line_at(const char *text, size_t off)
-{
-    size_t line = 1;
-    for (size_t i = 0; i < off; i++)
-        if (text[i] == '\n' || (text[i] == '\r' && text[i + 1] != '\n'))
-            line++;
-    return line;
-}
-
 int cansim_profile_parse_ini(CansimProfile **out, const char *text, size_t n, const char *name,
                              const char *dir, CansimDiag *diag)
 {
@@ -416,14 +343,14 @@ int cansim_profile_parse_ini(CansimProfile **out, const char *text, size_t n, co
     const size_t n_utf8 = cansim_utf8_valid_prefix(text, n);
     if (n_utf8 != n)
         return cansim_diag_set(diag, CANSIM_EPROFILE, "%s:%zu: not UTF-8 text (byte 0x%02x)", name,
-                               line_at(text, n_utf8), (unsigned char)text[n_utf8]);
+                               cansim_ini_line_at(text, n_utf8), (unsigned char)text[n_utf8]);
     IniCtx c = {.dir = dir, .name = name};
     c.p = calloc(1, sizeof *c.p);
     if (!c.p)
         return cansim_diag_set(diag, CANSIM_ENOMEM, "%s: out of memory", name);
     c.p->hrtf.azimuth_deg = 30.0;
     c.rd = (IniReader){.pos = text, .end = text + n};
-    const int line = ini_parse_stream(ini_read_line, &c.rd, ini_handler_fn, &c);
+    const int line = ini_parse_stream(cansim_ini_read_line, &c.rd, ini_handler_fn, &c);
     if (line == -2) {
         e = cansim_diag_set(diag, CANSIM_ENOMEM, "%s: out of memory", name);
         goto done;
