@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The profile object as the profile files share it: the model (profile.c), its loaders
- * (profile_load.c, profile_ini.c) and its design policy (profile_design.c). */
+ * (profile_load.c, profile_ini.c), its design policy (profile_design.c) and its response
+ * (response.c). */
 #ifndef CANSIM_PROFILE_OBJECT_H
 #define CANSIM_PROFILE_OBJECT_H
 
