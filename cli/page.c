@@ -17,18 +17,14 @@
 #include "outputs.h"
 #include "page.h"
 
-#ifndef M_PI
-#define M_PI 3.14159265358979323846
-#endif
-
 /* The template with its style and script inlined (cli/page/embed.cmake, at build time). */
 extern const unsigned char cansim_page_template[];
 extern const size_t cansim_page_template_size;
 
 /* The plot's frequencies: 20 Hz to 20 kHz, 24 a octave. */
 #define N_HZ 241
-/* Responses computed from taps are smoothed over 1/12 octave (power average), enough to show
- * a room's or a headphone's coloration without the comb of single bins. */
+/* Responses of filters are smoothed over 1/12 octave (power average, by the library), enough
+ * to show a room's or a headphone's coloration without the comb of single bins. */
 #define SMOOTH_OCT (1.0 / 12.0)
 
 typedef struct Page {
@@ -113,87 +109,6 @@ static int relative_path(const char *dir, const char *file, char *out, size_t ca
     return 0;
 }
 
-/* In-place iterative radix-2 FFT of n (a power of two) complex values. */
-static void fft(double *re, double *im, size_t n)
-{
-    for (size_t i = 1, j = 0; i < n; i++) {
-        size_t bit = n >> 1;
-        for (; j & bit; bit >>= 1)
-            j ^= bit;
-        j |= bit;
-        if (i < j) {
-            const double tr = re[i];
-            const double ti = im[i];
-            re[i] = re[j];
-            im[i] = im[j];
-            re[j] = tr;
-            im[j] = ti;
-        }
-    }
-    for (size_t len = 2; len <= n; len <<= 1) {
-        const double a = -2.0 * M_PI / (double)len;
-        for (size_t k = 0; k < len / 2; k++) {
-            /* Twiddles from sin/cos per k, not a recurrence: no error growth over 2^20 points. */
-            const double wr = cos(a * (double)k), wi = sin(a * (double)k);
-            for (size_t i = k; i < n; i += len) {
-                const size_t j = i + len / 2;
-                const double xr = re[j] * wr - im[j] * wi;
-                const double xi = re[j] * wi + im[j] * wr;
-                re[j] = re[i] - xr;
-                im[j] = im[i] - xi;
-                re[i] += xr;
-                im[i] += xi;
-            }
-        }
-    }
-}
-
-/* |H| in dB of n_taps taps at rate_hz, at the plot's frequencies, 1/12-octave power-smoothed;
- * NaN above Nyquist. The transform is at least one point per Hz, so the 20 Hz band holds one. */
-static int taps_response(const float *taps, size_t n_taps, double rate_hz, const double *hz,
-                         double *db)
-{
-    size_t n = 1;
-    while (n < n_taps || (double)n < rate_hz)
-        n <<= 1;
-    double *re = calloc(n, sizeof *re);
-    double *im = calloc(n, sizeof *im);
-    if (!re || !im) {
-        free(re);
-        free(im);
-        return -1;
-    }
-    for (size_t i = 0; i < n_taps; i++)
-        re[i] = (double)taps[i];
-    fft(re, im, n);
-    for (size_t k = 0; k <= n / 2; k++)
-        re[k] = re[k] * re[k] + im[k] * im[k];
-    const double df = rate_hz / (double)n;
-    const double half = pow(2.0, SMOOTH_OCT / 2);
-    for (size_t i = 0; i < N_HZ; i++) {
-        const double hi = hz[i] * half;
-        if (hi >= rate_hz / 2) {
-            db[i] = (double)NAN;
-            continue;
-        }
-        const size_t k0 = (size_t)ceil(hz[i] / half / df), k1 = (size_t)floor(hi / df);
-        double p = 0.0;
-        if (k1 >= k0) {
-            for (size_t k = k0; k <= k1; k++)
-                p += re[k];
-            p /= (double)(k1 - k0 + 1);
-        } else { /* the band falls between two bins */
-            const double x = hz[i] / df;
-            const size_t k = (size_t)x;
-            p = re[k] + (re[k + 1] - re[k]) * (x - (double)k);
-        }
-        db[i] = 10.0 * log10(fmax(p, 1e-12)); /* -120 dB floor: a zero stays drawable */
-    }
-    free(re);
-    free(im);
-    return 0;
-}
-
 static json_t *db_array(const double *db, double offset_db)
 {
     json_t *a = json_array();
@@ -244,22 +159,25 @@ static json_t *response(const CansimProfile *p, const CansimProfileInfo *info,
         snprintf(why, why_cap, "%s", d.msg);
         return NULL;
     }
-    const float *direct = cansim_profile_taps(fir, CANSIM_CELL_LL);
-    const float *opposite = cansim_profile_taps(fir, CANSIM_CELL_LR);
+    enum CansimCell cell = CANSIM_CELL_LL, cross_cell = CANSIM_CELL_LR;
     const char *side = "left ear (L->L)";
-    if (!direct) {
-        direct = cansim_profile_taps(fir, CANSIM_CELL_RR);
-        opposite = cansim_profile_taps(fir, CANSIM_CELL_RL);
+    if (!cansim_profile_taps(fir, CANSIM_CELL_LL)) {
+        cell = CANSIM_CELL_RR;
+        cross_cell = CANSIM_CELL_RL;
         side = "right ear (R->R)";
     }
+    const bool has_opposite = cansim_profile_taps(fir, cross_cell) != NULL;
     json_t *r = NULL;
-    if (!direct) {
+    if (!cansim_profile_taps(fir, cell)) {
         snprintf(why, why_cap, "%s: no direct path (only L->R and R->L) to draw", info->id);
         goto done;
     }
-    if (taps_response(direct, cansim_profile_n_taps(fir), rate_hz, hz, db) ||
-        (opposite && taps_response(opposite, cansim_profile_n_taps(fir), rate_hz, hz, cross))) {
-        *is_oom = true;
+    int e = cansim_profile_magnitude_db(fir, cell, SMOOTH_OCT, hz, db, N_HZ, &d);
+    if (!e && has_opposite)
+        e = cansim_profile_magnitude_db(fir, cross_cell, SMOOTH_OCT, hz, cross, N_HZ, &d);
+    if (e) {
+        *is_oom = e == CANSIM_ENOMEM;
+        snprintf(why, why_cap, "%s", d.msg);
         goto done;
     }
     double offset_db = 0.0;
@@ -288,7 +206,7 @@ static json_t *response(const CansimProfile *p, const CansimProfileInfo *info,
                  has_crossfeed ? " with crossfeed" : "", side);
     r = json_object();
     json_object_set_new(r, "db", db_array(db, offset_db));
-    json_object_set_new(r, "cross_db", opposite ? db_array(cross, offset_db) : json_null());
+    json_object_set_new(r, "cross_db", has_opposite ? db_array(cross, offset_db) : json_null());
     json_object_set_new(r, "basis", json_string(info->is_curve ? "filter" : "impulse-response"));
     json_object_set_new(r, "note", json_string(note));
 done:

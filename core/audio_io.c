@@ -164,6 +164,12 @@ int cansim_audio_open_read(const char *path, SNDFILE **out, SF_INFO *info, Cansi
     return CANSIM_OK;
 }
 
+void cansim_audio_close_read(SNDFILE *sf)
+{
+    if (sf)
+        sf_close(sf);
+}
+
 int cansim_audio_check_end(const char *path, int64_t n_read, int64_t n_frames, CansimDiag *diag)
 {
     if (n_frames >= 0 && n_frames != SF_COUNT_MAX && n_read < n_frames)

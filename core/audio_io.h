@@ -31,12 +31,12 @@ int cansim_audio_create(const char *final_path, const char *kind, int sf_format,
                         CansimDiag *diag);
 
 /* A WAV whose data chunk says 0 bytes, opened as the raw audio that follows its header (info
- * then says WAV and the frames present). Returns 1, and opens nothing, when no audio follows
- * the header (an empty WAV). */
+ * then says WAV and the frames present; core/wav_stream.c). The SNDFILE owns everything it
+ * uses: sf_close() releases it. Returns 1, and opens nothing, when no audio follows the header
+ * (an empty WAV). */
 int cansim_wav_open_stream(const char *path, SNDFILE **out, SF_INFO *info, CansimDiag *diag);
 
-/* Closes a file opened by cansim_audio_open_read() (NULL allowed); use it rather than sf_close(),
- * which would leave a streamed WAV's descriptor open. */
+/* Closes a file opened by cansim_audio_open_read() (NULL allowed). */
 void cansim_audio_close_read(SNDFILE *sf);
 
 /* Bytes per sample of a fixed-size encoding, 0 for others (compressed). */

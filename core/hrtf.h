@@ -55,7 +55,7 @@ int cansim_hrtf_cells(const CansimHrtfSet *s, double rate_hz, const float *eq, s
                       float *cells[4], size_t *n_taps, CansimDiag *diag);
 
 /* The whole design of a speaker profile: the set read (cansim_hrtf_load()), sim (the
- * profile's simulated response: flat, or the listener's headphone undone with --on) plus the
+ * profile's simulated response: flat, or with the listener's headphone undone) plus the
  * diffuse-field equalisation designed as one minimum-phase FIR at rate_hz (dp), and the pair's
  * matrix with it (cansim_hrtf_cells()). */
 int cansim_hrtf_design(const CansimHrtfSpec *s, const char *who, const CansimCurve *sim,

@@ -46,7 +46,11 @@ int cansim_profile_at_rate(const CansimProfile *p, const CansimDesignConfig *d, 
  * whose length depends on the rate), for the partition cost model. */
 void cansim_profile_shape(const CansimProfile *p, size_t *n_taps, unsigned *cell_mask);
 
-bool cansim_rate_is_valid(double rate_hz);
+/* The sample rates cansim reads, designs and writes at: 8 kHz to 384 kHz. */
+static inline bool cansim_rate_is_valid(double rate_hz)
+{
+    return rate_hz >= 8000.0 && rate_hz <= 384000.0;
+}
 
 /* CANSIM_EPROFILE, naming it, when impulse-response profile p would pass CANSIM_MAX_TAPS at
  * rate_hz; checked before any conversion. */

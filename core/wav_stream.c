@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* WAVs written into a pipe: the writer could not seek back to fill in the data chunk's size,
- * so the audio after the header is read to the end of the file. */
+ * so the audio after the header is read to the end of the file. Nothing is kept here: the
+ * SNDFILE this returns owns all it uses. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -40,79 +40,6 @@ static int subformat(unsigned tag, unsigned bits)
     return 0;
 }
 
-/* An open stream: the descriptor and where its audio starts. Kept in a list, so that
- * cansim_audio_close_read() can free it (libsndfile's virtual I/O has no close). */
-typedef struct Stream {
-    int fd;
-    off_t base, len;
-    SNDFILE *sf;
-    struct Stream *next;
-} Stream;
-
-static Stream *streams;
-
-static sf_count_t io_len(void *user)
-{
-    return (sf_count_t)((Stream *)user)->len;
-}
-
-static sf_count_t io_tell(void *user)
-{
-    const Stream *st = user;
-    return (sf_count_t)(lseek(st->fd, 0, SEEK_CUR) - st->base);
-}
-
-static sf_count_t io_seek(sf_count_t offset, int whence, void *user)
-{
-    const Stream *st = user;
-    const off_t at = whence == SEEK_SET   ? st->base + (off_t)offset
-                     : whence == SEEK_END ? st->base + st->len + (off_t)offset
-                                          : lseek(st->fd, 0, SEEK_CUR) + (off_t)offset;
-    return (sf_count_t)(lseek(st->fd, at, SEEK_SET) - st->base);
-}
-
-static sf_count_t io_read(void *ptr, sf_count_t count, void *user)
-{
-    const Stream *st = user;
-    sf_count_t got = 0;
-    while (got < count) {
-        const ssize_t k = read(st->fd, (char *)ptr + got, (size_t)(count - got));
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            break;
-        got += k;
-    }
-    return got;
-}
-
-static sf_count_t io_write(const void *ptr, sf_count_t count, void *user)
-{
-    (void)ptr, (void)count, (void)user;
-    return 0;
-}
-
-static SF_VIRTUAL_IO stream_io = {io_len, io_seek, io_read, io_write, io_tell};
-
-void cansim_audio_close_read(SNDFILE *sf)
-{
-    if (!sf)
-        return;
-    Stream *found = NULL;
-#pragma omp critical(cansim_wav_stream)
-    for (Stream **p = &streams; *p; p = &(*p)->next)
-        if ((*p)->sf == sf) {
-            found = *p;
-            *p = found->next;
-            break;
-        }
-    sf_close(sf);
-    if (found) {
-        close(found->fd);
-        free(found);
-    }
-}
-
 int cansim_wav_open_stream(const char *path, SNDFILE **out, SF_INFO *info, CansimDiag *diag)
 {
     *out = NULL;
@@ -121,7 +48,7 @@ int cansim_wav_open_stream(const char *path, SNDFILE **out, SF_INFO *info, Cansi
         return cansim_diag_set(diag, CANSIM_EIO, "%s: %s", path, strerror(errno));
     unsigned char h[4096];
     const ssize_t n = read(fd, h, sizeof h);
-    int sub = 0, channels = 0;
+    int sub = 0, channels = 0, bytes = 0;
     long rate = 0;
     off_t data = -1;
     if (n >= 12 && !memcmp(h, "RIFF", 4) && !memcmp(h + 8, "WAVE", 4)) {
@@ -140,6 +67,7 @@ int cansim_wav_open_stream(const char *path, SNDFILE **out, SF_INFO *info, Cansi
                 channels = (int)le16(f + 2);
                 rate = (long)le32(f + 4);
                 sub = subformat(tag, le16(f + 14));
+                bytes = (int)le16(f + 14) / 8;
             }
             if (size > (size_t)n)
                 break;
@@ -154,25 +82,16 @@ int cansim_wav_open_stream(const char *path, SNDFILE **out, SF_INFO *info, Cansi
                                path);
     }
     const off_t end = lseek(fd, 0, SEEK_END);
-    if (end >= 0 && end <= data) {
-        close(fd);
+    const int lseek_errno = errno;
+    close(fd);
+    if (end < 0)
+        return cansim_diag_set(diag, CANSIM_EIO, "%s: %s", path, strerror(lseek_errno));
+    if (end <= data)
         return 1;
-    }
-    if (lseek(fd, data, SEEK_SET) != data) {
-        const int e = errno;
-        close(fd);
-        return cansim_diag_set(diag, CANSIM_EIO, "%s: %s", path, strerror(e));
-    }
-    /* libsndfile refuses a raw stream embedded at an offset of a descriptor, so it reads
-     * through virtual I/O that starts at the data. */
-    Stream *st = calloc(1, sizeof *st);
-    if (!st) {
-        close(fd);
-        return cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
-    }
-    st->fd = fd;
-    st->base = data;
-    st->len = end - data;
+    /* The audio is opened as raw samples, starting at the data chunk: libsndfile itself then
+     * holds the only descriptor, so nothing outlives the SNDFILE and sf_close() frees it all.
+     * (It refuses a raw stream embedded at an offset of a descriptor, but takes a raw file's
+     * start offset.) */
     SF_INFO raw = {.samplerate = (int)rate,
                    .channels = channels,
                    .format = SF_FORMAT_RAW | sub | SF_ENDIAN_LITTLE};
@@ -180,22 +99,23 @@ int cansim_wav_open_stream(const char *path, SNDFILE **out, SF_INFO *info, Cansi
     char err[256] = "";
 #pragma omp critical(cansim_sf_open)
     {
-        sf = sf_open_virtual(&stream_io, SFM_READ, &raw, st);
+        sf = sf_open(path, SFM_READ, &raw);
         if (!sf)
             snprintf(err, sizeof err, "%s", sf_strerror(NULL));
     }
-    if (!sf) {
-        close(fd);
-        free(st);
+    if (!sf)
         return cansim_diag_set(diag, CANSIM_EFORMAT, "%s: not a readable audio file (%s)", path,
                                err);
+    /* libsndfile skips a seek to the frame it believes it is at, which would leave the first
+     * read at byte 0: away and back. */
+    sf_count_t start = (sf_count_t)data;
+    if (sf_command(sf, SFC_SET_RAW_START_OFFSET, &start, sizeof start) ||
+        sf_seek(sf, 1, SEEK_SET) != 1 || sf_seek(sf, 0, SEEK_SET) != 0) {
+        sf_close(sf);
+        return cansim_diag_set(diag, CANSIM_EFORMAT, "%s: cannot start at its data chunk", path);
     }
-    st->sf = sf;
-#pragma omp critical(cansim_wav_stream)
-    {
-        st->next = streams;
-        streams = st;
-    }
+    /* libsndfile counted the header's bytes as frames too: the frames are the data's. */
+    raw.frames = (sf_count_t)(end - data) / ((sf_count_t)bytes * channels);
     *info = raw;
     info->format = SF_FORMAT_WAV | sub;
     *out = sf;

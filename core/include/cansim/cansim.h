@@ -197,6 +197,23 @@ CANSIM_API size_t cansim_profile_n_taps(const CansimProfile *p);
 CANSIM_API const float *cansim_profile_taps(const CansimProfile *p, int cell);
 
 /**
+ * The magnitude response of one cell of an impulse-response profile (as loaded, or as
+ * cansim_profile_design() made it), in dB at n frequencies hz (> 0): at each, the mean power
+ * of the cell's transform over smooth_oct octaves centred there (0 for none). The transform
+ * has a point per hertz or finer; a band between two points takes the power interpolated
+ * between them. NaN where the band reaches the Nyquist frequency; -120 dB at least, so a zero
+ * stays finite. Single precision (FFTW): a bin's amplitude errs by at most about
+ * 2 FLT_EPSILON log2(N) times the taps' L2 norm, so the error in dB grows as the level falls
+ * below the filter's energy (tests/unit/test_response.c checks that bound).
+ * @return CANSIM_OK, CANSIM_EINVAL (a curve profile, an all-zero cell, a cell outside 0..3,
+ *         smooth_oct negative or past 4, a frequency not positive and finite), CANSIM_ENOMEM,
+ *         CANSIM_EINTERNAL (FFTW could not plan)
+ */
+CANSIM_API int cansim_profile_magnitude_db(const CansimProfile *p, enum CansimCell cell,
+                                           double smooth_oct, const double *hz, double *db,
+                                           size_t n, CansimDiag *diag);
+
+/**
  * A digest of everything that decides the filter of p under d at any rate: for a curve profile
  * its simulated response (curve, target of its rig, the listener's headphone, smoothing, boost
  * limit); for an impulse response its taps and rate; for every kind the crossfeed it runs
