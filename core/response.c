@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "fft.h"
 #include "profile_object.h"
 
 /* The transform's power at fractional bin x (between bins, interpolated). */
@@ -40,8 +41,7 @@ int cansim_profile_magnitude_db(const CansimProfile *p, enum CansimCell cell, do
     fftwf_plan plan = NULL;
     int e = x && y && pw ? CANSIM_OK : CANSIM_ENOMEM;
     if (!e) {
-#pragma omp critical(cansim_fftw_planner)
-        plan = fftwf_plan_dft_r2c_1d((int)m, x, y, FFTW_ESTIMATE);
+        plan = cansim_fft_plan_r2c((int)m, x, y, 0);
         e = plan ? CANSIM_OK : CANSIM_EINTERNAL;
     }
     if (!e) {
@@ -72,10 +72,7 @@ int cansim_profile_magnitude_db(const CansimProfile *p, enum CansimCell cell, do
             db[i] = 10.0 * log10(fmax(s, 1e-12));
         }
     }
-    if (plan) {
-#pragma omp critical(cansim_fftw_planner)
-        fftwf_destroy_plan(plan);
-    }
+    cansim_fft_destroy(plan);
     fftwf_free(x);
     fftwf_free(y);
     fftwf_free(pw);
