@@ -1106,6 +1106,7 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
     FileOut *outs = NULL;
     double *gains_db = NULL;
     double *pred_db = NULL;
+    bool *unsure = NULL; /* level_gate.c: outputs whose prediction is in doubt are metered */
     char converted[4096 + 64] = "";
     int e = cansim_audio_open_read(input_path, &in, &info, diag);
     if (e) {
@@ -1193,7 +1194,8 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
     outs = calloc(n_prof, sizeof *outs);
     gains_db = calloc(n_prof, sizeof *gains_db);
     pred_db = calloc(n_prof, sizeof *pred_db);
-    if (!outs || !gains_db || !pred_db) {
+    unsure = calloc(n_prof, sizeof *unsure);
+    if (!outs || !gains_db || !pred_db || !unsure) {
         e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
         goto done;
     }
@@ -1203,8 +1205,10 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
     const CansimLevelMode mode = r->cfg.level_mode;
     const bool has_analysis = !fixed_gain_db && (mode != CANSIM_LEVEL_OFF || r->cfg.has_ceiling);
     const bool is_match = mode == CANSIM_LEVEL_MATCH;
-    CansimLevelAnalysis la = {
-        .input_lufs = (double)NAN, .input_pred_lufs = (double)NAN, .pred_lufs = pred_db};
+    CansimLevelAnalysis la = {.input_lufs = (double)NAN,
+                              .input_pred_lufs = (double)NAN,
+                              .pred_lufs = pred_db,
+                              .is_unsure = unsure};
     if (has_analysis) {
         const float **w = calloc(n_prof, sizeof *w);
         if (!w) {
@@ -1264,7 +1268,7 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
             continue;
         const bool has_meter =
             !is_float_out || fixed_gain_db ||
-            (mode != CANSIM_LEVEL_OFF && (!r->filters[j].is_short || is_near_gate));
+            (mode != CANSIM_LEVEL_OFF && (!r->filters[j].is_short || is_near_gate || unsure[j]));
         if (has_meter &&
             !(l->meter = cansim_meter_new(2, (unsigned long)info.samplerate, EBUR128_MODE_I))) {
             l->status = cansim_diag_set(&l->diag, CANSIM_ENOMEM, "out of memory for the meter");
@@ -1389,6 +1393,7 @@ done:
     free(outs);
     free(gains_db);
     free(pred_db);
+    free(unsure);
     if (in)
         cansim_audio_close_read(in);
     if (converted[0])
