@@ -7,7 +7,7 @@
  *     and missed by up to 0.94 LU);
  *   - verse: a quiet, bass-heavy verse before a loud chorus (the verse sits at the relative
  *     gate of some outputs; missed by up to 0.34 LU);
- *   - demo: the demo mix (cansim-synth mix), hot enough that the ceiling holds some outputs.
+ *   - demo: the demo mix (bench/synth.c's mix), hot enough that the ceiling holds some outputs.
  * At wav32f and wav24, level matched and at -14 LUFS, with the default -1 dBTP ceiling: every
  * output not held by the ceiling is within 0.1 LU of its target; one held by the ceiling is
  * under its target with its true peak at the ceiling; every true peak is at or under the
@@ -215,10 +215,11 @@ static size_t load_all(CansimProfile ***out, char ***ids)
 #define N_INPUTS 3
 
 typedef struct Tally {
-    double worst;    /* |loudness - target| over the outputs the ceiling left alone */
-    int n_measured;  /* reported as measured */
-    int n_predicted; /* reported as predicted */
-    int n_limited;   /* held by the ceiling */
+    char (*cells)[12]; /* per profile: its loudness - target, as printed (or NULL) */
+    double worst;      /* |loudness - target| over the outputs the ceiling left alone */
+    int n_measured;    /* reported as measured */
+    int n_predicted;   /* reported as predicted */
+    int n_limited;     /* held by the ceiling */
 } Tally;
 
 static void check_outputs(const CansimOutputResult *res, char **ids, size_t n_prof, const Input *in,
@@ -235,6 +236,11 @@ static void check_outputs(const CansimOutputResult *res, char **ids, size_t n_pr
         snprintf(path, sizeof path, "%s/%s/%s.%s", out_dir, in->name, ids[j], ext);
         const Level lv = meter_file(path);
         const double err = lv.lufs - target;
+        if (t->cells)
+            snprintf(t->cells[j], sizeof t->cells[j], "%+.3f%c", err,
+                     o->is_limited    ? 'L'
+                     : o->is_measured ? 'm'
+                                      : ' ');
         CHECK(lv.tp_db <= CEILING + TP_TOL, "%s %s %s: true peak %.3f dBTP over the ceiling", what,
               in->name, ids[j], lv.tp_db);
         if (o->is_limited) {
@@ -283,6 +289,9 @@ int main(int argc, char **argv)
     char **ids;
     const size_t n_prof = load_all(&profiles, &ids);
     CansimOutputResult *res = unit_xcalloc(n_prof, sizeof *res);
+    /* wav32f's outputs, per profile, for the table at the end. */
+    char(*cells)[2 * N_INPUTS][12] = unit_xcalloc(n_prof, sizeof *cells);
+    char(*column)[12] = unit_xcalloc(n_prof, sizeof *column);
 
     static const CansimFormat formats[2] = {CANSIM_FORMAT_WAV32F, CANSIM_FORMAT_WAV24};
     printf("%zu profiles; worst |loudness - target| (LU) of the outputs the ceiling left alone, "
@@ -314,15 +323,31 @@ int main(int argc, char **argv)
             for (int k = 0; k < N_INPUTS; k++) {
                 const int e = cansim_render_file(r, inputs[k].path, out_dir, res, &diag);
                 CHECK(e == CANSIM_OK, "%s %s: %d: %s", what, inputs[k].name, e, diag.msg);
-                Tally t = {0};
+                Tally t = {.cells = fi == 0 ? column : NULL};
                 check_outputs(res, ids, n_prof, &inputs[k], what, mode ? -14.0 : inputs[k].lv.lufs,
                               "wav", out_dir, &t);
+                for (size_t j = 0; fi == 0 && j < n_prof; j++)
+                    memcpy(cells[j][2 * k + mode], column[j], sizeof column[j]);
                 printf("  %-12s %-6s worst %.3f LU  measured %2d predicted %2d limited %2d\n", what,
                        inputs[k].name, t.worst, t.n_measured, t.n_predicted, t.n_limited);
             }
             cansim_render_close(&r);
         }
 
+    printf("wav32f, loudness - target (LU) by libebur128 per profile (m: measured, L: held by "
+           "the ceiling, else predicted):\n  %-36s",
+           "profile");
+    for (int k = 0; k < N_INPUTS; k++)
+        printf(" %6s-match %6s-14", inputs[k].name, inputs[k].name);
+    printf("\n");
+    for (size_t j = 0; j < n_prof; j++) {
+        printf("  %-36s", ids[j]);
+        for (int c = 0; c < 2 * N_INPUTS; c++)
+            printf(" %12s", cells[j][c]);
+        printf("\n");
+    }
+    free(cells);
+    free(column);
     for (size_t j = 0; j < n_prof; j++) {
         cansim_profile_close(&profiles[j]);
         free(ids[j]);
