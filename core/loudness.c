@@ -5,7 +5,8 @@
  * invariant, so the K-weighted output energy of a frame is a weighted sum over bins of the
  * input's power spectra |X_L|^2, |X_R|^2 and cross-spectrum X_L conj(X_R) (shared by every
  * profile), the weights being the profile's |K H|^2 terms. BS.1770's gating is then applied to
- * the predicted 400 ms block energies.
+ * the predicted 400 ms block energies, and where its choice of blocks is in doubt the output
+ * is flagged for metering (level_gate.c).
  *
  * Frames: hop H = libebur128's 100 ms ((rate + 5) / 10 frames), length N = 2H, sine window.
  * Its square is a periodic Hann window, whose shifts by N/2 sum to exactly 1, so the windowed
@@ -167,35 +168,6 @@ static double weighted_energy(const float *w, const float *p, size_t n)
     for (size_t k = 0; k < CANSIM_PAD; k++)
         s += (double)acc[k];
     return s;
-}
-
-/* BS.1770 integrated loudness from frame energies E_0..E_{n_seg} (see the file comment). */
-static double gated_lufs(const double *e, size_t n_e, size_t hop)
-{
-    if (n_e < 5)
-        return -HUGE_VAL;
-    const size_t n_blocks = n_e - 1 - 3;
-    const double z_abs = pow(10.0, (-70.0 + 0.691) / 10.0);
-    const double scale = 1.0 / (4.0 * (double)hop);
-    double sum = 0.0;
-    size_t cnt = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        const double z_rel = pass ? 0.1 * sum / (double)cnt : 0.0;
-        double s2 = 0.0;
-        size_t c2 = 0;
-        for (size_t k = 0; k < n_blocks; k++) {
-            const double z = scale * (0.5 * e[k] + e[k + 1] + e[k + 2] + e[k + 3] + 0.5 * e[k + 4]);
-            if (z >= z_abs && z >= z_rel) {
-                s2 += z;
-                c2++;
-            }
-        }
-        if (!c2)
-            return -HUGE_VAL;
-        sum = s2;
-        cnt = c2;
-    }
-    return -0.691 + 10.0 * log10(sum / (double)cnt);
 }
 
 #define SPEC_PLANES 5
@@ -399,9 +371,17 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
         goto done;
     if (meter && ebur128_loudness_global(meter, &res->input_lufs))
         res->input_lufs = -HUGE_VAL;
-    for (size_t j = 0; j < n; j++)
-        res->pred_lufs[j] = weights[j] ? gated_lufs(a.energy[j], n_frames_done, h) : (double)NAN;
-    res->input_pred_lufs = gated_lufs(a.energy[n], n_frames_done, h);
+    /* Gated as BS.1770 gates; where the gates' choice of blocks depends on how the frames
+     * spread each block's energy, the output is flagged for metering (level_gate.c). */
+    const double in_doubt = cansim_level_gate_doubt(a.energy[n], n_frames_done, h);
+    for (size_t j = 0; j < n; j++) {
+        res->pred_lufs[j] =
+            weights[j] ? cansim_level_gated(a.energy[j], n_frames_done, h) : (double)NAN;
+        if (res->is_unsure)
+            res->is_unsure[j] = weights[j] && cansim_level_is_unsure(a.energy[j], a.energy[n],
+                                                                     n_frames_done, h, in_doubt);
+    }
+    res->input_pred_lufs = cansim_level_gated(a.energy[n], n_frames_done, h);
     e = CANSIM_OK;
     goto done;
 nomem:

@@ -22,6 +22,8 @@ typedef struct CansimLevelAnalysis {
     double input_lufs;      /* libebur128, integrated; -inf below the gate */
     double input_pred_lufs; /* the same, by the spectral method */
     double *pred_lufs;      /* per weight set: predicted integrated loudness of the output */
+    bool *is_unsure;        /* per weight set (or NULL): the gating makes the prediction
+                               doubtful (level_gate.c), so the output must be metered */
 } CansimLevelAnalysis;
 
 /* Reads path once (streaming): with has_meter, meters it with libebur128 (mode I, mono as dual
@@ -30,6 +32,20 @@ typedef struct CansimLevelAnalysis {
  * must hold n doubles. */
 int cansim_level_analyse(const char *path, const float *const *weights, size_t n, int n_threads,
                          bool has_meter, CansimLevelAnalysis *a, CansimDiag *diag);
+
+/* BS.1770 integrated loudness from the analysis' frame energies E_0..E_{n_e - 1} (100 ms hop
+ * hop frames; n_e - 1 whole segments), -inf below the gates (level_gate.c). */
+double cansim_level_gated(const double *e, size_t n_e, size_t hop);
+
+/* The largest change (LU) of that loudness when the gates choose the blocks by the narrowest
+ * or the widest estimate of their energies the frames allow: 0 when no block is in doubt. */
+double cansim_level_gate_doubt(const double *e, size_t n_e, size_t hop);
+
+/* Whether the predicted change out - in cannot be trusted to LEVEL_TRUST_LU: in_doubt (the
+ * input's cansim_level_gate_doubt) plus the output's, or the change by either bound, too
+ * large. false when the input is below the gate. */
+bool cansim_level_is_unsure(const double *out, const double *in, size_t n_e, size_t hop,
+                            double in_doubt);
 
 /* Rewrites the float file src into a new temporary file for dst_final (cansim_audio_create()
  * with kind; its path into dst, dst_n bytes) in sf_format, stereo, rate_hz, scaled by gain;

@@ -65,6 +65,7 @@ typedef struct Job {
     CansimFileOut *outs;
     double *gains_db;
     double *pred_db; /* the predicted change (output - input), then the predicted loudness */
+    bool *unsure;    /* outputs whose prediction the gating puts in doubt: metered (level_gate.c) */
     CansimLevelAnalysis la;
     bool is_float_out;
     bool has_analysis;
@@ -175,7 +176,8 @@ static int begin(Job *j)
     j->outs = calloc(n_prof, sizeof *j->outs);
     j->gains_db = calloc(n_prof, sizeof *j->gains_db);
     j->pred_db = calloc(n_prof, sizeof *j->pred_db);
-    if (!j->outs || !j->gains_db || !j->pred_db)
+    j->unsure = calloc(n_prof, sizeof *j->unsure);
+    if (!j->outs || !j->gains_db || !j->pred_db || !j->unsure)
         return cansim_diag_set(j->diag, CANSIM_ENOMEM, "out of memory");
     j->is_float_out = r->cfg.is_compute_only || cansim_audio_is_float(j->sf_format);
     return CANSIM_OK;
@@ -190,8 +192,10 @@ static int plan_levels(Job *j)
     const CansimLevelMode mode = r->cfg.level_mode;
     j->has_analysis = !j->fixed_gain_db && (mode != CANSIM_LEVEL_OFF || r->cfg.has_ceiling);
     j->is_match = mode == CANSIM_LEVEL_MATCH;
-    j->la = (CansimLevelAnalysis){
-        .input_lufs = (double)NAN, .input_pred_lufs = (double)NAN, .pred_lufs = j->pred_db};
+    j->la = (CansimLevelAnalysis){.input_lufs = (double)NAN,
+                                  .input_pred_lufs = (double)NAN,
+                                  .pred_lufs = j->pred_db,
+                                  .is_unsure = j->unsure};
     int e;
     if (j->has_analysis) {
         const float **w = calloc(n_prof, sizeof *w);
@@ -256,9 +260,9 @@ static void create_outputs(Job *j)
             continue;
         if ((l->status = cansim_output_check_name(path, &l->diag)))
             continue;
-        const bool has_meter =
-            !j->is_float_out || j->fixed_gain_db ||
-            (r->cfg.level_mode != CANSIM_LEVEL_OFF && (!r->filters[k].is_short || j->is_near_gate));
+        const bool has_meter = !j->is_float_out || j->fixed_gain_db ||
+                               (r->cfg.level_mode != CANSIM_LEVEL_OFF &&
+                                (!r->filters[k].is_short || j->is_near_gate || j->unsure[k]));
         if (has_meter &&
             !(o->meter = cansim_meter_new(2, (unsigned long)j->info.samplerate, EBUR128_MODE_I))) {
             l->status = cansim_diag_set(&l->diag, CANSIM_ENOMEM, "out of memory for the meter");
@@ -466,6 +470,7 @@ int cansim_render_input(CansimRender *r, const char *input_path, const char *out
     free(j.outs);
     free(j.gains_db);
     free(j.pred_db);
+    free(j.unsure);
     if (j.in)
         cansim_audio_close_read(j.in);
     if (j.converted[0])
