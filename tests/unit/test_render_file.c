@@ -249,6 +249,44 @@ static void test_compute_only(const Fixture *fx)
     cansim_render_close(&r);
 }
 
+/* A compute-only render of an input at another rate converts it into output_dir (the library
+ * reads no environment for a temporary directory) and leaves nothing there; without an
+ * output_dir it fails the input, saying so. */
+static void test_compute_only_rate(const Fixture *fx)
+{
+    char in_path[4200];
+    char out_dir[4200];
+    snprintf(in_path, sizeof in_path, "%s/rate44.wav", tmp_dir);
+    snprintf(out_dir, sizeof out_dir, "%s/out-compute-rate", tmp_dir);
+    unit_write_audio(in_path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 44100, 2, fx->in, 4000);
+    CHECK(mkdir(out_dir, 0777) == 0, "mkdir %s", out_dir);
+    CansimRenderConfig cfg = cansim_render_default_config();
+    cfg.profiles = (const CansimProfile *const *)fx->profiles;
+    cfg.n_profiles = 2;
+    cfg.is_compute_only = true;
+    cfg.rate_hz = RATE_HZ;
+    CansimRender *r = NULL;
+    CansimDiag diag = {{0}};
+    int rc = cansim_render_open(&r, &cfg, &diag);
+    CHECK(rc == CANSIM_OK, "cansim_render_open: %d: %s", rc, diag.msg);
+    if (rc)
+        return;
+    CansimOutputResult results[2];
+    rc = cansim_render_file(r, in_path, out_dir, results, &diag);
+    CHECK(rc == CANSIM_OK && results[0].status == CANSIM_OK && results[1].status == CANSIM_OK,
+          "compute-only at another rate: %d (%d, %d): %s", rc, results[0].status, results[1].status,
+          diag.msg);
+    char listing[4096];
+    list_dir(out_dir, listing, sizeof listing);
+    CHECK(listing[0] == '\0', "compute-only at another rate left \"%s\" in %s", listing, out_dir);
+    rc = cansim_render_file(r, in_path, NULL, results, &diag);
+    CHECK(rc == CANSIM_EINVAL && results[0].status == CANSIM_EINVAL &&
+              results[1].status == CANSIM_EINVAL && strstr(diag.msg, "output_dir"),
+          "compute-only at another rate without output_dir: %d (%d, %d): %s", rc, results[0].status,
+          results[1].status, diag.msg);
+    cansim_render_close(&r);
+}
+
 /* Failures of the input fail every output, name the input, and leave nothing behind. */
 static void test_failures(const Fixture *fx)
 {
@@ -674,6 +712,7 @@ int main(int argc, char **argv)
     test_streaming_equals_buffer(&fx, true);
     test_formats(&fx);
     test_compute_only(&fx);
+    test_compute_only_rate(&fx);
     test_failures(&fx);
     test_truncated(&fx);
     test_streamed_wav(&fx);
