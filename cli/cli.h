@@ -11,9 +11,10 @@
 
 enum { EXIT_OK = 0, EXIT_PARTIAL = 1, EXIT_USAGE = 2 };
 
-/* --gain-group: each folder's inputs share one gain per profile, each input has its own, or
- * all share one. */
-enum { GAIN_GROUP_DIR = 0, GAIN_GROUP_NONE, GAIN_GROUP_ALL };
+/* --gain-group: a folder's inputs share one gain per profile when they look like one song's
+ * stems (two or more, one rate, one length; the default), always (dir), never (none), or the
+ * whole batch shares one (all). */
+enum { GAIN_GROUP_AUTO = 0, GAIN_GROUP_DIR, GAIN_GROUP_NONE, GAIN_GROUP_ALL };
 
 /* Every option of every command (each command checks what it takes). */
 typedef struct Options {

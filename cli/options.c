@@ -117,14 +117,16 @@ int parse_options(int argc, char **argv, Options *o)
             o->is_force = true;
             break;
         case 'g':
-            if (!strcmp(optarg, "dir"))
+            if (!strcmp(optarg, "auto"))
+                o->gain_group = GAIN_GROUP_AUTO;
+            else if (!strcmp(optarg, "dir"))
                 o->gain_group = GAIN_GROUP_DIR;
             else if (!strcmp(optarg, "none"))
                 o->gain_group = GAIN_GROUP_NONE;
             else if (!strcmp(optarg, "all"))
                 o->gain_group = GAIN_GROUP_ALL;
             else
-                return usage_error("--gain-group takes dir, none or all, not '%s'", optarg);
+                return usage_error("--gain-group takes auto, dir, none or all, not '%s'", optarg);
             break;
         case 'N':
             o->is_dry_run = true;
@@ -150,6 +152,9 @@ int parse_options(int argc, char **argv, Options *o)
         case 'o':
             if (o->output_dir)
                 return usage_error("-o given twice ('%s', then '%s')", o->output_dir, optarg);
+            /* "out/" is "out": the paths made from it carry no "//". */
+            for (size_t k = strlen(optarg); k > 1 && optarg[k - 1] == '/'; k--)
+                optarg[k - 1] = '\0';
             o->output_dir = optarg;
             break;
         case 'p':

@@ -51,6 +51,8 @@ typedef struct Job {
                               folder of mixed rates is split into own groups after sharding) */
     bool is_walked;        /* found in a folder given as input (not named on its own) */
     char group_digest[33]; /* members and their content, for groups of two or more; else "" */
+    char grouping[112];    /* the grouping decided for its folder, as printed ("6 stems of equal
+                              length, one gain group"), for the report and the manifest */
     JobState state;
     char *err; /* the failure's line (JOB_FAILED), any length */
     CansimInputInfo info;
@@ -205,9 +207,12 @@ int plan_all(Batch *b);
 
 /* ---------------------------------------------------------------- groups.c */
 
-/* Gain groups of two or more inputs: their digest and one skip mask. Returns the planned
- * jobs ordered by group (NULL: out of memory). */
+/* The gain groups decided (--gain-group auto: per folder, printed), and those of two or more
+ * inputs: their digest and one skip mask. Returns the planned jobs ordered by group (NULL:
+ * out of memory). */
 Job **plan_groups(Batch *b);
+/* The folder of j as the command line names it ("stems/song1/", "./"). */
+void group_folder(const Job *j, char *out, size_t n);
 
 /* ---------------------------------------------------------------- progress.c */
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Gain groups: stems of one folder share one gain per profile, so the group is rendered
- * together when any member is stale. */
+/* Gain groups: which inputs of a folder share one gain per profile (--gain-group auto: those
+ * that look like one song's stems), and the group rendered together when any member is
+ * stale. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 
@@ -13,37 +14,93 @@ static int cmp_group(const void *a, const void *b)
     return c ? c : strcmp(x->rel, y->rel);
 }
 
-/* Stems at different rates cannot be summed as they are: without --rate such a group is
- * split, each input matched on its own, with a notice. True when a group was split. */
-static bool split_mixed_rates(const Batch *b, Job **by, size_t n)
+void group_folder(const Job *j, char *out, size_t n)
 {
-    bool is_split = false;
-    for (size_t i = 0; i < n && b->o->out_rate_hz == 0.0;) {
-        size_t e = i + 1;
-        bool is_mixed = false;
-        while (e < n && !strcmp(by[e]->group, by[i]->group)) {
-            is_mixed = is_mixed || by[e]->info.rate_hz != by[i]->info.rate_hz;
-            e++;
+    const char *slash = strrchr(j->path, '/');
+    if (!slash)
+        snprintf(out, n, "./");
+    else
+        snprintf(out, n, "%.*s/", (int)(slash - j->path), j->path);
+}
+
+/* by[0..n-1] leave their group: each input is its own, with the reason why. */
+static void split_group(Job **by, size_t n, const char *why)
+{
+    for (size_t k = 0; k < n; k++) {
+        char *own = strdup(by[k]->rel);
+        if (own) {
+            free(by[k]->group);
+            by[k]->group = own;
         }
-        if (is_mixed) {
-            if (b->o->verbosity >= 1 && !b->o->is_json)
-                fprintf(stderr,
-                        "cansim: note - the inputs of %s/ are at different rates, so "
-                        "each is level matched on its own (--rate keeps them one gain "
-                        "group)\n",
-                        by[i]->group[0] ? by[i]->group : ".");
-            for (size_t k = i; k < e; k++) {
-                char *own = strdup(by[k]->rel);
-                if (own) {
-                    free(by[k]->group);
-                    by[k]->group = own;
-                }
-            }
-            is_split = true;
-        }
-        i = e;
+        snprintf(by[k]->grouping, sizeof by[k]->grouping, "%s", why);
     }
-    return is_split;
+}
+
+/* --gain-group auto: a folder's inputs (by[0..n-1]) stay one gain group when they look like one
+ * song's stems, as a DAW's stem export writes them: two or more, one rate, one length. Mixes of
+ * other lengths are matched each on its own. The decision is printed for every folder of two or
+ * more inputs. True when the group was split. */
+static bool decide_auto(const Batch *b, Job **by, size_t n)
+{
+    bool is_one_rate = true, is_one_length = true;
+    for (size_t k = 1; k < n; k++) {
+        is_one_rate = is_one_rate && by[k]->info.rate_hz == by[0]->info.rate_hz;
+        is_one_length = is_one_length && by[k]->info.n_frames == by[0]->info.n_frames;
+    }
+    const bool is_group = n >= 2 && is_one_rate && is_one_length;
+    char why[sizeof by[0]->grouping];
+    if (is_group)
+        snprintf(why, sizeof why, "%zu stems of equal length, one gain group", n);
+    else if (n == 1)
+        snprintf(why, sizeof why, "1 file, matched alone");
+    else if (!is_one_rate)
+        snprintf(why, sizeof why, "%zu files at different rates, each matched alone", n);
+    else
+        snprintf(why, sizeof why, "%zu files of different lengths, each matched alone", n);
+    if (n >= 2 && b->o->verbosity >= 1 && !b->o->is_json) {
+        char folder[PATH_MAX];
+        group_folder(by[0], folder, sizeof folder);
+        fprintf(stderr, "cansim: note - %s has %s\n", folder, why);
+    }
+    if (!is_group) {
+        split_group(by, n, why);
+        return n >= 2;
+    }
+    for (size_t k = 0; k < n; k++)
+        snprintf(by[k]->grouping, sizeof by[k]->grouping, "%s", why);
+    return false;
+}
+
+/* dir and all: a group of two or more stays one, unless its stems are at different rates and
+ * no --rate converts them: then each input is matched on its own, with a notice. True when the
+ * group was split. */
+static bool decide_fixed(const Batch *b, Job **by, size_t n)
+{
+    const Options *o = b->o;
+    char why[sizeof by[0]->grouping];
+    bool is_mixed = false;
+    for (size_t k = 1; k < n; k++)
+        is_mixed = is_mixed || by[k]->info.rate_hz != by[0]->info.rate_hz;
+    if (is_mixed && o->out_rate_hz == 0.0) {
+        if (o->verbosity >= 1 && !o->is_json)
+            fprintf(stderr,
+                    "cansim: note - the inputs of %s/ are at different rates, so "
+                    "each is level matched on its own (--rate keeps them one gain "
+                    "group)\n",
+                    by[0]->group[0] ? by[0]->group : ".");
+        snprintf(why, sizeof why, "%zu files at different rates, each matched alone", n);
+        split_group(by, n, why);
+        return true;
+    }
+    if (n >= 2)
+        snprintf(why, sizeof why, "%zu inputs, one gain group (--gain-group %s)", n,
+                 o->gain_group == GAIN_GROUP_ALL ? "all" : "dir");
+    else
+        snprintf(why, sizeof why, "matched alone%s",
+                 o->gain_group == GAIN_GROUP_NONE ? " (--gain-group none)" : "");
+    for (size_t k = 0; k < n; k++)
+        snprintf(by[k]->grouping, sizeof by[k]->grouping, "%s", why);
+    return false;
 }
 
 /* The digest of a group's members (by[0..n-1]): their relative paths and content hashes (the
@@ -126,7 +183,18 @@ Job **plan_groups(Batch *b)
         if (b->jobs[i].state == JOB_PLANNED)
             by[n++] = &b->jobs[i];
     qsort(by, n, sizeof *by, cmp_group);
-    if (split_mixed_rates(b, by, n))
+    bool is_split = false;
+    for (size_t i = 0; i < n;) {
+        size_t e = i + 1;
+        while (e < n && !strcmp(by[e]->group, by[i]->group))
+            e++;
+        if (b->o->gain_group == GAIN_GROUP_AUTO)
+            is_split = decide_auto(b, &by[i], e - i) || is_split;
+        else
+            is_split = decide_fixed(b, &by[i], e - i) || is_split;
+        i = e;
+    }
+    if (is_split)
         qsort(by, n, sizeof *by, cmp_group);
     for (size_t i = 0; i < n;) {
         size_t e = i + 1;

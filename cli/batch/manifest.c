@@ -119,9 +119,10 @@ json_t *member_manifest(const Batch *b, const Job *j, const struct stat *st,
                         const CansimOutputResult *res, const json_t *old_man, json_t *outs)
 {
     const json_t *old_outs = json_object_get(old_man, "outputs");
-    json_t *man = json_pack("{s:s, s:s, s:s, s:o, s:{}}", "cansim", cansim_version(), "options",
-                            b->options_digest, "gain_group", j->group_digest, "input",
-                            identity_record(j, st), "outputs");
+    json_t *man =
+        json_pack("{s:s, s:s, s:s, s:s, s:o, s:{}}", "cansim", cansim_version(), "options",
+                  b->options_digest, "gain_group", j->group_digest, "gain_grouping", j->grouping,
+                  "input", identity_record(j, st), "outputs");
     json_t *man_outs = json_object_get(man, "outputs");
     /* Outputs of profiles outside this run's selection stay recorded while what they
      * were made from is unchanged, so a later run with them selected again keeps them. */

@@ -136,6 +136,12 @@ void record_member(Worker *w, Job *j, const struct stat *st, const CansimOutputR
         rep = input_report(b->o, j->path, b->profiles, res, b->n_profiles);
         json_object_set_new(rep, "relative_path", json_string(j->rel));
         json_object_set(rep, "gain_group", group ? (json_t *)group : json_null());
+        static const char *const modes[] = {"auto", "dir", "none", "all"};
+        char folder[PATH_MAX];
+        group_folder(j, folder, sizeof folder);
+        json_object_set_new(rep, "gain_grouping",
+                            json_pack("{s:s, s:s, s:s}", "mode", modes[b->o->gain_group], "folder",
+                                      folder, "decision", j->grouping));
         write_member(run, j, st, res, rep, &n_ok, &n_bad);
     }
 #pragma omp critical(cansim_run)

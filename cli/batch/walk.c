@@ -52,6 +52,17 @@ Job *add_job(Batch *b, const char *path, const char *abs)
     return j;
 }
 
+/* dir/name with one slash between them, however many dir ends with ("stems/" gives
+ * "stems/song1", not "stems//song1"). False when it does not fit. */
+static bool join_path(char *out, size_t n, const char *dir, const char *name)
+{
+    size_t k = strlen(dir);
+    while (k > 1 && dir[k - 1] == '/')
+        k--;
+    const bool is_root = k == 1 && dir[0] == '/';
+    return snprintf(out, n, "%.*s%s%s", (int)k, dir, is_root ? "" : "/", name) < (int)n;
+}
+
 static int cmp_name(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -128,9 +139,8 @@ static int walk(Batch *b, const char *dir, const char *abs_dir, int depth, int *
     for (size_t i = 0; i < n && !rc; i++) {
         char path[PATH_MAX], abs[PATH_MAX];
         struct stat st;
-        if (snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= (int)sizeof path ||
-            snprintf(abs, sizeof abs, "%s/%s", abs_dir, names[i]) >= (int)sizeof abs ||
-            stat(path, &st))
+        if (!join_path(path, sizeof path, dir, names[i]) ||
+            !join_path(abs, sizeof abs, abs_dir, names[i]) || stat(path, &st))
             continue;
         if (S_ISDIR(st.st_mode)) {
             if (b->has_out && st.st_dev == b->out_dev && st.st_ino == b->out_ino)
