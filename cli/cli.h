@@ -106,6 +106,16 @@ int profile_group(const CansimProfile *p);
 const char *group_name(int group);
 const char *group_title(int group);
 
+/* Listening order, wherever renders are listed (the summary, the report, the page, status):
+ * the original first (the input itself), then the flat reference, the --on headphone, then the
+ * groups above, each in name (id) order. A profile's place: LISTEN_GROUPS + its group for the
+ * rest; its heading ("Reference", "Your headphone (--on)", or the group's title). */
+enum { LISTEN_REFERENCE = 0, LISTEN_ON, LISTEN_GROUPS };
+int listen_rank(const CansimProfile *p, const CansimProfile *on);
+const char *listen_title(int rank);
+/* The selection put in listening order (on: the --on headphone, or NULL). An exit code. */
+int drawer_listening_order(Drawer *d, const CansimProfile *on);
+
 /* Parses argv into o (defaults already set): EXIT_OK, -1 after --help, else EXIT_USAGE. */
 int parse_options(int argc, char **argv, Options *o);
 /* --cpu or CANSIM_CPU (source names which, for the message): a level this machine's
@@ -121,9 +131,10 @@ int check_targets(const Drawer *d, const CansimDesignConfig *design);
 /* The render report of one input (see report.c), and its readable summary on stderr. */
 json_t *input_report(const Options *o, const char *input, const CansimProfile *const *p,
                      const CansimOutputResult *res, size_t n);
-/* outs: the report's outputs[] (kept outputs are shown from their entries), or NULL. */
+/* outs: the report's outputs[] (kept outputs are shown from their entries), or NULL; p in
+ * listening order, on the --on headphone (or NULL) for the headings. */
 void print_summary(const char *input, const CansimProfile *const *p, const CansimOutputResult *res,
-                   size_t n, const json_t *outs);
+                   size_t n, const json_t *outs, const CansimProfile *on);
 
 /* ---- scaling out: shards, thread counts, status (scale.c, status.c, run_report.c) ---- */
 

@@ -231,6 +231,54 @@ const char *group_title(int group)
     return group >= 0 && group < N_GROUPS ? titles[group] : "Other";
 }
 
+int listen_rank(const CansimProfile *p, const CansimProfile *on)
+{
+    if (!strcmp(cansim_profile_id(p), "reference"))
+        return LISTEN_REFERENCE;
+    if (p == on)
+        return LISTEN_ON;
+    return LISTEN_GROUPS + profile_group(p);
+}
+
+const char *listen_title(int rank)
+{
+    if (rank == LISTEN_REFERENCE)
+        return "Reference";
+    if (rank == LISTEN_ON)
+        return "Your headphone (--on)";
+    return group_title(rank - LISTEN_GROUPS);
+}
+
+/* A profile with its place in listening order, to sort by. */
+typedef struct Ranked {
+    const CansimProfile *p;
+    int rank;
+} Ranked;
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    const Ranked *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return strcmp(cansim_profile_id(x->p), cansim_profile_id(y->p));
+}
+
+int drawer_listening_order(Drawer *d, const CansimProfile *on)
+{
+    Ranked *v = malloc((d->n_selected ? d->n_selected : 1) * sizeof *v);
+    if (!v) {
+        fputs("cansim: out of memory\n", stderr);
+        return EXIT_PARTIAL;
+    }
+    for (size_t i = 0; i < d->n_selected; i++)
+        v[i] = (Ranked){d->selected[i], listen_rank(d->selected[i], on)};
+    qsort(v, d->n_selected, sizeof *v, cmp_ranked);
+    for (size_t i = 0; i < d->n_selected; i++)
+        d->selected[i] = v[i].p;
+    free(v);
+    return EXIT_OK;
+}
+
 const char *profile_list_next(const char *list, size_t *pos, char *item, size_t n)
 {
     const char *start = list + *pos;

@@ -300,6 +300,14 @@ static json_t *page_data(Page *pg, const char *input_path, const json_t *report,
         json_object_set_new(p, "id", json_string(info.id));
         json_object_set_new(p, "name", json_string(info.name));
         json_object_set_new(p, "group", json_string(group_name(profile_group(profiles[j]))));
+        /* Its heading in listening order (the profiles come in it): the reference and the --on
+         * headphone have their own before the groups'. */
+        const int rank = listen_rank(profiles[j], design->on);
+        json_object_set_new(p, "listen",
+                            json_string(rank == LISTEN_REFERENCE ? "reference"
+                                        : rank == LISTEN_ON
+                                            ? "on"
+                                            : group_name(profile_group(profiles[j]))));
         json_object_set_new(p, "tags", json_string(info.tags));
         json_object_set_new(p, "hrtf", json_boolean(info.has_hrtf));
         json_object_set_new(p, "back", json_string(info.back));

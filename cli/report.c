@@ -132,7 +132,7 @@ static void print_kept(const CansimProfile *p, const json_t *e)
 
 /* The readable summary: one line per output. */
 void print_summary(const char *input, const CansimProfile *const *p, const CansimOutputResult *res,
-                   size_t n, const json_t *outs)
+                   size_t n, const json_t *outs, const CansimProfile *on)
 {
     if (!n)
         return;
@@ -155,20 +155,26 @@ void print_summary(const char *input, const CansimProfile *const *p, const Cansi
                 "  note - %s is below the -70 LUFS gate: rendered at the filter's own "
                 "gain\n",
                 input);
-    /* By group, each under its title when there is more than one. */
-    unsigned groups = 0;
-    for (size_t j = 0; j < n; j++)
-        groups |= res[j].status ? 0u : 1u << profile_group(p[j]);
-    const bool has_titles = (groups & (groups - 1)) != 0;
-    for (size_t k = 0; k < (size_t)N_GROUPS * n; k++) {
-        const size_t j = k % n;
-        const int g = (int)(k / n);
-        const CansimOutputResult *r = &res[j];
-        if (profile_group(p[j]) != g || r->status)
+    /* In listening order (p's), each heading shown when there is more than one. */
+    int first_rank = -1;
+    bool has_titles = false;
+    for (size_t j = 0; j < n; j++) {
+        if (res[j].status)
             continue;
-        if (has_titles && (groups & (1u << g))) {
-            fprintf(stderr, "  %s:\n", group_title(g));
-            groups &= ~(1u << g);
+        const int rank = listen_rank(p[j], on);
+        has_titles = has_titles || (first_rank >= 0 && rank != first_rank);
+        if (first_rank < 0)
+            first_rank = rank;
+    }
+    int shown = -1;
+    for (size_t j = 0; j < n; j++) {
+        const CansimOutputResult *r = &res[j];
+        if (r->status)
+            continue;
+        const int rank = listen_rank(p[j], on);
+        if (has_titles && rank != shown) {
+            fprintf(stderr, "  %s:\n", listen_title(rank));
+            shown = rank;
         }
         if (r->is_skipped) {
             print_kept(p[j], json_array_get(outs, j));

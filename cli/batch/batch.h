@@ -80,8 +80,9 @@ typedef struct Batch {
     ino_t out_ino;
     bool has_out;
     /* The run's selection. */
-    const CansimProfile *const *profiles;
+    const CansimProfile *const *profiles; /* in listening order (drawer_listening_order) */
     size_t n_profiles;
+    const CansimProfile *on; /* the --on headphone, or NULL */
     char (*digests)[33];
     char options_digest[33];
     int n_notices;

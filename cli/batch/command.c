@@ -246,10 +246,11 @@ static int batch_command(int argc, char **argv, bool is_status)
     PlanCounts c = {0};
     if ((rc = open_drawer(&o, &drawer, &design)) ||
         (rc = drawer_select(&drawer, o.profiles ? o.profiles : "all")) ||
-        (rc = check_targets(&drawer, &design)))
+        (rc = drawer_listening_order(&drawer, design.on)) || (rc = check_targets(&drawer, &design)))
         goto done;
     b.profiles = drawer.selected;
     b.n_profiles = drawer.n_selected;
+    b.on = design.on;
     const int n_threads = o.n_threads ? o.n_threads : omp_get_max_threads();
     const CansimRenderConfig cfg = render_config(&o, &drawer, &design, cpu_mask, n_threads);
     if ((rc = check_config(&o, &cfg)) || (rc = make_digests(&b, &design)) ||

@@ -112,7 +112,8 @@ static void count_member(Run *run, const Job *j, const CansimOutputResult *res, 
     } else if (rep && (o->verbosity >= 2 || (o->verbosity >= 1 && run->files_total == 1))) {
         if (run->is_tty)
             fputs("\r\033[K", stderr);
-        print_summary(j->path, b->profiles, res, b->n_profiles, json_object_get(rep, "outputs"));
+        print_summary(j->path, b->profiles, res, b->n_profiles, json_object_get(rep, "outputs"),
+                      b->on);
     }
     show_progress(run, false);
 }

@@ -118,10 +118,12 @@
       id: 'original', name: 'Original', group: 'original', profile: null, output: null,
       file: orig.file, href: orig.href, loudness: data.input_lufs
     });
-    var groups = ['open', 'closed', 'in-ear', 'speakers', 'other'];
+    /* The profiles come in listening order: the reference, the --on headphone, then the groups
+     * (p.listen names the heading; pages written before it have none: by group then). */
+    var groups = ['reference', 'on', 'open', 'closed', 'in-ear', 'speakers', 'other'];
     groups.forEach(function (g) {
       data.profiles.forEach(function (p) {
-        if (p.group !== g) return;
+        if ((p.listen || p.group) !== g) return;
         state.entries.push({
           id: p.id, name: p.name, group: g, profile: p, output: p.output, file: p.output.file,
           href: p.href,
@@ -634,7 +636,7 @@
   }
 
   var GROUP_TITLES = {
-    original: 'Original', open: 'Open-back', closed: 'Closed-back', 'in-ear': 'In-ear and earbuds',
+    original: 'Original', reference: 'Reference', on: 'Your headphone (--on)', open: 'Open-back', closed: 'Closed-back', 'in-ear': 'In-ear and earbuds',
     speakers: 'Speakers', other: 'Other'
   };
 

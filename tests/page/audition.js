@@ -166,7 +166,7 @@ async function playCase(page, entries) {
   const profiles = entries.filter((e) => e.id !== 'original');
   check(entries.every((e) => e.playable), 'every entry loads', entries.filter((e) => !e.playable).map((e) => `${e.id}: ${e.problem}`).join('; '));
   const groups = await page.$$eval('#list h3', (hs) => hs.map((h) => h.textContent));
-  check(groups.join(',') === 'Original,Open-back,Closed-back,Speakers,Other', 'the list is grouped original, open, closed, speakers, other', groups.join(','));
+  check(groups.join(',') === 'Original,Reference,Open-back,Closed-back,Speakers,Other', 'the list is in listening order: original, reference, open, closed, speakers, other', groups.join(','));
   await page.click('#play');
   await page.waitForFunction(() => window.cansim.entries[window.cansim.sounding].el.currentTime > 0.1, null, { timeout: 10000 });
   await inStep(page, 'play');
