@@ -76,8 +76,9 @@ int render_group_passes(CansimRender *r, size_t n, size_t step, const char *cons
     bool *limited = calloc(n, sizeof *limited);
     int *status = calloc(m, sizeof *status);
     CansimDiag *mdiag = calloc(m, sizeof *mdiag);
+    CansimOutputResult *song = calloc(n, sizeof *song);
     int first = CANSIM_OK, out_rc = CANSIM_OK;
-    bool is_ok = skip && po && tmp && gain && limited && status && mdiag;
+    bool is_ok = skip && po && tmp && gain && limited && status && mdiag && song;
     for (size_t i = 0; is_ok && i < m; i++)
         is_ok = (tmp[i] = calloc(n, sizeof *tmp[i])) != NULL;
     d->msg[0] = '\0';
@@ -95,14 +96,20 @@ int render_group_passes(CansimRender *r, size_t n, size_t step, const char *cons
             for (size_t i = 0; i < m; i++)
                 for (size_t k = a; k < e; k++)
                     res[i][k] = (CansimOutputResult){.is_skipped = true};
+            for (size_t k = a; k < e && g->song_dir && g->song; k++)
+                g->song[k] = (CansimOutputResult){.is_skipped = true};
             continue;
         }
         for (size_t i = 0; i < m; i++) {
             po[i] = fo[i];
             po[i].skip = skip;
         }
-        CansimGroupResult pg = {
-            .gain_db = gain, .is_limited = limited, .member_status = status, .member_diag = mdiag};
+        CansimGroupResult pg = {.gain_db = gain,
+                                .is_limited = limited,
+                                .member_status = status,
+                                .member_diag = mdiag,
+                                .song_dir = g->song_dir,
+                                .song = song};
         CansimDiag pd;
         pd.msg[0] = '\0';
         const int rc =
@@ -116,6 +123,8 @@ int render_group_passes(CansimRender *r, size_t n, size_t step, const char *cons
             }
         }
         for (size_t k = a; k < e; k++) {
+            if (g->song_dir && g->song)
+                g->song[k] = song[k];
             g->gain_db[k] = gain[k];
             if (g->is_limited)
                 g->is_limited[k] = limited[k];
@@ -134,5 +143,6 @@ int render_group_passes(CansimRender *r, size_t n, size_t step, const char *cons
     for (size_t i = 0; tmp && i < m; i++)
         free(tmp[i]);
     free(skip), free(po), free(tmp), free(gain), free(limited), free(status), free(mdiag);
+    free(song);
     return first ? first : out_rc;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "audio_io.h"
+#include "group_sum.h"
 #include "level.h"
 #include "loudness.h"
 #include "render_file.h"
@@ -150,6 +151,8 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
         memset(results[i], 0, n_prof * sizeof *results[i]);
         g->member_status[i] = CANSIM_OK;
     }
+    if (g->song_dir && g->song)
+        memset(g->song, 0, n_prof * sizeof *g->song);
     g->sum_lufs = (double)NAN;
     g->n_rendered = 0;
     /* The render rate: the config's rate_hz, else the members' common rate. */
@@ -194,7 +197,9 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
     cansim_tmp_sweep(output_dirs[0]);
     double *gains = calloc(n_prof, sizeof *gains);
     double *pred = calloc(n_prof, sizeof *pred);
-    CansimPending *pend = calloc(n * n_prof, sizeof *pend);
+    /* Row n: the song renders (group_sum.c), finished with the members. */
+    CansimPending *pend = calloc((n + 1) * n_prof, sizeof *pend);
+    size_t n_rows = n;
     const float **w = calloc(n_prof, sizeof *w);
     SNDFILE *sum = NULL;
     if (!gains || !pred || !pend || !w) {
@@ -282,10 +287,11 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
             g->member_diag[i] = d;
         }
     }
-    /* The ceiling, per profile, over every member: one correction lowers them all. */
+    n_rows += cansim_group_song(r, g, opts ? opts[0].skip : NULL, pend, n, &pend[n * n_prof]);
+    /* The ceiling, per profile, over every member and the song: one correction lowers them all. */
     for (size_t j = 0; j < n_prof; j++) {
         double corr = 0.0;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n_rows; i++) {
             const CansimPending *p = &pend[i * n_prof + j];
             if (p->status || !isfinite(p->peak_db))
                 continue;
@@ -296,12 +302,12 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
         g->gain_db[j] = gains[j] + corr;
         if (g->is_limited)
             g->is_limited[j] = corr < 0.0;
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n_rows; i++) {
             CansimPending *p = &pend[i * n_prof + j];
             if (p->status)
                 continue;
             CansimDiag d;
-            CansimOutputResult *res = &results[i][j];
+            CansimOutputResult *res = i < n ? &results[i][j] : &g->song[j];
             if (finish_pending(p, corr, res, &d) && !e)
                 e = res->status;
             res->target_lufs = mode == CANSIM_LEVEL_MATCH    ? la.input_lufs
@@ -328,7 +334,7 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
 done:
     if (sum)
         sf_close(sum);
-    for (size_t k = 0; pend && k < n * n_prof; k++)
+    for (size_t k = 0; pend && k < n_rows * n_prof; k++)
         if (!pend[k].status)
             discard_pending(&pend[k]);
     if (e && pend)
@@ -339,6 +345,11 @@ done:
                     results[i][j].status = e;
                     results[i][j].diag = *diag;
                 }
+    for (size_t j = 0; e && g->song_dir && g->song && j < n_prof; j++)
+        if (!g->song[j].status && !g->song[j].is_skipped && !g->song[j].is_measured) {
+            g->song[j].status = e; /* never finished */
+            g->song[j].diag = *diag;
+        }
     if (sum_path[0])
         unlink(sum_path);
     free(gains);

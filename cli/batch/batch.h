@@ -7,6 +7,7 @@
  *   groups.c        gain groups: their digest and one skip mask
  *   schedule.c      units of work over threads
  *   render_job.c    one input rendered;  render_group.c: a gain group rendered
+ *   song.c          a gain group's song renders: OUT/<group folder>/song/
  *   record.c        after a render: report, manifest, page, counters
  *   progress.c      progress line and events, failures, the run's summary
  *   dry_run.c       --dry-run's plan
@@ -50,6 +51,7 @@ typedef struct Job {
                               input's relative path when it is its own group; also the shard key (a
                               folder of mixed rates is split into own groups after sharding) */
     bool is_walked;        /* found in a folder given as input (not named on its own) */
+    bool has_song;         /* its gain group gets song renders (song.c) */
     char group_digest[33]; /* members and their content, for groups of two or more; else "" */
     char grouping[112];    /* the grouping decided for its folder, as printed ("6 stems of equal
                               length, one gain group"), for the report and the manifest */
@@ -115,6 +117,8 @@ typedef struct Run {
     json_t *reports; /* the whole run's report (--report FILE) */
     bool has_run_report;
     bool is_interrupted;
+    size_t songs_written; /* song renders written (song.c), and the groups they are of */
+    size_t song_groups;
 } Run;
 
 typedef struct Worker {
@@ -193,6 +197,9 @@ void record_identity(Batch *b, Job *j);
  * Failed outputs are left out. */
 json_t *member_manifest(const Batch *b, const Job *j, const struct stat *st,
                         const CansimOutputResult *res, const json_t *old_man, json_t *outs);
+/* One output's record: its file's name, size and mtime, the profile's digest, its report
+ * entry. NULL when the file is gone. */
+json_t *manifest_record(const char *file, const char *digest, const json_t *report_entry);
 /* After an input wrote nothing (it failed as a whole, or the run was stopped): its manifest
  * without the renders it announced and did not write. */
 void settle_pending(const Batch *b, const Job *j);
@@ -259,6 +266,23 @@ void run_job(Worker *w, CansimRender *r, Job *j);
 
 /* Renders a gain group (jobs[0..n-1]) with one gain per profile, then records each member. */
 void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n);
+
+/* ---------------------------------------------------------------- song.c */
+
+/* A gain group's song folder: OUT/<group folder>/song (OUT/song for the inputs' common folder
+ * and --gain-group all); j is a member. */
+void song_folder(const Batch *b, const Job *j, char *out, size_t n);
+/* A group of two or more (by[0..n-1], its digest set): whether it gets song renders (has_song:
+ * no stem's folder is the song's, and the folder holds no file cansim did not write), and the
+ * profiles whose song render is missing or stale made stale for every member. */
+void plan_song(Batch *b, Job **by, size_t n);
+/* Before the group of j renders: the song folder locked (lock) and its renders announced.
+ * False, the line in line, when it cannot be written. */
+bool song_begin(const Batch *b, const Job *j, FolderLock *lock, char *line, size_t n_line);
+/* After: the song's report and manifest written, its failures and count added to the run
+ * (is_written false: the group wrote nothing, its announcement settled). */
+void song_record(Run *run, const Job *j, const CansimOutputResult *song, bool is_written,
+                 const json_t *group);
 
 /* ---------------------------------------------------------------- schedule.c */
 

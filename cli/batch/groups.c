@@ -128,7 +128,7 @@ static void group_digest(Job **by, size_t n, char digest[33])
 /* A group of two or more (by[0..n-1]): its digest (a changed, added or removed stem
  * re-renders the group), and one skip mask (a profile stale for one member is rendered for
  * all, at the group's gain). */
-static void plan_group(const Batch *b, Job **by, size_t n)
+static void plan_group(Batch *b, Job **by, size_t n)
 {
     char digest[33];
     group_digest(by, n, digest);
@@ -152,6 +152,7 @@ static void plan_group(const Batch *b, Job **by, size_t n)
                 by[k]->why[q] = "rendered with its gain group";
             }
     }
+    plan_song(b, by, n);
     for (size_t k = 0; k < n; k++) {
         by[k]->n_to_render = 0;
         for (size_t q = 0; q < b->n_profiles; q++)

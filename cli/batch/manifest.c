@@ -102,9 +102,7 @@ void record_identity(Batch *b, Job *j)
         j->has_man = !stat(path, &j->man_st);
 }
 
-/* One output's record: its file's name, size and mtime, the profile's digest, its report
- * entry. NULL when the file is gone. */
-static json_t *manifest_record(const char *file, const char *digest, const json_t *report_entry)
+json_t *manifest_record(const char *file, const char *digest, const json_t *report_entry)
 {
     struct stat st;
     if (stat(file, &st))

@@ -139,6 +139,11 @@ void print_run_summary(const Run *run, const PlanCounts *c, double elapsed)
                 run->outputs_written, run->outputs_written == 1 ? "" : "s", run->inputs_rendered,
                 run->inputs_rendered == 1 ? "" : "s", hours, elapsed, c->n_up_to_date,
                 run->n_failed);
+        if (run->songs_written)
+            fprintf(stderr,
+                    "cansim: %zu song render%s of %zu gain group%s written (%s/.../song/)\n",
+                    run->songs_written, run->songs_written == 1 ? "" : "s", run->song_groups,
+                    run->song_groups == 1 ? "" : "s", o->output_dir);
         if (run->n_failures > 1 && run->files_total + c->n_failed_inputs > 1) {
             fprintf(stderr, "cansim: the failures again:\n");
             for (size_t i = 0; i < run->n_failures; i++)

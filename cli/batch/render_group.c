@@ -25,8 +25,9 @@ void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
     int *mstatus = calloc(n, sizeof *mstatus);
     CansimDiag *mdiag = calloc(n, sizeof *mdiag);
     Job **live = calloc(n, sizeof *live);
-    bool is_ok =
-        st && paths && dirs && parents && fo && res && gain && limited && mstatus && mdiag && live;
+    CansimOutputResult *song = calloc(np, sizeof *song);
+    bool is_ok = st && paths && dirs && parents && fo && res && gain && limited && mstatus &&
+                 mdiag && live && song;
     /* Every member's folder, or none: a group rendered without a member has another gain. */
     char line[2 * PATH_MAX + 256];
     for (size_t i = 0; i < n && is_ok; i++) {
@@ -50,6 +51,20 @@ void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
         is_ok = false;
         n = 0;
     }
+    /* The song renders: their folder locked and announced, or none (a failure line). */
+    FolderLock song_lock = {.fd = -1};
+    char song_dir[PATH_MAX];
+    bool has_song = is_ok && n && jobs[0]->has_song;
+    if (has_song && !song_begin(b, jobs[0], &song_lock, line, sizeof line)) {
+#pragma omp critical(cansim_run)
+        {
+            add_failure(run, line);
+            run->n_failed++;
+        }
+        has_song = false;
+    }
+    if (has_song)
+        song_folder(b, jobs[0], song_dir, sizeof song_dir);
     size_t m = 0;
     for (size_t i = 0; i < n && is_ok; i++) {
         if (!prepare_member(run, jobs[i], &st[m]))
@@ -65,8 +80,12 @@ void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
         m++;
     }
     if (is_ok && m) {
-        CansimGroupResult g = {
-            .gain_db = gain, .is_limited = limited, .member_status = mstatus, .member_diag = mdiag};
+        CansimGroupResult g = {.gain_db = gain,
+                               .is_limited = limited,
+                               .member_status = mstatus,
+                               .member_diag = mdiag,
+                               .song_dir = has_song ? song_dir : NULL,
+                               .song = song};
         CansimDiag d;
         const int e = render_group_passes(r, np, run->pass_size, paths, dirs, m, fo, res, &g, &d);
         if (e == CANSIM_ECANCELED || signal_caught() || (e && !g.n_rendered))
@@ -99,12 +118,18 @@ void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
                                       members, "sum_lufs", json_db(g.sum_lufs), "profiles", gains);
             for (size_t i = 0; i < m; i++)
                 record_member(w, live[i], &st[i], res[i], mstatus[i], &mdiag[i], group);
+            if (has_song)
+                song_record(run, live[0], song, true, group);
+            has_song = false;
 #pragma omp critical(cansim_run)
             if (run->has_run_report)
                 json_array_append(json_object_get(run->reports, "groups"), group);
             json_decref(group);
         }
     }
+    if (has_song) /* announced, not written */
+        song_record(run, jobs[0], song, false, NULL);
+    folder_unlock(&song_lock);
     for (size_t i = 0; i < n; i++)
         folder_unlock(&jobs[i]->lock);
 #pragma omp critical(cansim_run)
@@ -112,5 +137,5 @@ void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
     for (size_t i = 0; res && i < n; i++)
         free(res[i]);
     free(st), free(paths), free(dirs), free(parents), free(fo), free(res), free(gain);
-    free(limited), free(mstatus), free(mdiag), free(live);
+    free(limited), free(mstatus), free(mdiag), free(live), free(song);
 }

@@ -396,6 +396,12 @@ typedef struct CansimGroupResult {
     CansimDiag *member_diag; /**< n members: the failure's line */
     size_t n_rendered;       /**< members rendered; 0 with a failure: the group as a whole failed
                                   (diag) and nothing was written */
+    const char *song_dir;    /**< set by the caller: where the song renders go, or NULL for none.
+                                  Per profile, song_dir/<profile id>.<ext> is the song on that
+                                  headphone: the members' outputs summed (equal to the render of
+                                  the summed stems at the group's gain), written by the same pass,
+                                  in the members' format, under the group's ceiling too */
+    CansimOutputResult *song; /**< n_profiles, with song_dir: the song renders' results */
 } CansimGroupResult;
 
 /**
