@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
-# Gain groups (--gain-group dir|none|all) through the command: one gain per song and profile,
-# reported with the group; none reproduces per-file renders; a changed stem re-renders its
+# Gain groups (--gain-group dir|none|all, each named: the default, auto, is gain_auto.sh's)
+# through the command: one gain per song and profile, reported with the group; none reproduces per-file renders; a changed stem re-renders its
 # whole group; shards keep groups whole; a group of mixed rates needs --rate.
 . "$(dirname "$0")/lib.sh"
 
@@ -22,8 +22,8 @@ for o in r["outputs"]: print(o["profile"], o["gain_db"])' "$f"
     done | sort -u
 }
 
-# --- dir (the default): each song one group, reported, one gain per profile.
-run render songs -r -o out -p "$P" -f wav24
+# --- dir (the default before auto; auto is e2e.gain_auto's): each song one group, reported, one gain per profile.
+run render songs -r -o out -p "$P" -f wav24 --gain-group dir
 expect_rc 0 "dir groups"
 n=$(gains out/one/*/report.json | wc -l)
 [ "$n" -eq 3 ] || { fail "song one: $n distinct (profile, gain) pairs over its 4 stems, want 3"; gains out/one/*/report.json >&2; }
@@ -63,15 +63,15 @@ n=$(gains all/*/*/report.json | wc -l)
 # --- a changed stem re-renders its whole group, not the other song.
 sleep 1
 gen noise songs/one/vox.wav 48000 2 48000 9 wav24
-run render songs -r -o out -p "$P" -f wav24 --dry-run
+run render songs -r -o out -p "$P" -f wav24 --dry-run --gain-group dir
 expect_rc 0 "dry run after a change"
 [ "$(count_prefix stdout 'render  songs/one/')" -eq 4 ] || { fail "a changed stem: want its 4 group members rendered"; show_output; }
 [ "$(count_prefix stdout 'keep    songs/two/')" -eq 2 ] || { fail "a changed stem: want the other song kept"; show_output; }
 cp out/two/a/sennheiser-hd-650.wav keep.wav
-run render songs -r -o out -p "$P" -f wav24
+run render songs -r -o out -p "$P" -f wav24 --gain-group dir
 expect_rc 0 "rerun after a change"
 cmp -s keep.wav out/two/a/sennheiser-hd-650.wav || fail "the other song was rewritten"
-run render songs -r -o out -p "$P" -f wav24 --dry-run
+run render songs -r -o out -p "$P" -f wav24 --dry-run --gain-group dir
 [ "$(count_prefix stdout 'keep    ')" -eq 6 ] || { fail "after the rerun: want all 6 up to date"; show_output; }
 
 # --- the grouping changed: from groups to none and back, every stem of a group is stale.
@@ -79,12 +79,12 @@ run render songs -r -o out -p "$P" -f wav24 --gain-group none --dry-run
 [ "$(count_containing stdout 'gain group changed')" -eq 6 ] || { fail "dir -> none: want all 6 stale (gain group changed)"; show_output; }
 run render songs -r -o out -p "$P" -f wav24 --gain-group none
 expect_rc 0 "dir -> none"
-run render songs -r -o out -p "$P" -f wav24 --dry-run
+run render songs -r -o out -p "$P" -f wav24 --dry-run --gain-group dir
 [ "$(count_containing stdout 'gain group changed')" -eq 6 ] || { fail "none -> dir: want all 6 stale (gain group changed)"; show_output; }
 
 # --- shards render whole groups.
 for i in 1 2 3 4 5; do
-    run render songs -r -o sh -p "$P" --shard "$i/5" --dry-run
+    run render songs -r -o sh -p "$P" --shard "$i/5" --dry-run --gain-group dir
     a=$(count_prefix stdout 'render  songs/one/')
     b=$(count_prefix stdout 'render  songs/two/')
     { [ "$a" -eq 0 ] || [ "$a" -eq 4 ]; } && { [ "$b" -eq 0 ] || [ "$b" -eq 2 ]; } ||
@@ -98,12 +98,12 @@ done
 mkdir -p mixed/s
 gen noise mixed/s/a.wav 44100 2 22050 1 wav24
 gen noise mixed/s/b.wav 48000 2 24000 2 wav24
-run render mixed -r -o mo -p "$P"
+run render mixed -r -o mo -p "$P" --gain-group dir
 expect_rc 0 "a folder of mixed rates"
 [ "$(count_containing stderr 'different rates')" -eq 1 ] || { fail "a folder of mixed rates: no notice"; show_output; }
 python3 -c 'import json; assert json.load(open("mo/s/a/report.json"))["gain_group"] is None' ||
     fail "a folder of mixed rates: still reported as a group"
-run render mixed -r -o mr -p "$P" --rate 48000
+run render mixed -r -o mr -p "$P" --rate 48000 --gain-group dir
 expect_rc 0 "a folder of mixed rates with --rate"
 python3 -c 'import json; assert len(json.load(open("mr/s/a/report.json"))["gain_group"]["members"]) == 2' ||
     fail "a folder of mixed rates with --rate: not one group"
