@@ -114,9 +114,10 @@ static int cmp_rel(const void *a, const void *b)
 
 /* Each job's relative path without extension (below the inputs' common folder), and its
  * gain group: a folder's inputs share one (dir), unless each is its own (none) or all are one
- * (all); an input named on its own is its own group. Under auto every input starts in its
- * folder's group, found by walking or named (so mixes/ and mixes/ *.wav are planned alike), and
- * groups.c keeps the group only when its files look like one song's stems. */
+ * (all); an input named on its own is its own group. Under auto the files found in a folder
+ * start in its group, and groups.c keeps it only when they look like one song's stems; files
+ * named one by one are each matched alone, as under dir (two bounces of one session have one
+ * length too: only a folder given is taken for a stem export). */
 static int name_jobs(Batch *b, bool has_root)
 {
     const Options *o = b->o;
@@ -136,8 +137,8 @@ static int name_jobs(Batch *b, bool has_root)
         char group[PATH_MAX];
         if (o->gain_group == GAIN_GROUP_ALL) {
             snprintf(group, sizeof group, "*");
-        } else if ((o->gain_group == GAIN_GROUP_DIR && j->is_walked) ||
-                   o->gain_group == GAIN_GROUP_AUTO) {
+        } else if ((o->gain_group == GAIN_GROUP_DIR || o->gain_group == GAIN_GROUP_AUTO) &&
+                   j->is_walked) {
             snprintf(group, sizeof group, "%s", j->rel);
             char *slash = strrchr(group, '/');
             if (slash)

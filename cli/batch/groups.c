@@ -52,7 +52,7 @@ static bool decide_auto(const Batch *b, Job **by, size_t n)
     if (is_group)
         snprintf(why, sizeof why, "%zu stems of equal length, one gain group", n);
     else if (n == 1)
-        snprintf(why, sizeof why, "1 file, matched alone");
+        snprintf(why, sizeof why, "%s", by[0]->is_walked ? "1 file, matched alone" : "matched alone");
     else if (!is_one_rate)
         snprintf(why, sizeof why, "%zu files at different rates, each matched alone", n);
     else

@@ -2,7 +2,7 @@
 # --gain-group auto (the default) through the command: a folder of finished mixes of different
 # lengths is matched file by file, a folder of equal-length stems is one gain group, the printed
 # decision is the report's, and --gain-group dir still groups the mixes; mixes/ and mixes/*.wav
-# give the same renders. Song renders: each equals the render of the summed stems (within
+# give the same renders (files named one by one are each matched alone). Song renders: each equals the render of the summed stems (within
 # -90 dB, gain aside), at the group's gain, under the ceiling. Listening order in the summary,
 # report.json and status; no "//" in printed paths. Levels are measured on the files with
 # libebur128 (cansim-meter), never taken from cansim's own report alone.
@@ -59,11 +59,12 @@ for m in ballad rock pad; do
 done
 [ ! -e out/song ] || fail "mixes/: song renders for files matched alone"
 
-# --- mixes/*.wav: the same plan, the same renders.
+# --- mixes/*.wav: files named one by one are each matched alone (as under dir), so a folder of
+# mixes gives the same renders either way.
 run render mixes/ballad.wav mixes/pad.wav mixes/rock.wav -o glob -p "$P" -f wav24
 expect_rc 0 "mixes/*.wav"
-[ "$(count_containing stderr 'note - mixes/ has 3 files of different lengths, each matched alone')" -eq 1 ] ||
-    { fail "mixes/*.wav: the decision is not printed as for mixes/"; show_output; }
+[ "$(report glob/pad/report.json 'r["gain_grouping"]["decision"]')" = "matched alone" ] ||
+    fail "mixes/*.wav: pad's report does not say it was matched alone"
 for f in out/*/*.wav; do
     cmp -s "$f" "glob/${f#out/}" || fail "mixes/*.wav: glob/${f#out/} differs from the render of mixes/"
 done
@@ -99,6 +100,12 @@ done
 python3 -c 'import json
 assert json.load(open("sout/song1/bass/.manifest.json"))["gain_grouping"] == "3 stems of equal length, one gain group"' ||
     fail "stems/: the manifest does not record the decision"
+# Named one by one (stems/song1/*.wav), the stems are each matched alone: only a folder given is
+# taken for a stem export (two bounces of one session have one length too).
+run render stems/song1/bass.wav stems/song1/drums.wav stems/song1/keys.wav -o named -p "$P" -f wav24
+expect_rc 0 "stems/song1/*.wav"
+[ "$(report named/bass/report.json 'r["gain_group"]')" = None ] || fail "stems named one by one: grouped"
+[ ! -e named/song ] || fail "stems named one by one: song renders"
 
 # No "//" anywhere a path is printed (folders given with a trailing slash, -o out/).
 run render stems/ -r -o sout/ -p "$P" -f wav24 --dry-run --force
