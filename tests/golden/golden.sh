@@ -8,7 +8,7 @@
 # (etymotic-er4sr), speakers-kemar (HRTF) and the flat reference, at every output format of
 # `cansim render --format` (wav16, wav24, wav32f, flac16, flac24, aiff16, aiff24); then --level
 # off, --level -14, --target diffuse-field, --on, --crossfeed, --rate, --tail, --ceiling off, a
-# gain group of two stems, and `cansim design` IRs in every container it writes. All of it
+# gain group of two stems (--gain-group dir: their lengths differ) with its song renders, and `cansim design` IRs in every container it writes. All of it
 # twice: with the C kernels (--cpu c) and with the machine's best (--cpu auto). The inputs'
 # own checksums are in the list too, so a changed generator shows up as such.
 #
@@ -113,7 +113,7 @@ for cpu in c auto; do
     r "$cpu" tail render in/mix.wav -o "$o/tail" -p "$P5" -f wav32f --tail
     r "$cpu" ceiling-off render in/mix.wav -o "$o/ceiling-off" -p "$P5" -f wav32f \
         --ceiling off --level -3
-    r "$cpu" group render in/song -o "$o/group" -p "$P5" -f wav24
+    r "$cpu" group render in/song -o "$o/group" -p "$P5" -f wav24 --gain-group dir
     for ext in wav w64 rf64 caf aiff; do
         mkdir -p "$o/design-$ext"
         r "$cpu" "design-$ext" design hd-650 -o "$o/design-$ext/hd-650.$ext"
