@@ -9,8 +9,9 @@
 # `cansim render --format` (wav16, wav24, wav32f, flac16, flac24, aiff16, aiff24); then --level
 # off, --level -14, --target diffuse-field, --on, --crossfeed, --rate, --tail, --ceiling off, a
 # gain group of two stems (--gain-group dir: their lengths differ) with its song renders, and
-# `cansim design` IRs in every container it writes. All of it twice: with the C kernels (--cpu c) and with the machine's best (--cpu auto). The inputs'
-# own checksums are in the list too, so a changed generator shows up as such.
+# `cansim design` IRs in every container it writes. All of it twice: with the C kernels
+# (--cpu c) and with the machine's best (--cpu auto). The inputs' own checksums are in the list
+# too, so a changed generator shows up as such.
 #
 # What is compared: the SHA-256 (sha256sum) of every output audio file, byte for byte, except
 # one field: libsndfile stamps the PEAK chunk of float WAV and AIFF files with the time of
