@@ -141,7 +141,8 @@ void print_run_summary(const Run *run, const PlanCounts *c, double elapsed)
                 run->n_failed);
         if (run->songs_written)
             fprintf(stderr,
-                    "cansim: %zu song render%s of %zu gain group%s written (%s/.../song/)\n",
+                    "cansim: %zu song render%s of %zu gain group%s written (their song/ folders "
+                    "under %s/)\n",
                     run->songs_written, run->songs_written == 1 ? "" : "s", run->song_groups,
                     run->song_groups == 1 ? "" : "s", o->output_dir);
         if (run->n_failures > 1 && run->files_total + c->n_failed_inputs > 1) {
