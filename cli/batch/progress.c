@@ -123,6 +123,7 @@ void print_run_summary(const Run *run, const PlanCounts *c, double elapsed)
             "outputs_rendered", (json_int_t)run->outputs_written, "inputs_up_to_date",
             (json_int_t)c->n_up_to_date, "not_audio", (json_int_t)c->n_not_audio, "failed",
             (json_int_t)run->n_failed, "audio_hours", hours, "elapsed_s", elapsed, "failures");
+        json_object_set_new(ev, "song_renders", json_integer((json_int_t)run->songs_written));
         for (size_t i = 0; i < run->n_failures; i++)
             json_array_append_new(json_object_get(ev, "failures"), json_string(run->failures[i]));
         json_print_line(ev);

@@ -160,6 +160,15 @@ void song_record(Run *run, const Job *j, const CansimOutputResult *song, bool is
     json_t *outs = json_object_get(rep, "outputs");
     json_t *man_outs = json_object_get(man, "outputs");
     const json_t *old_outs = json_object_get(old, "outputs");
+    /* Song renders of profiles outside this run's selection stay recorded while what they were
+     * made from is unchanged (as an input's outputs do, manifest.c). */
+    if (!strcmp(str_of(old, "cansim"), cansim_version()) &&
+        !strcmp(str_of(old, "options"), b->options_digest) &&
+        !strcmp(str_of(old, "gain_group"), j->group_digest)) {
+        const char *id;
+        json_t *rec;
+        json_object_foreach((json_t *)old_outs, id, rec) json_object_set(man_outs, id, rec);
+    }
     int n_ok = 0, n_bad = 0;
     for (size_t k = 0; k < b->n_profiles; k++) {
         const char *id = cansim_profile_id(b->profiles[k]);
