@@ -93,6 +93,7 @@ typedef struct Batch {
     int n_trees_skipped;   /* folders of earlier renders met while walking */
     int n_special_skipped; /* FIFOs, devices, sockets met while walking */
     InputSet *inputs;      /* every input, to keep outputs off them */
+    bool is_decided;       /* the gain groups were decided before the shard split */
 } Batch;
 
 typedef struct Run {
@@ -219,6 +220,10 @@ int plan_all(Batch *b);
  * inputs: their digest and one skip mask. Returns the planned jobs ordered by group (NULL:
  * out of memory). */
 Job **plan_groups(Batch *b);
+/* --gain-group auto under --shard: the groups decided before the split, on every input's
+ * header, so a folder of mixes matched alone is dealt file by file, and every task of the array
+ * decides alike. 0, or -1 out of memory. */
+int decide_groups_early(Batch *b);
 /* The folder of j as the command line names it ("stems/song1/", "./"). */
 void group_folder(const Job *j, char *out, size_t n);
 

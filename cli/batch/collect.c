@@ -245,9 +245,14 @@ int collect(Batch *b)
     if (name_jobs(b, has_root))
         return -1;
     sort_and_dedupe(b);
-    if (keep_shard(b))
+    /* Under auto the shard units follow the grouping, which needs the headers: read first. */
+    const bool is_early = b->o->gain_group == GAIN_GROUP_AUTO && b->o->shard_n;
+    for (size_t i = 0; i < b->n_jobs && is_early; i++)
+        if (b->jobs[i].state != JOB_FAILED)
+            probe_job(&b->jobs[i]);
+    if ((is_early && decide_groups_early(b)) || keep_shard(b))
         return -1;
-    for (size_t i = 0; i < b->n_jobs; i++)
+    for (size_t i = 0; i < b->n_jobs && !is_early; i++)
         if (b->jobs[i].state != JOB_FAILED)
             probe_job(&b->jobs[i]);
     return 0;

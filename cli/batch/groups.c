@@ -52,7 +52,8 @@ static bool decide_auto(const Batch *b, Job **by, size_t n)
     if (is_group)
         snprintf(why, sizeof why, "%zu stems of equal length, one gain group", n);
     else if (n == 1)
-        snprintf(why, sizeof why, "%s", by[0]->is_walked ? "1 file, matched alone" : "matched alone");
+        snprintf(why, sizeof why, "%s",
+                 by[0]->is_walked ? "1 file, matched alone" : "matched alone");
     else if (!is_one_rate)
         snprintf(why, sizeof why, "%zu files at different rates, each matched alone", n);
     else
@@ -174,16 +175,20 @@ static void plan_alone(const Batch *b, Job *j)
     }
 }
 
-Job **plan_groups(Batch *b)
+/* The planned jobs (probed, not failed) into by, sorted by group; how many. */
+static size_t by_group(Batch *b, Job **by)
 {
-    Job **by = calloc(b->n_jobs ? b->n_jobs : 1, sizeof *by);
-    if (!by)
-        return NULL;
     size_t n = 0;
     for (size_t i = 0; i < b->n_jobs; i++)
         if (b->jobs[i].state == JOB_PLANNED)
             by[n++] = &b->jobs[i];
     qsort(by, n, sizeof *by, cmp_group);
+    return n;
+}
+
+/* Each group of by[0..n-1] (sorted by group) decided; true when one was split. */
+static bool decide_all(const Batch *b, Job **by, size_t n)
+{
     bool is_split = false;
     for (size_t i = 0; i < n;) {
         size_t e = i + 1;
@@ -195,7 +200,27 @@ Job **plan_groups(Batch *b)
             is_split = decide_fixed(b, &by[i], e - i) || is_split;
         i = e;
     }
-    if (is_split)
+    return is_split;
+}
+
+int decide_groups_early(Batch *b)
+{
+    Job **by = calloc(b->n_jobs ? b->n_jobs : 1, sizeof *by);
+    if (!by)
+        return -1;
+    decide_all(b, by, by_group(b, by));
+    free(by);
+    b->is_decided = true;
+    return 0;
+}
+
+Job **plan_groups(Batch *b)
+{
+    Job **by = calloc(b->n_jobs ? b->n_jobs : 1, sizeof *by);
+    if (!by)
+        return NULL;
+    const size_t n = by_group(b, by);
+    if (!b->is_decided && decide_all(b, by, n))
         qsort(by, n, sizeof *by, cmp_group);
     for (size_t i = 0; i < n;) {
         size_t e = i + 1;

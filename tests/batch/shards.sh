@@ -116,10 +116,11 @@ done
 dups=$(LC_ALL=C sort mixes.union | uniq -d | tr '\n' ' ')
 [ -z "$dups" ] || fail "30 mixes over 4 shards: in two shards: $dups"
 [ "$(LC_ALL=C sort -u mixes.union | wc -l)" -eq 30 ] || fail "30 mixes over 4 shards: not all planned"
-# One gain group (the default for a folder: the mixes share one gain): one shard takes it all.
+# One gain group (--gain-group dir; auto too, the mixes having one length): one shard takes it
+# all.
 n_holding=0
 for s in 1 2 3 4; do
-    run render mixes -o m -p reference --shard $s/4 --dry-run --json
+    run render mixes -o m -p reference --gain-group dir --shard $s/4 --dry-run --json
     n=$("$JSON" plans stdout | grep -v '^ ' | wc -l)
     [ "$n" -eq 0 ] || [ "$n" -eq 30 ] || fail "30 mixes as one gain group: shard $s has $n of them"
     [ "$n" -eq 30 ] && n_holding=$((n_holding + 1))

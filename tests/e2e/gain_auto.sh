@@ -69,6 +69,15 @@ for f in out/*/*.wav; do
     cmp -s "$f" "glob/${f#out/}" || fail "mixes/*.wav: glob/${f#out/} differs from the render of mixes/"
 done
 
+# --- Under --shard, mixes matched alone are dealt file by file (the decision comes before the
+# split), and every task decides alike: the three mixes over three shards, one each.
+for i in 1 2 3; do
+    run render mixes/ -o out/ -p "$P" -f wav24 --shard "$i/3" --dry-run
+    expect_rc 0 "mixes/ --shard $i/3"
+    [ "$(count_prefix stdout 'keep    mixes/')" -eq 1 ] ||
+        { fail "mixes/ --shard $i/3: want one mix in each shard"; show_output; }
+done
+
 # --- --gain-group dir still makes the folder one group: one gain per profile for the three
 # (each matched alone, the tone's gains are not the noises').
 # gains DIR...: the distinct "profile gain_db" pairs of the reports under DIR/*/.
