@@ -401,7 +401,8 @@ typedef struct CansimGroupResult {
                                   headphone: the members' outputs summed (equal to the render of
                                   the summed stems at the group's gain), written by the same pass,
                                   in the members' format, under the group's ceiling too */
-    CansimOutputResult *song; /**< n_profiles, with song_dir: the song renders' results */
+    /** n_profiles, with song_dir: the song renders' results */
+    CansimOutputResult *song;
 } CansimGroupResult;
 
 /**
@@ -414,7 +415,8 @@ typedef struct CansimGroupResult {
  * the config converts (rate_hz). inputs[i] renders into output_dirs[i]/<its name>/ with
  * opts[i] (may be NULL; the skip mask of opts[0] is the group's); results[i] has n_profiles
  * entries. A member that cannot be read leaves the group (its results and member_status say
- * why) and the others render on the sum without it.
+ * why) and the others render on the sum without it. With g->song_dir set, the same pass also
+ * writes the song renders (their stems' outputs summed, per profile; results in g->song).
  * @return CANSIM_OK when every member's outputs completed; else the first failure's code
  *         (CANSIM_ERATE with diag for members at different rates: nothing rendered)
  */
