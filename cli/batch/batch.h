@@ -156,6 +156,17 @@ static inline void out_parent(const Batch *b, const Job *j, char *out, size_t n)
     *strrchr(out, '/') = '\0';
 }
 
+/* The folder of j as the command line names it ("stems/song1/", "./"): its gain group's, as
+ * the decision is printed and reported. */
+static inline void group_folder(const Job *j, char *out, size_t n)
+{
+    const char *slash = strrchr(j->path, '/');
+    if (!slash)
+        snprintf(out, n, "./");
+    else
+        snprintf(out, n, "%.*s/", (int)(slash - j->path), j->path);
+}
+
 /* ---------------------------------------------------------------- walk.c */
 
 /* A new job for path (abs: its absolute form, NULL: path), or NULL when out of memory. */
@@ -224,8 +235,6 @@ Job **plan_groups(Batch *b);
  * header, so a folder of mixes matched alone is dealt file by file, and every task of the array
  * decides alike. 0, or -1 out of memory. */
 int decide_groups_early(Batch *b);
-/* The folder of j as the command line names it ("stems/song1/", "./"). */
-void group_folder(const Job *j, char *out, size_t n);
 
 /* ---------------------------------------------------------------- progress.c */
 

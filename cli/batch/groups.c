@@ -14,15 +14,6 @@ static int cmp_group(const void *a, const void *b)
     return c ? c : strcmp(x->rel, y->rel);
 }
 
-void group_folder(const Job *j, char *out, size_t n)
-{
-    const char *slash = strrchr(j->path, '/');
-    if (!slash)
-        snprintf(out, n, "./");
-    else
-        snprintf(out, n, "%.*s/", (int)(slash - j->path), j->path);
-}
-
 /* by[0..n-1] leave their group: each input is its own, with the reason why. */
 static void split_group(Job **by, size_t n, const char *why)
 {
