@@ -413,6 +413,9 @@ static int run_steps(Job *j)
     int e;
     if (!j->input_path || !j->output_dir)
         return cansim_diag_set(j->diag, CANSIM_EINVAL, "no input or output path");
+    if (!CANSIM_RESERVED_ZERO(*j->opt))
+        return cansim_diag_set(j->diag, CANSIM_EINVAL, "%s: the file options set reserved fields",
+                               j->input_path);
     if ((e = open_input(j)) || (e = prepare_outputs(j)) || (e = convert_input(j)) ||
         (e = begin(j)) || (e = plan_levels(j)))
         return e;

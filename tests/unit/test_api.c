@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The public entry points of the grouped API: cansim_render_stream (equal to the in-memory
  * render, a null sink, source and sink failures), cansim_render_config_check (what a renderer
- * would choose, reserved space), cansim_profile_write_ir (the IR file read back). */
+ * would choose, reserved space), cansim_profile_write_ir (the IR file read back), reserved space
+ * of the file options. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <cansim/cansim.h>
@@ -305,6 +306,31 @@ static void test_write_ir(const Fixture *fx)
     CHECK(cansim_profile_taps(fx->profiles[0], (CansimCell)4) == NULL, "cell 4 is not NULL");
 }
 
+/* Per-call options whose reserved space is set fail the input, and nothing is written. */
+static void test_file_options_reserved(const Fixture *fx)
+{
+    char in[4200], out[4200], sub[4300];
+    snprintf(in, sizeof in, "%s/opt.wav", tmp_dir);
+    snprintf(out, sizeof out, "%s/out-opt", tmp_dir);
+    snprintf(sub, sizeof sub, "%s/opt", out);
+    unit_write_audio(in, SF_FORMAT_WAV | SF_FORMAT_FLOAT, RATE_HZ, 2, fx->in, 4000);
+    CansimRender *r = open_render(fx, false);
+    if (!r)
+        return;
+    CansimFileOptions opt = {.seed = 3};
+    opt.reserved[3] = 1;
+    CansimOutputResult res[2];
+    CansimDiag d;
+    int e = cansim_render_file(r, in, out, &opt, res, &d);
+    struct stat st;
+    CHECK(e == CANSIM_EINVAL && res[0].status == CANSIM_EINVAL && stat(sub, &st) != 0,
+          "reserved options: %d (%d): %s", e, res[0].status, d.msg);
+    opt.reserved[3] = 0;
+    e = cansim_render_file(r, in, out, &opt, res, &d);
+    CHECK(e == CANSIM_OK && res[1].n_frames == 4000, "options: %d: %s", e, d.msg);
+    cansim_render_close(&r);
+}
+
 int main(int argc, char **argv)
 {
     unit_init(argc, argv, 15);
@@ -317,6 +343,7 @@ int main(int argc, char **argv)
         test_stream_failures(&fx);
         test_config_check(&fx);
         test_write_ir(&fx);
+        test_file_options_reserved(&fx);
     }
     for (int i = 0; i < 2; i++) {
         cansim_profile_close(&fx.profiles[i]);

@@ -19,7 +19,9 @@ extern "C" {
 #define CANSIM_API
 #endif
 
-/** Error codes: 0 is success, failures are negative. Stable across minor versions. */
+/** Error codes: 0 is success, failures are negative. Stable across minor versions. Returns and
+ * result fields (CansimOutputResult.status, .notice) carry them as int, so that a code a newer
+ * library adds stays a value the caller can hold and pass to cansim_strerror(). */
 enum CansimError {
     CANSIM_OK = 0,
     CANSIM_ENOMEM = -1,    /**< out of memory */
@@ -53,13 +55,14 @@ CANSIM_API const char *cansim_version(void);
 /** Writes the versions of the libraries cansim runs on, one line, into buf (n bytes). */
 CANSIM_API void cansim_dependency_versions(char *buf, size_t n);
 
-/* ABI: the library ships a SOVERSION. Every struct a caller allocates and the library reads
- * or writes (the render config and its groups, CansimFileOptions, CansimOutputResult) ends in
- * reserved space, so later fields take it without changing the struct's size or any offset.
- * Reserved space must be zero (cansim_render_default_config() and `= {0}` make it so), and a
- * later field's zero means what the library did before it existed; the library refuses a
- * config whose reserved space is not zero (CANSIM_EINVAL), so a newer caller on an older
- * library hears that a field is unknown instead of having it ignored. */
+/* ABI: the library ships a SOVERSION. Every struct a caller fills or allocates and the library
+ * reads or writes (the render config and each of its groups, CansimFileOptions, CansimStreamIO,
+ * CansimOutputResult) ends in reserved space, so a later field takes it without changing the
+ * struct's size or any offset. Reserved space must be zero (cansim_render_default_config() and
+ * `= {0}` make it so), and a later field's zero means what the library did before it existed.
+ * The library refuses a config, file options or stream whose reserved space is not zero
+ * (CANSIM_EINVAL), so a newer caller on an older library hears that a field is unknown instead
+ * of having it ignored. docs/api.md has the API in one page. */
 
 /** The CPU levels this machine supports. */
 CANSIM_API unsigned cansim_cpu_flags(void);
