@@ -10,7 +10,7 @@
 #include "engine.h"
 #include "kernels.h"
 
-/* Partition size by cost per input frame (documented in the README):
+/* Partition size by cost per input frame (documented in docs/engine.md):
  *   cost(B) = [ 2 fft(2B) + sum_j ( outs_j fft(2B) + cells_j ceil(taps_j / B) nb(B) c_bin )
  *               + (1 + n_profiles) c_block ] / B,      fft(N) = c_fft(N) N log2 N
  * The constants are ns measured on this project's machine: FFTW's interleaved real transforms
