@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 /* cansim's own cumulative CPU bits (STYLE.md 3), defined once in the public cansim/cpu.h. */
-#include <cansim/cpu.h>
+#include "include/cansim/cpu.h"
 
 /* Engine buffers: 64-byte aligned, lengths padded to a multiple of CANSIM_PAD floats. */
 #define CANSIM_ALIGN 64

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cpu.h" /* CANSIM_CPU_*: the CPU levels of CansimEngineConfig.cpu_mask */
+#include <cansim/cpu.h> /* CANSIM_CPU_*: the CPU levels of CansimEngineConfig.cpu_mask */
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* cansim's CPU levels: cumulative bits, the one definition shared by the public API
- * (CansimEngineConfig.cpu_mask) and the kernel table (kernels/kernels.h includes this). */
+/* cansim's CPU levels: cumulative bits, defined once. The kernel layer owns them (its table is
+ * chosen by them: kernels/kernels.h includes this file); the library installs this header beside
+ * cansim/cansim.h, which includes it, for CansimEngineConfig.cpu_mask. It includes nothing. */
 #ifndef CANSIM_CPU_H
 #define CANSIM_CPU_H
 
