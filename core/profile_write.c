@@ -8,6 +8,7 @@
 
 #include "audio_io.h"
 #include "output.h"
+#include "tmp_file.h"
 #include "profile_object.h"
 
 /* The container by path's extension, always 32-bit float: a filter's taps pass full scale, so
@@ -57,11 +58,22 @@ int cansim_profile_write_ir(const CansimProfile *p, const char *path, CansimDiag
             const float *cell = p->cells[has_cross ? (CansimCell)ch : map2[ch]];
             buf[i * (size_t)n_ch + (size_t)ch] = cell ? cell[i] : 0.0f;
         }
-    SNDFILE *sf;
+    /* Opened with libsndfile's own defaults (a PEAK chunk where it adds one, RF64 kept), as
+     * cansim design always wrote it, not with the policies of cansim_audio_create(), which
+     * renders' outputs use. */
     char part[4096 + 64];
-    int e = cansim_audio_create(path, NULL, format, (int)p->rate_hz, n_ch, SFM_WRITE, &sf, part,
-                                sizeof part, diag);
-    if (!e) {
+    int fd;
+    int e = cansim_tmp_create(path, NULL, part, sizeof part, &fd, diag);
+    if (e) {
+        cansim_free(buf);
+        return e;
+    }
+    SF_INFO info = {.samplerate = (int)p->rate_hz, .channels = n_ch, .format = format};
+    SNDFILE *sf = sf_open_fd(fd, SFM_WRITE, &info, SF_TRUE);
+    if (!sf) {
+        /* libsndfile closes the descriptor it was given (SF_TRUE) when it cannot open it. */
+        e = cansim_diag_set(diag, CANSIM_EIO, "%s: cannot create: %s", part, sf_strerror(NULL));
+    } else {
         if (sf_writef_float(sf, buf, (sf_count_t)n) != (sf_count_t)n)
             e = cansim_diag_set(diag, CANSIM_EIO, "%s: write failed: %s", path, sf_strerror(sf));
         const int ce = cansim_audio_close(sf, part, diag);
@@ -69,9 +81,9 @@ int cansim_profile_write_ir(const CansimProfile *p, const char *path, CansimDiag
             e = ce;
         if (!e)
             e = cansim_output_rename(part, path, diag);
-        if (e)
-            unlink(part);
     }
+    if (e)
+        unlink(part);
     cansim_free(buf);
     return e;
 }
