@@ -47,7 +47,7 @@ static int sum_outputs(CansimRender *r, const char *const *src, size_t n_src, Ca
                                       song->rate_hz, 2, SFM_WRITE, &o->sf, o->raw, sizeof o->raw,
                                       diag);
     CansimFileSink sink;
-    cansim_file_sink_init(&sink, o, false, &r->k, song->rate_hz);
+    cansim_file_sink_init(&sink, o, &r->k, song->rate_hz);
     float *acc = buf ? buf + CANSIM_SINK_PREFIX : NULL;
     float *x = acc ? acc + 2 * SUM_CHUNK : NULL;
     for (bool is_more = true; !e && is_more;) {
