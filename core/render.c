@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "flac_level.h"
 #include "kernels.h"
 
 _Static_assert(CANSIM_CPU_AVX2 == (1u << 0) && CANSIM_CPU_AVX512 == (1u << 1),
@@ -57,8 +58,11 @@ static size_t choose_partition(const CansimRenderConfig *cfg)
 
 CansimRenderConfig cansim_render_default_config(void)
 {
-    return (CansimRenderConfig){
-        .cpu_mask = ~0u, .format = CANSIM_FORMAT_SAME, .level_lufs = -14.0, .ceiling_dbtp = -1.0};
+    return (CansimRenderConfig){.cpu_mask = ~0u,
+                                .format = CANSIM_FORMAT_SAME,
+                                .level_lufs = -14.0,
+                                .ceiling_dbtp = -1.0,
+                                .flac_level = CANSIM_FLAC_LEVEL_DEFAULT};
 }
 
 void cansim_render_close(CansimRender **rp)
@@ -100,6 +104,9 @@ int cansim_render_open(CansimRender **out, const CansimRenderConfig *cfg, Cansim
     if (cfg->has_ceiling && !(cfg->ceiling_dbtp >= -20.0 && cfg->ceiling_dbtp <= 0.0))
         return cansim_diag_set(diag, CANSIM_EINVAL, "ceiling %g dBTP is outside -20..0",
                                cfg->ceiling_dbtp);
+    if (!cansim_flac_level_is_valid(cfg->flac_level))
+        return cansim_diag_set(diag, CANSIM_EINVAL, "FLAC level %d is outside 0..8",
+                               cfg->flac_level);
     for (size_t j = 0; j < cfg->n_profiles; j++) {
         if (!cfg->profiles[j])
             return cansim_diag_set(diag, CANSIM_EINVAL, "profile %zu is NULL", j);

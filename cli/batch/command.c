@@ -20,6 +20,7 @@ static int batch_options(int argc, char **argv, bool is_status, Options *o, unsi
                    .level_mode = CANSIM_LEVEL_MATCH,
                    .has_ceiling = true,
                    .ceiling_dbtp = -1.0,
+                   .flac_level = CANSIM_FLAC_LEVEL_DEFAULT,
                    .report = "auto"};
     int rc = parse_options(argc, argv, o);
     if (rc)
@@ -58,6 +59,7 @@ static CansimRenderConfig render_config(const Options *o, const Drawer *drawer,
     cfg.ceiling_dbtp = o->ceiling_dbtp;
     cfg.rate_hz = o->out_rate_hz;
     cfg.resampler = o->resampler;
+    cfg.flac_level = o->flac_level;
     cfg.n_threads = n_threads;
     return cfg;
 }

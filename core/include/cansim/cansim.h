@@ -311,7 +311,13 @@ typedef struct CansimRenderConfig {
                                      and filters designed at it; 0 keeps each input's rate
                                      [default: 0] */
     CansimResampler resampler;  /**< the converter for rate_hz [default: BEST] */
+    int flac_level;             /**< FLAC outputs' compression, libFLAC's level 0..8: higher
+                                     is smaller and slower, the samples are the same
+                                     [default: CANSIM_FLAC_LEVEL_DEFAULT] */
 } CansimRenderConfig;
+
+/** cansim_render_default_config()'s FLAC level: most of level 8's saving for little time. */
+#define CANSIM_FLAC_LEVEL_DEFAULT 1
 
 CANSIM_API CansimRenderConfig cansim_render_default_config(void);
 
