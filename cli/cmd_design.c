@@ -56,6 +56,9 @@ static int write_ir(const CansimProfile *p, const char *path, int format)
     SF_INFO info = {.samplerate = (int)cansim_profile_rate(p), .channels = n_ch, .format = format};
     const int fd = buf ? open_unique_part(path, part, sizeof part) : -1;
     SNDFILE *sf = fd >= 0 ? sf_open_fd(fd, SFM_WRITE, &info, 1) : NULL;
+    /* No PEAK chunk: libsndfile stamps it with the time of writing (as renders, audio_io.c). */
+    if (sf)
+        sf_command(sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
     if (!sf) {
         fprintf(stderr, "cansim: %s: %s\n", path,
                 !buf     ? "out of memory"
