@@ -4,8 +4,8 @@
 # rendered with -r through every bundled profile, 1 thread and 2 threads alternated, REPS runs
 # each. Reports medians: wall time, outputs per second, audio hours rendered per hour, the
 # 2-vs-1-thread ratio, and the peak RSS (GNU time's maximum resident set size). With OLD_CANSIM
-# (another build's cansim command), that build's 2-thread run joins the alternation, and the
-# speedup of this build over it is reported (same stems, same run).
+# (another build's cansim command), that build's 2-thread run takes the 1-thread run's place in
+# the alternation, and the speedup of this build over it is reported (same stems, same run).
 #   bench/batch_bench.sh BUILD_DIR [N] [SECONDS] [REPS] [OUT_JSON] [OLD_CANSIM]
 set -euo pipefail
 build=${1:?build dir}
@@ -38,14 +38,16 @@ run() { # THREADS [CANSIM] -> "wall_s rss_kb"
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 t1=() t2=() t_old=() rss=()
 for ((i = 0; i < reps; i++)); do
-    read -r w r < <(run 1); t1+=("$w"); rss+=("$r")
-    read -r w r < <(run 2); t2+=("$w"); rss+=("$r")
     if [ -n "$old" ]; then
         read -r w _ < <(run 2 "$old"); t_old+=("$w")
+    else
+        read -r w r < <(run 1); t1+=("$w"); rss+=("$r")
     fi
+    read -r w r < <(run 2); t2+=("$w"); rss+=("$r")
 done
 rm -rf "$work/out"
-m1=$(printf '%s\n' "${t1[@]}" | median)
+m1=0
+[ -z "$old" ] && m1=$(printf '%s\n' "${t1[@]}" | median)
 m2=$(printf '%s\n' "${t2[@]}" | median)
 peak=$(printf '%s\n' "${rss[@]}" | sort -g | tail -n 1)
 m_old=0
@@ -57,9 +59,15 @@ awk -v n="$n" -v s="$seconds" -v p="$n_profiles" -v o="$outputs" -v m1="$m1" -v 
 BEGIN {
     hours = o * s / 3600
     printf "%d stems x %d s (16-bit 48 kHz stereo) through %d profiles = %d outputs, %.1f h of audio; medians of %d\n", n, s, p, o, hours, reps
-    printf "  1 thread : %.2f s  %.1f outputs/s  %.0f audio h/h   (%s)\n", m1, o / m1, hours * 3600 / m1, t1
+    if (m1 > 0)
+        printf "  1 thread : %.2f s  %.1f outputs/s  %.0f audio h/h   (%s)\n", m1, o / m1, hours * 3600 / m1, t1
     printf "  2 threads: %.2f s  %.1f outputs/s  %.0f audio h/h   (%s)\n", m2, o / m2, hours * 3600 / m2, t2
-    printf "  2 vs 1 thread: %.2fx   peak RSS: %.1f MB\n", m1 / m2, peak / 1024
+    if (m1 > 0)
+        printf "  2 vs 1 thread: %.2fx\n", m1 / m2
+    printf "  peak RSS: %.1f MB\n", peak / 1024
+    one = "null, \"outputs_per_s_1thread\": null, \"speedup_2_vs_1\": null"
+    if (m1 > 0)
+        one = sprintf("%.3f, \"outputs_per_s_1thread\": %.2f, \"speedup_2_vs_1\": %.3f", m1, o / m1, m1 / m2)
     old_json = ""
     if (old != "") {
         printf "  old build, 2 threads: %.2f s   (%s)  [%s]\n", m_old, t_old, old
@@ -67,6 +75,6 @@ BEGIN {
         old_json = sprintf(", \"wall_s_2threads_old\": %.3f, \"speedup_vs_old\": %.3f", m_old, m_old / m2)
     }
     if (json != "") {
-        printf "{\"stems\": %d, \"seconds\": %d, \"profiles\": %d, \"outputs\": %d, \"audio_hours\": %.3f, \"reps\": %d, \"wall_s_1thread\": %.3f, \"wall_s_2threads\": %.3f, \"outputs_per_s_1thread\": %.2f, \"outputs_per_s_2threads\": %.2f, \"audio_hours_per_hour_2threads\": %.1f, \"speedup_2_vs_1\": %.3f, \"peak_rss_mb\": %.1f%s}\n", n, s, p, o, hours, reps, m1, m2, o / m1, o / m2, hours * 3600 / m2, m1 / m2, peak / 1024, old_json > json
+        printf "{\"stems\": %d, \"seconds\": %d, \"profiles\": %d, \"outputs\": %d, \"audio_hours\": %.3f, \"reps\": %d, \"wall_s_1thread\": %s, \"wall_s_2threads\": %.3f, \"outputs_per_s_2threads\": %.2f, \"audio_hours_per_hour_2threads\": %.1f, \"peak_rss_mb\": %.1f%s}\n", n, s, p, o, hours, reps, one, m2, o / m2, hours * 3600 / m2, peak / 1024, old_json > json
     }
 }'

@@ -6,7 +6,8 @@
 # -f wav32f): the variants alternated, REPS runs each, medians; with each variant's output size.
 #   bench/format_bench.sh BUILD_DIR [SECONDS] [REPS] [THREADS]
 # Variants, in the order run: raw float; wav32f, wav24, wav16 at the default level and
-# ceiling; flac24 at the default FLAC level, then at levels 0, 5 (libsndfile's default) and 8.
+# ceiling; flac24 at the default FLAC level, then at level 5 (libsndfile's default, cansim's
+# before --flac-level). bench/flac_levels.sh compares every level.
 set -euo pipefail
 build=${1:?build dir}
 seconds=${2:-180}
@@ -24,9 +25,9 @@ for ((j = 0; j < 16; j++)); do
         --seed $((j + 1)) --rate 48000
     profiles=$profiles${profiles:+,}$ir
 done
-names=(raw wav32f wav24 wav16 flac24 flac24-l0 flac24-l5 flac24-l8)
+names=(raw wav32f wav24 wav16 flac24 flac24-l5)
 opts=("--level off --ceiling off -f wav32f" "-f wav32f" "-f wav24" "-f wav16" "-f flac24"
-    "-f flac24 --flac-level 0" "-f flac24 --flac-level 5" "-f flac24 --flac-level 8")
+    "-f flac24 --flac-level 5")
 run() { # OPTIONS -> "wall_s bytes"
     rm -rf "$work/out"
     sync
