@@ -33,6 +33,7 @@ run() { # THREADS [CANSIM] -> "wall_s rss_kb"
     sync
     /usr/bin/time -f '%e %M' -o "$work/time.txt" \
         "${2:-$cansim}" render "$stems" -r -o "$work/out" -t "$1" -q
+    echo "run: ${2:-$cansim} -t $1: $(cat "$work/time.txt") (wall s, peak RSS kB)" >&2
     cat "$work/time.txt"
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
