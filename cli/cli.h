@@ -46,6 +46,7 @@ typedef struct Options {
     double level_lufs;
     bool has_ceiling;
     double ceiling_dbtp;
+    int flac_level; /* --flac-level: FLAC outputs' compression 0..8 */
     const char *report;
     char **inputs;
     int n_inputs;

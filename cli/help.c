@@ -45,6 +45,8 @@ void print_help(void)
         "                         same: the input's; flac24 for a lossy input (MP3, Ogg)\n"
         "                         (wav24 past FLAC's rates), wav for RF64\n"
         "                         (16-bit: TPDF dither)                       [default: same]\n"
+        "      --flac-level N     FLAC outputs' compression, 0 (fastest) to 8 (smallest); the\n"
+        "                         samples are the same at every level           [default: 1]\n"
         "      --tail             keep the filter's tail (n_taps - 1 more frames) [default: cut]\n"
         "      --level L          match (each output at the input's integrated loudness), off\n"
         "                         (the filter's own gain), or a target in LUFS, -70..0\n"

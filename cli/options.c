@@ -84,6 +84,7 @@ int parse_options(int argc, char **argv, Options *o)
         {"ceiling", required_argument, NULL, 'E'},
         {"report", required_argument, NULL, 'R'},
         {"page", no_argument, NULL, 'W'},
+        {"flac-level", required_argument, NULL, 'K'},
         {NULL, 0, NULL, 0},
     };
     long v;
@@ -99,6 +100,13 @@ int parse_options(int argc, char **argv, Options *o)
             break;
         case 'G':
             o->target = optarg;
+            break;
+        case 'K':
+            if (!parse_int(optarg, 0, 8, &v))
+                return usage_error("--flac-level takes a compression level from 0 to 8, not "
+                                   "'%s'",
+                                   optarg);
+            o->flac_level = (int)v;
             break;
         case 'A':
             if (!parse_int(optarg, 8000, 384000, &v))

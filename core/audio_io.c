@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "audio_io.h"
+#include "rf64_peak.h"
 #include "output.h"
 
 /* libsndfile's message for a failed open is process-global (sf_strerror(NULL)), so the open and
@@ -233,7 +234,7 @@ int cansim_audio_close(SNDFILE *sf, const char *path, CansimDiag *diag)
     if (e)
         return cansim_diag_set(diag, CANSIM_EIO, "%s: cannot finish the file: %s", path,
                                sf_error_number(e));
-    return CANSIM_OK;
+    return cansim_rf64_blank_peak(path, diag);
 }
 
 static const char *major_extension(int major)

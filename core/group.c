@@ -17,7 +17,7 @@
 /* Finishes a member's output at corr_db on top of its render gain (the group's ceiling):
  * integer and FLAC outputs get their single finishing pass (gain, dither), float outputs are
  * rewritten losslessly when corr_db is not 0; then the output is renamed. */
-static int finish_pending(CansimPending *p, double corr_db, CansimOutputResult *res,
+static int finish_pending(CansimPending *p, double corr_db, int flac_level, CansimOutputResult *res,
                           CansimDiag *diag)
 {
     CansimFileOut *o = &p->o;
@@ -26,7 +26,8 @@ static int finish_pending(CansimPending *p, double corr_db, CansimOutputResult *
     int e = CANSIM_OK;
     if (!p->is_float_out) {
         e = cansim_level_finish(o->raw, o->path, NULL, o->part, sizeof o->part, p->sf_format,
-                                p->rate_hz, pow(10.0, corr_db / 20.0), is_dithered, p->seed, diag);
+                                flac_level, p->rate_hz, pow(10.0, corr_db / 20.0), is_dithered,
+                                p->seed, diag);
         unlink(o->raw);
         o->raw[0] = '\0';
     } else if (corr_db != 0.0) {
@@ -308,7 +309,7 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
                 continue;
             CansimDiag d;
             CansimOutputResult *res = i < n ? &results[i][j] : &g->song[j];
-            if (finish_pending(p, corr, res, &d) && !e)
+            if (finish_pending(p, corr, r->cfg.output.flac_level, res, &d) && !e)
                 e = res->status;
             res->target_lufs = mode == CANSIM_LEVEL_MATCH    ? la.input_lufs
                                : mode == CANSIM_LEVEL_TARGET ? r->cfg.level.lufs

@@ -78,8 +78,9 @@ int cansim_rewrite_float(CansimFileOut *o, int sf_format, int rate_hz, double co
                          CansimDiag *diag)
 {
     char fix[sizeof o->part];
-    const int e = cansim_level_finish(o->part, o->path, "fix", fix, sizeof fix, sf_format, rate_hz,
-                                      pow(10.0, corr_db / 20.0), false, 0, diag);
+    const int e = cansim_level_finish(o->part, o->path, "fix", fix, sizeof fix, sf_format,
+                                      CANSIM_FLAC_LEVEL_DEFAULT, rate_hz, pow(10.0, corr_db / 20.0),
+                                      false, 0, diag);
     if (e)
         return e;
     unlink(o->part);
@@ -149,6 +150,6 @@ int cansim_finish_output(const CansimRenderConfig *cfg, const CansimFinish *f, C
     res->gain_db = f->gain_db + corr_db;
     level_notice(cfg, f->is_below_gate, f->target, res);
     return cansim_level_finish(o->raw, o->path, NULL, o->part, sizeof o->part, f->sf_format,
-                               f->rate_hz, pow(10.0, corr_db / 20.0), res->is_dithered, f->seed,
-                               diag);
+                               cfg->output.flac_level, f->rate_hz, pow(10.0, corr_db / 20.0),
+                               res->is_dithered, f->seed, diag);
 }

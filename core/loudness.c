@@ -26,6 +26,7 @@
 
 #include "audio_io.h"
 #include "fft.h"
+#include "flac_level.h"
 #include "kernels.h"
 #include "loudness.h"
 
@@ -405,8 +406,8 @@ static uint64_t splitmix(uint64_t *s)
 }
 
 int cansim_level_finish(const char *src, const char *dst_final, const char *kind, char *dst,
-                        size_t dst_n, int sf_format, int rate_hz, double gain, bool has_dither,
-                        uint64_t seed, CansimDiag *diag)
+                        size_t dst_n, int sf_format, int flac_level, int rate_hz, double gain,
+                        bool has_dither, uint64_t seed, CansimDiag *diag)
 {
     SNDFILE *in = NULL, *out = NULL;
     SF_INFO info;
@@ -417,7 +418,8 @@ int cansim_level_finish(const char *src, const char *dst_final, const char *kind
     if (e)
         return e;
     if ((e = cansim_audio_create(dst_final, kind, sf_format, rate_hz, 2, SFM_WRITE, &out, dst,
-                                 dst_n, diag)))
+                                 dst_n, diag)) ||
+        (e = cansim_flac_set_level(out, sf_format, flac_level, dst, diag)))
         goto done;
     if (!(buf = cansim_alloc_floats(2 * chunk))) {
         e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");

@@ -48,12 +48,13 @@ bool cansim_level_is_unsure(const double *out, const double *in, size_t n_e, siz
                             double in_doubt);
 
 /* Rewrites the float file src into a new temporary file for dst_final (cansim_audio_create()
- * with kind; its path into dst, dst_n bytes) in sf_format, stereo, rate_hz, scaled by gain;
+ * with kind; its path into dst, dst_n bytes) in sf_format (FLAC at flac_level), stereo, rate_hz,
+ * scaled by gain;
  * with has_dither, TPDF dither of +-1 LSB of 16-bit PCM from a generator seeded with seed. On
  * failure dst is removed (and set to ""). */
 int cansim_level_finish(const char *src, const char *dst_final, const char *kind, char *dst,
-                        size_t dst_n, int sf_format, int rate_hz, double gain, bool has_dither,
-                        uint64_t seed, CansimDiag *diag);
+                        size_t dst_n, int sf_format, int flac_level, int rate_hz, double gain,
+                        bool has_dither, uint64_t seed, CansimDiag *diag);
 
 /* Largest |x| of n floats (no NaN), as bits: the ordering of non-negative floats' bit patterns
  * is their numeric ordering, and integer max vectorises where float max may not. */

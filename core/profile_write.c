@@ -58,9 +58,9 @@ int cansim_profile_write_ir(const CansimProfile *p, const char *path, CansimDiag
             const float *cell = p->cells[has_cross ? (CansimCell)ch : map2[ch]];
             buf[i * (size_t)n_ch + (size_t)ch] = cell ? cell[i] : 0.0f;
         }
-    /* Opened with libsndfile's own defaults (a PEAK chunk where it adds one, RF64 kept), as
-     * cansim design always wrote it, not with the policies of cansim_audio_create(), which
-     * renders' outputs use. */
+    /* Opened as cansim_audio_create() does not: RF64 kept (no downgrade to WAV). Without a
+     * PEAK chunk, as every output (libsndfile stamps it with the time of writing); an RF64
+     * file's, written at open, is blanked by cansim_audio_close() (rf64_peak.c). */
     char part[4096 + 64];
     int fd;
     int e = cansim_tmp_create(path, NULL, part, sizeof part, &fd, diag);
@@ -74,6 +74,7 @@ int cansim_profile_write_ir(const CansimProfile *p, const char *path, CansimDiag
         /* libsndfile closes the descriptor it was given (SF_TRUE) when it cannot open it. */
         e = cansim_diag_set(diag, CANSIM_EIO, "%s: cannot create: %s", part, sf_strerror(NULL));
     } else {
+        sf_command(sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
         if (sf_writef_float(sf, buf, (sf_count_t)n) != (sf_count_t)n)
             e = cansim_diag_set(diag, CANSIM_EIO, "%s: write failed: %s", path, sf_strerror(sf));
         const int ce = cansim_audio_close(sf, part, diag);

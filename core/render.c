@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "flac_level.h"
 #include "kernels.h"
 
 /* Partition size by cost per input frame (documented in docs/engine.md):
@@ -54,9 +55,10 @@ static size_t choose_partition(const CansimRenderConfig *cfg)
 
 CansimRenderConfig cansim_render_default_config(void)
 {
-    return (CansimRenderConfig){.engine = {.cpu_mask = ~0u},
-                                .output = {.format = CANSIM_FORMAT_SAME},
-                                .level = {.lufs = -14.0, .ceiling_dbtp = -1.0}};
+    return (CansimRenderConfig){
+        .engine = {.cpu_mask = ~0u},
+        .output = {.format = CANSIM_FORMAT_SAME, .flac_level = CANSIM_FLAC_LEVEL_DEFAULT},
+        .level = {.lufs = -14.0, .ceiling_dbtp = -1.0}};
 }
 
 void cansim_render_close(CansimRender **rp)
@@ -93,6 +95,9 @@ int cansim_render_config_check(const CansimRenderConfig *cfg, CansimRenderChoice
     if (cansim_format_name(cfg->output.format)[0] == 'u')
         return cansim_diag_set(diag, CANSIM_EINVAL, "unknown output format %d",
                                (int)cfg->output.format);
+    if (!cansim_flac_level_is_valid(cfg->output.flac_level))
+        return cansim_diag_set(diag, CANSIM_EINVAL, "FLAC level %d is outside 0..8",
+                               cfg->output.flac_level);
     if (cfg->level.mode < CANSIM_LEVEL_OFF || cfg->level.mode > CANSIM_LEVEL_TARGET)
         return cansim_diag_set(diag, CANSIM_EINVAL, "unknown level mode %d", (int)cfg->level.mode);
     if (cfg->level.mode == CANSIM_LEVEL_TARGET &&

@@ -20,6 +20,7 @@ static int batch_options(int argc, char **argv, bool is_status, Options *o, unsi
                    .level_mode = CANSIM_LEVEL_MATCH,
                    .has_ceiling = true,
                    .ceiling_dbtp = -1.0,
+                   .flac_level = CANSIM_FLAC_LEVEL_DEFAULT,
                    .report = "auto"};
     int rc = parse_options(argc, argv, o);
     if (rc)
@@ -52,6 +53,7 @@ static CansimRenderConfig render_config(const Options *o, const Drawer *drawer,
     cfg.engine.partition_frames = o->partition_frames;
     cfg.engine.has_tail = o->has_tail;
     cfg.output.format = o->format;
+    cfg.output.flac_level = o->flac_level;
     cfg.level.mode = o->level_mode;
     cfg.level.lufs = o->level_lufs;
     cfg.level.has_ceiling = o->has_ceiling;

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # The same output at any thread count: samples bit for bit (32-bit float), files byte for byte
-# (24-bit WAV; float WAVs carry a PEAK chunk whose timestamp is the second of writing).
+# (24-bit WAV).
 . "$(dirname "$0")/lib.sh"
 
 gen noise mix.wav 48000 2 96000 3 wav32f

@@ -84,6 +84,12 @@ usage_error "--threads abc" render mix.wav -p a.wav -o out --threads abc
 usage_error "--threads 2x" render mix.wav -p a.wav -o out --threads 2x
 usage_error "--partition 100" render mix.wav -p a.wav -o out --partition 100
 usage_error "--partition 32" render mix.wav -p a.wav -o out --partition 32
+usage_error "--flac-level 9" render mix.wav -p a.wav -o out -f flac24 --flac-level 9
+usage_error "--flac-level -1" render mix.wav -p a.wav -o out -f flac24 --flac-level -1
+usage_error "--flac-level 1.5" render mix.wav -p a.wav -o out -f flac24 --flac-level 1.5
+usage_error "--flac-level empty" render mix.wav -p a.wav -o out -f flac24 --flac-level ""
+usage_error "--flac-level fast" render mix.wav -p a.wav -o out -f flac24 --flac-level fast
+usage_error "--flac-level without its value" render mix.wav -p a.wav -o out --flac-level
 usage_error "no command"
 usage_error "unknown command" frobnicate mix.wav -p a.wav -o out
 

@@ -23,8 +23,7 @@ trap 'exit 143' TERM
 cluster_start || finish
 
 # Six songs of two stems (gain groups), 1 s (0.5 s under the sanitizers), stereo and mono,
-# 24-bit WAV and 16-bit FLAC (no float: a float WAV's PEAK chunk holds the second it was
-# written).
+# 24-bit WAV and 16-bit FLAC.
 frames() {
     if [ "$SLOW" -eq 1 ]; then echo $(($1 / 2)); else echo "$1"; fi
 }

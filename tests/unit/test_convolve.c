@@ -811,6 +811,19 @@ static void test_invalid(void)
               bad_partitions[i], rc);
         cansim_render_close(&r);
     }
+    static const int bad_flac_levels[] = {-1, 9, 100};
+    for (size_t i = 0; i < sizeof bad_flac_levels / sizeof bad_flac_levels[0]; i++) {
+        CansimRenderConfig cfg = cansim_render_default_config();
+        cfg.profiles = list;
+        cfg.n_profiles = 1;
+        cfg.output.flac_level = bad_flac_levels[i];
+        CansimDiag diag = {{0}};
+        const int rc = cansim_render_open(&r, &cfg, &diag);
+        CHECK(rc == CANSIM_EINVAL && r == NULL && strstr(diag.msg, "FLAC level"),
+              "flac_level %d: cansim_render_open = %d (%s), want CANSIM_EINVAL naming the level",
+              bad_flac_levels[i], rc, diag.msg);
+        cansim_render_close(&r);
+    }
     {
         CansimRenderConfig cfg = cansim_render_default_config();
         cfg.profiles = NULL;

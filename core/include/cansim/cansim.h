@@ -334,8 +334,15 @@ typedef struct CansimInputConfig {
 /** What cansim_render_file() and cansim_render_group() write. */
 typedef struct CansimOutputConfig {
     CansimFormat format;  /**< [default: CANSIM_FORMAT_SAME] */
+    int flac_level;       /**< FLAC outputs' compression, libFLAC's level 0..8: higher is
+                               smaller and slower, the samples are the same
+                               [default: CANSIM_FLAC_LEVEL_DEFAULT] */
     uint64_t reserved[4]; /**< zero: room for later fields */
 } CansimOutputConfig;
+
+/** cansim_render_default_config()'s FLAC level: most of level 8's saving for little time
+ * (docs/commands.md, FLAC levels). */
+#define CANSIM_FLAC_LEVEL_DEFAULT 1
 
 /** The level of cansim_render_file()'s and cansim_render_group()'s outputs. */
 typedef struct CansimLevelConfig {

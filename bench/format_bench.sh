@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Every output format of the render benchmark's job (a 180 s 48 kHz stereo float mix through 16
+# profiles of 4096-tap random 2x2 impulse responses, cansim-synth's, as cansim-bench-render
+# uses), each as a ratio to the raw float render of the same run (--level off --ceiling off
+# -f wav32f): the variants alternated, REPS runs each, medians; with each variant's output size.
+#   bench/format_bench.sh BUILD_DIR [SECONDS] [REPS] [THREADS]
+# Variants, in the order run: raw float; wav32f, wav24, wav16 at the default level and
+# ceiling; flac24 at the default FLAC level, then at level 5 (libsndfile's default, cansim's
+# before --flac-level). bench/flac_levels.sh compares every level.
+set -euo pipefail
+build=${1:?build dir}
+seconds=${2:-180}
+reps=${3:-5}
+threads=${4:-2}
+cansim=$build/cli/cansim
+work=$build/bench/format-work
+mkdir -p "$work/ir"
+mix=$work/mix-${seconds}s.wav
+[ -f "$mix" ] || "$build/bench/cansim-synth" mix "$mix" --seconds "$seconds" --rate 48000
+profiles=
+for ((j = 0; j < 16; j++)); do
+    ir=$work/ir/p$(printf '%02d' "$j").wav
+    [ -f "$ir" ] || "$build/bench/cansim-synth" ir "$ir" --kind random --taps 4096 --channels 4 \
+        --seed $((j + 1)) --rate 48000
+    profiles=$profiles${profiles:+,}$ir
+done
+names=(raw wav32f wav24 wav16 flac24 flac24-l5)
+opts=("--level off --ceiling off -f wav32f" "-f wav32f" "-f wav24" "-f wav16" "-f flac24"
+    "-f flac24 --flac-level 5")
+run() { # OPTIONS -> "wall_s bytes"
+    rm -rf "$work/out"
+    sync
+    local t0 t1
+    t0=$(date +%s.%N)
+    # shellcheck disable=SC2086
+    "$cansim" render "$mix" -o "$work/out" -p "$profiles" -t "$threads" -q $1
+    t1=$(date +%s.%N)
+    printf '%s %s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" \
+        "$(find "$work/out" -type f ! -name '*.json' -printf '%s\n' | awk '{ s += $1 } END { print s }')"
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+declare -A times sizes
+for ((i = 0; i < reps; i++)); do
+    for k in "${!names[@]}"; do
+        read -r w s < <(run "${opts[$k]}")
+        times[$k]="${times[$k]-} $w"
+        sizes[$k]=$s
+    done
+done
+rm -rf "$work/out"
+printf '%s s 48 kHz stereo float mix, 16 random 4096-tap 2x2 IRs, %d thread(s), %d runs each (alternated)\n' \
+    "$seconds" "$threads" "$reps"
+printf '%-10s %-36s %9s %8s %10s  %s\n' variant options median_s x_raw MB runs
+# shellcheck disable=SC2086
+raw=$(printf '%s\n' ${times[0]} | median)
+for k in "${!names[@]}"; do
+    # shellcheck disable=SC2086
+    m=$(printf '%s\n' ${times[$k]} | median)
+    awk -v n="${names[$k]}" -v o="${opts[$k]}" -v m="$m" -v r="$raw" -v s="${sizes[$k]}" \
+        -v t="${times[$k]}" 'BEGIN { printf "%-10s %-36s %9.3f %8.2f %10.1f %s\n", n, o, m, m / r, s / 1e6, t }'
+done
