@@ -281,6 +281,7 @@ static int batch_command(int argc, char **argv, bool is_status)
     run.cfg = &cfg;
     const double elapsed = run_batch(&run, units, n_units, n_threads);
     write_run_report(&run);
+    run_page(&run);
     print_run_summary(&run, &c, elapsed);
     rc = run.is_interrupted ? 128 + (signal_caught() ? signal_caught() : SIGINT)
          : run.n_failed     ? EXIT_PARTIAL
