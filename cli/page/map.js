@@ -67,22 +67,28 @@
     return td;
   }
 
+  /* One scale of the legend: its bar, its ticks, what it shows. */
+  function scale(cls, background, ticks, what) {
+    var box = el('div', { 'class': 'scale ' + cls });
+    var bar = el('span', { 'class': 'bar' });
+    bar.style.background = background;
+    var t = el('span', { 'class': 'ticks' });
+    ticks.forEach(function (v) { t.appendChild(el('span', {}, v)); });
+    box.appendChild(bar);
+    box.appendChild(t);
+    box.appendChild(el('span', { 'class': 'what' }, what));
+    return box;
+  }
+
   function legend(range) {
     var box = el('div', { 'class': 'map-legend' });
-    var bar = el('span', { 'class': 'bar' });
-    bar.style.background = 'linear-gradient(to right, ' + colour(NEG, 0.85) + ', ' + colour(NEG, 0) + ' 50%, ' +
-      colour(POS, 0) + ' 50%, ' + colour(POS, 0.85) + ')';
-    var ticks = el('span', { 'class': 'ticks' });
-    [-range, -range / 2, 0, range / 2, range].forEach(function (v) {
-      ticks.appendChild(el('span', {}, (v > 0 ? '+' : '') + v + (v === range ? ' dB' : '')));
-    });
-    box.appendChild(bar);
-    box.appendChild(ticks);
-    var sp = el('span', { 'class': 'bar spread' });
-    sp.style.background = 'linear-gradient(to right, ' + colour(SPREAD, 0) + ', ' + colour(SPREAD, 0.85) + ')';
-    box.appendChild(el('span', { 'class': 'what' }, 'change of each band after level matching; spread (top row): highest minus lowest, 0 to ' +
-      2 * range + ' dB'));
-    box.appendChild(sp);
+    var sign = function (v) { return (v > 0 ? '+' : v < 0 ? '\u2212' : '') + Math.abs(v); };
+    box.appendChild(scale('change', 'linear-gradient(to right, ' + colour(NEG, 0.85) + ', ' + colour(NEG, 0) + ' 50%, ' +
+      colour(POS, 0) + ' 50%, ' + colour(POS, 0.85) + ')',
+      [-range, -range / 2, 0, range / 2].map(sign).concat([sign(range) + ' dB']),
+      'each band\u2019s change after level matching (beyond the ends: full colour)'));
+    box.appendChild(scale('spread', 'linear-gradient(to right, ' + colour(SPREAD, 0) + ', ' + colour(SPREAD, 0.85) + ')',
+      ['0', 2 * range + ' dB'], 'spread (top row: highest minus lowest) and rms'));
     return box;
   }
 

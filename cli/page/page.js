@@ -681,6 +681,7 @@
         (e.problem ? ' - ' + e.problem : '');
       b.lastChild.textContent = tagOf(e);
     });
+    [].forEach.call($('list').querySelectorAll('h3'), function (h) { h.hidden = Number(h.dataset.mix) !== state.mix; });
     var s = state.entries[state.sounding];
     document.body.dataset.sounding = s && !state.blind ? s.id : '';
     $('compare').value = state.compare >= 0 ? state.entries[state.compare].id : '';

@@ -9,7 +9,7 @@
 // change; a click on a cell selects that profile and seeks to its strongest moment in that band
 // (paused: the position is the moment's start; playing: it runs from there); a cell without a
 // moment selects without seeking; the moments under the curve are the selected profile's, and
-// each seeks. A screenshot of the map goes to SCREENSHOT (default WORKDIR/page-map.png).
+// each seeks. A screenshot of the curve, the moments and the map goes to SCREENSHOT (default WORKDIR/page-map.png).
 'use strict';
 
 const fs = require('fs');
@@ -96,7 +96,7 @@ async function main() {
     }
     const firstRow = await page.$eval('#map tbody tr', (tr) => tr.className);
     check(bad.length === 0 && firstRow === 'spread', 'the spread row, on top, holds the report\'s spreads', bad.join('; '));
-    const ticks = await page.$$eval('.map-legend .ticks span', (s) => s.map((x) => x.textContent));
+    const ticks = await page.$$eval('.map-legend .change .ticks span', (s) => s.map((x) => x.textContent.replace('\u2212', '-')));
     const maxAbs = Math.max(...report.outputs.flatMap((o) => Object.values(o.translation.band_db).filter((v) => v !== null).map(Math.abs)));
     const top = parseFloat(ticks[ticks.length - 1]);
     check(/dB/.test(ticks.join(' ')) && top >= Math.min(12, maxAbs) && parseFloat(ticks[0]) === -top,
@@ -144,9 +144,10 @@ async function main() {
     const p = await position(page);
     check(p.selected === x.profile && p.t >= x.start - 0.005 && p.t < x.start + 1.5, `playing, a click seeks to ${x.start} s and plays on`, `${p.t.toFixed(3)} s`);
     await page.click('#play');
-    const box = await page.$('#map-box');
-    await box.scrollIntoViewIfNeeded();
-    await box.screenshot({ path: shotPath });
+    // At the top of the page, where the transport (sticky) covers nothing, the whole section.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const clip = await page.$eval('#detail', (d) => { const r = d.getBoundingClientRect(); return { x: r.x, y: r.y, width: r.width, height: r.height }; });
+    await page.screenshot({ path: shotPath, fullPage: true, clip });
     console.log(`     screenshot ${shotPath}`);
     check(errors.length === 0, 'no console error or page error', errors.join(' | '));
   } finally {

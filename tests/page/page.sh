@@ -133,7 +133,7 @@ versions)
     gen noise "$SCRATCH/v/mix v3.wav" 48000 2 480000 8 wav16
     run render "$SCRATCH/v/mix v1.wav" "$SCRATCH/v/mix v2.wav" "$SCRATCH/v/mix v3.wav" -p "$profiles" -o "$SCRATCH/vout" --page
     expect_rc 0 "render --page of three versions"
-    node "$HERE/versions.js" "$run_page" "$SCRATCH/browser" 3 || fail "versions.js, 3 mixes (above)"
+    node "$HERE/versions.js" "$run_page" "$SCRATCH/browser" 3 "$SCRATCH/browser/page-versions-3.png" || fail "versions.js, 3 mixes (above)"
     # A folder of 5 inputs through every profile: more renders than play at once, so the run's
     # page lists the inputs with a link to each one's page, and no script.
     mkdir -p "$SCRATCH/f/sub"

@@ -50,7 +50,9 @@ function state(page) {
       position: m.el.currentTime,
       audible: s.entries.filter((e) => e.el && e.el.volume > 1e-3).map((e) => ({ id: e.id, mix: e.mix, volume: e.el.volume, paused: e.el.paused, src: e.el.src })),
       times: s.entries.filter((e) => e.el).map((e) => ({ id: e.id, mix: e.mix, t: e.el.currentTime, paused: e.el.paused })),
-      shownMix: [...document.querySelectorAll('#list .entry')].filter((b) => !b.hidden).map((b) => window.cansim.entries[Number(b.dataset.index)].mix),
+      shownMix: [...document.querySelectorAll('#list .entry')].filter((b) => b.offsetParent !== null).map((b) => window.cansim.entries[Number(b.dataset.index)].mix),
+      headers: [...document.querySelectorAll('#list h3')].filter((h) => h.offsetParent !== null).map((h) => h.textContent).join(),
+      allHeaders: document.querySelectorAll('#list h3').length,
       pressed: [...document.querySelectorAll('#list .entry[aria-pressed="true"]')].map((b) => b.dataset.profile),
       trace: document.getElementById('trace-a').getAttribute('data-profile'),
       traceB: document.getElementById('trace-b').getAttribute('data-profile'),
@@ -92,7 +94,10 @@ async function switchMix(page, how, to) {
   check(after.audible.length === 1 && after.audible[0].id === before.sounding && after.audible[0].mix === to && !after.audible[0].paused,
     `${how}: only ${before.sounding} of mix ${to} is audible, and it plays`, after.audible.map((a) => `${a.id}@${a.mix}`).join(' '));
   check(sw && sw.in_step, `${how}: the switch went to an element already running in step`, sw && `${sw.ms.toFixed(1)} ms`);
-  check(after.shownMix.every((m) => m === to) && after.shownMix.length > 1, `${how}: the list shows mix ${to}'s entries only`);
+  check(after.shownMix.every((m) => m === to) && after.shownMix.length === after.times.length / nMixes,
+    `${how}: the list shows mix ${to}'s entries only`, `${after.shownMix.length} shown`);
+  check(after.headers.split(',').length === after.allHeaders / nMixes && after.headers.startsWith('Original,'),
+    `${how}: the list shows one mix's group titles`, after.headers);
   const spread = Math.max(...after.times.map((e) => Math.abs(e.t - after.position)));
   check(after.times.every((e) => !e.paused) && spread < 0.01, `${how}: every element (${after.times.length}) plays within 10 ms of the audible one`,
     `largest offset ${(spread * 1000).toFixed(1)} ms`);
