@@ -30,6 +30,7 @@
 #include <xxhash.h>
 
 #include "cli.h"
+#include "translation_report.h" /* translation */
 #include "outputs.h"
 #include "page.h"
 #include "shard.h"
@@ -1111,6 +1112,7 @@ static void record_member(Worker *w, Job *j, const struct stat *st, const Cansim
             if (run->is_tty)
                 fputs("\r\033[K", stderr);
             print_summary(j->path, b->profiles, res, n, json_object_get(rep, "outputs"));
+            translation_print(json_object_get(rep, "translation")); /* translation */
         }
         show_progress(run, false);
     }
@@ -2000,8 +2002,13 @@ int batch_command(int argc, char **argv, bool is_status)
     if (o.is_json)
         show_progress(&run, true);
 
-    if (o.report && strcmp(o.report, "auto") && !run.is_interrupted)
+    if (o.report && strcmp(o.report, "auto") && !run.is_interrupted) {
         run_report_sort(run.reports);
+        json_t *tr = translation_run_section(run.reports); /* translation */
+        json_object_set_new(run.reports, "translation", tr);
+        if (o.verbosity >= 1 && !o.is_json)
+            translation_print_run(tr);
+    }
     if (o.report && strcmp(o.report, "auto") && !run.is_interrupted &&
         write_json_atomic(o.report, run.reports)) {
         char line[PATH_MAX + 64];

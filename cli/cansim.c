@@ -20,6 +20,7 @@
 #include <sndfile.h>
 
 #include "cli.h"
+#include "translation_report.h" /* translation */
 #include "outputs.h"
 #include "page.h"
 #include "shard.h"
@@ -507,6 +508,7 @@ json_t *input_report(const Options *o, const char *input, const CansimProfile *c
     }
     json_object_set_new(in, "notices", notices);
     json_object_set_new(in, "outputs", outs);
+    json_object_set_new(in, "translation", translation_json(p, res, n)); /* translation */
     return in;
 }
 

@@ -26,6 +26,7 @@
 #include "audio_io.h"
 #include "kernels.h"
 #include "loudness.h"
+#include "translation.h"
 
 #define ANALYSIS_HOPS 32
 #define PI            3.14159265358979323846 /* hops per chunk: one parallel region per 3.2 s of input */
@@ -172,32 +173,44 @@ static double weighted_energy(const float *w, const float *p, size_t n)
     return s;
 }
 
+double cansim_level_gate(const double *e, size_t n_e, size_t hop)
+{
+    if (n_e < 5)
+        return HUGE_VAL;
+    const size_t n_blocks = n_e - 1 - 3;
+    const double z_abs = pow(10.0, (-70.0 + 0.691) / 10.0);
+    double sum = 0.0;
+    size_t cnt = 0;
+    for (size_t k = 0; k < n_blocks; k++) {
+        const double z = cansim_level_block(e, k, hop);
+        if (z >= z_abs) {
+            sum += z;
+            cnt++;
+        }
+    }
+    if (!cnt)
+        return HUGE_VAL;
+    const double z_rel = 0.1 * sum / (double)cnt;
+    return z_rel > z_abs ? z_rel : z_abs;
+}
+
 /* BS.1770 integrated loudness from frame energies E_0..E_{n_seg} (see the file comment). */
 static double gated_lufs(const double *e, size_t n_e, size_t hop)
 {
-    if (n_e < 5)
+    const double gate = cansim_level_gate(e, n_e, hop);
+    if (gate == HUGE_VAL)
         return -HUGE_VAL;
-    const size_t n_blocks = n_e - 1 - 3;
-    const double z_abs = pow(10.0, (-70.0 + 0.691) / 10.0);
-    const double scale = 1.0 / (4.0 * (double)hop);
     double sum = 0.0;
     size_t cnt = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        const double z_rel = pass ? 0.1 * sum / (double)cnt : 0.0;
-        double s2 = 0.0;
-        size_t c2 = 0;
-        for (size_t k = 0; k < n_blocks; k++) {
-            const double z = scale * (0.5 * e[k] + e[k + 1] + e[k + 2] + e[k + 3] + 0.5 * e[k + 4]);
-            if (z >= z_abs && z >= z_rel) {
-                s2 += z;
-                c2++;
-            }
+    for (size_t k = 0; k + 4 < n_e; k++) {
+        const double z = cansim_level_block(e, k, hop);
+        if (z >= gate) {
+            sum += z;
+            cnt++;
         }
-        if (!c2)
-            return -HUGE_VAL;
-        sum = s2;
-        cnt = c2;
     }
+    if (!cnt)
+        return -HUGE_VAL;
     return -0.691 + 10.0 * log10(sum / (double)cnt);
 }
 
@@ -361,14 +374,17 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
                 a.energy[j] = p;
             }
             a.cap_energy = cap;
+            if (res->tr && cansim_translation_reserve(res->tr, cap)) /* translation */
+                goto nomem;
         }
         const Analysis *ca = &a;
         const int n_jobs = (int)n_sets + 1;
         const int n_fr = (int)nf;
         const size_t f0 = n_frames_done;
         int meter_err = 0;
+        CansimTrAnalysis *tr = res->tr;
 #pragma omp parallel num_threads(n_threads) default(none)                                          \
-    shared(ca, n_fr, n_jobs, f0, weights, input_w, meter, got, n, meter_err)
+    shared(ca, n_fr, n_jobs, f0, weights, input_w, meter, got, n, meter_err, tr)
         {
             const unsigned fpu = cansim_fpu_ftz_enter();
 #pragma omp for schedule(dynamic, 1)
@@ -393,6 +409,8 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
                     ca->energy[j][f0 + (size_t)i] = plain ? weighted_energy(w, p + 4 * nbp, nbp)
                                                           : weighted_energy(w, p, 4 * nbp);
                 }
+                if (tr) /* translation: band energies from the same spectra */
+                    cansim_translation_frames(tr, (size_t)j, ca->spec, nbp, (size_t)n_fr, f0);
             }
             cansim_fpu_restore(fpu);
         }
@@ -409,6 +427,8 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
     for (size_t j = 0; j < n; j++)
         res->pred_lufs[j] = weights[j] ? gated_lufs(a.energy[j], n_frames_done, h) : (double)NAN;
     res->input_pred_lufs = gated_lufs(a.energy[n], n_frames_done, h);
+    if (res->tr) /* translation: its active part is the input's gated part */
+        cansim_translation_gate(res->tr, a.energy[n], n_frames_done, h);
     e = CANSIM_OK;
     goto done;
 nomem:

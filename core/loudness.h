@@ -19,9 +19,11 @@ int cansim_level_weights(const float *const cells[4], size_t n_taps, double rate
                          size_t *n_bins);
 
 typedef struct CansimLevelAnalysis {
-    double input_lufs;      /* libebur128, integrated; -inf below the gate */
-    double input_pred_lufs; /* the same, by the spectral method */
-    double *pred_lufs;      /* per weight set: predicted integrated loudness of the output */
+    double input_lufs;           /* libebur128, integrated; -inf below the gate */
+    double input_pred_lufs;      /* the same, by the spectral method */
+    double *pred_lufs;           /* per weight set: predicted integrated loudness of the output */
+    struct CansimTrAnalysis *tr; /* optional: the translation's band energies on the same
+                                    spectra (translation.c), its sets the weight sets' */
 } CansimLevelAnalysis;
 
 /* Reads path once (streaming): with has_meter, meters it with libebur128 (mode I, mono as dual
@@ -30,6 +32,18 @@ typedef struct CansimLevelAnalysis {
  * must hold n doubles. */
 int cansim_level_analyse(const char *path, const float *const *weights, size_t n, int n_threads,
                          bool has_meter, CansimLevelAnalysis *a, CansimDiag *diag);
+
+/* Mean square of 400 ms gating block k (frames k .. k + 4) of frame energies e: four 100 ms
+ * segments, the outer frames counting half (loudness.c). */
+static inline double cansim_level_block(const double *e, size_t k, size_t hop)
+{
+    const double scale = 1.0 / (4.0 * (double)hop);
+    return scale * (0.5 * e[k] + e[k + 1] + e[k + 2] + e[k + 3] + 0.5 * e[k + 4]);
+}
+
+/* BS.1770's gate over the blocks of frame energies e (n_e frames): the least block mean square
+ * that passes both the absolute and the relative gate, HUGE_VAL when no block does. */
+double cansim_level_gate(const double *e, size_t n_e, size_t hop);
 
 /* Rewrites the float file src into a new temporary file for dst_final (cansim_audio_create()
  * with kind; its path into dst, dst_n bytes) in sf_format, stereo, rate_hz, scaled by gain;

@@ -17,6 +17,7 @@
 #include "kernels.h"
 #include "loudness.h"
 #include "resample.h"
+#include "translation.h" /* translation */
 
 _Static_assert(CANSIM_CPU_AVX2 == (1u << 0) && CANSIM_CPU_AVX512 == (1u << 1),
                "public and kernel CPU flags must agree");
@@ -36,7 +37,8 @@ typedef struct Filter {
     bool is_ms;          /* symmetric (LL = RR, LR = RL != 0): runs as mid and side cells */
     int status;          /* a profile that cannot be realised at this rate fails its outputs */
     CansimDiag diag;
-    float *level_w; /* the loudness prediction's per-bin weights (loudness.h) */
+    float *level_w;        /* the loudness prediction's per-bin weights (loudness.h) */
+    CansimTrWeights *tr_w; /* translation: its per-bin weights (translation.h) */
 } Filter;
 
 /* Every profile realised at one rate. A few rates stay cached, so a batch that alternates
@@ -176,6 +178,7 @@ static void set_free(FilterSet *s, size_t n_profiles)
         cansim_free(s->filters[j].h);
         free(s->filters[j].mask);
         cansim_free(s->filters[j].level_w);
+        cansim_translation_weights_free(&s->filters[j].tr_w); /* translation */
     }
     free(s->filters);
     memset(s, 0, sizeof *s);
@@ -441,6 +444,8 @@ static int set_build(CansimRender *r, FilterSet *s, double rate_hz)
             for (int c = 0; c < 4; c++)
                 cells[c] = cansim_profile_taps(p, c);
             e = cansim_level_weights(cells, cansim_profile_n_taps(p), rate_hz, &f->level_w, &nbp);
+            if (!e) /* translation */
+                e = cansim_translation_weights(cells, cansim_profile_n_taps(p), rate_hz, &f->tr_w);
         }
         cansim_profile_close(&owned);
         s->has_ms = s->has_ms || f->is_ms;
@@ -1106,6 +1111,7 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
     FileOut *outs = NULL;
     double *gains_db = NULL;
     double *pred_db = NULL;
+    CansimTrAnalysis *tr = NULL; /* translation */
     char converted[4096 + 64] = "";
     int e = cansim_audio_open_read(input_path, &in, &info, diag);
     if (e) {
@@ -1213,6 +1219,11 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
         }
         for (size_t j = 0; j < n_prof; j++)
             w[j] = r->lanes[j].status ? NULL : r->filters[j].level_w;
+        /* translation: on the same spectra; without memory for it, none */
+        if (!cansim_translation_open(&tr, n_prof, info.samplerate))
+            for (size_t j = 0; j < n_prof; j++)
+                cansim_translation_use(tr, j, w[j] ? r->filters[j].tr_w : NULL);
+        la.tr = tr;
         /* Matching needs only the predicted change (output - input) before the render, so the
          * input's exact meter then runs during the render, beside the lanes. */
         e = cansim_level_analyse(src_path, w, n_prof, r->n_threads, !is_match, &la, diag);
@@ -1369,6 +1380,8 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
             }
             if (!r->cfg.is_compute_only)
                 cansim_audio_format_label(sf_format, res.format, sizeof res.format);
+            /* translation */
+            cansim_translation_result(res.status ? NULL : tr, j, res.gain_db, &res.translation);
             res.input_lufs = la.input_lufs;
             res.target_lufs = target;
             res.is_below_gate = is_below_gate;
@@ -1384,6 +1397,7 @@ static int render_input(CansimRender *r, const char *input_path, const char *out
     }
     e = first;
 done:
+    cansim_translation_close(&tr); /* translation */
     if (r->in_meter)
         ebur128_destroy(&r->in_meter);
     free(outs);
