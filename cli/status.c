@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "translation_report.h" /* translation */
 #include "page.h"
 
 int cmd_status(int argc, char **argv)
@@ -123,6 +124,8 @@ static int finish(const StatusPlan *p, bool has_report)
         json_object_foreach(groups, name, group)
             json_array_append(json_object_get(report, "groups"), group);
         run_report_sort(report);
+        json_object_set_new(report, "translation",
+                            translation_run_section(report)); /* translation */
         if (write_json_atomic(o->report, report)) {
             fprintf(stderr, "cansim: %s: cannot write the report: %s\n", o->report,
                     strerror(errno));

@@ -95,6 +95,16 @@ static double num_or_nan(const json_t *v)
     return json_is_number(v) ? json_number_value(v) : (double)NAN;
 }
 
+/* The stderr table's moments: those rising at least this much, this many at most. */
+#define LISTEN_FIRST_DB    0.5
+#define LISTEN_FIRST_LINES 5
+
+static double top_rise(const json_t *profs, size_t k)
+{
+    const json_t *m = json_array_get(json_object_get(json_array_get(profs, k), "moments"), 0);
+    return num_or_nan(json_object_get(m, "rise_db"));
+}
+
 static void print_cell(const json_t *v)
 {
     if (json_is_number(v))
@@ -110,8 +120,7 @@ void translation_print(const json_t *sec)
         return;
     static const char *const abbrev[CANSIM_N_BANDS] = {"sub",   "bass", "lowmid", "mid",
                                                        "upmid", "pres", "brill",  "air"};
-    fprintf(stderr, "  translation (dB after level matching)%*s", 0, "");
-    fprintf(stderr, "\n  %-36s", "");
+    fprintf(stderr, "  translation (dB after level matching)\n  %-36s", "");
     for (int b = 0; b < CANSIM_N_BANDS; b++)
         fprintf(stderr, " %6s", abbrev[b]);
     fprintf(stderr, " %6s %6s\n", "rms", "side");
@@ -133,21 +142,33 @@ void translation_print(const json_t *sec)
         print_cell(
             json_object_get(json_object_get(spread, cansim_band_name(b, NULL, NULL)), "spread_db"));
     fputc('\n', stderr);
-    /* The top moment of each profile, strongest first (at most five lines). */
-    size_t n_shown = 0;
-    json_array_foreach(profs, i, x)
-    {
-        const json_t *m = json_array_get(json_object_get(x, "moments"), 0);
-        if (!m || n_shown >= 5)
+    /* The strongest moments of the drawer: each profile's first, by rise, those of at least
+     * LISTEN_FIRST_DB, at most LISTEN_FIRST_LINES. */
+    const size_t n = json_array_size(profs);
+    size_t *order = calloc(n, sizeof *order);
+    size_t n_top = 0;
+    for (size_t k = 0; order && k < n; k++) {
+        const json_t *m = json_array_get(json_object_get(json_array_get(profs, k), "moments"), 0);
+        const double rise = num_or_nan(json_object_get(m, "rise_db"));
+        if (!(rise >= LISTEN_FIRST_DB))
             continue;
-        if (!n_shown++)
-            fputs("  listen first:\n", stderr);
+        size_t at = n_top++;
+        for (; at > 0 && rise > top_rise(profs, order[at - 1]); at--)
+            order[at] = order[at - 1];
+        order[at] = k;
+    }
+    if (n_top)
+        fputs("  listen first:\n", stderr);
+    for (size_t k = 0; k < n_top && k < LISTEN_FIRST_LINES; k++) {
+        const json_t *p = json_array_get(profs, order[k]);
+        const json_t *m = json_array_get(json_object_get(p, "moments"), 0);
         fprintf(stderr, "    %-34s %-10s %6.1f-%.1f s  %+.1f dB above its average\n",
-                json_string_value(json_object_get(x, "profile")),
+                json_string_value(json_object_get(p, "profile")),
                 json_string_value(json_object_get(m, "band")),
                 num_or_nan(json_object_get(m, "start_s")), num_or_nan(json_object_get(m, "end_s")),
                 num_or_nan(json_object_get(m, "rise_db")));
     }
+    free(order);
 }
 
 json_t *translation_run_section(const json_t *run_report)
