@@ -5,9 +5,9 @@
  * band's bins of those spectra weighted by the profile's |H|^2 terms (the level weights
  * without the K-weighting). Summing per band instead of over all bins gives each output's band
  * energies frame by frame, exact for the render up to the analysis' frequency resolution
- * (rate / 2H, 5 Hz) and its window's edges, with no second pass. The frames are kept (a few
- * doubles per frame and profile) until the end, where BS.1770's gate over the input says which
- * frames are the active part. */
+ * (rate / 2H, 5 Hz) and its window's edges, with no second pass. The frames are kept (ten
+ * floats per frame and profile, 1.4 MB an hour) until the end, where BS.1770's gate over the
+ * input says which frames are the active part. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,7 +140,7 @@ struct CansimTrAnalysis {
     double rate_hz;
     size_t hop;
     size_t lo[CANSIM_N_BANDS], hi[CANSIM_N_BANDS]; /* bins of each band, [lo, hi) */
-    double **rows;                                 /* per set and the input: ROW per frame */
+    float **rows; /* per set and the input: ROW per frame (floats: 40 bytes a frame) */
     size_t cap;
     double *active; /* per frame, its active share: 0, 0.5 or 1 */
     size_t n_frames;
@@ -199,7 +199,7 @@ int cansim_translation_reserve(CansimTrAnalysis *t, size_t n_frames)
     for (size_t j = 0; j <= t->n; j++) {
         if (j < t->n && !t->w[j])
             continue;
-        double *p = realloc(t->rows[j], n_frames * ROW * sizeof *p);
+        float *p = realloc(t->rows[j], n_frames * ROW * sizeof *p);
         if (!p)
             return CANSIM_ENOMEM;
         t->rows[j] = p;
@@ -248,24 +248,27 @@ void cansim_translation_frames(CansimTrAnalysis *t, size_t j, const float *spec,
     const size_t all_lo = t->lo[0], all_hi = t->hi[CANSIM_N_BANDS - 1];
     for (size_t i = 0; i < n_fr; i++) {
         const float *p = spec + i * SPEC_PLANES * nbp;
-        double *row = t->rows[j] + (f0 + i) * ROW;
+        float *row = t->rows[j] + (f0 + i) * ROW;
         if (!w) {
             double sum = 0.0;
             for (int b = 0; b < CANSIM_N_BANDS; b++) {
-                row[b] = band_sum(NULL, p + 4 * nbp, t->lo[b], t->hi[b]);
-                sum += row[b];
+                const double e = band_sum(NULL, p + 4 * nbp, t->lo[b], t->hi[b]);
+                row[b] = (float)e;
+                sum += e;
             }
             /* |X_L +- X_R|^2 = P_LL + P_RR +- 2 Re C. */
             const double c2 = 2.0 * band_sum(NULL, p + 2 * nbp, all_lo, all_hi);
-            row[ROW_MID] = sum + c2;
-            row[ROW_SIDE] = sum - c2;
+            row[ROW_MID] = (float)(sum + c2);
+            row[ROW_SIDE] = (float)(sum - c2);
             continue;
         }
         for (int b = 0; b < CANSIM_N_BANDS; b++)
-            row[b] = w->is_plain ? band_sum(w->w, p + 4 * nbp, t->lo[b], t->hi[b])
-                                 : quad_sum(w->w, p, nbp, t->lo[b], t->hi[b]);
-        row[ROW_MID] = w->has_cross ? quad_sum(w->w + 4 * nbp, p, nbp, all_lo, all_hi) : 0.0;
-        row[ROW_SIDE] = w->has_cross ? quad_sum(w->w + 8 * nbp, p, nbp, all_lo, all_hi) : 0.0;
+            row[b] = (float)(w->is_plain ? band_sum(w->w, p + 4 * nbp, t->lo[b], t->hi[b])
+                                         : quad_sum(w->w, p, nbp, t->lo[b], t->hi[b]));
+        row[ROW_MID] =
+            w->has_cross ? (float)quad_sum(w->w + 4 * nbp, p, nbp, all_lo, all_hi) : 0.0f;
+        row[ROW_SIDE] =
+            w->has_cross ? (float)quad_sum(w->w + 8 * nbp, p, nbp, all_lo, all_hi) : 0.0f;
     }
 }
 
@@ -317,7 +320,7 @@ static size_t band_moments(const CansimTrAnalysis *t, size_t j, int b, double ch
     const double hop_s = (double)t->hop / t->rate_hz;
     const size_t win = (size_t)lround(CANSIM_MOMENT_S / hop_s);
     const size_t step = (size_t)lround(MOMENT_STEP_S / hop_s);
-    const double *in = t->rows[t->n], *o = t->rows[j];
+    const float *in = t->rows[t->n], *o = t->rows[j];
     size_t n_out = 0;
     size_t chosen[CANSIM_N_MOMENTS];
     for (size_t round = 0; round < CANSIM_N_MOMENTS && t->n_frames >= win; round++) {
@@ -332,8 +335,8 @@ static size_t band_moments(const CansimTrAnalysis *t, size_t j, int b, double ch
             double a = 0.0, ein = 0.0, eout = 0.0;
             for (size_t m = m0; m < m0 + win; m++) {
                 a += t->active[m];
-                ein += t->active[m] * in[m * ROW + (size_t)b];
-                eout += t->active[m] * o[m * ROW + (size_t)b];
+                ein += t->active[m] * (double)in[m * ROW + (size_t)b];
+                eout += t->active[m] * (double)o[m * ROW + (size_t)b];
             }
             if (a < 0.5 * (double)win || ein < MOMENT_FLOOR * mean_in * a)
                 continue;
@@ -373,8 +376,8 @@ void cansim_translation_result(const CansimTrAnalysis *t, size_t j, double gain_
         const double am = t->active[m];
         a += am;
         for (size_t c = 0; c < ROW; c++) {
-            in[c] += am * t->rows[t->n][m * ROW + c];
-            o[c] += am * t->rows[j][m * ROW + c];
+            in[c] += am * (double)t->rows[t->n][m * ROW + c];
+            o[c] += am * (double)t->rows[j][m * ROW + c];
         }
     }
     double total_in = 0.0;
