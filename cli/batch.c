@@ -1046,6 +1046,7 @@ static void record_member(Worker *w, Job *j, const struct stat *st, const Cansim
                 json_object_set_new(man_outs, id, rec);
             n_ok++;
         }
+        translation_section(rep); /* translation: with the kept outputs' entries */
         /* The report first, then the manifest: a kill between them only re-renders. */
         char path[PATH_MAX + 64];
         snprintf(path, sizeof path, "%s/" REPORT_NAME, dir);
@@ -1112,7 +1113,7 @@ static void record_member(Worker *w, Job *j, const struct stat *st, const Cansim
             if (run->is_tty)
                 fputs("\r\033[K", stderr);
             print_summary(j->path, b->profiles, res, n, json_object_get(rep, "outputs"));
-            translation_print(json_object_get(rep, "translation")); /* translation */
+            translation_print(rep); /* translation */
         }
         show_progress(run, false);
     }

@@ -504,11 +504,12 @@ json_t *input_report(const Options *o, const char *input, const CansimProfile *c
                                                         : "ok"));
         json_object_set_new(x, "error", r->status ? json_string(r->diag.msg) : json_null());
         json_object_set_new(x, "notice", is_unmatched ? json_string(r->diag.msg) : json_null());
+        json_object_set_new(x, "translation", translation_entry(r)); /* translation */
         json_array_append_new(outs, x);
     }
     json_object_set_new(in, "notices", notices);
     json_object_set_new(in, "outputs", outs);
-    json_object_set_new(in, "translation", translation_json(p, res, n)); /* translation */
+    translation_section(in); /* translation */
     return in;
 }
 

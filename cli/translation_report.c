@@ -21,8 +21,55 @@ static json_t *moment_json(const CansimMoment *m)
                      "start_s", db(m->start_s), "end_s", db(m->end_s), "rise_db", db(m->rise_db));
 }
 
-json_t *translation_json(const CansimProfile *const *p, const CansimOutputResult *res, size_t n)
+json_t *translation_entry(const CansimOutputResult *r)
 {
+    const CansimTranslation *t = &r->translation;
+    if (!t->is_valid || r->status || r->is_skipped)
+        return json_null();
+    json_t *x = json_object();
+    json_t *bd = json_object();
+    json_t *tops = json_object();
+    for (int b = 0; b < CANSIM_N_BANDS; b++) {
+        const char *name = cansim_band_name(b, NULL, NULL);
+        json_object_set_new(bd, name, db(t->band_db[b]));
+        json_object_set_new(tops, name,
+                            t->band_top[b].band < 0 ? json_null() : moment_json(&t->band_top[b]));
+    }
+    json_object_set_new(x, "band_db", bd);
+    json_object_set_new(x, "overall_db", db(t->overall_db));
+    json_object_set_new(x, "side_db", db(t->side_db));
+    json_t *ms = json_array();
+    for (int k = 0; k < CANSIM_N_MOMENTS; k++)
+        if (t->moments[k].band >= 0)
+            json_array_append_new(ms, moment_json(&t->moments[k]));
+    json_object_set_new(x, "moments", ms);
+    json_object_set_new(x, "band_moments", tops);
+    return x;
+}
+
+static double num_or_nan(const json_t *v);
+
+/* The band changes of outputs[k]'s translation as the library's struct (invalid: none). */
+static CansimTranslation from_entry(const json_t *out)
+{
+    const json_t *tr = json_object_get(out, "translation");
+    CansimTranslation t = {.is_valid = json_is_object(tr)};
+    for (int b = 0; b < CANSIM_N_BANDS; b++)
+        t.band_db[b] = num_or_nan(
+            json_object_get(json_object_get(tr, "band_db"), cansim_band_name(b, NULL, NULL)));
+    t.overall_db = num_or_nan(json_object_get(tr, "overall_db"));
+    return t;
+}
+
+static const char *profile_of(const json_t *outs, size_t k)
+{
+    return json_string_value(json_object_get(json_array_get(outs, k), "profile"));
+}
+
+void translation_section(json_t *rep)
+{
+    const json_t *outs = json_object_get(rep, "outputs");
+    const size_t n = json_array_size(outs);
     json_t *sec = json_object();
     json_t *bands = json_array();
     for (int b = 0; b < CANSIM_N_BANDS; b++) {
@@ -34,35 +81,8 @@ json_t *translation_json(const CansimProfile *const *p, const CansimOutputResult
     json_object_set_new(sec, "bands", bands);
     CansimTranslation *t = calloc(n ? n : 1, sizeof *t);
     size_t *rank = calloc(n ? n : 1, sizeof *rank);
-    json_t *profs = json_array();
-    for (size_t j = 0; t && j < n; j++) {
-        t[j] = res[j].translation;
-        t[j].is_valid = t[j].is_valid && !res[j].status && !res[j].is_skipped;
-        if (!t[j].is_valid)
-            continue;
-        json_t *x = json_object();
-        json_object_set_new(x, "profile", json_string(cansim_profile_id(p[j])));
-        json_t *bd = json_object();
-        json_t *tops = json_object();
-        for (int b = 0; b < CANSIM_N_BANDS; b++) {
-            const char *name = cansim_band_name(b, NULL, NULL);
-            json_object_set_new(bd, name, db(t[j].band_db[b]));
-            json_object_set_new(tops, name,
-                                t[j].band_top[b].band < 0 ? json_null()
-                                                          : moment_json(&t[j].band_top[b]));
-        }
-        json_object_set_new(x, "band_db", bd);
-        json_object_set_new(x, "overall_db", db(t[j].overall_db));
-        json_object_set_new(x, "side_db", db(t[j].side_db));
-        json_t *ms = json_array();
-        for (int k = 0; k < CANSIM_N_MOMENTS; k++)
-            if (t[j].moments[k].band >= 0)
-                json_array_append_new(ms, moment_json(&t[j].moments[k]));
-        json_object_set_new(x, "moments", ms);
-        json_object_set_new(x, "band_moments", tops);
-        json_array_append_new(profs, x);
-    }
-    json_object_set_new(sec, "profiles", profs);
+    for (size_t k = 0; t && k < n; k++)
+        t[k] = from_entry(json_array_get(outs, k));
     CansimTranslationDrawer d = {.rank = rank};
     json_t *spread = json_object();
     json_t *ranking = json_array();
@@ -70,24 +90,23 @@ json_t *translation_json(const CansimProfile *const *p, const CansimOutputResult
         for (int b = 0; b < CANSIM_N_BANDS; b++) {
             if (d.lowest[b] == SIZE_MAX)
                 continue;
-            json_object_set_new(spread, cansim_band_name(b, NULL, NULL),
-                                json_pack("{s:o, s:s, s:o, s:s, s:o}", "spread_db",
-                                          db(d.spread_db[b]), "lowest",
-                                          cansim_profile_id(p[d.lowest[b]]), "lowest_db",
-                                          db(t[d.lowest[b]].band_db[b]), "highest",
-                                          cansim_profile_id(p[d.highest[b]]), "highest_db",
-                                          db(t[d.highest[b]].band_db[b])));
+            json_object_set_new(
+                spread, cansim_band_name(b, NULL, NULL),
+                json_pack("{s:o, s:s, s:o, s:s, s:o}", "spread_db", db(d.spread_db[b]), "lowest",
+                          profile_of(outs, d.lowest[b]), "lowest_db", db(t[d.lowest[b]].band_db[b]),
+                          "highest", profile_of(outs, d.highest[b]), "highest_db",
+                          db(t[d.highest[b]].band_db[b])));
         }
         for (size_t k = 0; k < d.n_ranked; k++)
             json_array_append_new(ranking,
-                                  json_pack("{s:s, s:o}", "profile", cansim_profile_id(p[rank[k]]),
+                                  json_pack("{s:s, s:o}", "profile", profile_of(outs, rank[k]),
                                             "overall_db", db(t[rank[k]].overall_db)));
     }
     json_object_set_new(sec, "spread", spread);
     json_object_set_new(sec, "ranking", ranking);
+    json_object_set_new(rep, "translation", sec);
     free(t);
     free(rank);
-    return sec;
 }
 
 static double num_or_nan(const json_t *v)
@@ -113,11 +132,32 @@ static void print_cell(const json_t *v)
         fputs("      -", stderr);
 }
 
-void translation_print(const json_t *sec)
+/* The outputs with a translation, as {"profile", ...translation} objects (new references). */
+static json_t *profiles_of(const json_t *rep)
 {
-    const json_t *profs = json_object_get(sec, "profiles");
-    if (!json_array_size(profs))
+    json_t *profs = json_array();
+    size_t k;
+    const json_t *out;
+    json_array_foreach(json_object_get(rep, "outputs"), k, out)
+    {
+        const json_t *tr = json_object_get(out, "translation");
+        if (!json_is_object(tr))
+            continue;
+        json_t *x = json_deep_copy(tr);
+        json_object_set(x, "profile", json_object_get(out, "profile"));
+        json_array_append_new(profs, x);
+    }
+    return profs;
+}
+
+void translation_print(const json_t *rep)
+{
+    const json_t *sec = json_object_get(rep, "translation");
+    json_t *profs = profiles_of(rep);
+    if (!json_array_size(profs)) {
+        json_decref(profs);
         return;
+    }
     static const char *const abbrev[CANSIM_N_BANDS] = {"sub",   "bass", "lowmid", "mid",
                                                        "upmid", "pres", "brill",  "air"};
     fprintf(stderr, "  translation (dB after level matching)\n  %-36s", "");
@@ -169,6 +209,7 @@ void translation_print(const json_t *sec)
                 num_or_nan(json_object_get(m, "rise_db")));
     }
     free(order);
+    json_decref(profs);
 }
 
 json_t *translation_run_section(const json_t *run_report)
@@ -184,12 +225,11 @@ json_t *translation_run_section(const json_t *run_report)
     for (size_t i = 0; i < n_in; i++) {
         size_t k;
         const json_t *x;
-        json_array_foreach(
-            json_object_get(json_object_get(json_array_get(inputs, i), "translation"), "profiles"),
-            k, x)
+        json_array_foreach(json_object_get(json_array_get(inputs, i), "outputs"), k, x)
         {
             const char *id = json_string_value(json_object_get(x, "profile"));
-            if (id && !json_object_get(by_prof, id))
+            if (id && json_is_object(json_object_get(x, "translation")) &&
+                !json_object_get(by_prof, id))
                 json_object_set_new(by_prof, id, json_object());
         }
     }
@@ -203,18 +243,13 @@ json_t *translation_run_section(const json_t *run_report)
             tp[i] = NULL;
             size_t k;
             const json_t *x;
-            json_array_foreach(
-                json_object_get(json_object_get(json_array_get(inputs, i), "translation"),
-                                "profiles"),
-                k, x)
+            json_array_foreach(json_object_get(json_array_get(inputs, i), "outputs"), k, x)
             {
-                if (strcmp(json_string_value(json_object_get(x, "profile")), id))
+                const char *pid = json_string_value(json_object_get(x, "profile"));
+                if (!pid || strcmp(pid, id))
                     continue;
-                t[i].is_valid = true;
-                for (int b = 0; b < CANSIM_N_BANDS; b++)
-                    t[i].band_db[b] = num_or_nan(json_object_get(json_object_get(x, "band_db"),
-                                                                 cansim_band_name(b, NULL, NULL)));
-                tp[i] = &t[i];
+                t[i] = from_entry(x);
+                tp[i] = t[i].is_valid ? &t[i] : NULL;
             }
         }
         size_t dep[CANSIM_N_BANDS];

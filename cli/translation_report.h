@@ -6,12 +6,16 @@
 #include <cansim/cansim.h>
 #include <jansson.h>
 
-/* An input's `translation` section from its results (profiles p, n of them): bands, per
- * profile its band changes, overall figure, side change and moments, the spread and the
- * ranking. Outputs without a translation (failed, kept, skipped) are left out. */
-json_t *translation_json(const CansimProfile *const *p, const CansimOutputResult *res, size_t n);
-/* The section as a compact table on stderr: profiles x bands, the spread row, top moments. */
-void translation_print(const json_t *section);
+/* One output's translation for its report entry (outputs[].translation): band changes,
+ * overall figure, side change, moments; null without one (failed, skipped). */
+json_t *translation_entry(const CansimOutputResult *r);
+/* Sets the input report rep's `translation` section (bands, spread, ranking) from its
+ * outputs[] entries: called again once kept outputs' entries are in, so a rerun's report is
+ * the one a whole run writes. */
+void translation_section(json_t *rep);
+/* The input report's translation as a compact table on stderr: profiles x bands, the spread
+ * row, the strongest moments. */
+void translation_print(const json_t *rep);
 /* The run's `translation` section from its report's inputs[] (each with its section): per
  * profile and band the input that departs most from the others. */
 json_t *translation_run_section(const json_t *run_report);

@@ -30,7 +30,7 @@ run = json.load(open(sys.argv[2]))
 tr = rep["translation"]
 bands = [b["band"] for b in tr["bands"]]
 assert bands == ["sub", "bass", "low-mid", "mid", "upper-mid", "presence", "brilliance", "air"], bands
-profs = {p["profile"]: p for p in tr["profiles"]}
+profs = {o["profile"]: o["translation"] for o in rep["outputs"]}
 assert set(profs) == {"reference", "sony-mdr-7506", "sennheiser-hd-650", "speakers"}, profs.keys()
 for b in bands:
     assert profs["reference"]["band_db"][b] == 0.0, ("reference", b)
