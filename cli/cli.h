@@ -45,6 +45,7 @@ typedef struct Options {
     double level_lufs;
     bool has_ceiling;
     double ceiling_dbtp;
+    bool has_translation; /* --translation: each output's band changes (docs/translation.md) */
     const char *report;
     char **inputs;
     int n_inputs;

@@ -76,6 +76,7 @@ int render_group_passes(CansimRender *r, size_t n, size_t step, const char *cons
     bool *limited = calloc(n, sizeof *limited);
     int *status = calloc(m, sizeof *status);
     CansimDiag *mdiag = calloc(m, sizeof *mdiag);
+    CansimTranslation *tr = g->translation ? calloc(n, sizeof *tr) : NULL;
     int first = CANSIM_OK, out_rc = CANSIM_OK;
     bool is_ok = skip && po && tmp && gain && limited && status && mdiag;
     for (size_t i = 0; is_ok && i < m; i++)
@@ -101,8 +102,11 @@ int render_group_passes(CansimRender *r, size_t n, size_t step, const char *cons
             po[i] = fo[i];
             po[i].skip = skip;
         }
-        CansimGroupResult pg = {
-            .gain_db = gain, .is_limited = limited, .member_status = status, .member_diag = mdiag};
+        CansimGroupResult pg = {.gain_db = gain,
+                                .is_limited = limited,
+                                .member_status = status,
+                                .member_diag = mdiag,
+                                .translation = tr};
         CansimDiag pd;
         pd.msg[0] = '\0';
         const int rc =
@@ -119,6 +123,8 @@ int render_group_passes(CansimRender *r, size_t n, size_t step, const char *cons
             g->gain_db[k] = gain[k];
             if (g->is_limited)
                 g->is_limited[k] = limited[k];
+            if (g->translation)
+                g->translation[k] = tr ? tr[k] : (CansimTranslation){.is_valid = false};
         }
         if (isfinite(pg.sum_lufs))
             g->sum_lufs = pg.sum_lufs;
@@ -134,5 +140,6 @@ int render_group_passes(CansimRender *r, size_t n, size_t step, const char *cons
     for (size_t i = 0; tmp && i < m; i++)
         free(tmp[i]);
     free(skip), free(po), free(tmp), free(gain), free(limited), free(status), free(mdiag);
+    free(tr);
     return first ? first : out_rc;
 }

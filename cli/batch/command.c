@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "../translation_report.h"
 #include "batch.h"
 
 /* The command line of render and status, checked, and the CPU level (--cpu, CANSIM_CPU)
@@ -19,6 +20,7 @@ static int batch_options(int argc, char **argv, bool is_status, Options *o, unsi
                    .verbosity = 1,
                    .level_mode = CANSIM_LEVEL_MATCH,
                    .has_ceiling = true,
+                   .has_translation = true,
                    .ceiling_dbtp = -1.0,
                    .report = "auto"};
     int rc = parse_options(argc, argv, o);
@@ -56,6 +58,7 @@ static CansimRenderConfig render_config(const Options *o, const Drawer *drawer,
     cfg.level_lufs = o->level_lufs;
     cfg.has_ceiling = o->has_ceiling;
     cfg.ceiling_dbtp = o->ceiling_dbtp;
+    cfg.has_translation = o->has_translation;
     cfg.rate_hz = o->out_rate_hz;
     cfg.resampler = o->resampler;
     cfg.n_threads = n_threads;
@@ -165,6 +168,10 @@ static void write_run_report(Run *run)
     if (!o->report || !strcmp(o->report, "auto") || run->is_interrupted)
         return;
     run_report_sort(run->reports);
+    json_t *tr = translation_run_section(run->reports);
+    json_object_set_new(run->reports, "translation", tr);
+    if (o->verbosity >= 1 && !o->is_json)
+        translation_print_run(tr);
     if (write_json_atomic(o->report, run->reports)) {
         char line[PATH_MAX + 64];
         snprintf(line, sizeof line, "%s: cannot write the report: %s", o->report, strerror(errno));
