@@ -55,7 +55,9 @@
   }
 
   function cell(tr, v, range, attrs, title, rgb) {
-    var td = el('td', attrs, typeof v === 'number' ? (v > 0 ? '+' : '') + v.toFixed(1) : '\u2013');
+    /* To 0.1 dB, signed; what rounds to 0 reads 0.0. */
+    var text = typeof v !== 'number' ? '\u2013' : Math.abs(v) < 0.05 ? '0.0' : (v > 0 ? '+' : '') + v.toFixed(1);
+    var td = el('td', attrs, text);
     if (typeof v === 'number') {
       td.style.backgroundColor = rgb ? colour(rgb, 0.85 * Math.min(1, v / (2 * range))) : cellColour(v, range);
       td.setAttribute('data-db', String(v));
