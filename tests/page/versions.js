@@ -101,6 +101,14 @@ async function switchMix(page, how, to) {
   const spread = Math.max(...after.times.map((e) => Math.abs(e.t - after.position)));
   check(after.times.every((e) => !e.paused) && spread < 0.01, `${how}: every element (${after.times.length}) plays within 10 ms of the audible one`,
     `largest offset ${(spread * 1000).toFixed(1)} ms`);
+  // The map is the heard mix's: its cells are that input's report.json band changes.
+  const rel = await page.evaluate((m) => JSON.parse(document.getElementById('cansim-data').textContent).mixes[m].relative_path, to);
+  const rep = JSON.parse(fs.readFileSync(path.join(path.dirname(pagePath), rel, 'report.json'), 'utf8'));
+  const cells = await page.$$eval('#map td[data-band]:not(.spread)', (tds) => tds.map((td) => [td.dataset.profile, td.dataset.band, td.dataset.db]));
+  const want = rep.outputs.flatMap((o) => Object.entries(o.translation.band_db).map(([b, v]) => [o.profile, b, v === null ? undefined : String(v)]));
+  const key = (c) => c.join('|');
+  check(cells.length === want.length && want.every((w) => cells.some((c) => key(c) === key(w))),
+    `${how}: the map holds ${rel}'s report`, `${cells.length} cells`);
   return after;
 }
 
