@@ -46,7 +46,8 @@ typedef struct Options {
     double level_lufs;
     bool has_ceiling;
     double ceiling_dbtp;
-    int flac_level; /* --flac-level: FLAC outputs' compression 0..8 */
+    int flac_level;       /* --flac-level: FLAC outputs' compression 0..8 */
+    bool has_translation; /* --translation: each output's band changes (docs/translation.md) */
     const char *report;
     char **inputs;
     int n_inputs;

@@ -83,6 +83,7 @@ int parse_options(int argc, char **argv, Options *o)
         {"level", required_argument, NULL, 'L'},
         {"ceiling", required_argument, NULL, 'E'},
         {"report", required_argument, NULL, 'R'},
+        {"translation", required_argument, NULL, 'Y'},
         {"page", no_argument, NULL, 'W'},
         {"flac-level", required_argument, NULL, 'K'},
         {NULL, 0, NULL, 0},
@@ -209,6 +210,11 @@ int parse_options(int argc, char **argv, Options *o)
             }
             break;
         }
+        case 'Y':
+            if (strcmp(optarg, "on") && strcmp(optarg, "off"))
+                return usage_error("--translation takes on or off, not '%s'", optarg);
+            o->has_translation = !strcmp(optarg, "on");
+            break;
         case 'E': {
             char *end;
             if (!strcmp(optarg, "off")) {

@@ -92,7 +92,7 @@ static int relative_path(const char *dir, const char *file, char *out, size_t ca
     if (!strncmp(dir, file, nd) && (file[nd] == '/' || nd == 1))
         common = nd == 1 ? 1 : nd + 1;
     size_t o = 0;
-    for (const char *c = dir + common; *c;) {
+    for (const char *c = dir + (common > nd ? nd : common); *c;) {
         if (o + 3 >= cap)
             return -1;
         memcpy(out + o, "../", 3);
@@ -231,26 +231,35 @@ static json_t *is_flat(const CansimProfile *p, const CansimProfileInfo *info,
     return json_true();
 }
 
+int page_href(const char *dir, const char *path, char *href, size_t cap, CansimDiag *diag)
+{
+    char dir_real[PATH_MAX], in_real[PATH_MAX], rel[PATH_MAX];
+    if (!realpath(dir, dir_real)) {
+        snprintf(diag->msg, sizeof diag->msg, "%s/index.html: %s", dir, strerror(errno));
+        return -1;
+    }
+    if (!realpath(path, in_real)) {
+        snprintf(diag->msg, sizeof diag->msg, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (relative_path(dir_real, in_real, rel, sizeof rel) || url_path(rel, href, cap)) {
+        snprintf(diag->msg, sizeof diag->msg, "%s/index.html: the path to %s is too long", dir,
+                 path);
+        return -1;
+    }
+    return 0;
+}
+
 /* The page's data: the report's facts with file names only, every profile's description and
- * response, the plot's frequencies, and the links (relative URLs) to the renders and the
- * original. */
-static json_t *page_data(Page *pg, const char *input_path, const json_t *report,
-                         const CansimProfile *const *profiles, size_t n,
+ * response, the plot's frequencies, and the links (relative URLs) to the renders (renders:
+ * their folder's URL relative to the page's, "" or ending in '/') and the original. */
+static json_t *page_data(Page *pg, const char *input_path, const char *renders,
+                         const json_t *report, const CansimProfile *const *profiles, size_t n,
                          const CansimDesignConfig *design)
 {
-    char dir_real[PATH_MAX], in_real[PATH_MAX], rel[PATH_MAX], href[3 * PATH_MAX];
-    if (!realpath(pg->dir, dir_real)) {
-        fail(pg, "%s", strerror(errno));
+    char href[3 * PATH_MAX], name[3 * PATH_MAX];
+    if (page_href(pg->dir, input_path, href, sizeof href, pg->diag))
         return NULL;
-    }
-    if (!realpath(input_path, in_real)) {
-        snprintf(pg->diag->msg, sizeof pg->diag->msg, "%s: %s", input_path, strerror(errno));
-        return NULL;
-    }
-    if (relative_path(dir_real, in_real, rel, sizeof rel) || url_path(rel, href, sizeof href)) {
-        fail(pg, "the path to %s is too long", input_path);
-        return NULL;
-    }
     const json_t *outputs = json_object_get(report, "outputs");
     if (json_array_size(outputs) != n) {
         fail(pg, "the report has %zu outputs for %zu profiles", json_array_size(outputs), n);
@@ -265,8 +274,8 @@ static json_t *page_data(Page *pg, const char *input_path, const json_t *report,
     json_t *data = json_object();
     json_object_set_new(data, "cansim", json_string(cansim_version()));
     json_object_set_new(data, "hz", hz_json);
-    static const char *const facts[] = {"input_lufs", "level", "target_lufs", "ceiling_dbtp",
-                                        "notices"};
+    static const char *const facts[] = {"input_lufs",   "level",   "target_lufs",
+                                        "ceiling_dbtp", "notices", "translation"};
     for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++) {
         json_t *v = json_object_get(report, facts[i]);
         json_object_set_new(data, facts[i], v ? json_deep_copy(v) : json_null());
@@ -289,12 +298,16 @@ static json_t *page_data(Page *pg, const char *input_path, const json_t *report,
             fail(pg, "output %zu of the report has no file", j);
             return NULL;
         }
-        if (url_path(base_name(file), href, sizeof href)) {
+        const size_t np = strlen(renders);
+        if (np + 1 > sizeof href || url_path(base_name(file), name, sizeof name) ||
+            np + strlen(name) + 1 > sizeof href) {
             json_decref(out);
             json_decref(data);
             fail(pg, "the name of %s is too long", file);
             return NULL;
         }
+        memcpy(href, renders, np);
+        memcpy(href + np, name, strlen(name) + 1);
         json_object_set_new(out, "file", json_string(base_name(file)));
         json_t *p = json_object();
         json_object_set_new(p, "id", json_string(info.id));
@@ -362,7 +375,7 @@ static int write_json(FILE *f, const json_t *data)
     return 0;
 }
 
-static void write_html_text(FILE *f, const char *s)
+void page_html_text(FILE *f, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
@@ -384,8 +397,7 @@ static void write_html_text(FILE *f, const char *s)
     }
 }
 
-/* The template with its markers @@TITLE@@ and @@DATA@@ replaced. */
-static int write_page(FILE *f, const char *title, const json_t *data)
+int page_template(FILE *f, const char *title, const json_t *data)
 {
     const char *t = (const char *)cansim_page_template;
     const char *end = t + cansim_page_template_size;
@@ -397,7 +409,7 @@ static int write_page(FILE *f, const char *title, const json_t *data)
         }
         fwrite(t, 1, (size_t)(m - t), f);
         if (end - m >= 9 && !memcmp(m, "@@TITLE@@", 9)) {
-            write_html_text(f, title);
+            page_html_text(f, title);
             t = m + 9;
         } else if (end - m >= 8 && !memcmp(m, "@@DATA@@", 8)) {
             if (write_json(f, data))
@@ -411,15 +423,43 @@ static int write_page(FILE *f, const char *title, const json_t *data)
     return 0;
 }
 
+json_t *page_json(const char *dir, const char *input_path, const char *renders,
+                  const json_t *report, const CansimProfile *const *profiles, size_t n,
+                  const CansimDesignConfig *design, CansimDiag *diag)
+{
+    Page pg = {.dir = dir, .diag = diag};
+    return page_data(&pg, input_path, renders, report, profiles, n, design);
+}
+
+typedef struct TemplateBody {
+    const char *title;
+    const json_t *data;
+} TemplateBody;
+
+static int template_body(FILE *f, void *ctx)
+{
+    const TemplateBody *t = ctx;
+    return page_template(f, t->title, t->data);
+}
+
 int page_write(const char *dir, const char *input_path, const json_t *report,
                const CansimProfile *const *profiles, size_t n, const CansimDesignConfig *design,
                CansimDiag *diag)
 {
     Page pg = {.dir = dir, .diag = diag};
     diag->msg[0] = '\0';
-    json_t *data = page_data(&pg, input_path, report, profiles, n, design);
+    json_t *data = page_data(&pg, input_path, "", report, profiles, n, design);
     if (!data)
         return -1;
+    TemplateBody t = {.title = base_name(input_path), .data = data};
+    const int e = page_emit(dir, template_body, &t, diag);
+    json_decref(data);
+    return e;
+}
+
+int page_emit(const char *dir, int (*body)(FILE *f, void *ctx), void *ctx, CansimDiag *diag)
+{
+    Page pg = {.dir = dir, .diag = diag};
     char path[PATH_MAX + 32], part[PATH_MAX + 64];
     snprintf(path, sizeof path, "%s/index.html", dir);
     const int fd = open_unique_part(path, part, sizeof part);
@@ -430,11 +470,9 @@ int page_write(const char *dir, const char *input_path, const json_t *report,
             close(fd);
             unlink(part);
         }
-        json_decref(data);
         return fail(&pg, "%s", strerror(err));
     }
-    const int e = write_page(f, base_name(input_path), data);
-    json_decref(data);
+    const int e = body(f, ctx);
     const bool is_bad = e || ferror(f);
     const int saved = errno;
     if (fclose(f) || is_bad) {

@@ -77,6 +77,7 @@ int render_group_passes(CansimRender *r, size_t n, size_t step, const char *cons
     int *status = calloc(m, sizeof *status);
     CansimDiag *mdiag = calloc(m, sizeof *mdiag);
     CansimOutputResult *song = calloc(n, sizeof *song);
+    CansimTranslation *tr = g->translation ? calloc(n, sizeof *tr) : NULL;
     int first = CANSIM_OK, out_rc = CANSIM_OK;
     bool is_ok = skip && po && tmp && gain && limited && status && mdiag && song;
     for (size_t i = 0; is_ok && i < m; i++)
@@ -109,7 +110,8 @@ int render_group_passes(CansimRender *r, size_t n, size_t step, const char *cons
                                 .member_status = status,
                                 .member_diag = mdiag,
                                 .song_dir = g->song_dir,
-                                .song = song};
+                                .song = song,
+                                .translation = tr};
         CansimDiag pd;
         pd.msg[0] = '\0';
         const int rc =
@@ -128,6 +130,8 @@ int render_group_passes(CansimRender *r, size_t n, size_t step, const char *cons
             g->gain_db[k] = gain[k];
             if (g->is_limited)
                 g->is_limited[k] = limited[k];
+            if (g->translation)
+                g->translation[k] = tr ? tr[k] : (CansimTranslation){.is_valid = false};
         }
         if (isfinite(pg.sum_lufs))
             g->sum_lufs = pg.sum_lufs;
@@ -144,5 +148,6 @@ int render_group_passes(CansimRender *r, size_t n, size_t step, const char *cons
         free(tmp[i]);
     free(skip), free(po), free(tmp), free(gain), free(limited), free(status), free(mdiag);
     free(song);
+    free(tr);
     return first ? first : out_rc;
 }

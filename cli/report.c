@@ -5,6 +5,23 @@
 
 #include "cli.h"
 #include "json_out.h"
+#include "translation_report.h"
+
+/* Why an input's report has no translation when none of its outputs has one (NULL: it has). */
+static const char *why_no_translation(const Options *o, const CansimOutputResult *res, size_t n)
+{
+    size_t n_rendered = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (res[j].translation.is_valid)
+            return NULL;
+        n_rendered += !res[j].status && !res[j].is_skipped;
+    }
+    if (!o->has_translation)
+        return "not computed (--translation off)";
+    if (!n_rendered)
+        return NULL; /* failed, or kept: the kept entries say */
+    return "the input has no active part (it is below the -70 LUFS gate), so no band changes";
+}
 
 /* The render report (JSON), one object per input:
  *   input          path of the input
@@ -79,10 +96,12 @@ json_t *input_report(const Options *o, const char *input, const CansimProfile *c
                                                         : "ok"));
         json_object_set_new(x, "error", r->status ? json_string(r->diag.msg) : json_null());
         json_object_set_new(x, "notice", is_unmatched ? json_string(r->diag.msg) : json_null());
+        json_object_set_new(x, "translation", translation_entry(r));
         json_array_append_new(outs, x);
     }
     json_object_set_new(in, "notices", notices);
     json_object_set_new(in, "outputs", outs);
+    translation_section(in, why_no_translation(o, res, n));
     return in;
 }
 

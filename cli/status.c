@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "page.h"
+#include "translation_report.h"
 
 typedef struct Counts {
     size_t complete, incomplete, failed, not_audio;
@@ -118,6 +119,7 @@ static int finish(const StatusPlan *p, bool has_report)
         json_object_foreach(groups, name, group)
             json_array_append(json_object_get(report, "groups"), group);
         run_report_sort(report);
+        json_object_set_new(report, "translation", translation_run_section(report));
         if (write_json_atomic(o->report, report)) {
             fprintf(stderr, "cansim: %s: cannot write the report: %s\n", o->report,
                     strerror(errno));

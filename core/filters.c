@@ -6,6 +6,7 @@
 
 #include "filters.h"
 #include "loudness.h"
+#include "translation.h"
 
 static void set_free(CansimFilterSet *s, size_t n_profiles)
 {
@@ -13,6 +14,7 @@ static void set_free(CansimFilterSet *s, size_t n_profiles)
         cansim_free(s->filters[j].h);
         free(s->filters[j].mask);
         cansim_free(s->filters[j].level_w);
+        cansim_translation_weights_free(&s->filters[j].tr_w); /* translation */
     }
     free(s->filters);
     memset(s, 0, sizeof *s);
@@ -130,6 +132,8 @@ static int set_build(const CansimFilterSpec *sp, CansimFilterSet *s, double rate
             for (int c = 0; c < 4; c++)
                 cells[c] = cansim_profile_taps(p, c);
             e = cansim_level_weights(cells, cansim_profile_n_taps(p), rate_hz, &f->level_w, &nbp);
+            if (!e) /* translation */
+                e = cansim_translation_weights(cells, cansim_profile_n_taps(p), rate_hz, &f->tr_w);
         }
         cansim_profile_close(&owned);
         s->has_ms = s->has_ms || f->is_ms;

@@ -23,7 +23,8 @@ typedef struct CansimFilter {
     bool is_ms;          /* symmetric (LL = RR, LR = RL != 0): runs as mid and side cells */
     int status;          /* a profile that cannot be realised at this rate fails its outputs */
     CansimDiag diag;
-    float *level_w; /* the loudness prediction's per-bin weights (loudness.h) */
+    float *level_w;               /* the loudness prediction's per-bin weights (loudness.h) */
+    struct CansimTrWeights *tr_w; /* translation: its per-bin weights (translation.h) */
 } CansimFilter;
 
 /* Every profile realised at one rate. */

@@ -13,6 +13,7 @@
 #include "loudness.h"
 #include "render_file.h"
 #include "resample.h"
+#include "translation.h"
 
 /* Finishes a member's output at corr_db on top of its render gain (the group's ceiling):
  * integer and FLAC outputs get their single finishing pass (gain, dither), float outputs are
@@ -51,6 +52,7 @@ static int finish_pending(CansimPending *p, double corr_db, int flac_level, Cans
     res->gain_db = p->gain_db + corr_db;
     res->correction_db = corr_db;
     res->is_limited = corr_db < 0.0;
+    cansim_translation_regain(&res->translation, corr_db);
     return CANSIM_OK;
 }
 
@@ -156,6 +158,8 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
         memset(g->song, 0, n_prof * sizeof *g->song);
     g->sum_lufs = (double)NAN;
     g->n_rendered = 0;
+    for (size_t j = 0; g->translation && j < n_prof; j++)
+        cansim_translation_result(NULL, j, 0.0, &g->translation[j]);
     /* The render rate: the config's rate_hz, else the members' common rate. */
     double rate = r->cfg.input.rate_hz;
     const char *first = NULL;
@@ -203,6 +207,7 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
     size_t n_rows = n;
     const float **w = calloc(n_prof, sizeof *w);
     SNDFILE *sum = NULL;
+    CansimTrAnalysis *tr = NULL;
     if (!gains || !pred || !pend || !w) {
         e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
         goto done;
@@ -256,6 +261,10 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
         w[j] = r->lanes[j].status || (opts && opts[0].skip && opts[0].skip[j])
                    ? NULL
                    : r->filters[j].level_w;
+    /* The sum's translation (the song's) on the same spectra; without memory for it, none. */
+    if (g->translation)
+        cansim_translation_for(r, opts ? opts[0].skip : NULL, rate, &tr);
+    la.tr = tr;
     if ((e = cansim_level_analyse(sum_path, w, n_prof, r->n_threads, true, &la, diag)))
         goto done;
     g->sum_lufs = la.input_lufs;
@@ -301,6 +310,8 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
                 corr = ceiling - p->peak_db;
         }
         g->gain_db[j] = gains[j] + corr;
+        if (g->translation)
+            cansim_translation_result(tr, j, g->gain_db[j], &g->translation[j]);
         if (g->is_limited)
             g->is_limited[j] = corr < 0.0;
         for (size_t i = 0; i < n_rows; i++) {
@@ -353,6 +364,7 @@ done:
         }
     if (sum_path[0])
         unlink(sum_path);
+    cansim_translation_close(&tr);
     free(gains);
     free(pred);
     free(pend);

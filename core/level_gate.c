@@ -73,6 +73,31 @@ static double gated(const double *e, size_t n_e, size_t hop, int ke, int kd)
     return -HUGE_VAL; /* not reached */
 }
 
+double cansim_level_block(const double *e, size_t k, size_t hop)
+{
+    return block_energy(e, k, KERNEL_STD, 1.0 / (4.0 * (double)hop));
+}
+
+double cansim_level_gate(const double *e, size_t n_e, size_t hop)
+{
+    if (n_e < 5)
+        return HUGE_VAL;
+    const double z_abs = pow(10.0, (-70.0 + 0.691) / 10.0);
+    double sum = 0.0;
+    size_t cnt = 0;
+    for (size_t k = 0; k + 4 < n_e; k++) {
+        const double z = cansim_level_block(e, k, hop);
+        if (z >= z_abs) {
+            sum += z;
+            cnt++;
+        }
+    }
+    if (!cnt)
+        return HUGE_VAL;
+    const double z_rel = 0.1 * sum / (double)cnt;
+    return z_rel > z_abs ? z_rel : z_abs;
+}
+
 double cansim_level_gated(const double *e, size_t n_e, size_t hop)
 {
     return gated(e, n_e, hop, KERNEL_STD, KERNEL_STD);

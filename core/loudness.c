@@ -29,6 +29,7 @@
 #include "flac_level.h"
 #include "kernels.h"
 #include "loudness.h"
+#include "translation.h"
 
 #define ANALYSIS_HOPS 32
 #define PI            3.14159265358979323846 /* hops per chunk: one parallel region per 3.2 s of input */
@@ -327,14 +328,17 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
                 a.energy[j] = p;
             }
             a.cap_energy = cap;
+            if (res->tr && cansim_translation_reserve(res->tr, cap)) /* translation */
+                goto nomem;
         }
         const Analysis *ca = &a;
         const int n_jobs = (int)n_sets + 1;
         const int n_fr = (int)nf;
         const size_t f0 = n_frames_done;
         int meter_err = 0;
+        CansimTrAnalysis *tr = res->tr;
 #pragma omp parallel num_threads(n_threads) default(none)                                          \
-    shared(ca, n_fr, n_jobs, f0, weights, input_w, meter, got, n, meter_err)
+    shared(ca, n_fr, n_jobs, f0, weights, input_w, meter, got, n, meter_err, tr)
         {
             const unsigned fpu = cansim_fpu_ftz_enter();
 #pragma omp for schedule(dynamic, 1)
@@ -350,15 +354,17 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
                 }
                 const int j = jj - 1;
                 const float *w = (size_t)j < n ? weights[j] : input_w;
-                if (!w)
-                    continue;
                 const size_t nbp = ca->nbp;
-                const bool plain = is_plain(w, nbp);
-                for (int i = 0; i < n_fr; i++) {
+                const bool plain = w && is_plain(w, nbp);
+                for (int i = 0; w && i < n_fr; i++) {
                     const float *p = ca->spec + (size_t)i * SPEC_PLANES * nbp;
                     ca->energy[j][f0 + (size_t)i] = plain ? weighted_energy(w, p + 4 * nbp, nbp)
                                                           : weighted_energy(w, p, 4 * nbp);
                 }
+                /* translation: band energies from the same spectra (its own sets, which may
+                 * have no level weights) */
+                if (tr)
+                    cansim_translation_frames(tr, (size_t)j, ca->spec, nbp, (size_t)n_fr, f0);
             }
             cansim_fpu_restore(fpu);
         }
@@ -383,6 +389,8 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
                                                                      n_frames_done, h, in_doubt);
     }
     res->input_pred_lufs = cansim_level_gated(a.energy[n], n_frames_done, h);
+    if (res->tr) /* translation: its active part is the input's gated part */
+        cansim_translation_gate(res->tr, a.energy[n], n_frames_done, h);
     e = CANSIM_OK;
     goto done;
 nomem:

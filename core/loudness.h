@@ -19,11 +19,13 @@ int cansim_level_weights(const float *const cells[4], size_t n_taps, double rate
                          size_t *n_bins);
 
 typedef struct CansimLevelAnalysis {
-    double input_lufs;      /* libebur128, integrated; -inf below the gate */
-    double input_pred_lufs; /* the same, by the spectral method */
-    double *pred_lufs;      /* per weight set: predicted integrated loudness of the output */
-    bool *is_unsure;        /* per weight set (or NULL): the gating makes the prediction
-                               doubtful (level_gate.c), so the output must be metered */
+    double input_lufs;           /* libebur128, integrated; -inf below the gate */
+    double input_pred_lufs;      /* the same, by the spectral method */
+    double *pred_lufs;           /* per weight set: predicted integrated loudness of the output */
+    bool *is_unsure;             /* per weight set (or NULL): the gating makes the prediction
+                                    doubtful (level_gate.c), so the output must be metered */
+    struct CansimTrAnalysis *tr; /* optional: the translation's band energies on the same
+                                    spectra (translation.c), its sets the weight sets' */
 } CansimLevelAnalysis;
 
 /* Reads path once (streaming): with has_meter, meters it with libebur128 (mode I, mono as dual
@@ -46,6 +48,14 @@ double cansim_level_gate_doubt(const double *e, size_t n_e, size_t hop);
  * large. false when the input is below the gate. */
 bool cansim_level_is_unsure(const double *out, const double *in, size_t n_e, size_t hop,
                             double in_doubt);
+
+/* Mean square of 400 ms gating block k (frames k .. k + 4) of frame energies e, as the gates
+ * see it (level_gate.c). */
+double cansim_level_block(const double *e, size_t k, size_t hop);
+
+/* BS.1770's gate over the blocks of frame energies e (n_e frames): the least block mean square
+ * that passes both the absolute and the relative gate, HUGE_VAL when no block does. */
+double cansim_level_gate(const double *e, size_t n_e, size_t hop);
 
 /* Rewrites the float file src into a new temporary file for dst_final (cansim_audio_create()
  * with kind; its path into dst, dst_n bytes) in sf_format (FLAC at flac_level), stereo, rate_hz,

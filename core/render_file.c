@@ -13,6 +13,7 @@
 #include "loudness.h"
 #include "render_file.h"
 #include "resample.h"
+#include "translation.h"
 
 typedef struct FileSource {
     SNDFILE *sf;
@@ -67,6 +68,7 @@ typedef struct Job {
     double *pred_db; /* the predicted change (output - input), then the predicted loudness */
     bool *unsure;    /* outputs whose prediction the gating puts in doubt: metered (level_gate.c) */
     CansimLevelAnalysis la;
+    CansimTrAnalysis *tr; /* the translation's band energies (translation.c), or NULL */
     bool is_float_out;
     bool has_analysis;
     bool is_match;
@@ -186,9 +188,16 @@ static int plan_levels(Job *j)
     j->la = (CansimLevelAnalysis){.input_lufs = (double)NAN,
                                   .input_pred_lufs = (double)NAN,
                                   .pred_lufs = j->pred_db,
-                                  .is_unsure = j->unsure};
+                                  .is_unsure = j->unsure,
+                                  .tr = NULL};
+    /* translation: without memory for it, none (the render goes on) */
+    cansim_translation_for(r, NULL, j->info.samplerate, &j->tr);
     int e;
+    if (!j->has_analysis && j->tr &&
+        (e = cansim_translation_read(j->tr, j->src_path, n_prof, r->n_threads, j->diag)))
+        return e;
     if (j->has_analysis) {
+        j->la.tr = j->tr;
         const float **w = calloc(n_prof, sizeof *w);
         if (!w)
             return cansim_diag_set(j->diag, CANSIM_ENOMEM, "out of memory");
@@ -336,6 +345,7 @@ static void defer(Job *j, size_t k)
         res.input_lufs = j->la.input_lufs;
         res.target_lufs = j->target;
         res.gain_db = j->gains_db[k];
+        cansim_translation_result(j->tr, k, res.gain_db, &res.translation);
         j->results[k] = res;
     }
 }
@@ -392,6 +402,7 @@ static void finish_one(Job *j, size_t k, int e)
         res.diag.msg[0] = '\0';
         res.is_skipped = true;
     }
+    cansim_translation_result(res.status ? NULL : j->tr, k, res.gain_db, &res.translation);
     res.input_lufs = j->la.input_lufs;
     res.target_lufs = j->target;
     res.is_below_gate = j->is_below_gate;
@@ -452,6 +463,7 @@ int cansim_render_input(CansimRender *r, const char *input_path, const char *out
     }
     if (r->in_meter)
         ebur128_destroy(&r->in_meter);
+    cansim_translation_close(&j.tr);
     free(j.outs);
     free(j.gains_db);
     free(j.pred_db);

@@ -263,6 +263,8 @@ void record_member(Worker *w, Job *j, const struct stat *st, const CansimOutputR
                    const CansimDiag *d, const json_t *group);
 /* --page for an input already up to date: its page written when missing. */
 void page_for_kept(Run *run, Job *j);
+/* --page with several inputs: OUT/index.html, the run's page (run_page.c). */
+void run_page(Run *run);
 
 /* ---------------------------------------------------------------- render_job.c */
 

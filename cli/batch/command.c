@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "../translation_report.h"
 #include "batch.h"
 
 /* The command line of render and status, checked, and the CPU level (--cpu, CANSIM_CPU)
@@ -19,6 +20,7 @@ static int batch_options(int argc, char **argv, bool is_status, Options *o, unsi
                    .verbosity = 1,
                    .level_mode = CANSIM_LEVEL_MATCH,
                    .has_ceiling = true,
+                   .has_translation = true,
                    .ceiling_dbtp = -1.0,
                    .flac_level = CANSIM_FLAC_LEVEL_DEFAULT,
                    .report = "auto"};
@@ -61,6 +63,7 @@ static CansimRenderConfig render_config(const Options *o, const Drawer *drawer,
     cfg.input.rate_hz = o->out_rate_hz;
     cfg.input.resampler = o->resampler;
     cfg.engine.n_threads = n_threads;
+    cfg.level.has_translation = o->has_translation;
     return cfg;
 }
 
@@ -166,6 +169,10 @@ static void write_run_report(Run *run)
     if (!o->report || !strcmp(o->report, "auto") || run->is_interrupted)
         return;
     run_report_sort(run->reports);
+    json_t *tr = translation_run_section(run->reports);
+    json_object_set_new(run->reports, "translation", tr);
+    if (o->verbosity >= 1 && !o->is_json)
+        translation_print_run(tr);
     if (write_json_atomic(o->report, run->reports)) {
         char line[PATH_MAX + 64];
         snprintf(line, sizeof line, "%s: cannot write the report: %s", o->report, strerror(errno));
@@ -283,6 +290,7 @@ static int batch_command(int argc, char **argv, bool is_status)
     run.cfg = &cfg;
     const double elapsed = run_batch(&run, units, n_units, n_threads);
     write_run_report(&run);
+    run_page(&run);
     print_run_summary(&run, &c, elapsed);
     rc = run.is_interrupted ? 128 + (signal_caught() ? signal_caught() : SIGINT)
          : run.n_failed     ? EXIT_PARTIAL

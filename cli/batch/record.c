@@ -8,6 +8,7 @@
 
 #include "../json_out.h"
 #include "../page.h"
+#include "../translation_report.h"
 #include "batch.h"
 
 /* The manifest as it was (read again: plans do not keep them, so memory stays bounded
@@ -42,6 +43,7 @@ static void write_member(Run *run, const Job *j, const struct stat *st,
     out_folder(b, j, dir, sizeof dir);
     json_t *old_man = load_manifest(dir);
     json_t *man = member_manifest(b, j, st, res, old_man, json_object_get(rep, "outputs"));
+    translation_section(rep, NULL); /* again, with the kept outputs' entries */
     for (size_t k = 0; k < b->n_profiles; k++) {
         if (res[k].is_skipped)
             continue;
@@ -114,6 +116,7 @@ static void count_member(Run *run, const Job *j, const CansimOutputResult *res, 
             fputs("\r\033[K", stderr);
         print_summary(j->path, b->profiles, res, b->n_profiles, json_object_get(rep, "outputs"),
                       b->on);
+        translation_print(rep);
     }
     show_progress(run, false);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "../json_out.h"
+#include "../translation_report.h"
 #include "batch.h"
 
 /* The members share their skip mask (jobs[0]'s). */
@@ -24,10 +25,11 @@ void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
     bool *limited = calloc(np, sizeof *limited);
     int *mstatus = calloc(n, sizeof *mstatus);
     CansimDiag *mdiag = calloc(n, sizeof *mdiag);
+    CansimTranslation *tr = calloc(np, sizeof *tr); /* the sum's, per profile */
     Job **live = calloc(n, sizeof *live);
     CansimOutputResult *song = calloc(np, sizeof *song);
     bool is_ok = st && paths && dirs && parents && fo && res && gain && limited && mstatus &&
-                 mdiag && live && song;
+                 mdiag && tr && live && song;
     /* Every member's folder, or none: a group rendered without a member has another gain. */
     char line[2 * PATH_MAX + 256];
     for (size_t i = 0; i < n && is_ok; i++) {
@@ -85,7 +87,8 @@ void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
                                .member_status = mstatus,
                                .member_diag = mdiag,
                                .song_dir = has_song ? song_dir : NULL,
-                               .song = song};
+                               .song = song,
+                               .translation = tr};
         CansimDiag d;
         const int e = render_group_passes(r, np, run->pass_size, paths, dirs, m, fo, res, &g, &d);
         if (e == CANSIM_ECANCELED || signal_caught() || (e && !g.n_rendered))
@@ -110,10 +113,10 @@ void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
             json_t *gains = json_object();
             for (size_t k = 0; k < np; k++)
                 if (!fo[0].skip || !fo[0].skip[k])
-                    json_object_set_new(gains, cansim_profile_id(b->profiles[k]),
-                                        json_pack("{s:f, s:b}", "gain_db",
-                                                  round(gain[k] * 100.0) / 100.0, "limited",
-                                                  limited[k]));
+                    json_object_set_new(
+                        gains, cansim_profile_id(b->profiles[k]),
+                        json_pack("{s:f, s:b, s:o}", "gain_db", round(gain[k] * 100.0) / 100.0,
+                                  "limited", limited[k], "translation", translation_json(&tr[k])));
             json_t *group = json_pack("{s:s, s:o, s:o, s:o}", "group", live[0]->group, "members",
                                       members, "sum_lufs", json_db(g.sum_lufs), "profiles", gains);
             for (size_t i = 0; i < m; i++)
@@ -137,5 +140,5 @@ void run_group(Worker *w, CansimRender *r, Job **jobs, size_t n)
     for (size_t i = 0; res && i < n; i++)
         free(res[i]);
     free(st), free(paths), free(dirs), free(parents), free(fo), free(res), free(gain);
-    free(limited), free(mstatus), free(mdiag), free(live), free(song);
+    free(limited), free(mstatus), free(mdiag), free(tr), free(live), free(song);
 }

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # cmake -DDIR=cli/page -DOUT=page_template.c -P embed.cmake: page.html with page.css, page.js and
-# blind.js + abx.js put in place of @@STYLE@@, @@SCRIPT@@ and @@BLIND@@, written as the C array
+# blind.js + abx.js put in place of @@STYLE@@, @@SCRIPT@@ and @@BLIND@@, versions.js + map.js in place
+# of @@VIEWS@@, written as the C array
 # cansim_page_template.
 file(READ ${DIR}/page.html html)
 file(READ ${DIR}/page.css css)
@@ -8,16 +9,19 @@ file(READ ${DIR}/page.js js)
 file(READ ${DIR}/blind.js blind)
 file(READ ${DIR}/abx.js abx)
 string(APPEND blind "\n${abx}")
+file(READ ${DIR}/versions.js views)
+file(READ ${DIR}/map.js map)
+string(APPEND views "\n${map}")
 # Inline text must not close its own element early.
 if(css MATCHES "</[sS][tT][yY][lL][eE]")
     message(FATAL_ERROR "${DIR}/page.css: contains '</style'")
 endif()
-foreach(name js blind)
+foreach(name js blind views)
     if(${name} MATCHES "</[sS][cC][rR][iI][pP][tT]" OR ${name} MATCHES "<!--")
-        message(FATAL_ERROR "${DIR}: page.js, blind.js or abx.js contains '</script' or '<!--'")
+        message(FATAL_ERROR "${DIR}: page.js, blind.js, abx.js, versions.js or map.js contains '</script' or '<!--'")
     endif()
 endforeach()
-foreach(marker @@STYLE@@ @@SCRIPT@@ @@BLIND@@ @@TITLE@@ @@DATA@@)
+foreach(marker @@STYLE@@ @@SCRIPT@@ @@BLIND@@ @@VIEWS@@ @@TITLE@@ @@DATA@@)
     string(FIND "${html}" "${marker}" at)
     if(at EQUAL -1)
         message(FATAL_ERROR "${DIR}/page.html: no ${marker}")
@@ -26,6 +30,7 @@ endforeach()
 string(REPLACE "@@STYLE@@" "${css}" html "${html}")
 string(REPLACE "@@SCRIPT@@" "${js}" html "${html}")
 string(REPLACE "@@BLIND@@" "${blind}" html "${html}")
+string(REPLACE "@@VIEWS@@" "${views}" html "${html}")
 
 file(WRITE ${OUT}.html "${html}")
 file(READ ${OUT}.html hex HEX)

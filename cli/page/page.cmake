@@ -6,6 +6,7 @@ set(page_dir ${CMAKE_CURRENT_LIST_DIR})
 add_custom_command(OUTPUT ${page_template_c}
     COMMAND ${CMAKE_COMMAND} -DDIR=${page_dir} -DOUT=${page_template_c} -P ${page_dir}/embed.cmake
     DEPENDS ${page_dir}/page.html ${page_dir}/page.css ${page_dir}/page.js ${page_dir}/blind.js ${page_dir}/abx.js
+            ${page_dir}/versions.js ${page_dir}/map.js
             ${page_dir}/embed.cmake
     COMMENT "Embedding the audition page template"
     VERBATIM)

@@ -53,7 +53,8 @@
     compare: -1,      /* the entry drawn beside the selected one, or -1 */
     playing: false,
     volume: 1,
-    equal: true,
+    equal: !data.mixes, /* a run's page (versions.js) plays every mix as rendered */
+    mix: 0,           /* the mix heard on a run's page (data.mixes), else 0 */
     dragging: false,
     switches: [],     /* per switch: {from, to, position_s, in_step (its element was running
                          in step already), first_ms and ms (the input event to the crossfade's
@@ -112,30 +113,39 @@
 
   /* ------------------------------------------------------------------ entries */
 
+  /* One set of entries per mix: a run's page (data.mixes, see versions.js) has one per input,
+   * in the same order, keys and profiles; an input's page has one. */
   function buildEntries() {
-    var orig = data.original;
-    state.entries.push({
-      id: 'original', name: 'Original', group: 'original', profile: null, output: null,
-      file: orig.file, href: orig.href, loudness: data.input_lufs
-    });
     /* The profiles come in listening order: the reference, the --on headphone, then the groups
      * (p.listen names the heading; pages written before it have none: by group then). */
     var groups = ['reference', 'on', 'open', 'closed', 'in-ear', 'speakers', 'other'];
-    groups.forEach(function (g) {
-      data.profiles.forEach(function (p) {
-        if ((p.listen || p.group) !== g) return;
-        state.entries.push({
-          id: p.id, name: p.name, group: g, profile: p, output: p.output, file: p.output.file,
-          href: p.href,
-          loudness: p.output.status === 'failed' ? null : p.output.loudness_lufs
+    (data.mixes || [data]).forEach(function (mx, m) {
+      var orig = mx.original;
+      state.entries.push({
+        id: 'original', name: 'Original', group: 'original', profile: null, output: null,
+        file: orig.file, href: orig.href, loudness: mx.input_lufs, mix: m, mixData: mx
+      });
+      groups.forEach(function (g) {
+        mx.profiles.forEach(function (p, j) {
+          if ((p.listen || p.group) !== g) return;
+          if (!('response' in p)) { /* the run's page draws each profile once (data.profiles) */
+            p.response = data.profiles[j].response;
+            p.response_error = data.profiles[j].response_error;
+          }
+          state.entries.push({
+            id: p.id, name: p.name, group: g, profile: p, output: p.output, file: p.output.file,
+            href: p.href, mix: m, mixData: mx, profileIndex: j,
+            loudness: p.output.status === 'failed' ? null : p.output.loudness_lufs
+          });
         });
       });
     });
     var n = 0;
     state.entries.forEach(function (e, i) {
       e.index = i;
-      e.key = i === 0 ? '0' : '';
-      if (i > 0) {
+      e.key = e.profile ? '' : '0';
+      if (!e.profile) n = 0;
+      if (e.profile) {
         var k = n++;
         for (var r = 0; r < KEY_ROWS.length; r++) {
           if (k < KEY_ROWS[r].length) { e.key = KEY_ROWS[r][k]; break; }
@@ -626,7 +636,7 @@
   function tagOf(e) {
     if (e.output && e.output.status === 'failed') return 'failed';
     if (e.playable === false) return 'silent';
-    if (!e.profile) return data.original.file;
+    if (!e.profile) return e.file;
     var p = e.profile;
     if (p.kind === 'impulse-response') return 'impulse response';
     if (p.back === 'open' || p.back === 'closed') return p.form || '';
@@ -644,9 +654,11 @@
     var nav = $('list');
     var group = '';
     state.entries.forEach(function (e) {
-      if (e.group !== group) {
+      if (e.group !== group || !e.profile) {
         group = e.group;
-        nav.appendChild(el('h3', {}, GROUP_TITLES[group]));
+        var h = el('h3', { 'data-mix': String(e.mix) }, GROUP_TITLES[group]);
+        h.hidden = e.mix !== state.mix;
+        nav.appendChild(h);
       }
       var b = el('button', { type: 'button', 'class': 'entry', 'data-index': String(e.index), 'data-profile': e.id });
       b.appendChild(el('kbd', { 'class': e.key ? '' : 'none' }, e.key || '-'));
@@ -661,6 +673,7 @@
   function renderList() {
     state.entries.forEach(function (e) {
       var b = e.button;
+      b.hidden = e.mix !== state.mix;
       b.classList.toggle('sounding', !state.blind && e.index === state.sounding);
       b.classList.toggle('compared', e.index === state.compare);
       b.classList.toggle('silent', e.playable === false);
@@ -670,6 +683,7 @@
         (e.problem ? ' - ' + e.problem : '');
       b.lastChild.textContent = tagOf(e);
     });
+    [].forEach.call($('list').querySelectorAll('h3'), function (h) { h.hidden = Number(h.dataset.mix) !== state.mix; });
     var s = state.entries[state.sounding];
     document.body.dataset.sounding = s && !state.blind ? s.id : '';
     $('compare').value = state.compare >= 0 ? state.entries[state.compare].id : '';
@@ -678,7 +692,7 @@
   function fillCompareSelect() {
     var s = $('compare');
     state.entries.forEach(function (e) {
-      if (e.index === 0) return;
+      if (!e.profile || e.mix !== 0) return;
       s.appendChild(el('option', { value: e.id }, (e.key ? e.key + '  ' : '') + e.name));
     });
   }
@@ -716,12 +730,13 @@
     $('detail-title').textContent = e.name;
     var link = el('a', { href: e.href }, e.file);
     if (!e.profile) {
+      var mx = e.mixData;
       row(tb, 'File', link);
       row(tb, 'What', 'the mix as given, unprocessed');
-      row(tb, 'Loudness', fmtDb(data.input_lufs, 'LUFS'));
-      row(tb, 'Level of the renders', data.level === 'off' ? 'each filter\u2019s own gain' :
-        (data.level === 'match' ? 'matched to this: ' : 'target: ') + fmtDb(data.target_lufs, 'LUFS'));
-      row(tb, 'Ceiling', data.ceiling_dbtp === null ? 'none' : fmtDb(data.ceiling_dbtp, 'dBTP'));
+      row(tb, 'Loudness', fmtDb(mx.input_lufs, 'LUFS'));
+      row(tb, 'Level of the renders', mx.level === 'off' ? 'each filter\u2019s own gain' :
+        (mx.level === 'match' ? 'matched to this: ' : 'target: ') + fmtDb(mx.target_lufs, 'LUFS'));
+      row(tb, 'Ceiling', mx.ceiling_dbtp === null ? 'none' : fmtDb(mx.ceiling_dbtp, 'dBTP'));
     } else {
       var p = e.profile, o = e.output;
       row(tb, 'Profile', p.name + ' (' + p.id + ')');
@@ -922,13 +937,17 @@
     var m = /^(?:Digit|Numpad)([0-9])$/.exec(ev.code || '');
     var k = m ? m[1] : (ev.key || '').toLowerCase();
     if (!k || k.length !== 1) return -1;
-    for (var i = 0; i < state.entries.length; i++) if (state.entries[i].key === k) return i;
+    for (var i = 0; i < state.entries.length; i++) {
+      if (state.entries[i].key === k && state.entries[i].mix === state.mix) return i;
+    }
     return -1;
   }
 
+  /* The previous or next entry of the mix heard. */
   function neighbour(dir) {
-    var n = state.entries.length;
-    return (state.selected + dir + n) % n;
+    var n = state.entries.length, i = state.selected;
+    do i = (i + dir + n) % n; while (state.entries[i].mix !== state.mix);
+    return i;
   }
 
   function onKey(ev) {
@@ -999,7 +1018,7 @@
     $('compare').addEventListener('change', function () {
       var id = $('compare').value;
       var k = -1;
-      state.entries.forEach(function (e) { if (e.id === id && e.index > 0) k = e.index; });
+      state.entries.forEach(function (e) { if (e.id === id && e.profile && e.mix === state.mix) k = e.index; });
       setCompare(k);
       $('compare').blur(); /* the keys go back to the page */
     });
@@ -1019,8 +1038,10 @@
   /* For blind.js, which runs after this script. */
   state.api = {
     sound: sound, seekAll: seekAll, play: play, pause: pause, setTrims: setTrims, applyVolume: applyVolume,
-    renderList: renderList, renderDetail: renderDetail, el: el
+    renderList: renderList, renderDetail: renderDetail, el: el, choose: choose, setCompare: setCompare,
+    master: master, fmtDb: fmtDb, fmtTime: fmtTime, svg: svg
   };
+  $('equal').checked = state.equal;
   buildEntries();
   setTrims();
   renderSummary();

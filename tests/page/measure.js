@@ -5,7 +5,7 @@
 // main thread, the CPU used and the memory (proportional set size, PSS) of every chromium
 // process.
 //
-//   node measure.js PAGE [SECONDS]
+//   node measure.js PAGE [SECONDS] [versions]
 'use strict';
 
 const fs = require('fs');
@@ -16,6 +16,8 @@ const { chromium } = require('playwright-core');
 
 const pagePath = path.resolve(process.argv[2] || '');
 const seconds = Number(process.argv[3] || 60);
+// versions: a run's page (OUT/index.html): every other switch is one of the mix (v).
+const versions = process.argv[4] === 'versions';
 
 // The browser (its command line names the profile directory) and all its descendants.
 function chromiumPids(profileDir) {
@@ -92,7 +94,7 @@ async function main() {
     const cpu0 = cpuTicks(pids), w0 = Date.now();
     let peak = { pssMiB: 0, rssMiB: 0 };
     for (let i = 0; i < seconds / 2; i++) {
-      await page.keyboard.press(keys[(i * 7 + 1) % keys.length]);
+      await page.keyboard.press(versions && i % 2 ? 'v' : keys[(i * 7 + 1) % keys.length]);
       await page.waitForTimeout(2000);
       const m = memory(chromiumPids(profileDir));
       if (m.pssMiB > peak.pssMiB) peak = m;
@@ -139,6 +141,11 @@ async function main() {
     });
     const sw = stats.switches.filter((x) => x.in_step).map((x) => x.ms).sort((a, b) => a - b);
     console.log(`switches: ${sw.length}, median ${sw[Math.floor(sw.length / 2)].toFixed(1)} ms, max ${sw[sw.length - 1].toFixed(1)} ms`);
+    if (versions) {
+      // A switch of the mix goes from an entry to the entry of the same id in the other mix.
+      const mx = stats.switches.filter((x) => x.in_step && x.from === x.to).map((x) => x.ms).sort((a, b) => a - b);
+      if (mx.length) console.log(`of them switches of the mix: ${mx.length}, median ${mx[Math.floor(mx.length / 2)].toFixed(1)} ms, max ${mx[mx.length - 1].toFixed(1)} ms`);
+    }
     console.log(`elements' largest offset from the audible one: ${stats.maxOffsetMs.toFixed(1)} ms; re-syncs ${stats.resyncs}`);
     console.log(`10 ms timer lateness: median ${stats.lateP50.toFixed(1)} ms, 99th percentile ${stats.lateP99.toFixed(1)} ms, max ${stats.lateMax.toFixed(1)} ms`);
     console.log(`CPU while playing: ${(100 * ticks / hz / wall).toFixed(0)} % of one core over ${wall.toFixed(0)} s`);

@@ -9,6 +9,11 @@
 #   aiff   AIFF renders: a notice, the original still plays (audition.js aiff)
 #   blind  the blind test and ABX (blind.js); its screenshot lands in SCRATCH/browser, or in
 #          docs/img/page-blind.png with CANSIM_UPDATE_DOCS=1
+#   versions  the run's page of two, then three versions (versions.js), of a folder too big
+#          to play at once (a list), never over an index.html cansim did not write; its
+#          screenshot: SCRATCH/browser or docs/img/page-versions.png (CANSIM_UPDATE_DOCS=1)
+#   map    the translation map (map.js) against the input's report.json; its screenshot:
+#          SCRATCH/browser or docs/img/page-map.png (CANSIM_UPDATE_DOCS=1)
 # Nothing is skipped: scripts/deps-page.sh installs chromium, node, tidy, html5lib and
 # playwright-core.
 . "$(dirname "$0")/../e2e/lib.sh"
@@ -105,6 +110,65 @@ blind)
     if ! node "$HERE/blind.js" "$page" "$SCRATCH/browser" "$shot"; then
         fail "blind.js (above)"
     fi
+    ;;
+versions)
+    # Two versions of a mix at different loudness (a tone, then noise), a space in their names:
+    # the run's page switches between them.
+    mkdir -p "$SCRATCH/v"
+    gen tone "$SCRATCH/v/mix v1.wav" 48000 2 480000 wav16
+    gen noise "$SCRATCH/v/mix v2.wav" 48000 2 480000 7 wav16
+    run render "$SCRATCH/v/mix v1.wav" "$SCRATCH/v/mix v2.wav" -p "$profiles" -o "$SCRATCH/vout" --page
+    expect_rc 0 "render --page of two versions"
+    run_page="$SCRATCH/vout/index.html"
+    [ -f "$run_page" ] && [ -f "$SCRATCH/vout/mix v1/index.html" ] && [ -f "$SCRATCH/vout/mix v2/index.html" ] ||
+        fail "render --page of two versions: no run page beside the inputs' pages"
+    expect_no_part "$SCRATCH/vout" "render --page of two versions"
+    if ! out=$(tidy -q -e "$run_page" 2>&1) || [ -n "$out" ]; then
+        fail "tidy finds problems in the run's page: $out"
+    fi
+    shot="$SCRATCH/browser/page-versions.png"
+    [ "${CANSIM_UPDATE_DOCS:-}" = 1 ] && shot="$HERE/../../docs/img/page-versions.png"
+    node "$HERE/versions.js" "$run_page" "$SCRATCH/browser" 2 "$shot" || fail "versions.js, 2 mixes (above)"
+    # Three versions: three mixes.
+    gen noise "$SCRATCH/v/mix v3.wav" 48000 2 480000 8 wav16
+    run render "$SCRATCH/v/mix v1.wav" "$SCRATCH/v/mix v2.wav" "$SCRATCH/v/mix v3.wav" -p "$profiles" -o "$SCRATCH/vout" --page
+    expect_rc 0 "render --page of three versions"
+    node "$HERE/versions.js" "$run_page" "$SCRATCH/browser" 3 "$SCRATCH/browser/page-versions-3.png" || fail "versions.js, 3 mixes (above)"
+    # A folder of 5 inputs through every profile: more renders than play at once, so the run's
+    # page lists the inputs with a link to each one's page, and no script.
+    mkdir -p "$SCRATCH/f/sub"
+    for k in 1 2 3 4; do gen tone "$SCRATCH/f/song $k.wav" 48000 2 24000 wav16; done
+    gen tone "$SCRATCH/f/sub/song 5.wav" 48000 2 24000 wav16
+    run render -r "$SCRATCH/f" -o "$SCRATCH/fout" --page
+    expect_rc 0 "render --page of a folder"
+    list="$SCRATCH/fout/index.html"
+    [ -f "$list" ] || fail "render --page of a folder: no run page"
+    if ! out=$(tidy -q -e "$list" 2>&1) || [ -n "$out" ]; then
+        fail "tidy finds problems in the run's list: $out"
+    fi
+    ! grep -q '<script' "$list" || fail "the run's list has a script"
+    links=$(grep -o 'href="[^"]*"' "$list" | sed 's/^href="//; s/"$//; s/%20/ /g')
+    [ "$(printf '%s\n' "$links" | grep -c .)" = 5 ] || fail "the run's list links $(printf '%s\n' "$links" | grep -c .) pages, not 5"
+    printf '%s\n' "$links" | while IFS= read -r l; do
+        [ -f "$SCRATCH/fout/$l" ] || { echo "FAIL: the run's list links $l, which is missing" >&2; exit 1; }
+    done || fail "a link of the run's list is broken"
+    # An index.html cansim did not write is never written over: one line, exit 1, untouched.
+    mkdir -p "$SCRATCH/mine"
+    echo "my own page" >"$SCRATCH/mine/index.html"
+    run render "$SCRATCH/v/mix v1.wav" "$SCRATCH/v/mix v2.wav" -p reference -o "$SCRATCH/mine" --page
+    expect_rc 1 "render --page over someone else's index.html"
+    expect_one_error_naming "mine/index.html" "render --page over someone else's index.html"
+    [ "$(cat "$SCRATCH/mine/index.html")" = "my own page" ] || fail "someone else's index.html was written over"
+    ;;
+map)
+    # The translation map from the input's report (the demo mix, 20 s, level matched).
+    [ -x "${CANSIM_SYNTH:-}" ] || fail "CANSIM_SYNTH (cansim-test-synth) is not set"
+    "$CANSIM_SYNTH" mix "$input" --seconds 20 --pcm16 || fail "cansim-test-synth mix failed"
+    render_page
+    grep -q '"band_moments"' "$page_dir/report.json" || fail "the report has no translation to map"
+    shot="$SCRATCH/browser/page-map.png"
+    [ "${CANSIM_UPDATE_DOCS:-}" = 1 ] && shot="$HERE/../../docs/img/page-map.png"
+    node "$HERE/map.js" "$page" "$page_dir/report.json" "$SCRATCH/browser" "$shot" || fail "map.js (above)"
     ;;
 *)
     echo "unknown case $CASE" >&2

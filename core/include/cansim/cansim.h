@@ -351,6 +351,10 @@ typedef struct CansimLevelConfig {
     bool has_ceiling;     /**< hold outputs under ceiling_dbtp [default: false] */
     double ceiling_dbtp;  /**< true-peak ceiling of every output (float ones too), -20..0 dBTP
                                [default: -1] */
+    bool has_translation; /**< each output's translation (CansimTranslation), from the level
+                               analysis' spectra; where no analysis runs (level off without a
+                               ceiling, a gain group's members) the input is read once more for
+                               it [default: false] */
     uint64_t reserved[4]; /**< zero: room for later fields */
 } CansimLevelConfig;
 
@@ -404,6 +408,70 @@ CANSIM_API size_t cansim_render_partition_frames(const CansimRender *r);
 /** The CPU flags the renderer's kernels were chosen for. */
 CANSIM_API unsigned cansim_render_cpu_flags(const CansimRender *r);
 
+/* ---------------------------------------------------------------- translation
+ * Where a mix changes on each headphone (docs/translation.md): for every output, after its
+ * gain, the change of the mix's energy in named bands over the mix's active (gated) part,
+ * predicted from the level analysis' short-time spectra (no second pass). */
+
+/** The bands, in order: sub 20-60 Hz, bass 60-150, low-mid 150-400, mid 400-1k, upper-mid
+ * 1-2.5k, presence 2.5-5k, brilliance 5-10k, air 10-20k (cut at the rate's Nyquist). */
+#define CANSIM_N_BANDS 8
+/** Moments kept per output (its windows where a band rises most), and the window's length. */
+#define CANSIM_N_MOMENTS 3
+#define CANSIM_MOMENT_S  3.0
+
+/** A band's name ("sub" ... "air") and edges in Hz; NULL for an index out of range. */
+CANSIM_API const char *cansim_band_name(int band, double *lo_hz, double *hi_hz);
+
+/** A window where a band's change rises above its average change. */
+typedef struct CansimMoment {
+    int band;       /**< the band, or -1 for no moment */
+    double start_s; /**< the window, in seconds of the input */
+    double end_s;
+    double rise_db; /**< the band's change in the window minus its change over the whole */
+} CansimMoment;
+
+/** One output's translation; dB values are NaN where there is nothing to say. */
+typedef struct CansimTranslation {
+    bool is_valid;                          /**< computed (has_translation, the input is above
+                                                 the gate: it has an active part) */
+    double band_db[CANSIM_N_BANDS];         /**< output / input band energy with the gain, dB;
+                                                 NaN where the input has no energy in the band */
+    double overall_db;                      /**< RMS of the finite band_db */
+    double side_db;                         /**< change of side (L-R) energy relative to mid
+                                                 (L+R); NaN without cross paths or for a mono
+                                                 input */
+    CansimMoment moments[CANSIM_N_MOMENTS]; /**< the highest rises, any band, highest first */
+    CansimMoment band_top[CANSIM_N_BANDS];  /**< each band's highest rise */
+} CansimTranslation;
+
+/** Across a drawer: per band the spread and its ends, and the profiles by overall_db. */
+typedef struct CansimTranslationDrawer {
+    double spread_db[CANSIM_N_BANDS]; /**< highest minus lowest band_db, NaN if none */
+    size_t lowest[CANSIM_N_BANDS];    /**< the profile with the lowest band_db (index) */
+    size_t highest[CANSIM_N_BANDS];   /**< the profile with the highest */
+    size_t *rank;                     /**< the caller's n entries: valid profiles by overall_db,
+                                           highest first (ties by index) */
+    size_t n_ranked;
+} CansimTranslationDrawer;
+
+/**
+ * The drawer's view of n outputs' translations (t[i] of profile i; invalid ones left out).
+ * @return CANSIM_OK, CANSIM_EINVAL (NULL arguments)
+ */
+CANSIM_API int cansim_translation_drawer(const CansimTranslation *t, size_t n,
+                                         CansimTranslationDrawer *out);
+
+/**
+ * Several inputs through the same profile: per band the input whose band_db departs most
+ * from the mean of the others. t[i] is input i's translation; departs[b] receives the input's
+ * index (SIZE_MAX when fewer than two inputs have the band) and by_db[b] its departure.
+ * @return CANSIM_OK, CANSIM_EINVAL
+ */
+CANSIM_API int cansim_translation_departure(const CansimTranslation *const *t, size_t n,
+                                            size_t departs[CANSIM_N_BANDS],
+                                            double by_db[CANSIM_N_BANDS]);
+
 /** The result of one output of cansim_render_file(). */
 typedef struct CansimOutputResult {
     int status;       /**< CANSIM_OK or the failure's code */
@@ -434,7 +502,8 @@ typedef struct CansimOutputResult {
                                a target, while it or the input is below the -70 LUFS gate before
                                gain, or the output is off its target for another reason than
                                the ceiling, which is_limited reports); the file is complete */
-    uint64_t reserved[4]; /**< zero: room for later fields */
+    CansimTranslation translation; /**< where this output changes the mix (translation) */
+    uint64_t reserved[4];          /**< zero: room for later fields */
 } CansimOutputResult;
 
 /** Per-call options of cansim_render_file() and cansim_render_group(). */
@@ -476,6 +545,9 @@ typedef struct CansimGroupResult {
                                   in the members' format, under the group's ceiling too */
     /** n_profiles, with song_dir: the song renders' results */
     CansimOutputResult *song;
+    CansimTranslation *translation; /**< n_profiles, or NULL: the translation of the members'
+                                         sum (the song's) at each profile's group gain, with
+                                         has_translation (each member's own is in its results) */
 } CansimGroupResult;
 
 /**

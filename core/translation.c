@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: MIT */
+/* The translation report: where each output changes the mix. The level analysis already has,
+ * for every 100 ms hop, the input's power and cross spectra (loudness.c); the render is linear
+ * and time invariant, so the energy of an output in a band during a frame is the sum over the
+ * band's bins of those spectra weighted by the profile's |H|^2 terms (the level weights
+ * without the K-weighting). Summing per band instead of over all bins gives each output's band
+ * energies frame by frame, exact for the render up to the analysis' frequency resolution
+ * (rate / 2H, 5 Hz) and its window's edges, with no second pass. The frames are kept (ten
+ * floats per frame and profile, 1.4 MB an hour) until the end, where BS.1770's gate over the
+ * input says which frames are the active part. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loudness.h"
+#include "translation.h"
+
+/* The band table (docs/translation.md): lower edge inclusive, upper exclusive. */
+static const struct {
+    const char *name;
+    double lo_hz, hi_hz;
+} BANDS[CANSIM_N_BANDS] = {
+    {"sub", 20.0, 60.0},
+    {"bass", 60.0, 150.0},
+    {"low-mid", 150.0, 400.0},
+    {"mid", 400.0, 1000.0},
+    {"upper-mid", 1000.0, 2500.0},
+    {"presence", 2500.0, 5000.0},
+    {"brilliance", 5000.0, 10000.0},
+    {"air", 10000.0, 20000.0},
+};
+
+/* Per frame and set: the band energies, then mid and side (L+R, L-R) energy over all bands. */
+#define ROW         (CANSIM_N_BANDS + 2)
+#define ROW_MID     CANSIM_N_BANDS
+#define ROW_SIDE    (CANSIM_N_BANDS + 1)
+#define SPEC_PLANES 5
+/* A band whose input energy is under this fraction of the input's total says nothing. */
+#define EMPTY_BAND 1e-10
+/* Moments: windows of CANSIM_MOMENT_S every MOMENT_STEP_S; a window counts when at least half
+ * of it is active and the band's input energy there is at least MOMENT_FLOOR of its mean (a
+ * passage where the band is nearly empty has a change of no consequence). */
+#define MOMENT_STEP_S 1.0
+#define MOMENT_FLOOR  0.01
+
+const char *cansim_band_name(int band, double *lo_hz, double *hi_hz)
+{
+    if (band < 0 || band >= CANSIM_N_BANDS)
+        return NULL;
+    if (lo_hz)
+        *lo_hz = BANDS[band].lo_hz;
+    if (hi_hz)
+        *hi_hz = BANDS[band].hi_hz;
+    return BANDS[band].name;
+}
+
+struct CansimTrWeights {
+    float *w; /* 12 planes of nbp: total, mid, side; each w_LL, w_RR, w_Cre, w_Cim */
+    size_t nbp;
+    bool is_plain;  /* total: equal L and R planes, no cross terms */
+    bool has_cross; /* an L->R or R->L cell: mid and side are reported */
+};
+
+void cansim_translation_weights_free(CansimTrWeights **w)
+{
+    if (!w || !*w)
+        return;
+    cansim_free((*w)->w);
+    free(*w);
+    *w = NULL;
+}
+
+/* The level weights of cells (loudness.c) divided by the K-weighting's: |H|^2 terms alone. */
+static int unweighted(const float *const cells[4], size_t n_taps, double rate_hz, const float *k,
+                      float *dst, size_t nbp)
+{
+    float *w;
+    size_t n;
+    const int e = cansim_level_weights(cells, n_taps, rate_hz, &w, &n);
+    if (e)
+        return e;
+    for (int c = 0; c < 4; c++)
+        for (size_t i = 0; i < nbp; i++)
+            dst[(size_t)c * nbp + i] = k[i] > 0.0f ? w[(size_t)c * n + i] / k[i] : 0.0f;
+    cansim_free(w);
+    return CANSIM_OK;
+}
+
+int cansim_translation_weights(const float *const cells[4], size_t n_taps, double rate_hz,
+                               CansimTrWeights **out)
+{
+    *out = NULL;
+    const float *none[4] = {NULL, NULL, NULL, NULL};
+    float *k = NULL;
+    float *ms = NULL;
+    size_t nbp;
+    CansimTrWeights *t = calloc(1, sizeof *t);
+    int e = t ? cansim_level_weights(none, 1, rate_hz, &k, &nbp) : CANSIM_ENOMEM;
+    if (!e && !(t->w = cansim_alloc_floats(12 * nbp)))
+        e = CANSIM_ENOMEM;
+    if (!e) {
+        t->nbp = nbp;
+        e = unweighted(cells, n_taps, rate_hz, k, t->w, nbp);
+    }
+    if (!e)
+        t->has_cross = cells[CANSIM_CELL_LR] || cells[CANSIM_CELL_RL];
+    if (!e && t->has_cross) {
+        /* Y_L +- Y_R = X_L (H_LL +- H_LR) + X_R (H_RL +- H_RR): a one-output matrix each. */
+        if (!(ms = cansim_alloc_floats(2 * n_taps)))
+            e = CANSIM_ENOMEM;
+        for (int sgn = 0; sgn < 2 && !e; sgn++) {
+            const float s = sgn ? -1.0f : 1.0f;
+            for (size_t i = 0; i < n_taps; i++) {
+                const float ll = cells[0] ? cells[0][i] : 0.0f, lr = cells[1] ? cells[1][i] : 0.0f;
+                const float rl = cells[2] ? cells[2][i] : 0.0f, rr = cells[3] ? cells[3][i] : 0.0f;
+                ms[i] = ll + s * lr;
+                ms[n_taps + i] = rl + s * rr;
+            }
+            const float *one[4] = {ms, NULL, ms + n_taps, NULL};
+            e = unweighted(one, n_taps, rate_hz, k, t->w + (size_t)(4 + 4 * sgn) * nbp, nbp);
+        }
+    }
+    if (!e) {
+        t->is_plain = true;
+        for (size_t i = 0; i < nbp && t->is_plain; i++)
+            t->is_plain =
+                t->w[i] == t->w[nbp + i] && t->w[2 * nbp + i] == 0.0f && t->w[3 * nbp + i] == 0.0f;
+    }
+    cansim_free(ms);
+    cansim_free(k);
+    if (e)
+        cansim_translation_weights_free(&t);
+    *out = t;
+    return e;
+}
+
+struct CansimTrAnalysis {
+    const CansimTrWeights **w; /* per set, borrowed (NULL: none) */
+    size_t n;
+    double rate_hz;
+    size_t hop;
+    size_t lo[CANSIM_N_BANDS], hi[CANSIM_N_BANDS]; /* bins of each band, [lo, hi) */
+    float **rows; /* per set and the input: ROW per frame (floats: 40 bytes a frame) */
+    size_t cap;
+    double *active; /* per frame, its active share: 0, 0.5 or 1 */
+    size_t n_frames;
+};
+
+int cansim_translation_open(CansimTrAnalysis **out, size_t n, double rate_hz)
+{
+    CansimTrAnalysis *t = calloc(1, sizeof *t);
+    *out = NULL;
+    if (!t || !(t->rows = calloc(n + 1, sizeof *t->rows)) ||
+        !(t->w = calloc(n + 1, sizeof *t->w))) {
+        if (t)
+            free(t->rows);
+        free(t);
+        return CANSIM_ENOMEM;
+    }
+    t->n = n;
+    t->rate_hz = rate_hz;
+    t->hop = cansim_level_hop(rate_hz);
+    /* Bin i is at i rate / 2H; the last is Nyquist. */
+    const double bin_hz = rate_hz / (2.0 * (double)t->hop);
+    for (int b = 0; b < CANSIM_N_BANDS; b++) {
+        size_t lo = (size_t)ceil(BANDS[b].lo_hz / bin_hz);
+        size_t hi = (size_t)ceil(BANDS[b].hi_hz / bin_hz);
+        hi = hi > t->hop + 1 ? t->hop + 1 : hi;
+        t->lo[b] = lo < hi ? lo : hi;
+        t->hi[b] = hi;
+    }
+    *out = t;
+    return CANSIM_OK;
+}
+
+void cansim_translation_close(CansimTrAnalysis **tp)
+{
+    if (!tp || !*tp)
+        return;
+    CansimTrAnalysis *t = *tp;
+    for (size_t j = 0; j <= t->n; j++)
+        free(t->rows[j]);
+    free(t->rows);
+    free(t->w);
+    free(t->active);
+    free(t);
+    *tp = NULL;
+}
+
+void cansim_translation_use(CansimTrAnalysis *t, size_t j, const CansimTrWeights *w)
+{
+    t->w[j] = w;
+}
+
+int cansim_translation_reserve(CansimTrAnalysis *t, size_t n_frames)
+{
+    if (n_frames <= t->cap)
+        return CANSIM_OK;
+    for (size_t j = 0; j <= t->n; j++) {
+        if (j < t->n && !t->w[j])
+            continue;
+        float *p = realloc(t->rows[j], n_frames * ROW * sizeof *p);
+        if (!p)
+            return CANSIM_ENOMEM;
+        t->rows[j] = p;
+    }
+    t->cap = n_frames;
+    return CANSIM_OK;
+}
+
+/* sum of w * p over [lo, hi); 16 float partial sums, so it vectorises without reassociation
+ * and gives the same bits on any thread. w NULL: sum of p. */
+static double band_sum(const float *w, const float *p, size_t lo, size_t hi)
+{
+    float acc[CANSIM_PAD] = {0};
+    size_t k = lo;
+    if (w)
+        for (; k + CANSIM_PAD <= hi; k += CANSIM_PAD)
+            for (size_t q = 0; q < CANSIM_PAD; q++)
+                acc[q] += w[k + q] * p[k + q];
+    else
+        for (; k + CANSIM_PAD <= hi; k += CANSIM_PAD)
+            for (size_t q = 0; q < CANSIM_PAD; q++)
+                acc[q] += p[k + q];
+    double s = 0.0;
+    for (; k < hi; k++)
+        s += w ? (double)(w[k] * p[k]) : (double)p[k];
+    for (size_t q = 0; q < CANSIM_PAD; q++)
+        s += (double)acc[q];
+    return s;
+}
+
+/* Energy over [lo, hi) of 4 weight planes against the 4 spectra planes. */
+static double quad_sum(const float *w, const float *p, size_t nbp, size_t lo, size_t hi)
+{
+    double s = 0.0;
+    for (size_t c = 0; c < 4; c++)
+        s += band_sum(w + c * nbp, p + c * nbp, lo, hi);
+    return s;
+}
+
+void cansim_translation_frames(CansimTrAnalysis *t, size_t j, const float *spec, size_t nbp,
+                               size_t n_fr, size_t f0)
+{
+    const CansimTrWeights *w = j < t->n ? t->w[j] : NULL;
+    if (j < t->n && !w)
+        return;
+    const size_t all_lo = t->lo[0], all_hi = t->hi[CANSIM_N_BANDS - 1];
+    for (size_t i = 0; i < n_fr; i++) {
+        const float *p = spec + i * SPEC_PLANES * nbp;
+        float *row = t->rows[j] + (f0 + i) * ROW;
+        if (!w) {
+            double sum = 0.0;
+            for (int b = 0; b < CANSIM_N_BANDS; b++) {
+                const double e = band_sum(NULL, p + 4 * nbp, t->lo[b], t->hi[b]);
+                row[b] = (float)e;
+                sum += e;
+            }
+            /* |X_L +- X_R|^2 = P_LL + P_RR +- 2 Re C. */
+            const double c2 = 2.0 * band_sum(NULL, p + 2 * nbp, all_lo, all_hi);
+            row[ROW_MID] = (float)(sum + c2);
+            row[ROW_SIDE] = (float)(sum - c2);
+            continue;
+        }
+        for (int b = 0; b < CANSIM_N_BANDS; b++)
+            row[b] = (float)(w->is_plain ? band_sum(w->w, p + 4 * nbp, t->lo[b], t->hi[b])
+                                         : quad_sum(w->w, p, nbp, t->lo[b], t->hi[b]));
+        row[ROW_MID] =
+            w->has_cross ? (float)quad_sum(w->w + 4 * nbp, p, nbp, all_lo, all_hi) : 0.0f;
+        row[ROW_SIDE] =
+            w->has_cross ? (float)quad_sum(w->w + 8 * nbp, p, nbp, all_lo, all_hi) : 0.0f;
+    }
+}
+
+void cansim_translation_gate(CansimTrAnalysis *t, const double *e, size_t n_e, size_t hop)
+{
+    free(t->active);
+    t->active = NULL;
+    t->n_frames = 0;
+    const double gate = cansim_level_gate(e, n_e, hop);
+    if (gate == HUGE_VAL || !(t->active = calloc(n_e, sizeof *t->active)))
+        return;
+    /* Block k holds 100 ms segments k .. k + 3; frame m covers segments m - 1 and m, half each. */
+    unsigned char *seg = calloc(n_e, 1);
+    if (!seg) {
+        free(t->active);
+        t->active = NULL;
+        return;
+    }
+    for (size_t k = 0; k + 4 < n_e; k++)
+        if (cansim_level_block(e, k, hop) >= gate)
+            memset(seg + k, 1, 4);
+    for (size_t m = 0; m < n_e; m++)
+        t->active[m] = 0.5 * ((m ? seg[m - 1] : 0) + seg[m]);
+    free(seg);
+    t->n_frames = n_e;
+}
+
+static double ratio_db(double out, double in)
+{
+    return out > 0.0 && in > 0.0 ? 10.0 * log10(out / in) : (double)NAN;
+}
+
+/* Orders moments by rise, highest first; ties by band, then time (a total order). */
+static int cmp_moment(const void *a, const void *b)
+{
+    const CansimMoment *x = a, *y = b;
+    if (x->rise_db != y->rise_db)
+        return x->rise_db > y->rise_db ? -1 : 1;
+    if (x->band != y->band)
+        return x->band < y->band ? -1 : 1;
+    return x->start_s < y->start_s ? -1 : x->start_s > y->start_s;
+}
+
+/* Band b's windows of set j rising most above change_db (its change without gain), at most
+ * CANSIM_N_MOMENTS, not overlapping, highest first, into out; returns how many. */
+static size_t band_moments(const CansimTrAnalysis *t, size_t j, int b, double change_db,
+                           double mean_in, CansimMoment *out)
+{
+    const double hop_s = (double)t->hop / t->rate_hz;
+    const size_t win = (size_t)lround(CANSIM_MOMENT_S / hop_s);
+    const size_t step = (size_t)lround(MOMENT_STEP_S / hop_s);
+    const float *in = t->rows[t->n], *o = t->rows[j];
+    size_t n_out = 0;
+    size_t chosen[CANSIM_N_MOMENTS];
+    for (size_t round = 0; round < CANSIM_N_MOMENTS && t->n_frames >= win; round++) {
+        double best = 0.0;
+        size_t best_m = SIZE_MAX;
+        for (size_t m0 = 0; m0 + win <= t->n_frames; m0 += step) {
+            bool is_taken = false;
+            for (size_t c = 0; c < n_out; c++)
+                is_taken = is_taken || (m0 + win > chosen[c] && chosen[c] + win > m0);
+            if (is_taken)
+                continue;
+            double a = 0.0, ein = 0.0, eout = 0.0;
+            for (size_t m = m0; m < m0 + win; m++) {
+                a += t->active[m];
+                ein += t->active[m] * (double)in[m * ROW + (size_t)b];
+                eout += t->active[m] * (double)o[m * ROW + (size_t)b];
+            }
+            if (a < 0.5 * (double)win || ein < MOMENT_FLOOR * mean_in * a)
+                continue;
+            const double rise = ratio_db(eout, ein) - change_db;
+            if (rise > best) {
+                best = rise;
+                best_m = m0;
+            }
+        }
+        if (best_m == SIZE_MAX)
+            break;
+        chosen[n_out] = best_m;
+        const double t0 = ((double)best_m - 0.5) * hop_s;
+        out[n_out++] = (CansimMoment){.band = b,
+                                      .start_s = t0 > 0.0 ? t0 : 0.0,
+                                      .end_s = t0 + (double)win * hop_s,
+                                      .rise_db = best};
+    }
+    return n_out;
+}
+
+void cansim_translation_result(const CansimTrAnalysis *t, size_t j, double gain_db,
+                               CansimTranslation *out)
+{
+    const double nan = (double)NAN;
+    *out = (CansimTranslation){.is_valid = false, .overall_db = nan, .side_db = nan};
+    for (int b = 0; b < CANSIM_N_BANDS; b++) {
+        out->band_db[b] = nan;
+        out->band_top[b] = (CansimMoment){.band = -1, .start_s = nan, .end_s = nan, .rise_db = nan};
+    }
+    for (int k = 0; k < CANSIM_N_MOMENTS; k++)
+        out->moments[k] = out->band_top[0];
+    if (!t || j >= t->n || !t->w[j] || !t->active || !isfinite(gain_db))
+        return;
+    double in[ROW] = {0}, o[ROW] = {0}, a = 0.0;
+    for (size_t m = 0; m < t->n_frames; m++) {
+        const double am = t->active[m];
+        a += am;
+        for (size_t c = 0; c < ROW; c++) {
+            in[c] += am * (double)t->rows[t->n][m * ROW + c];
+            o[c] += am * (double)t->rows[j][m * ROW + c];
+        }
+    }
+    double total_in = 0.0;
+    for (int b = 0; b < CANSIM_N_BANDS; b++)
+        total_in += in[b];
+    out->is_valid = total_in > 0.0;
+    double sq = 0.0;
+    int n_finite = 0;
+    CansimMoment cand[CANSIM_N_BANDS * CANSIM_N_MOMENTS];
+    size_t n_cand = 0;
+    for (int b = 0; b < CANSIM_N_BANDS && out->is_valid; b++) {
+        if (!(in[b] > EMPTY_BAND * total_in))
+            continue;
+        const double change = ratio_db(o[b], in[b]);
+        if (!isfinite(change))
+            continue;
+        out->band_db[b] = change + gain_db;
+        sq += out->band_db[b] * out->band_db[b];
+        n_finite++;
+        const size_t k = band_moments(t, j, b, change, in[b] / a, cand + n_cand);
+        if (k)
+            out->band_top[b] = cand[n_cand];
+        n_cand += k;
+    }
+    out->overall_db = n_finite ? sqrt(sq / n_finite) : nan;
+    const CansimTrWeights *w = t->w[j];
+    if (w->has_cross && in[ROW_SIDE] > EMPTY_BAND * (in[ROW_MID] + in[ROW_SIDE]))
+        out->side_db = ratio_db(o[ROW_SIDE], o[ROW_MID]) - ratio_db(in[ROW_SIDE], in[ROW_MID]);
+    qsort(cand, n_cand, sizeof *cand, cmp_moment);
+    for (size_t k = 0; k < n_cand && k < CANSIM_N_MOMENTS; k++)
+        out->moments[k] = cand[k];
+}
+
+void cansim_translation_regain(CansimTranslation *t, double db)
+{
+    if (!t->is_valid || db == 0.0)
+        return;
+    double sq = 0.0;
+    int n_finite = 0;
+    for (int b = 0; b < CANSIM_N_BANDS; b++)
+        if (isfinite(t->band_db[b])) {
+            t->band_db[b] += db;
+            sq += t->band_db[b] * t->band_db[b];
+            n_finite++;
+        }
+    t->overall_db = n_finite ? sqrt(sq / n_finite) : (double)NAN;
+}
+
+int cansim_translation_drawer(const CansimTranslation *t, size_t n, CansimTranslationDrawer *out)
+{
+    if (!t || !out || (n && !out->rank))
+        return CANSIM_EINVAL;
+    for (int b = 0; b < CANSIM_N_BANDS; b++) {
+        out->spread_db[b] = (double)NAN;
+        out->lowest[b] = out->highest[b] = SIZE_MAX;
+        for (size_t i = 0; i < n; i++) {
+            const double v = t[i].band_db[b];
+            if (!t[i].is_valid || !isfinite(v))
+                continue;
+            if (out->lowest[b] == SIZE_MAX || v < t[out->lowest[b]].band_db[b])
+                out->lowest[b] = i;
+            if (out->highest[b] == SIZE_MAX || v > t[out->highest[b]].band_db[b])
+                out->highest[b] = i;
+        }
+        if (out->lowest[b] != SIZE_MAX)
+            out->spread_db[b] = t[out->highest[b]].band_db[b] - t[out->lowest[b]].band_db[b];
+    }
+    out->n_ranked = 0;
+    for (size_t i = 0; i < n; i++)
+        if (t[i].is_valid)
+            out->rank[out->n_ranked++] = i;
+    /* Highest overall_db first, NaN last, ties by index: an insertion sort (stable, and
+     * qsort's comparator could not see t without a global). */
+    for (size_t i = 1; i < out->n_ranked; i++)
+        for (size_t k = i; k > 0; k--) {
+            const double x = t[out->rank[k]].overall_db, y = t[out->rank[k - 1]].overall_db;
+            const bool fx = isfinite(x), fy = isfinite(y);
+            if (!(fx && (!fy || x > y)))
+                break;
+            const size_t s = out->rank[k];
+            out->rank[k] = out->rank[k - 1];
+            out->rank[k - 1] = s;
+        }
+    return CANSIM_OK;
+}
+
+int cansim_translation_departure(const CansimTranslation *const *t, size_t n,
+                                 size_t departs[CANSIM_N_BANDS], double by_db[CANSIM_N_BANDS])
+{
+    if (!t || !departs || !by_db)
+        return CANSIM_EINVAL;
+    for (int b = 0; b < CANSIM_N_BANDS; b++) {
+        departs[b] = SIZE_MAX;
+        by_db[b] = (double)NAN;
+        double sum = 0.0;
+        size_t cnt = 0;
+        for (size_t i = 0; i < n; i++)
+            if (t[i] && t[i]->is_valid && isfinite(t[i]->band_db[b])) {
+                sum += t[i]->band_db[b];
+                cnt++;
+            }
+        if (cnt < 2)
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            if (!t[i] || !t[i]->is_valid || !isfinite(t[i]->band_db[b]))
+                continue;
+            const double v = t[i]->band_db[b];
+            const double d = v - (sum - v) / (double)(cnt - 1);
+            if (departs[b] == SIZE_MAX || fabs(d) > fabs(by_db[b])) {
+                departs[b] = i;
+                by_db[b] = d;
+            }
+        }
+    }
+    return CANSIM_OK;
+}
