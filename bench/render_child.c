@@ -79,6 +79,8 @@ static void child_render(const Bench *b, const Mode *m, Sample *s)
         cfg.cpu_mask = b->cpu_mask;
         cfg.is_compute_only = m->is_compute_only;
         cfg.format = CANSIM_FORMAT_WAV32F;
+        cfg.level_mode = m->level_mode;
+        cfg.has_translation = m->has_translation;
         CansimRender *r = NULL;
         int e = cansim_render_open(&r, &cfg, &diag);
         if (e) {

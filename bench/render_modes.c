@@ -6,8 +6,10 @@
 #include "options.h"
 #include "render_bench.h"
 
-static const char *const mode_keys[] = {"full",    "compute",   "io_floor",  "io_floor_1", "naive",
-                                        "naive_1", "compute_1", "compute_2", "long"};
+static const char *const mode_keys[] = {
+    "full",          "compute",       "io_floor",        "io_floor_1", "naive",
+    "naive_1",       "compute_1",     "compute_2",       "long",       "level_full",
+    "level_full_tr", "level_compute", "level_compute_tr"};
 
 bool render_only_is_valid(const char *only)
 {
@@ -75,6 +77,22 @@ void render_build_modes(Bench *b)
     if (t != 2)
         add_mode(b, "compute_2", "compute", "/threads:2",
                  (Mode){.kind = KIND_RENDER, .is_compute_only = true, .n_threads = 2});
+    /* Level matched, without and with the translation (docs/translation.md): its cost. */
+    const CansimLevelMode match = CANSIM_LEVEL_MATCH;
+    add_mode(b, "level_full", "level_full", "",
+             (Mode){.kind = KIND_RENDER, .n_threads = t, .level_mode = match});
+    add_mode(
+        b, "level_full_tr", "level_full", "/translation",
+        (Mode){.kind = KIND_RENDER, .n_threads = t, .level_mode = match, .has_translation = true});
+    add_mode(
+        b, "level_compute", "level_compute", "",
+        (Mode){.kind = KIND_RENDER, .is_compute_only = true, .n_threads = t, .level_mode = match});
+    add_mode(b, "level_compute_tr", "level_compute", "/translation",
+             (Mode){.kind = KIND_RENDER,
+                    .is_compute_only = true,
+                    .n_threads = t,
+                    .level_mode = match,
+                    .has_translation = true});
     if (b->has_long)
         add_mode(
             b, "long", "compute", "",
@@ -101,6 +119,12 @@ double render_med_rss(const Bench *b, const char *key)
     return s ? bench_median(s->rss_mb, s->n) : 0.0;
 }
 
+static double med_cpu(const Bench *b, const char *key)
+{
+    const Stats *s = render_stats_of(b, key);
+    return s ? bench_median(s->cpu, s->n) : 0.0;
+}
+
 static double ratio(double num, double den)
 {
     return num > 0.0 && den > 0.0 ? num / den : 0.0;
@@ -124,5 +148,8 @@ Derived render_derive(const Bench *b)
                                           : ratio(med_wall(b, "naive_1"), med_wall(b, "compute_1"));
     d.thread_speedup =
         ratio(b->n_threads == 1 ? med_wall(b, "compute") : med_wall(b, "compute_1"), t2);
+    d.tr_full = ratio(med_wall(b, "level_full_tr"), med_wall(b, "level_full"));
+    d.tr_compute = ratio(med_wall(b, "level_compute_tr"), med_wall(b, "level_compute"));
+    d.tr_compute_cpu = ratio(med_cpu(b, "level_compute_tr"), med_cpu(b, "level_compute"));
     return d;
 }
