@@ -10,7 +10,7 @@
 
 #include "stats.h"
 
-/* The renderer's input chunk (core's CHUNK_FRAMES): the floor streams the same way. */
+/* The renderer's input chunk (CHUNK_FRAMES, core/engine.c): the floor streams the same way. */
 #define FLOOR_CHUNK_FRAMES 16384
 #define MAX_MODES          14
 

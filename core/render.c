@@ -13,7 +13,7 @@
 _Static_assert(CANSIM_CPU_AVX2 == (1u << 0) && CANSIM_CPU_AVX512 == (1u << 1),
                "public and kernel CPU flags must agree");
 
-/* Partition size by cost per input frame (documented in the README):
+/* Partition size by cost per input frame (documented in docs/engine.md):
  *   cost(B) = [ 2 fft(2B) + sum_j ( outs_j fft(2B) + cells_j ceil(taps_j / B) nb(B) c_bin )
  *               + (1 + n_profiles) c_block ] / B,      fft(N) = c_fft(N) N log2 N
  * The constants are ns measured on this project's machine: FFTW's interleaved real transforms

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* C reference of the stereo (de)interleave kernels. */
+/* C reference of the stereo (de)interleave kernels (deinterleave2, interleave2). */
 #include "kernels.h"
 
 void cansim_deinterleave2_c(float *restrict l, float *restrict r, const float *restrict src,

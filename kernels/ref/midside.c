@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* C reference of the mid/side kernels (symmetric 2x2 filters run as two cells). */
+/* C reference of the mid/side kernels (sumdiff, interleave2_ms: symmetric 2x2 filters run as two
+ * cells). */
 #include <assert.h>
 #include <stdint.h>
 

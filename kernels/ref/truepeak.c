@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* C reference of the true-peak kernel, and the interpolation filter it runs (libebur128's). */
+/* C reference of the true-peak kernel (truepeak2), and the interpolation filter it runs
+ * (libebur128's). */
 #include <assert.h>
 #include <math.h>
 #include <string.h>

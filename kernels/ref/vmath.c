@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* C reference of the vector-math kernels: SLEEF's scalar pure-C u10 functions, value by value. */
+/* C reference of the vector-math kernels (cexp, vlog): SLEEF's scalar pure-C u10 functions, value
+ * by value. */
 #include <assert.h>
 #include <sleef.h>
 

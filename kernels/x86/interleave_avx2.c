@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Stereo (de)interleave kernels with AVX2: 8 frames per vector pair, scalar tail. */
+/* Stereo (de)interleave kernels (deinterleave2, interleave2) with AVX2: 8 frames per vector pair,
+ * scalar tail. */
 #include <immintrin.h>
 
 #include "kernels.h"

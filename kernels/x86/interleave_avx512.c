@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Stereo (de)interleave kernels with AVX-512F: 16 frames per step, masked tail. */
+/* Stereo (de)interleave kernels (deinterleave2, interleave2) with AVX-512F: 16 frames per step,
+ * masked tail. */
 #include <immintrin.h>
 
 #include "kernels.h"

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The mid/side kernels with AVX2: whole vectors for sumdiff, a scalar tail for interleave2_ms. */
+/* The mid/side kernels (sumdiff, interleave2_ms) with AVX2: whole vectors for sumdiff, a scalar
+ * tail for interleave2_ms. */
 #include <immintrin.h>
 
 #include "kernels.h"

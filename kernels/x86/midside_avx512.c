@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The mid/side kernels with AVX-512F: 16 values per vector, interleave with a masked tail. */
+/* The mid/side kernels (sumdiff, interleave2_ms) with AVX-512F: 16 values per vector, interleave
+ * with a masked tail. */
 #include <immintrin.h>
 
 #include "kernels.h"

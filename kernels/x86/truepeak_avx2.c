@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The true-peak kernel with AVX2 + FMA: 4 stereo frames per vector, scalar tail. */
+/* The true-peak kernel (truepeak2) with AVX2 + FMA: 4 stereo frames per vector, scalar tail. */
 #include <immintrin.h>
 #include <math.h>
 

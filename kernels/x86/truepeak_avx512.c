@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The true-peak kernel with AVX-512F: 8 stereo frames per vector, masked tail. */
+/* The true-peak kernel (truepeak2) with AVX-512F: 8 stereo frames per vector, masked tail. */
 #include <immintrin.h>
 
 #include "kernels.h"

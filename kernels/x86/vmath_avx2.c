@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The vector-math kernels with AVX2 + FMA: SLEEF's avx2 u10 functions, 8 values per step. */
+/* The vector-math kernels (cexp, vlog) with AVX2 + FMA: SLEEF's avx2 u10 functions, 8 values per
+ * step. */
 #include <immintrin.h>
 #include <sleef.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The vector-math kernels with AVX-512F: SLEEF's avx512f u10 functions, 16 values per step, then
- * a masked tail. */
+/* The vector-math kernels (cexp, vlog) with AVX-512F: SLEEF's avx512f u10 functions, 16 values per
+ * step, then a masked tail. */
 #include <immintrin.h>
 #include <sleef.h>
 
