@@ -182,13 +182,17 @@ void cansim_translation_frames(CansimTrAnalysis *t, size_t j, const float *spec,
             row[ROW_SIDE] = (float)(sum - c2);
             continue;
         }
-        for (int b = 0; b < CANSIM_N_BANDS; b++)
-            row[b] = (float)(w->is_plain ? band_sum(w->w, p + 4 * nbp, t->lo[b], t->hi[b])
-                                         : quad_sum(w->w, p, nbp, t->lo[b], t->hi[b]));
-        row[ROW_MID] =
-            w->has_cross ? (float)quad_sum(w->w + 4 * nbp, p, nbp, all_lo, all_hi) : 0.0f;
-        row[ROW_SIDE] =
-            w->has_cross ? (float)quad_sum(w->w + 8 * nbp, p, nbp, all_lo, all_hi) : 0.0f;
+        double sum = 0.0;
+        for (int b = 0; b < CANSIM_N_BANDS; b++) {
+            const double e = w->is_plain ? band_sum(w->w, p + 4 * nbp, t->lo[b], t->hi[b])
+                                         : quad_sum(w->w, p, nbp, t->lo[b], t->hi[b]);
+            row[b] = (float)e;
+            sum += e;
+        }
+        /* |Y_L - Y_R|^2 = 2 (|Y_L|^2 + |Y_R|^2) - |Y_L + Y_R|^2: one weighted sum, not two. */
+        const double mid = w->has_cross ? quad_sum(w->w + 4 * nbp, p, nbp, all_lo, all_hi) : 0.0;
+        row[ROW_MID] = (float)mid;
+        row[ROW_SIDE] = w->has_cross ? (float)(2.0 * sum - mid) : 0.0f;
     }
 }
 

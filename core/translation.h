@@ -9,7 +9,7 @@
 /* One profile's per-bin weights for the translation at one rate (its |H|^2 terms without the
  * K-weighting), made with its filter set. */
 typedef struct CansimTrWeights {
-    float *w; /* 12 planes of nbp: total, mid, side; each w_LL, w_RR, w_Cre, w_Cim */
+    float *w; /* 8 planes of nbp: total, mid; each w_LL, w_RR, w_Cre, w_Cim */
     size_t nbp;
     bool is_plain;  /* total: equal L and R planes, no cross terms */
     bool has_cross; /* an L->R or R->L cell: mid and side are reported */

@@ -43,7 +43,7 @@ int cansim_translation_weights(const float *const cells[4], size_t n_taps, doubl
     size_t nbp;
     CansimTrWeights *t = calloc(1, sizeof *t);
     int e = t ? cansim_level_weights(none, 1, rate_hz, &k, &nbp) : CANSIM_ENOMEM;
-    if (!e && !(t->w = cansim_alloc_floats(12 * nbp)))
+    if (!e && !(t->w = cansim_alloc_floats(8 * nbp)))
         e = CANSIM_ENOMEM;
     if (!e) {
         t->nbp = nbp;
@@ -52,20 +52,20 @@ int cansim_translation_weights(const float *const cells[4], size_t n_taps, doubl
     if (!e)
         t->has_cross = cells[CANSIM_CELL_LR] || cells[CANSIM_CELL_RL];
     if (!e && t->has_cross) {
-        /* Y_L +- Y_R = X_L (H_LL +- H_LR) + X_R (H_RL +- H_RR): a one-output matrix each. */
+        /* Y_L + Y_R = X_L (H_LL + H_LR) + X_R (H_RL + H_RR): a one-output matrix. The side
+         * needs no weights of its own: |Y_L - Y_R|^2 = 2 (|Y_L|^2 + |Y_R|^2) - |Y_L + Y_R|^2
+         * (translation.c). */
         if (!(ms = cansim_alloc_floats(2 * n_taps)))
             e = CANSIM_ENOMEM;
-        for (int sgn = 0; sgn < 2 && !e; sgn++) {
-            const float s = sgn ? -1.0f : 1.0f;
-            for (size_t i = 0; i < n_taps; i++) {
-                const float ll = cells[0] ? cells[0][i] : 0.0f, lr = cells[1] ? cells[1][i] : 0.0f;
-                const float rl = cells[2] ? cells[2][i] : 0.0f, rr = cells[3] ? cells[3][i] : 0.0f;
-                ms[i] = ll + s * lr;
-                ms[n_taps + i] = rl + s * rr;
-            }
-            const float *one[4] = {ms, NULL, ms + n_taps, NULL};
-            e = unweighted(one, n_taps, rate_hz, k, t->w + (size_t)(4 + 4 * sgn) * nbp, nbp);
+        for (size_t i = 0; i < n_taps && !e; i++) {
+            const float ll = cells[0] ? cells[0][i] : 0.0f, lr = cells[1] ? cells[1][i] : 0.0f;
+            const float rl = cells[2] ? cells[2][i] : 0.0f, rr = cells[3] ? cells[3][i] : 0.0f;
+            ms[i] = ll + lr;
+            ms[n_taps + i] = rl + rr;
         }
+        const float *one[4] = {ms, NULL, ms + n_taps, NULL};
+        if (!e)
+            e = unweighted(one, n_taps, rate_hz, k, t->w + 4 * nbp, nbp);
     }
     if (!e) {
         t->is_plain = true;
