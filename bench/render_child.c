@@ -2,6 +2,7 @@
 /* cansim-bench-render's children: each repetition of each mode runs in a fresh process, which
  * times the renderer (full, compute, naive) or the I/O floor and reports through a pipe. */
 #define _GNU_SOURCE
+#include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,56 @@
 #include "options.h"
 #include "render_bench.h"
 
-/* full, compute and naive: cansim_render_file timed alone; profiles are loaded and renderers
- * opened before the clock starts. */
+/* The compute modes' source: the input file read as cansim_render_file() reads it. */
+typedef struct Input {
+    SNDFILE *sf;
+    int n_channels;
+} Input;
+
+static int64_t read_input(void *user, float *frames, size_t n, CansimDiag *diag)
+{
+    const Input *in = user;
+    SNDFILE *sf = in->sf;
+    size_t got = 0;
+    while (got < n) {
+        const sf_count_t k =
+            sf_readf_float(sf, frames + got * (size_t)in->n_channels, (sf_count_t)(n - got));
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+    if (sf_error(sf)) {
+        bench_format(diag->msg, sizeof diag->msg, "read failed: %s", sf_strerror(sf));
+        return CANSIM_EIO;
+    }
+    return (int64_t)got;
+}
+
+/* compute and naive: the input file streamed through the renderer with nothing written (no
+ * sink), as cansim_render_file() streams it (open, read, every sample checked, the engine), but
+ * without the outputs' files. */
+static int render_compute(CansimRender *r, const char *path, CansimDiag *diag)
+{
+    SF_INFO info = {0};
+    SNDFILE *sf = sf_open(path, SFM_READ, &info);
+    if (!sf) {
+        bench_format(diag->msg, sizeof diag->msg, "%s: %s", path, sf_strerror(NULL));
+        return CANSIM_EIO;
+    }
+    Input in = {.sf = sf, .n_channels = info.channels};
+    const CansimStreamIO io = {.read = read_input,
+                               .read_user = &in,
+                               .n_channels = info.channels,
+                               .rate_hz = info.samplerate,
+                               .n_in_frames = info.frames,
+                               .n_out_frames = -1};
+    const int e = cansim_render_stream(r, &io, diag);
+    sf_close(sf);
+    return e;
+}
+
+/* full, compute and naive: the render timed alone (cansim_render_file, or the stream with no
+ * sink); profiles are loaded and renderers opened before the clock starts. */
 static void child_render(const Bench *b, const Mode *m, Sample *s)
 {
     const size_t n = (size_t)b->n_profiles;
@@ -44,13 +93,12 @@ static void child_render(const Bench *b, const Mode *m, Sample *s)
         CansimRenderConfig cfg = cansim_render_default_config();
         cfg.profiles = prof + g * per_group;
         cfg.n_profiles = per_group;
-        cfg.n_threads = m->n_threads;
-        cfg.partition_frames = b->partition_frames;
-        cfg.cpu_mask = b->cpu_mask;
-        cfg.is_compute_only = m->is_compute_only;
-        cfg.format = CANSIM_FORMAT_WAV32F;
-        cfg.level_mode = m->level_mode;
-        cfg.has_translation = m->has_translation;
+        cfg.engine.n_threads = m->n_threads;
+        cfg.engine.partition_frames = b->partition_frames;
+        cfg.engine.cpu_mask = b->cpu_mask;
+        cfg.output.format = CANSIM_FORMAT_WAV32F;
+        cfg.level.mode = m->level_mode;
+        cfg.level.has_translation = m->has_translation;
         CansimRender *r = NULL;
         int e = cansim_render_open(&r, &cfg, &diag);
         if (e) {
@@ -62,8 +110,9 @@ static void child_render(const Bench *b, const Mode *m, Sample *s)
             s->cpu_flags = cansim_render_cpu_flags(r);
         }
         const Mark m0 = render_mark_now();
-        e = cansim_render_file(r, m->is_long ? b->mix_long : b->mix,
-                               m->is_compute_only ? NULL : dir, res, &diag);
+        const char *mix = m->is_long ? b->mix_long : b->mix;
+        e = m->is_compute_only ? render_compute(r, mix, &diag)
+                               : cansim_render_file(r, mix, dir, NULL, res, &diag);
         render_sample_add(s, &m0);
         cansim_render_close(&r);
         if (e) {

@@ -75,7 +75,7 @@ void pending_settle(const char *dir, bool had_manifest);
 
 /* ---------------------------------------------------------------- passes.c */
 
-/* cansim_render_file_with() over n profiles, step at a time (step >= n: one call). The same
+/* cansim_render_file() over n profiles, step at a time (step >= n: one call). The same
  * results and return as one call: an input that fails stops the passes (diag set); failed
  * outputs do not. */
 int render_file_passes(CansimRender *r, size_t n, size_t step, const char *path, const char *parent,

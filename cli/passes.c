@@ -25,7 +25,7 @@ int render_file_passes(CansimRender *r, size_t n, size_t step, const char *path,
                        const CansimFileOptions *fo, CansimOutputResult *res, CansimDiag *d)
 {
     if (step >= n)
-        return cansim_render_file_with(r, path, parent, fo, res, d);
+        return cansim_render_file(r, path, parent, fo, res, d);
     bool *skip = malloc(n * sizeof *skip);
     CansimOutputResult *tmp = calloc(n, sizeof *tmp);
     int first = CANSIM_OK, out_rc = CANSIM_OK;
@@ -45,7 +45,7 @@ int render_file_passes(CansimRender *r, size_t n, size_t step, const char *path,
         po.skip = skip;
         CansimDiag pd;
         pd.msg[0] = '\0';
-        const int rc = cansim_render_file_with(r, path, parent, &po, tmp, &pd);
+        const int rc = cansim_render_file(r, path, parent, &po, tmp, &pd);
         for (size_t k = a; k < e; k++)
             res[k] = tmp[k];
         if (rc && (rc == CANSIM_ECANCELED || pd.msg[0])) {

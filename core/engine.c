@@ -306,7 +306,7 @@ int cansim_engine_run(CansimRender *r, const CansimStream *s, CansimDiag *diag)
             if (is_eof && s->n_out < 0)
                 for (size_t j = 0; j < r->cfg.n_profiles; j++)
                     r->lanes[j].n_total =
-                        n_in + (r->cfg.has_tail ? (int64_t)r->filters[j].n_taps - 1 : 0);
+                        n_in + (r->cfg.engine.has_tail ? (int64_t)r->filters[j].n_taps - 1 : 0);
             if (all_done(r))
                 break;
         }

@@ -97,6 +97,11 @@ int cansim_engine_begin(CansimRender *r, double rate_hz, CansimDiag *diag);
  * @return CANSIM_OK, the source's code, or CANSIM_ECANCELED (the progress callback) */
 int cansim_engine_run(CansimRender *r, const CansimStream *s, CansimDiag *diag);
 
+/* render_stream.c: s through every lane at rate_hz (the engine begun, then run), the first
+ * failure returned: the source's, a cancel, else the first lane's with its diag.
+ * @return CANSIM_OK, CANSIM_EINVAL (channels), CANSIM_ERATE, or a failure as above */
+int cansim_render_run(CansimRender *r, double rate_hz, const CansimStream *s, CansimDiag *diag);
+
 /* CANSIM_EDATA naming the frame (frame0 + its index) when a sample of x is NaN or infinite. */
 int cansim_check_finite(const float *x, size_t n_frames, int n_channels, int64_t frame0,
                         const char *name, CansimDiag *diag);

@@ -81,7 +81,8 @@ static int add_into_sum(CansimRender *r, SNDFILE *sum, const char *path, double 
     }
     if (info.samplerate != rate_hz) {
         e = cansim_resample_file(in, &info, path, tmp_final, tmp_path, sizeof tmp_path, rate_hz,
-                                 r->cfg.resampler, r->cfg.progress, r->cfg.progress_user, diag);
+                                 r->cfg.input.resampler, r->cfg.progress, r->cfg.progress_user,
+                                 diag);
         cansim_audio_close_read(in);
         if (e)
             return e;
@@ -145,8 +146,7 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
     if (!diag)
         diag = &local;
     diag->msg[0] = '\0';
-    if (!inputs || !output_dirs || !results || !g || !g->gain_db || n == 0 ||
-        r->cfg.is_compute_only)
+    if (!inputs || !output_dirs || !results || !g || !g->gain_db || n == 0)
         return cansim_diag_set(diag, CANSIM_EINVAL, "gain group: bad arguments");
     for (size_t i = 0; i < n; i++) {
         memset(results[i], 0, n_prof * sizeof *results[i]);
@@ -157,7 +157,7 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
     for (size_t j = 0; g->translation && j < n_prof; j++)
         cansim_translation_result(NULL, j, 0.0, &g->translation[j]);
     /* The render rate: the config's rate_hz, else the members' common rate. */
-    double rate = r->cfg.rate_hz;
+    double rate = r->cfg.input.rate_hz;
     const char *first = NULL;
     for (size_t i = 0; i < n; i++) {
         SNDFILE *sf;
@@ -182,7 +182,7 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
         if (rate == 0.0) {
             rate = info.samplerate;
             first = inputs[i];
-        } else if (r->cfg.rate_hz == 0.0 && info.samplerate != rate) {
+        } else if (r->cfg.input.rate_hz == 0.0 && info.samplerate != rate) {
             return cansim_diag_set(diag, CANSIM_ERATE,
                                    "%s: %d Hz, but %s is at %g Hz: a gain group's inputs share "
                                    "one rate (set a render rate, or render them ungrouped)",
@@ -248,7 +248,7 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
     /* The gains, as for one input: the sum's predicted change per profile (loudness.c). */
     if ((e = cansim_engine_begin(r, rate, diag)))
         goto done;
-    const CansimLevelMode mode = r->cfg.level_mode;
+    const CansimLevelMode mode = r->cfg.level.mode;
     CansimLevelAnalysis la = {
         .input_lufs = (double)NAN, .input_pred_lufs = (double)NAN, .pred_lufs = pred};
     for (size_t j = 0; j < n_prof; j++)
@@ -316,7 +316,7 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
             if (finish_pending(p, corr, res, &d) && !e)
                 e = res->status;
             res->target_lufs = mode == CANSIM_LEVEL_MATCH    ? la.input_lufs
-                               : mode == CANSIM_LEVEL_TARGET ? r->cfg.level_lufs
+                               : mode == CANSIM_LEVEL_TARGET ? r->cfg.level.lufs
                                                              : (double)NAN;
             /* A member's own loudness is not the group's: the plan on the sum is what failed. */
             if (!res->status && !is_below_gate && mode != CANSIM_LEVEL_OFF &&

@@ -46,6 +46,11 @@ int cansim_profile_at_rate(const CansimProfile *p, const CansimDesignConfig *d, 
  * whose length depends on the rate), for the partition cost model. */
 void cansim_profile_shape(const CansimProfile *p, size_t *n_taps, unsigned *cell_mask);
 
+/* True when the n words of a public struct's reserved space are all zero (cansim.h: ABI). */
+bool cansim_reserved_is_zero(const uint64_t *reserved, size_t n);
+#define CANSIM_RESERVED_ZERO(x)                                                                    \
+    cansim_reserved_is_zero((x).reserved, sizeof(x).reserved / sizeof *(x).reserved)
+
 /* The sample rates cansim reads, designs and writes at: 8 kHz to 384 kHz. */
 static inline bool cansim_rate_is_valid(double rate_hz)
 {

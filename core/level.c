@@ -22,19 +22,20 @@ double cansim_plan_gain_db(const CansimRenderConfig *cfg, double change_db, doub
 {
     if (is_below_gate || !isfinite(change_db))
         return 0.0;
-    if (cfg->level_mode == CANSIM_LEVEL_MATCH)
+    if (cfg->level.mode == CANSIM_LEVEL_MATCH)
         return -change_db;
-    if (cfg->level_mode == CANSIM_LEVEL_TARGET)
-        return cfg->level_lufs - (input_lufs + change_db);
+    if (cfg->level.mode == CANSIM_LEVEL_TARGET)
+        return cfg->level.lufs - (input_lufs + change_db);
     return 0.0;
 }
 
 double cansim_ceiling_db(const CansimRenderConfig *cfg, bool is_float_out)
 {
     if (is_float_out)
-        return cfg->has_ceiling ? cfg->ceiling_dbtp : HUGE_VAL;
-    return cfg->has_ceiling && cfg->ceiling_dbtp < FULL_SCALE_GUARD_DBTP ? cfg->ceiling_dbtp
-                                                                         : FULL_SCALE_GUARD_DBTP;
+        return cfg->level.has_ceiling ? cfg->level.ceiling_dbtp : HUGE_VAL;
+    return cfg->level.has_ceiling && cfg->level.ceiling_dbtp < FULL_SCALE_GUARD_DBTP
+               ? cfg->level.ceiling_dbtp
+               : FULL_SCALE_GUARD_DBTP;
 }
 
 uint64_t cansim_dither_seed(uint64_t user_seed, size_t j)
@@ -48,7 +49,7 @@ uint64_t cansim_dither_seed(uint64_t user_seed, size_t j)
 static void level_notice(const CansimRenderConfig *cfg, bool is_below_gate, double target,
                          CansimOutputResult *res)
 {
-    const CansimLevelMode mode = cfg->level_mode;
+    const CansimLevelMode mode = cfg->level.mode;
     if (mode == CANSIM_LEVEL_OFF || res->is_limited)
         return;
     if (is_below_gate) {
@@ -91,7 +92,7 @@ int cansim_rewrite_float(CansimFileOut *o, int sf_format, int rate_hz, double co
 static int finish_float(const CansimRenderConfig *cfg, const CansimFinish *f, CansimFileOut *o,
                         CansimOutputResult *res, CansimDiag *diag)
 {
-    const bool is_leveled = cfg->level_mode != CANSIM_LEVEL_OFF && !f->is_below_gate;
+    const bool is_leveled = cfg->level.mode != CANSIM_LEVEL_OFF && !f->is_below_gate;
     const double peak_db = cansim_peak_db(&o->peak);
     const double ceiling = cansim_ceiling_db(cfg, true);
     double corr_db = 0.0;
@@ -126,7 +127,7 @@ int cansim_finish_output(const CansimRenderConfig *cfg, const CansimFinish *f, C
         return finish_float(cfg, f, o, res, diag);
     /* Integer and FLAC outputs: measured exactly on the float intermediate, then written once
      * in their format with the exact gain. */
-    const bool is_leveled = cfg->level_mode != CANSIM_LEVEL_OFF && !f->is_below_gate;
+    const bool is_leveled = cfg->level.mode != CANSIM_LEVEL_OFF && !f->is_below_gate;
     const double peak_db = cansim_peak_db(&o->peak);
     const double ceiling = cansim_ceiling_db(cfg, false);
     double corr_db = 0.0;

@@ -53,3 +53,11 @@ void cansim_path_stem(const char *path, char *out, size_t n)
     memcpy(out, base, len);
     out[len] = '\0';
 }
+
+bool cansim_reserved_is_zero(const uint64_t *reserved, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (reserved[i])
+            return false;
+    return true;
+}

@@ -120,12 +120,11 @@ static void track_true_peak(const CansimFileSink *s, CansimPeak *pk, float *fram
     }
 }
 
-void cansim_file_sink_init(CansimFileSink *s, CansimFileOut *outs, bool is_compute_only,
-                           const CansimKernels *k, double rate_hz)
+void cansim_file_sink_init(CansimFileSink *s, CansimFileOut *outs, const CansimKernels *k,
+                           double rate_hz)
 {
     _Static_assert(2 * CANSIM_TP_HISTORY <= CANSIM_SINK_PREFIX, "the prefix holds the history");
     s->outs = outs;
-    s->is_compute_only = is_compute_only;
     s->truepeak2 = k->truepeak2;
     /* True peak as libebur128 measures it: 4x oversampled below 96 kHz, 2x below 192 kHz. */
     s->tp_factor = rate_hz < 96000.0 ? 4 : rate_hz < 192000.0 ? 2 : 1;
@@ -135,8 +134,6 @@ void cansim_file_sink_init(CansimFileSink *s, CansimFileOut *outs, bool is_compu
 int cansim_file_sink_write(void *ctx, size_t lane, float *frames, size_t n, CansimDiag *diag)
 {
     const CansimFileSink *s = ctx;
-    if (s->is_compute_only)
-        return CANSIM_OK;
     CansimFileOut *o = &s->outs[lane];
     if (o->meter && ebur128_add_frames_float(o->meter, frames, n))
         return cansim_diag_set(diag, CANSIM_ENOMEM, "%s: out of memory for the meter", o->path);

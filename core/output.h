@@ -56,15 +56,14 @@ typedef struct CansimFileOut {
 /* The render's sink into one file per lane (an engine sink: cansim_file_sink_write). */
 typedef struct CansimFileSink {
     CansimFileOut *outs;
-    bool is_compute_only; /* nothing is written */
     cansim_truepeak2_fn *truepeak2;
     float tp_coefs[CANSIM_TP_MAX_COEFS]; /* the true-peak filter at the render's rate */
     int tp_factor;                       /* its oversampling: 4, 2 or 1 (BS.1770, libebur128) */
 } CansimFileSink;
 
 /* A sink over outs (one per lane) at rate_hz; k supplies the true-peak kernel. */
-void cansim_file_sink_init(CansimFileSink *s, CansimFileOut *outs, bool is_compute_only,
-                           const CansimKernels *k, double rate_hz);
+void cansim_file_sink_init(CansimFileSink *s, CansimFileOut *outs, const CansimKernels *k,
+                           double rate_hz);
 
 /* Meters n stereo frames of lane into its output and writes them; frames has the engine's
  * CANSIM_SINK_PREFIX floats of room before it (the true peak's history goes there).

@@ -170,9 +170,9 @@ size_t cansim_profile_n_taps(const CansimProfile *p)
     return p->n_taps;
 }
 
-const float *cansim_profile_taps(const CansimProfile *p, int cell)
+const float *cansim_profile_taps(const CansimProfile *p, CansimCell cell)
 {
-    return (cell >= 0 && cell < 4) ? p->cells[cell] : NULL;
+    return (unsigned)cell < 4 ? p->cells[cell] : NULL;
 }
 
 void cansim_profile_info(const CansimProfile *p, CansimProfileInfo *info)

@@ -10,9 +10,6 @@
 #include "engine.h"
 #include "kernels.h"
 
-_Static_assert(CANSIM_CPU_AVX2 == (1u << 0) && CANSIM_CPU_AVX512 == (1u << 1),
-               "public and kernel CPU flags must agree");
-
 /* Partition size by cost per input frame (documented in docs/engine.md):
  *   cost(B) = [ 2 fft(2B) + sum_j ( outs_j fft(2B) + cells_j ceil(taps_j / B) nb(B) c_bin )
  *               + (1 + n_profiles) c_block ] / B,      fft(N) = c_fft(N) N log2 N
@@ -57,8 +54,9 @@ static size_t choose_partition(const CansimRenderConfig *cfg)
 
 CansimRenderConfig cansim_render_default_config(void)
 {
-    return (CansimRenderConfig){
-        .cpu_mask = ~0u, .format = CANSIM_FORMAT_SAME, .level_lufs = -14.0, .ceiling_dbtp = -1.0};
+    return (CansimRenderConfig){.engine = {.cpu_mask = ~0u},
+                                .output = {.format = CANSIM_FORMAT_SAME},
+                                .level = {.lufs = -14.0, .ceiling_dbtp = -1.0}};
 }
 
 void cansim_render_close(CansimRender **rp)
@@ -73,38 +71,50 @@ void cansim_render_close(CansimRender **rp)
     *rp = NULL;
 }
 
-int cansim_render_open(CansimRender **out, const CansimRenderConfig *cfg, CansimDiag *diag)
+int cansim_render_config_check(const CansimRenderConfig *cfg, CansimRenderChoice *choice,
+                               CansimDiag *diag)
 {
-    *out = NULL;
     if (!cfg || !cfg->profiles || cfg->n_profiles == 0)
         return cansim_diag_set(diag, CANSIM_EINVAL, "no profiles to render");
-    if (cfg->n_threads < 0)
-        return cansim_diag_set(diag, CANSIM_EINVAL, "negative thread count %d", cfg->n_threads);
-    const size_t b = cfg->partition_frames;
+    if (!CANSIM_RESERVED_ZERO(*cfg) || !CANSIM_RESERVED_ZERO(cfg->engine) ||
+        !CANSIM_RESERVED_ZERO(cfg->input) || !CANSIM_RESERVED_ZERO(cfg->output) ||
+        !CANSIM_RESERVED_ZERO(cfg->level))
+        return cansim_diag_set(diag, CANSIM_EINVAL,
+                               "the render config sets reserved fields (a newer header than "
+                               "library %s?)",
+                               cansim_version());
+    if (cfg->engine.n_threads < 0)
+        return cansim_diag_set(diag, CANSIM_EINVAL, "negative thread count %d",
+                               cfg->engine.n_threads);
+    const size_t b = cfg->engine.partition_frames;
     if (b && (b < 64 || b > 65536 || (b & (b - 1))))
         return cansim_diag_set(diag, CANSIM_EINVAL,
                                "partition size %zu is not a power of two in 64..65536", b);
-    if (cansim_format_name(cfg->format)[0] == 'u')
-        return cansim_diag_set(diag, CANSIM_EINVAL, "unknown output format %d", (int)cfg->format);
-    if (cfg->level_mode < CANSIM_LEVEL_OFF || cfg->level_mode > CANSIM_LEVEL_TARGET)
-        return cansim_diag_set(diag, CANSIM_EINVAL, "unknown level mode %d", (int)cfg->level_mode);
-    if (cfg->level_mode == CANSIM_LEVEL_TARGET &&
-        !(cfg->level_lufs >= -70.0 && cfg->level_lufs <= 0.0))
+    if (cansim_format_name(cfg->output.format)[0] == 'u')
+        return cansim_diag_set(diag, CANSIM_EINVAL, "unknown output format %d",
+                               (int)cfg->output.format);
+    if (cfg->level.mode < CANSIM_LEVEL_OFF || cfg->level.mode > CANSIM_LEVEL_TARGET)
+        return cansim_diag_set(diag, CANSIM_EINVAL, "unknown level mode %d", (int)cfg->level.mode);
+    if (cfg->level.mode == CANSIM_LEVEL_TARGET &&
+        !(cfg->level.lufs >= -70.0 && cfg->level.lufs <= 0.0))
         return cansim_diag_set(diag, CANSIM_EINVAL, "level %g LUFS is outside -70..0",
-                               cfg->level_lufs);
-    if (cfg->rate_hz != 0.0 && !cansim_rate_is_valid(cfg->rate_hz))
+                               cfg->level.lufs);
+    if (cfg->input.rate_hz != 0.0 && !cansim_rate_is_valid(cfg->input.rate_hz))
         return cansim_diag_set(diag, CANSIM_ERATE, "rate %g Hz is outside 8000-384000 Hz",
-                               cfg->rate_hz);
-    if ((unsigned)cfg->resampler > CANSIM_RESAMPLER_FAST)
-        return cansim_diag_set(diag, CANSIM_EINVAL, "unknown resampler %d", (int)cfg->resampler);
-    if (cfg->has_ceiling && !(cfg->ceiling_dbtp >= -20.0 && cfg->ceiling_dbtp <= 0.0))
+                               cfg->input.rate_hz);
+    if ((unsigned)cfg->input.resampler > CANSIM_RESAMPLER_FAST)
+        return cansim_diag_set(diag, CANSIM_EINVAL, "unknown resampler %d",
+                               (int)cfg->input.resampler);
+    if (cfg->level.has_ceiling &&
+        !(cfg->level.ceiling_dbtp >= -20.0 && cfg->level.ceiling_dbtp <= 0.0))
         return cansim_diag_set(diag, CANSIM_EINVAL, "ceiling %g dBTP is outside -20..0",
-                               cfg->ceiling_dbtp);
+                               cfg->level.ceiling_dbtp);
     for (size_t j = 0; j < cfg->n_profiles; j++) {
         if (!cfg->profiles[j])
             return cansim_diag_set(diag, CANSIM_EINVAL, "profile %zu is NULL", j);
         /* An impulse response too long at the rate asked is refused before anything runs. */
-        if (cfg->rate_hz != 0.0 && cansim_profile_check_rate(cfg->profiles[j], cfg->rate_hz, diag))
+        if (cfg->input.rate_hz != 0.0 &&
+            cansim_profile_check_rate(cfg->profiles[j], cfg->input.rate_hz, diag))
             return CANSIM_EPROFILE;
         for (size_t i = 0; i < j; i++)
             if (!strcmp(cansim_profile_id(cfg->profiles[i]), cansim_profile_id(cfg->profiles[j])))
@@ -113,6 +123,20 @@ int cansim_render_open(CansimRender **out, const CansimRenderConfig *cfg, Cansim
                                        cansim_profile_id(cfg->profiles[j]));
     }
 
+    if (choice) {
+        choice->partition_frames = b ? b : choose_partition(cfg);
+        choice->cpu_flags = cansim_cpu_detect() & cfg->engine.cpu_mask;
+    }
+    return CANSIM_OK;
+}
+
+int cansim_render_open(CansimRender **out, const CansimRenderConfig *cfg, CansimDiag *diag)
+{
+    *out = NULL;
+    CansimRenderChoice choice;
+    const int ce = cansim_render_config_check(cfg, &choice, diag);
+    if (ce)
+        return ce;
     CansimRender *r = calloc(1, sizeof *r);
     if (!r)
         return cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
@@ -124,17 +148,17 @@ int cansim_render_open(CansimRender **out, const CansimRenderConfig *cfg, Cansim
     memcpy(r->profiles, cfg->profiles, cfg->n_profiles * sizeof *r->profiles);
     r->cfg.profiles = r->profiles;
 
-    r->cpu_flags = cansim_cpu_detect() & cfg->cpu_mask;
+    r->cpu_flags = choice.cpu_flags;
     cansim_kernels_init(&r->k, r->cpu_flags);
-    r->n_threads = cfg->n_threads ? cfg->n_threads : omp_get_max_threads();
+    r->n_threads = cfg->engine.n_threads ? cfg->engine.n_threads : omp_get_max_threads();
 
-    r->n_part = b ? b : choose_partition(cfg);
+    r->n_part = choice.partition_frames;
     const int e = cansim_engine_init(r);
     if (e == CANSIM_ENOMEM)
         goto nomem;
     if (e) {
         cansim_render_close(&r);
-        return cansim_diag_set(diag, e, "cannot plan a %zu-point FFT", 2 * b);
+        return cansim_diag_set(diag, e, "cannot plan a %zu-point FFT", 2 * choice.partition_frames);
     }
     *out = r;
     return CANSIM_OK;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* An interleaved buffer in memory through every profile: a memory source and sink around the
- * engine. */
+ * engine, run as every in-memory render is (render_stream.c). */
 #include <string.h>
 
 #include "engine.h"
@@ -49,9 +49,6 @@ int cansim_render_buffer(CansimRender *r, const float *in, int n_channels, int64
         return cansim_diag_set(diag, CANSIM_EINVAL, "input buffer: bad arguments");
     if (!cansim_rate_is_valid(rate_hz))
         return cansim_diag_set(diag, CANSIM_ERATE, "input buffer: rate %g Hz", rate_hz);
-    int e = cansim_engine_begin(r, rate_hz, diag);
-    if (e)
-        return e;
     MemSource src = {.in = in, .n_channels = n_channels, .n_frames = n_frames};
     MemSink sink = {.outs = outs, .lanes = r->lanes};
     const CansimStream s = {.read = mem_read,
@@ -61,12 +58,5 @@ int cansim_render_buffer(CansimRender *r, const float *in, int n_channels, int64
                             .n_expected = n_frames,
                             .write = mem_write,
                             .write_ctx = &sink};
-    e = cansim_engine_run(r, &s, diag);
-    for (size_t j = 0; j < r->cfg.n_profiles && !e; j++)
-        if (r->lanes[j].status) {
-            e = r->lanes[j].status;
-            if (diag)
-                *diag = r->lanes[j].diag;
-        }
-    return e;
+    return cansim_render_run(r, rate_hz, &s, diag);
 }

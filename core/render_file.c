@@ -96,10 +96,8 @@ static int open_input(Job *j)
 static int prepare_outputs(Job *j)
 {
     const CansimRenderConfig *cfg = &j->r->cfg;
-    if (cfg->is_compute_only)
-        return CANSIM_OK;
-    const int out_rate = cfg->rate_hz != 0.0 ? (int)cfg->rate_hz : j->info.samplerate;
-    int e = cansim_audio_output_format(cfg->format, j->info.format, out_rate, &j->sf_format,
+    const int out_rate = cfg->input.rate_hz != 0.0 ? (int)cfg->input.rate_hz : j->info.samplerate;
+    int e = cansim_audio_output_format(cfg->output.format, j->info.format, out_rate, &j->sf_format,
                                        &j->ext, j->diag);
     if (e) {
         char msg[sizeof j->diag->msg];
@@ -116,26 +114,21 @@ static int prepare_outputs(Job *j)
     return CANSIM_OK;
 }
 
-/* Another rate: the input is converted once, to a float file beside the outputs (in output_dir
- * for compute-only renders), which both passes then read. */
+/* Another rate: the input is converted once, to a float file beside the outputs, which both
+ * passes then read. */
 static int convert_input(Job *j)
 {
     const CansimRenderConfig *cfg = &j->r->cfg;
     j->src_path = j->input_path;
-    if (cfg->rate_hz == 0.0 || cfg->rate_hz == j->info.samplerate)
+    if (cfg->input.rate_hz == 0.0 || cfg->input.rate_hz == j->info.samplerate)
         return CANSIM_OK;
-    const char *dir = cfg->is_compute_only ? j->output_dir : j->dir;
-    if (!dir)
-        return cansim_diag_set(j->diag, CANSIM_EINVAL,
-                               "%s: converting it to %g Hz needs a directory for the converted "
-                               "copy (output_dir)",
-                               j->input_path, cfg->rate_hz);
+    const char *dir = j->dir;
     char conv_final[4096 + 32];
     if (snprintf(conv_final, sizeof conv_final, "%s/.input.w64", dir) >= (int)sizeof conv_final)
         return cansim_diag_set(j->diag, CANSIM_EINVAL, "%s: output path too long", dir);
     int e = cansim_resample_file(j->in, &j->info, j->input_path, conv_final, j->converted,
-                                 sizeof j->converted, cfg->rate_hz, cfg->resampler, cfg->progress,
-                                 cfg->progress_user, j->diag);
+                                 sizeof j->converted, cfg->input.rate_hz, cfg->input.resampler,
+                                 cfg->progress, cfg->progress_user, j->diag);
     if (e)
         return e;
     cansim_audio_close_read(j->in);
@@ -148,7 +141,7 @@ static int convert_input(Job *j)
     if (conv_info.frames == 0)
         return cansim_diag_set(
             j->diag, CANSIM_EDATA, "%s: %lld frames at %d Hz are less than one frame at %g Hz",
-            j->input_path, (long long)j->info.frames, j->info.samplerate, cfg->rate_hz);
+            j->input_path, (long long)j->info.frames, j->info.samplerate, cfg->input.rate_hz);
     j->info.samplerate = conv_info.samplerate;
     j->info.frames = conv_info.frames;
     j->src_path = j->converted;
@@ -164,14 +157,12 @@ static int begin(Job *j)
     int e = cansim_engine_begin(r, j->info.samplerate, j->diag);
     if (e)
         return e;
-    if (!r->cfg.is_compute_only) {
-        int64_t n_longest = j->info.frames;
-        for (size_t k = 0; r->cfg.has_tail && k < n_prof; k++)
-            if (j->info.frames + (int64_t)r->filters[k].n_taps - 1 > n_longest)
-                n_longest = j->info.frames + (int64_t)r->filters[k].n_taps - 1;
-        if ((e = cansim_output_fit(&j->sf_format, n_longest, 2, j->input_path, j->diag)))
-            return e;
-    }
+    int64_t n_longest = j->info.frames;
+    for (size_t k = 0; r->cfg.engine.has_tail && k < n_prof; k++)
+        if (j->info.frames + (int64_t)r->filters[k].n_taps - 1 > n_longest)
+            n_longest = j->info.frames + (int64_t)r->filters[k].n_taps - 1;
+    if ((e = cansim_output_fit(&j->sf_format, n_longest, 2, j->input_path, j->diag)))
+        return e;
     for (size_t k = 0; j->opt->skip && k < n_prof; k++)
         if (j->opt->skip[k])
             r->lanes[k].status = CANSIM_LANE_SKIPPED;
@@ -181,7 +172,7 @@ static int begin(Job *j)
     j->unsure = calloc(n_prof, sizeof *j->unsure);
     if (!j->outs || !j->gains_db || !j->pred_db || !j->unsure)
         return cansim_diag_set(j->diag, CANSIM_ENOMEM, "out of memory");
-    j->is_float_out = r->cfg.is_compute_only || cansim_audio_is_float(j->sf_format);
+    j->is_float_out = cansim_audio_is_float(j->sf_format);
     return CANSIM_OK;
 }
 
@@ -191,8 +182,8 @@ static int plan_levels(Job *j)
 {
     CansimRender *r = j->r;
     const size_t n_prof = r->cfg.n_profiles;
-    const CansimLevelMode mode = r->cfg.level_mode;
-    j->has_analysis = !j->fixed_gain_db && (mode != CANSIM_LEVEL_OFF || r->cfg.has_ceiling);
+    const CansimLevelMode mode = r->cfg.level.mode;
+    j->has_analysis = !j->fixed_gain_db && (mode != CANSIM_LEVEL_OFF || r->cfg.level.has_ceiling);
     j->is_match = mode == CANSIM_LEVEL_MATCH;
     j->la = (CansimLevelAnalysis){.input_lufs = (double)NAN,
                                   .input_pred_lufs = (double)NAN,
@@ -250,8 +241,6 @@ static int plan_levels(Job *j)
 static void create_outputs(Job *j)
 {
     CansimRender *r = j->r;
-    if (r->cfg.is_compute_only)
-        return;
     for (size_t k = 0; k < r->cfg.n_profiles; k++) {
         char path[4096];
         const char *id = cansim_profile_id(r->profiles[k]);
@@ -270,7 +259,7 @@ static void create_outputs(Job *j)
         if ((l->status = cansim_output_check_name(path, &l->diag)))
             continue;
         const bool has_meter = !j->is_float_out || j->fixed_gain_db ||
-                               (r->cfg.level_mode != CANSIM_LEVEL_OFF &&
+                               (r->cfg.level.mode != CANSIM_LEVEL_OFF &&
                                 (!r->filters[k].is_short || j->is_near_gate || j->unsure[k]));
         if (has_meter &&
             !(o->meter = cansim_meter_new(2, (unsigned long)j->info.samplerate, EBUR128_MODE_I))) {
@@ -278,7 +267,7 @@ static void create_outputs(Job *j)
             continue;
         }
         /* The ceiling holds every output's true peak, float ones' too. */
-        o->peak.has_tp = !j->is_float_out || r->cfg.has_ceiling;
+        o->peak.has_tp = !j->is_float_out || r->cfg.level.has_ceiling;
         l->status = j->is_float_out
                         ? cansim_audio_create(path, NULL, j->sf_format, j->info.samplerate, 2,
                                               SFM_WRITE, &o->sf, o->part, sizeof o->part, &l->diag)
@@ -298,7 +287,7 @@ static int stream(Job *j)
                       .n_channels = j->info.channels,
                       .n_frames = j->info.frames};
     CansimFileSink sink;
-    cansim_file_sink_init(&sink, j->outs, r->cfg.is_compute_only, &r->k, j->info.samplerate);
+    cansim_file_sink_init(&sink, j->outs, &r->k, j->info.samplerate);
     const CansimStream s = {.read = file_read,
                             .read_ctx = &src,
                             .n_channels = j->info.channels,
@@ -320,9 +309,9 @@ static int stream(Job *j)
         ebur128_destroy(&r->in_meter);
         j->is_below_gate = !j->fixed_gain_db && j->la.input_lufs == -HUGE_VAL;
     }
-    const CansimLevelMode mode = r->cfg.level_mode;
+    const CansimLevelMode mode = r->cfg.level.mode;
     j->target = mode == CANSIM_LEVEL_MATCH    ? j->la.input_lufs
-                : mode == CANSIM_LEVEL_TARGET ? r->cfg.level_lufs
+                : mode == CANSIM_LEVEL_TARGET ? r->cfg.level.lufs
                                               : (double)NAN;
     for (size_t k = 0; k < r->cfg.n_profiles; k++)
         j->pred_db[k] = j->has_analysis ? j->la.input_lufs + j->pred_db[k] : (double)NAN;
@@ -366,7 +355,6 @@ static void defer(Job *j, size_t k)
 static void finish_one(Job *j, size_t k, int e)
 {
     CansimRender *r = j->r;
-    const bool is_compute_only = r->cfg.is_compute_only;
     CansimLane *l = &r->lanes[k];
     CansimFileOut *o = &j->outs[k];
     if (o->sf) {
@@ -375,12 +363,12 @@ static void finish_one(Job *j, size_t k, int e)
         if (!l->status)
             l->status = ce;
     }
-    if (j->pend && !e && !l->status && !is_compute_only) {
+    if (j->pend && !e && !l->status) {
         defer(j, k);
         return;
     }
     CansimOutputResult res = {0};
-    if (!e && !l->status && !is_compute_only) {
+    if (!e && !l->status) {
         const CansimFinish f = {.sf_format = j->sf_format,
                                 .rate_hz = j->info.samplerate,
                                 .is_float_out = j->is_float_out,
@@ -401,13 +389,7 @@ static void finish_one(Job *j, size_t k, int e)
         ebur128_destroy(&o->meter);
     if (!j->results || e)
         return;
-    if (is_compute_only) {
-        res.gain_db = j->gains_db[k];
-        res.loudness_lufs = j->pred_db[k] + j->gains_db[k];
-        res.peak_db = (double)NAN;
-    } else {
-        cansim_audio_format_label(j->sf_format, res.format, sizeof res.format);
-    }
+    cansim_audio_format_label(j->sf_format, res.format, sizeof res.format);
     res.status = l->status;
     res.n_frames = l->n_done;
     memcpy(res.path, j->results[k].path, sizeof res.path);
@@ -440,8 +422,11 @@ static void fail_outputs(const Job *j, int e)
 static int run_steps(Job *j)
 {
     int e;
-    if (!j->input_path || (!j->output_dir && !j->r->cfg.is_compute_only))
+    if (!j->input_path || !j->output_dir)
         return cansim_diag_set(j->diag, CANSIM_EINVAL, "no input or output path");
+    if (!CANSIM_RESERVED_ZERO(*j->opt))
+        return cansim_diag_set(j->diag, CANSIM_EINVAL, "%s: the file options set reserved fields",
+                               j->input_path);
     if ((e = open_input(j)) || (e = prepare_outputs(j)) || (e = convert_input(j)) ||
         (e = begin(j)) || (e = plan_levels(j)))
         return e;
@@ -493,14 +478,7 @@ int cansim_render_input(CansimRender *r, const char *input_path, const char *out
 }
 
 int cansim_render_file(CansimRender *r, const char *input_path, const char *output_dir,
-                       CansimOutputResult *results, CansimDiag *diag)
-{
-    return cansim_render_input(r, input_path, output_dir, NULL, NULL, results, diag);
-}
-
-int cansim_render_file_with(CansimRender *r, const char *input_path, const char *output_dir,
-                            const CansimFileOptions *opt, CansimOutputResult *results,
-                            CansimDiag *diag)
+                       const CansimFileOptions *opt, CansimOutputResult *results, CansimDiag *diag)
 {
     return cansim_render_input(r, input_path, output_dir, opt, NULL, results, diag);
 }

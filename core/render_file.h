@@ -30,7 +30,7 @@ typedef struct CansimMember {
     CansimPending *pend;
 } CansimMember;
 
-/* cansim_render_file_with(), or a group's member when m is not NULL. */
+/* cansim_render_file(), or a group's member when m is not NULL. */
 int cansim_render_input(CansimRender *r, const char *input_path, const char *output_dir,
                         const CansimFileOptions *opt, const CansimMember *m,
                         CansimOutputResult *results, CansimDiag *diag);

@@ -13,7 +13,7 @@ int cansim_translation_for(const CansimRender *r, const bool *skip, double rate_
                            CansimTrAnalysis **out)
 {
     *out = NULL;
-    if (!r->cfg.has_translation)
+    if (!r->cfg.level.has_translation)
         return CANSIM_OK;
     const int e =
         cansim_translation_open(out, r->cfg.n_profiles, rate_hz, cansim_level_hop(rate_hz));

@@ -5,10 +5,8 @@
 
 #include <stddef.h>
 
-/* cansim's own cumulative CPU bits (STYLE.md 3). A level implies the ones above it. */
-#define CANSIM_CPU_AVX2   (1u << 0) /* AVX2 + FMA, OS saves YMM state */
-#define CANSIM_CPU_AVX512 (1u << 1) /* F/CD/BW/DQ/VL, OS saves ZMM + opmask; implies AVX2 */
-#define CANSIM_CPU_NEON   (1u << 2)
+/* cansim's own cumulative CPU bits (STYLE.md 3), defined once in the public cansim/cpu.h. */
+#include "include/cansim/cpu.h"
 
 /* Engine buffers: 64-byte aligned, lengths padded to a multiple of CANSIM_PAD floats. */
 #define CANSIM_ALIGN 64

@@ -50,36 +50,35 @@ static CansimRenderConfig render_config(const Options *o, const Drawer *drawer,
     cfg.profiles = drawer->selected;
     cfg.n_profiles = drawer->n_selected;
     cfg.design = design;
-    cfg.cpu_mask = cpu_mask;
-    cfg.partition_frames = o->partition_frames;
-    cfg.has_tail = o->has_tail;
-    cfg.format = o->format;
-    cfg.level_mode = o->level_mode;
-    cfg.level_lufs = o->level_lufs;
-    cfg.has_ceiling = o->has_ceiling;
-    cfg.ceiling_dbtp = o->ceiling_dbtp;
-    cfg.has_translation = o->has_translation;
-    cfg.rate_hz = o->out_rate_hz;
-    cfg.resampler = o->resampler;
-    cfg.n_threads = n_threads;
+    cfg.engine.cpu_mask = cpu_mask;
+    cfg.engine.partition_frames = o->partition_frames;
+    cfg.engine.has_tail = o->has_tail;
+    cfg.output.format = o->format;
+    cfg.level.mode = o->level_mode;
+    cfg.level.lufs = o->level_lufs;
+    cfg.level.has_ceiling = o->has_ceiling;
+    cfg.level.ceiling_dbtp = o->ceiling_dbtp;
+    cfg.level.has_translation = o->has_translation;
+    cfg.input.rate_hz = o->out_rate_hz;
+    cfg.input.resampler = o->resampler;
+    cfg.engine.n_threads = n_threads;
     return cfg;
 }
 
-/* A renderer opened once to check the configuration before any input is read (and, with -v,
- * to say what it chose). An exit code. */
+/* The configuration checked before any input is read (and, with -v, what a renderer would
+ * choose). An exit code. */
 static int check_config(const Options *o, const CansimRenderConfig *cfg)
 {
-    CansimRender *probe = NULL;
+    CansimRenderChoice choice;
     CansimDiag d;
-    if (cansim_render_open(&probe, cfg, &d)) {
+    if (cansim_render_config_check(cfg, &choice, &d)) {
         fprintf(stderr, "cansim: %s\n", d.msg);
         return EXIT_USAGE;
     }
     if (o->verbosity >= 2)
         fprintf(stderr, "cansim: %zu profiles, partition %zu frames, kernels %s, %d threads\n",
-                cfg->n_profiles, cansim_render_partition_frames(probe),
-                cansim_cpu_name(cansim_render_cpu_flags(probe)), cfg->n_threads);
-    cansim_render_close(&probe);
+                cfg->n_profiles, choice.partition_frames, cansim_cpu_name(choice.cpu_flags),
+                cfg->engine.n_threads);
     return EXIT_OK;
 }
 

@@ -37,7 +37,7 @@ void run_all(Run *run, const Unit *units, size_t n_units, int n_threads)
 #pragma omp parallel num_threads(run->n_workers) default(shared)
     {
         CansimRenderConfig cfg = *run->cfg;
-        cfg.n_threads = is_per_file ? 1 : n_threads;
+        cfg.engine.n_threads = is_per_file ? 1 : n_threads;
         Worker w = {.run = run, .index = omp_get_thread_num()};
         cfg.progress = on_progress;
         cfg.progress_user = &w;

@@ -8,7 +8,7 @@ build=$1 cc=$2 work=$3
 rm -rf "$work"
 mkdir -p "$work"
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
-for f in bin/cansim include/cansim/cansim.h share/cansim/profiles/sennheiser-hd-650.ini; do
+for f in bin/cansim include/cansim/cansim.h include/cansim/cpu.h share/cansim/profiles/sennheiser-hd-650.ini; do
     [ -e "$work/prefix/$f" ] || { echo "FAIL: $f was not installed"; exit 1; }
 done
 pc=$(find "$work/prefix" -name cansim.pc | head -n 1)

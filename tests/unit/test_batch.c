@@ -34,9 +34,9 @@ static CansimRender *open_render(const CansimProfile *const *p, size_t n, double
     CansimRenderConfig cfg = cansim_render_default_config();
     cfg.profiles = p;
     cfg.n_profiles = n;
-    cfg.rate_hz = rate_hz;
-    cfg.format = f;
-    cfg.n_threads = 2;
+    cfg.input.rate_hz = rate_hz;
+    cfg.output.format = f;
+    cfg.engine.n_threads = 2;
     CansimRender *r = NULL;
     CansimDiag d;
     CHECK(cansim_render_open(&r, &cfg, &d) == CANSIM_OK, "open: %s", d.msg);
@@ -70,7 +70,7 @@ static void test_rate_conversion(void)
     CansimRender *r = open_render(list, 1, 48000, CANSIM_FORMAT_WAV32F);
     CansimOutputResult res[1];
     CansimDiag d;
-    const int e = cansim_render_file(r, in, g_dir, res, &d);
+    const int e = cansim_render_file(r, in, g_dir, NULL, res, &d);
     CHECK(e == CANSIM_OK, "render with --rate: %s", d.msg);
     snprintf(out, sizeof out, "%s/conv/id.wav", g_dir);
     SF_INFO info;
@@ -131,7 +131,7 @@ static void test_skip_and_cancel(void)
     const CansimFileOptions opt = {.skip = skip};
     CansimOutputResult res[2];
     CansimDiag d;
-    int e = cansim_render_file_with(r, in, g_dir, &opt, res, &d);
+    int e = cansim_render_file(r, in, g_dir, &opt, res, &d);
     CHECK(e == CANSIM_OK, "render with a skip mask: %s", d.msg);
     CHECK(res[0].is_skipped && res[0].status == CANSIM_OK, "output a: skipped %d status %d",
           res[0].is_skipped, res[0].status);
@@ -153,7 +153,7 @@ static void test_skip_and_cancel(void)
     CHECK(cansim_render_open(&r, &cfg, &d) == CANSIM_OK, "open: %s", d.msg);
     char out2[4200];
     snprintf(out2, sizeof out2, "%s/cancel", g_dir);
-    e = cansim_render_file(r, in, out2, res, &d);
+    e = cansim_render_file(r, in, out2, NULL, res, &d);
     CHECK(e == CANSIM_ECANCELED, "canceled render returned %d (%s), want CANSIM_ECANCELED", e,
           cansim_strerror(e));
     CHECK(res[0].status == CANSIM_ECANCELED && res[1].status == CANSIM_ECANCELED,
@@ -192,8 +192,7 @@ static void test_seed(void)
         snprintf(dir, sizeof dir, "%s/seed%d", g_dir, k);
         const CansimFileOptions opt = {.seed = seeds[k]};
         CansimDiag d;
-        CHECK(cansim_render_file_with(r, in, dir, &opt, NULL, &d) == CANSIM_OK, "seed %d: %s", k,
-              d.msg);
+        CHECK(cansim_render_file(r, in, dir, &opt, NULL, &d) == CANSIM_OK, "seed %d: %s", k, d.msg);
         snprintf(path, sizeof path, "%s/seed/p.wav", dir);
         SF_INFO info;
         outs[k] = unit_read_audio(path, &info);
@@ -338,9 +337,9 @@ static void test_group_sums(void)
     cfg.profiles = (const CansimProfile *const *)ps;
     cfg.n_profiles = np;
     cfg.design = &dc;
-    cfg.level_mode = CANSIM_LEVEL_MATCH;
-    cfg.has_ceiling = true;
-    cfg.format = CANSIM_FORMAT_WAV32F;
+    cfg.level.mode = CANSIM_LEVEL_MATCH;
+    cfg.level.has_ceiling = true;
+    cfg.output.format = CANSIM_FORMAT_WAV32F;
     CansimRender *r = NULL;
     CansimDiag d;
     CHECK(cansim_render_open(&r, &cfg, &d) == CANSIM_OK, "open: %s", d.msg);
@@ -358,7 +357,7 @@ static void test_group_sums(void)
     char mix_dir[4300];
     snprintf(mix_dir, sizeof mix_dir, "%s/mixout", g_dir);
     CansimOutputResult *mres = unit_xcalloc(np, sizeof *mres);
-    e = r ? cansim_render_file(r, mix_path, mix_dir, mres, &d) : -1;
+    e = r ? cansim_render_file(r, mix_path, mix_dir, NULL, mres, &d) : -1;
     CHECK(e == CANSIM_OK, "mix render: %s", d.msg);
     double worst = -HUGE_VAL;
     for (size_t j = 0; j < np; j++) {
@@ -462,10 +461,10 @@ static void test_group_ceiling(void)
     cfg.profiles = list;
     cfg.n_profiles = 1;
     cfg.design = &dc;
-    cfg.level_mode = CANSIM_LEVEL_TARGET;
-    cfg.level_lufs = -6.0; /* loud enough that the clicks must be held */
-    cfg.has_ceiling = true;
-    cfg.ceiling_dbtp = -1.0;
+    cfg.level.mode = CANSIM_LEVEL_TARGET;
+    cfg.level.lufs = -6.0; /* loud enough that the clicks must be held */
+    cfg.level.has_ceiling = true;
+    cfg.level.ceiling_dbtp = -1.0;
     CansimRender *r = NULL;
     CHECK(cansim_render_open(&r, &cfg, &d) == CANSIM_OK, "open: %s", d.msg);
     CansimOutputResult *res[N_STEMS], store[N_STEMS];

@@ -57,10 +57,10 @@ static CansimRender *open_render(const CansimProfile *const *profiles, size_t n_
     CansimRenderConfig cfg = cansim_render_default_config();
     cfg.profiles = profiles;
     cfg.n_profiles = n_profiles;
-    cfg.partition_frames = partition;
-    cfg.n_threads = n_threads;
-    cfg.cpu_mask = cpu_mask;
-    cfg.has_tail = true;
+    cfg.engine.partition_frames = partition;
+    cfg.engine.n_threads = n_threads;
+    cfg.engine.cpu_mask = cpu_mask;
+    cfg.engine.has_tail = true;
     CansimRender *r = NULL;
     CansimDiag diag = {{0}};
     const int rc = cansim_render_open(&r, &cfg, &diag);
@@ -656,7 +656,7 @@ static void test_cpu_levels(void)
         cpu_masks[n_masks++] = CANSIM_CPU_AVX2;
     if (host & CANSIM_CPU_AVX512)
         cpu_masks[n_masks++] = CANSIM_CPU_AVX2 | CANSIM_CPU_AVX512;
-    cpu_masks[n_masks++] = cansim_render_default_config().cpu_mask;
+    cpu_masks[n_masks++] = cansim_render_default_config().engine.cpu_mask;
     printf("host cpu flags %#x (%s): testing %zu levels\n", host, cansim_cpu_name(host), n_masks);
 
     static const size_t cpu_partitions[] = {64, 256, 0};
@@ -758,7 +758,7 @@ static void test_progress(void)
         CansimRenderConfig cfg = cansim_render_default_config();
         cfg.profiles = list;
         cfg.n_profiles = 1;
-        cfg.n_threads = 2;
+        cfg.engine.n_threads = 2;
         cfg.progress = on_progress;
         cfg.progress_user = &log;
         CansimRender *r = NULL;
@@ -803,7 +803,7 @@ static void test_invalid(void)
         CansimRenderConfig cfg = cansim_render_default_config();
         cfg.profiles = list;
         cfg.n_profiles = 1;
-        cfg.partition_frames = bad_partitions[i];
+        cfg.engine.partition_frames = bad_partitions[i];
         CansimDiag diag = {{0}};
         const int rc = cansim_render_open(&r, &cfg, &diag);
         CHECK(rc == CANSIM_EINVAL && r == NULL,

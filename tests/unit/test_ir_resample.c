@@ -270,7 +270,7 @@ static void test_length_limit(void)
     CansimRenderConfig cfg = cansim_render_default_config();
     cfg.profiles = ps;
     cfg.n_profiles = 1;
-    cfg.rate_hz = 48000;
+    cfg.input.rate_hz = 48000;
     CansimRender *r = NULL;
     rc = cansim_render_open(&r, &cfg, &diag);
     CHECK(rc == CANSIM_EPROFILE && !r && strstr(diag.msg, "long-room"),

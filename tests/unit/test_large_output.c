@@ -75,8 +75,8 @@ static CansimRender *open_identity(CansimProfile **p, CansimFormat format)
     CansimRenderConfig cfg = cansim_render_default_config();
     cfg.profiles = (const CansimProfile *const *)p;
     cfg.n_profiles = 1;
-    cfg.format = format;
-    cfg.level_mode = CANSIM_LEVEL_OFF;
+    cfg.output.format = format;
+    cfg.level.mode = CANSIM_LEVEL_OFF;
     CansimRender *r = NULL;
     CHECK(cansim_render_open(&r, &cfg, &diag) == CANSIM_OK, "open: %s", diag.msg);
     return r;
@@ -96,7 +96,7 @@ static void test_refused(void)
     CansimRender *r = open_identity(&p, CANSIM_FORMAT_AIFF24);
     CansimOutputResult res[1];
     CansimDiag diag = {{0}};
-    const int rc = r ? cansim_render_file(r, in, out, res, &diag) : CANSIM_EINVAL;
+    const int rc = r ? cansim_render_file(r, in, out, NULL, res, &diag) : CANSIM_EINVAL;
     CHECK(rc == CANSIM_EFORMAT && strstr(diag.msg, "more than this format can hold") &&
               strstr(diag.msg, in) && !strchr(diag.msg, '\n'),
           "aiff24 of 800e6 frames: %d, \"%s\"", rc, diag.msg);
@@ -125,7 +125,7 @@ static void test_rf64(void)
     CansimRender *r = open_identity(&p, CANSIM_FORMAT_WAV32F);
     CansimOutputResult res[1];
     CansimDiag diag = {{0}};
-    const int rc = r ? cansim_render_file(r, in, out, res, &diag) : CANSIM_EINVAL;
+    const int rc = r ? cansim_render_file(r, in, out, NULL, res, &diag) : CANSIM_EINVAL;
     CHECK(rc == CANSIM_OK && res[0].n_frames == N_FRAMES, "render: %d, %lld frames: %s", rc,
           (long long)res[0].n_frames, diag.msg);
     cansim_render_close(&r);

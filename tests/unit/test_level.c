@@ -147,13 +147,13 @@ static CansimRender *open_render(CansimProfile *const *profiles, size_t n, Cansi
     CansimRenderConfig cfg = cansim_render_default_config();
     cfg.profiles = (const CansimProfile *const *)profiles;
     cfg.n_profiles = n;
-    cfg.format = format;
+    cfg.output.format = format;
     cfg.design = &design;
-    cfg.level_mode = mode;
-    cfg.level_lufs = lufs;
-    cfg.has_ceiling = has_ceiling;
-    cfg.ceiling_dbtp = ceiling;
-    cfg.n_threads = n_threads;
+    cfg.level.mode = mode;
+    cfg.level.lufs = lufs;
+    cfg.level.has_ceiling = has_ceiling;
+    cfg.level.ceiling_dbtp = ceiling;
+    cfg.engine.n_threads = n_threads;
     CansimRender *r = NULL;
     CansimDiag diag = {{0}};
     const int rc = cansim_render_open(&r, &cfg, &diag);
@@ -166,7 +166,7 @@ static bool render(CansimRender *r, const char *in_path, const char *out_dir, si
                    CansimOutputResult *res)
 {
     CansimDiag diag = {{0}};
-    const int rc = cansim_render_file(r, in_path, out_dir, res, &diag);
+    const int rc = cansim_render_file(r, in_path, out_dir, NULL, res, &diag);
     CHECK(rc == CANSIM_OK, "cansim_render_file(%s -> %s) = %d: %s", in_path, out_dir, rc, diag.msg);
     for (size_t j = 0; j < n; j++)
         CHECK(res[j].status == CANSIM_OK, "%s: status %d: %s", res[j].path, res[j].status,

@@ -302,12 +302,12 @@ int main(int argc, char **argv)
             CansimRenderConfig cfg = cansim_render_default_config();
             cfg.profiles = (const CansimProfile *const *)profiles;
             cfg.n_profiles = n_prof;
-            cfg.format = formats[fi];
+            cfg.output.format = formats[fi];
             cfg.design = &design;
-            cfg.level_mode = mode ? CANSIM_LEVEL_TARGET : CANSIM_LEVEL_MATCH;
-            cfg.level_lufs = -14.0;
-            cfg.has_ceiling = true;
-            cfg.ceiling_dbtp = CEILING;
+            cfg.level.mode = mode ? CANSIM_LEVEL_TARGET : CANSIM_LEVEL_MATCH;
+            cfg.level.lufs = -14.0;
+            cfg.level.has_ceiling = true;
+            cfg.level.ceiling_dbtp = CEILING;
             CansimRender *r = NULL;
             CansimDiag diag = {{0}};
             const int rc = cansim_render_open(&r, &cfg, &diag);
@@ -321,7 +321,7 @@ int main(int argc, char **argv)
             snprintf(out_dir, sizeof out_dir, "%s/%s-%d", tmp_dir, cansim_format_name(formats[fi]),
                      mode);
             for (int k = 0; k < N_INPUTS; k++) {
-                const int e = cansim_render_file(r, inputs[k].path, out_dir, res, &diag);
+                const int e = cansim_render_file(r, inputs[k].path, out_dir, NULL, res, &diag);
                 CHECK(e == CANSIM_OK, "%s %s: %d: %s", what, inputs[k].name, e, diag.msg);
                 Tally t = {.cells = fi == 0 ? column : NULL};
                 check_outputs(res, ids, n_prof, &inputs[k], what, mode ? -14.0 : inputs[k].lv.lufs,

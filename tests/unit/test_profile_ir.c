@@ -557,8 +557,8 @@ static void test_render_converts(void)
         CansimRenderConfig cfg = cansim_render_default_config();
         cfg.profiles = lists[i];
         cfg.n_profiles = 1;
-        cfg.partition_frames = 256;
-        cfg.has_tail = true;
+        cfg.engine.partition_frames = 256;
+        cfg.engine.has_tail = true;
         rc = cansim_render_open(rs[i], &cfg, &diag);
         CHECK(rc == CANSIM_OK, "cansim_render_open %d: %d: %s", i, rc, diag.msg);
         if (rc != CANSIM_OK)
@@ -602,7 +602,7 @@ static void test_render_converts(void)
         CansimRenderConfig cfg = cansim_render_default_config();
         cfg.profiles = l96;
         cfg.n_profiles = 1;
-        cfg.partition_frames = 256;
+        cfg.engine.partition_frames = 256;
         if (p96 && cansim_render_open(&r96, &cfg, &diag) == CANSIM_OK) {
             float *const a96[1] = {o96};
             float *const b96[1] = {o96_ref};
@@ -642,7 +642,7 @@ static void test_render_converts(void)
         CansimRenderConfig cfg = cansim_render_default_config();
         cfg.profiles = both;
         cfg.n_profiles = 2;
-        cfg.partition_frames = 256;
+        cfg.engine.partition_frames = 256;
         float *ob[2];
         for (int i = 0; i < 2; i++)
             ob[i] = unit_xcalloc(2 * n_out, sizeof(float));

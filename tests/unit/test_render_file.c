@@ -92,15 +92,13 @@ static void fixture_free(Fixture *fx)
     free(fx->in);
 }
 
-static CansimRender *open_with(const Fixture *fx, CansimFormat format, bool has_tail,
-                               bool is_compute_only)
+static CansimRender *open_with(const Fixture *fx, CansimFormat format, bool has_tail)
 {
     CansimRenderConfig cfg = cansim_render_default_config();
     cfg.profiles = (const CansimProfile *const *)fx->profiles;
     cfg.n_profiles = 2;
-    cfg.format = format;
-    cfg.has_tail = has_tail;
-    cfg.is_compute_only = is_compute_only;
+    cfg.output.format = format;
+    cfg.engine.has_tail = has_tail;
     CansimRender *r = NULL;
     CansimDiag diag = {{0}};
     const int rc = cansim_render_open(&r, &cfg, &diag);
@@ -119,12 +117,12 @@ static void test_streaming_equals_buffer(const Fixture *fx, bool has_tail)
     unit_write_audio(in_path, SF_FORMAT_WAV | SF_FORMAT_FLOAT, RATE_HZ, 2, fx->in,
                      (sf_count_t)fx->n);
 
-    CansimRender *r = open_with(fx, CANSIM_FORMAT_WAV32F, has_tail, false);
+    CansimRender *r = open_with(fx, CANSIM_FORMAT_WAV32F, has_tail);
     if (!r)
         return;
     CansimOutputResult *results = unit_xcalloc(2, sizeof *results);
     CansimDiag diag = {{0}};
-    const int rc = cansim_render_file(r, in_path, out_dir, results, &diag);
+    const int rc = cansim_render_file(r, in_path, out_dir, NULL, results, &diag);
     CHECK(rc == CANSIM_OK, "cansim_render_file(%s) = %d: %s", in_path, rc, diag.msg);
 
     static const char *const ids[2] = {"alpha", "beta.v2"};
@@ -199,7 +197,7 @@ static void test_formats(const Fixture *fx)
         {CANSIM_FORMAT_FLAC24, "flac", SF_FORMAT_FLAC | SF_FORMAT_PCM_24},
     };
     for (size_t k = 0; k < sizeof table / sizeof table[0]; k++) {
-        CansimRender *r = open_with(fx, table[k].f, false, false);
+        CansimRender *r = open_with(fx, table[k].f, false);
         if (!r)
             continue;
         char out_dir[4300];
@@ -207,7 +205,7 @@ static void test_formats(const Fixture *fx)
         CansimOutputResult results[2];
         memset(results, 0, sizeof results);
         CansimDiag diag = {{0}};
-        const int rc = cansim_render_file(r, in_path, out_dir, results, &diag);
+        const int rc = cansim_render_file(r, in_path, out_dir, NULL, results, &diag);
         CHECK(rc == CANSIM_OK, "format %s: %d: %s", cansim_format_name(table[k].f), rc, diag.msg);
         char want_path[8400];
         snprintf(want_path, sizeof want_path, "%s/short/alpha.%s", out_dir, table[k].ext);
@@ -225,72 +223,10 @@ static void test_formats(const Fixture *fx)
     }
 }
 
-static void test_compute_only(const Fixture *fx)
-{
-    char in_path[4200];
-    char out_dir[4200];
-    snprintf(in_path, sizeof in_path, "%s/bench.wav", tmp_dir);
-    snprintf(out_dir, sizeof out_dir, "%s/out-compute-only", tmp_dir);
-    unit_write_audio(in_path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, RATE_HZ, 2, fx->in, 4000);
-    CansimRender *r = open_with(fx, CANSIM_FORMAT_SAME, false, true);
-    if (!r)
-        return;
-    CansimOutputResult results[2];
-    memset(results, 0, sizeof results);
-    CansimDiag diag = {{0}};
-    const int rc = cansim_render_file(r, in_path, out_dir, results, &diag);
-    CHECK(rc == CANSIM_OK && results[0].status == CANSIM_OK && results[1].status == CANSIM_OK,
-          "is_compute_only: %d (%d, %d): %s", rc, results[0].status, results[1].status, diag.msg);
-    char listing[4096];
-    char sub[4300];
-    snprintf(sub, sizeof sub, "%s/bench", out_dir);
-    list_dir(sub, listing, sizeof listing);
-    CHECK(listing[0] == '\0', "is_compute_only wrote \"%s\" into %s", listing, sub);
-    cansim_render_close(&r);
-}
-
-/* A compute-only render of an input at another rate converts it into output_dir (the library
- * reads no environment for a temporary directory) and leaves nothing there; without an
- * output_dir it fails the input, saying so. */
-static void test_compute_only_rate(const Fixture *fx)
-{
-    char in_path[4200];
-    char out_dir[4200];
-    snprintf(in_path, sizeof in_path, "%s/rate44.wav", tmp_dir);
-    snprintf(out_dir, sizeof out_dir, "%s/out-compute-rate", tmp_dir);
-    unit_write_audio(in_path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 44100, 2, fx->in, 4000);
-    CHECK(mkdir(out_dir, 0777) == 0, "mkdir %s", out_dir);
-    CansimRenderConfig cfg = cansim_render_default_config();
-    cfg.profiles = (const CansimProfile *const *)fx->profiles;
-    cfg.n_profiles = 2;
-    cfg.is_compute_only = true;
-    cfg.rate_hz = RATE_HZ;
-    CansimRender *r = NULL;
-    CansimDiag diag = {{0}};
-    int rc = cansim_render_open(&r, &cfg, &diag);
-    CHECK(rc == CANSIM_OK, "cansim_render_open: %d: %s", rc, diag.msg);
-    if (rc)
-        return;
-    CansimOutputResult results[2];
-    rc = cansim_render_file(r, in_path, out_dir, results, &diag);
-    CHECK(rc == CANSIM_OK && results[0].status == CANSIM_OK && results[1].status == CANSIM_OK,
-          "compute-only at another rate: %d (%d, %d): %s", rc, results[0].status, results[1].status,
-          diag.msg);
-    char listing[4096];
-    list_dir(out_dir, listing, sizeof listing);
-    CHECK(listing[0] == '\0', "compute-only at another rate left \"%s\" in %s", listing, out_dir);
-    rc = cansim_render_file(r, in_path, NULL, results, &diag);
-    CHECK(rc == CANSIM_EINVAL && results[0].status == CANSIM_EINVAL &&
-              results[1].status == CANSIM_EINVAL && strstr(diag.msg, "output_dir"),
-          "compute-only at another rate without output_dir: %d (%d, %d): %s", rc, results[0].status,
-          results[1].status, diag.msg);
-    cansim_render_close(&r);
-}
-
 /* Failures of the input fail every output, name the input, and leave nothing behind. */
 static void test_failures(const Fixture *fx)
 {
-    CansimRender *r = open_with(fx, CANSIM_FORMAT_WAV16, false, false);
+    CansimRender *r = open_with(fx, CANSIM_FORMAT_WAV16, false);
     if (!r)
         return;
     char out_dir[4200];
@@ -315,7 +251,7 @@ static void test_failures(const Fixture *fx)
         CansimOutputResult results[2];
         memset(results, 0, sizeof results);
         CansimDiag diag = {{0}};
-        const int rc = cansim_render_file(r, paths[k], out_dir, results, &diag);
+        const int rc = cansim_render_file(r, paths[k], out_dir, NULL, results, &diag);
         CHECK(rc < 0, "%s: cansim_render_file = %d, want a failure", stems[k], rc);
         /* The codes are the documented families; a missing file may also read as a format
          * problem, and 3 channels as invalid data or an invalid argument. */
@@ -342,12 +278,12 @@ static void test_failures(const Fixture *fx)
     CansimOutputResult results[2];
     memset(results, 0, sizeof results);
     CansimDiag diag = {{0}};
-    const int rc = cansim_render_file(r, ok_path, out_dir, results, &diag);
+    const int rc = cansim_render_file(r, ok_path, out_dir, NULL, results, &diag);
     CHECK(rc == CANSIM_OK && results[0].n_frames == 3000 && results[1].n_frames == 3000,
           "a good input after failures: %d, %lld and %lld frames: %s", rc,
           (long long)results[0].n_frames, (long long)results[1].n_frames, diag.msg);
     /* results may be NULL. */
-    const int rc_null = cansim_render_file(r, ok_path, out_dir, NULL, &diag);
+    const int rc_null = cansim_render_file(r, ok_path, out_dir, NULL, NULL, &diag);
     CHECK(rc_null == CANSIM_OK, "results NULL: %d: %s", rc_null, diag.msg);
     cansim_render_close(&r);
 }
@@ -375,7 +311,7 @@ static void expect_failure(CansimRender *r, const char *path, const char *out_di
     CansimOutputResult results[2];
     memset(results, 0, sizeof results);
     CansimDiag diag = {{0}};
-    const int rc = cansim_render_file(r, path, out_dir, results, &diag);
+    const int rc = cansim_render_file(r, path, out_dir, NULL, results, &diag);
     CHECK(rc < 0, "%s: cansim_render_file = %d, want a failure", path, rc);
     CHECK(strstr(diag.msg, want) != NULL, "%s: diag \"%s\", want \"%s\"", path, diag.msg, want);
     CHECK(strstr(diag.msg, path) != NULL, "%s: diag \"%s\" does not name it", path, diag.msg);
@@ -407,7 +343,7 @@ static int cut_in_progress(void *user, int64_t n_done, int64_t n_total)
  * counts: a FLAC and a WAV cut to 60 %, and a WAV cut while it is rendered. */
 static void test_truncated(const Fixture *fx)
 {
-    CansimRender *r = open_with(fx, CANSIM_FORMAT_WAV16, false, false);
+    CansimRender *r = open_with(fx, CANSIM_FORMAT_WAV16, false);
     if (!r)
         return;
     char out_dir[4200], flac[4200], wav[4200], want[128];
@@ -436,8 +372,8 @@ static void test_truncated(const Fixture *fx)
     CansimRenderConfig cfg = cansim_render_default_config();
     cfg.profiles = (const CansimProfile *const *)fx->profiles;
     cfg.n_profiles = 2;
-    cfg.format = CANSIM_FORMAT_WAV16;
-    cfg.partition_frames = 1024;
+    cfg.output.format = CANSIM_FORMAT_WAV16;
+    cfg.engine.partition_frames = 1024;
     cfg.progress = cut_in_progress;
     cfg.progress_user = &cutter;
     CansimDiag diag = {{0}};
@@ -480,7 +416,7 @@ static void set_wav_sizes(const char *path, uint32_t size, bool riff)
  * to their end: the same outputs as the complete file. */
 static void test_streamed_wav(const Fixture *fx)
 {
-    CansimRender *r = open_with(fx, CANSIM_FORMAT_WAV32F, false, false);
+    CansimRender *r = open_with(fx, CANSIM_FORMAT_WAV32F, false);
     if (!r)
         return;
     static const struct {
@@ -494,7 +430,7 @@ static void test_streamed_wav(const Fixture *fx)
     unit_write_audio(ref_in, SF_FORMAT_WAV | SF_FORMAT_PCM_24, RATE_HZ, 2, fx->in, 30001);
     CansimOutputResult ref[2];
     CansimDiag diag = {{0}};
-    int rc = cansim_render_file(r, ref_in, out_ref, ref, &diag);
+    int rc = cansim_render_file(r, ref_in, out_ref, NULL, ref, &diag);
     CHECK(rc == CANSIM_OK, "%s: %s", ref_in, diag.msg);
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         char in[4200], out_dir[4200];
@@ -509,7 +445,7 @@ static void test_streamed_wav(const Fixture *fx)
               "%s: probe %d, %lld frames, %d channels, %s: %s", in, rc, (long long)info.n_frames,
               info.n_channels, info.format, diag.msg);
         CansimOutputResult res[2];
-        rc = cansim_render_file(r, in, out_dir, res, &diag);
+        rc = cansim_render_file(r, in, out_dir, NULL, res, &diag);
         CHECK(rc == CANSIM_OK, "%s: %d: %s", in, rc, diag.msg);
         for (int i = 0; i < 2 && rc == CANSIM_OK; i++) {
             CHECK(res[i].n_frames == 30001, "%s: output %d has %lld frames, want 30001", in, i,
@@ -531,7 +467,7 @@ static void test_streamed_wav(const Fixture *fx)
  * what it is. */
 static void test_not_files(const Fixture *fx)
 {
-    CansimRender *r = open_with(fx, CANSIM_FORMAT_WAV16, false, false);
+    CansimRender *r = open_with(fx, CANSIM_FORMAT_WAV16, false);
     if (!r)
         return;
     char fifo[4200], dir[4200], out_dir[4200];
@@ -574,9 +510,9 @@ static void test_names(const Fixture *fx)
         CansimRenderConfig cfg = cansim_render_default_config();
         cfg.profiles = (const CansimProfile *const *)p;
         cfg.n_profiles = 2;
-        cfg.format = format ? CANSIM_FORMAT_WAV32F : CANSIM_FORMAT_WAV16;
-        cfg.level_mode = CANSIM_LEVEL_TARGET;
-        cfg.level_lufs = -20.0;
+        cfg.output.format = format ? CANSIM_FORMAT_WAV32F : CANSIM_FORMAT_WAV16;
+        cfg.level.mode = CANSIM_LEVEL_TARGET;
+        cfg.level.lufs = -20.0;
         CansimRender *r = NULL;
         CHECK(cansim_render_open(&r, &cfg, &diag) == CANSIM_OK, "open: %s", diag.msg);
         if (!r)
@@ -593,7 +529,7 @@ static void test_names(const Fixture *fx)
         fputs("not cansim's", f);
         fclose(f);
         CansimOutputResult res[2];
-        const int rc = cansim_render_file(r, in, out_dir, res, &diag);
+        const int rc = cansim_render_file(r, in, out_dir, NULL, res, &diag);
         CHECK(rc < 0, "a final name past NAME_MAX: render returned %d", rc);
         CHECK(res[0].status == CANSIM_OK && res[0].n_frames == 20000,
               "a final name of 254 bytes: status %d, %lld frames: %s", res[0].status,
@@ -625,8 +561,8 @@ static void test_names(const Fixture *fx)
     CansimRenderConfig cfg = cansim_render_default_config();
     cfg.profiles = (const CansimProfile *const *)only;
     cfg.n_profiles = 1;
-    cfg.format = CANSIM_FORMAT_WAV16;
-    cfg.level_mode = CANSIM_LEVEL_MATCH;
+    cfg.output.format = CANSIM_FORMAT_WAV16;
+    cfg.level.mode = CANSIM_LEVEL_MATCH;
     CansimRender *r = NULL;
     CHECK(cansim_render_open(&r, &cfg, &diag) == CANSIM_OK, "open: %s", diag.msg);
     if (r) {
@@ -634,7 +570,7 @@ static void test_names(const Fixture *fx)
         snprintf(in, sizeof in, "%s/names.wav", tmp_dir);
         snprintf(out_dir, sizeof out_dir, "%s/out-names-all", tmp_dir);
         CansimOutputResult res[1];
-        const int rc = cansim_render_file(r, in, out_dir, res, &diag);
+        const int rc = cansim_render_file(r, in, out_dir, NULL, res, &diag);
         CHECK(rc < 0 && strstr(res[0].diag.msg, "file name too long") &&
                   !strstr(res[0].diag.msg, "LUFS"),
               "all outputs failing: %d, \"%s\"", rc, res[0].diag.msg);
@@ -659,15 +595,15 @@ static void test_one_frame(const Fixture *fx)
         CansimRenderConfig cfg = cansim_render_default_config();
         cfg.profiles = (const CansimProfile *const *)fx->profiles;
         cfg.n_profiles = 2;
-        cfg.level_mode = CANSIM_LEVEL_MATCH;
-        cfg.rate_hz = k ? 8000.0 : 0.0;
+        cfg.level.mode = CANSIM_LEVEL_MATCH;
+        cfg.input.rate_hz = k ? 8000.0 : 0.0;
         CansimRender *r = NULL;
         CansimDiag diag = {{0}};
         CHECK(cansim_render_open(&r, &cfg, &diag) == CANSIM_OK, "open: %s", diag.msg);
         if (!r)
             continue;
         CansimOutputResult res[2];
-        const int rc = cansim_render_file(r, in, out_dir, res, &diag);
+        const int rc = cansim_render_file(r, in, out_dir, NULL, res, &diag);
         if (k == 0)
             CHECK(rc == CANSIM_OK && res[0].n_frames == 1 && res[1].n_frames == 1,
                   "one frame: %d, %lld and %lld frames: %s", rc, (long long)res[0].n_frames,
@@ -682,7 +618,7 @@ static void test_one_frame(const Fixture *fx)
 /* A diag longer than its line (a long path) keeps its start and the reason at its end. */
 static void test_long_path(const Fixture *fx)
 {
-    CansimRender *r = open_with(fx, CANSIM_FORMAT_WAV16, false, false);
+    CansimRender *r = open_with(fx, CANSIM_FORMAT_WAV16, false);
     if (!r)
         return;
     char path[2400];
@@ -692,7 +628,7 @@ static void test_long_path(const Fixture *fx)
     snprintf(path + n, sizeof path - n, "/missing.wav");
     CansimOutputResult res[2];
     CansimDiag diag = {{0}};
-    const int rc = cansim_render_file(r, path, tmp_dir, res, &diag);
+    const int rc = cansim_render_file(r, path, tmp_dir, NULL, res, &diag);
     const size_t len = strlen(diag.msg);
     const char *reason = "No such file or directory";
     CHECK(rc < 0 && len < sizeof diag.msg && !strncmp(diag.msg, tmp_dir, strlen(tmp_dir)) &&
@@ -711,8 +647,6 @@ int main(int argc, char **argv)
     test_streaming_equals_buffer(&fx, false);
     test_streaming_equals_buffer(&fx, true);
     test_formats(&fx);
-    test_compute_only(&fx);
-    test_compute_only_rate(&fx);
     test_failures(&fx);
     test_truncated(&fx);
     test_streamed_wav(&fx);

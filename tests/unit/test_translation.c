@@ -76,10 +76,10 @@ static CansimRender *open_render(CansimProfile *const *p, size_t n, int n_thread
     CansimRenderConfig cfg = cansim_render_default_config();
     cfg.profiles = (const CansimProfile *const *)p;
     cfg.n_profiles = n;
-    cfg.n_threads = n_threads;
-    cfg.level_mode = mode;
-    cfg.format = CANSIM_FORMAT_WAV32F;
-    cfg.has_translation = has_translation;
+    cfg.engine.n_threads = n_threads;
+    cfg.level.mode = mode;
+    cfg.output.format = CANSIM_FORMAT_WAV32F;
+    cfg.level.has_translation = has_translation;
     cfg.design = &design;
     CansimRender *r = NULL;
     CansimDiag d;
@@ -96,7 +96,7 @@ static void render_mode(const char *mix, CansimProfile *const *p, size_t n, int 
 {
     CansimRender *r = open_render(p, n, n_threads, mode, has_translation);
     CansimDiag d;
-    const int e = cansim_render_file(r, mix, g_dir, res, &d);
+    const int e = cansim_render_file(r, mix, g_dir, NULL, res, &d);
     CHECK(!e, "render %s: %s", mix, d.msg);
     cansim_render_close(&r);
 }

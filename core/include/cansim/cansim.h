@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cansim/cpu.h> /* CANSIM_CPU_*: the CPU levels of CansimEngineConfig.cpu_mask */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -17,7 +19,9 @@ extern "C" {
 #define CANSIM_API
 #endif
 
-/** Error codes: 0 is success, failures are negative. Stable across minor versions. */
+/** Error codes: 0 is success, failures are negative. Stable across minor versions. Returns and
+ * result fields (CansimOutputResult.status, .notice) carry them as int, so that a code a newer
+ * library adds stays a value the caller can hold and pass to cansim_strerror(). */
 enum CansimError {
     CANSIM_OK = 0,
     CANSIM_ENOMEM = -1,    /**< out of memory */
@@ -51,10 +55,14 @@ CANSIM_API const char *cansim_version(void);
 /** Writes the versions of the libraries cansim runs on, one line, into buf (n bytes). */
 CANSIM_API void cansim_dependency_versions(char *buf, size_t n);
 
-/** CPU levels, cumulative bits, for CansimRenderConfig.cpu_mask (same values as the kernels'). */
-#define CANSIM_CPU_AVX2   (1u << 0)
-#define CANSIM_CPU_AVX512 (1u << 1)
-#define CANSIM_CPU_NEON   (1u << 2)
+/* ABI: the library ships a SOVERSION. Every struct a caller fills or allocates and the library
+ * reads or writes (the render config and each of its groups, CansimFileOptions, CansimStreamIO,
+ * CansimOutputResult) ends in reserved space, so a later field takes it without changing the
+ * struct's size or any offset. Reserved space must be zero (cansim_render_default_config() and
+ * `= {0}` make it so), and a later field's zero means what the library did before it existed.
+ * The library refuses a config, file options or stream whose reserved space is not zero
+ * (CANSIM_EINVAL), so a newer caller on an older library hears that a field is unknown instead
+ * of having it ignored. docs/api.md has the API in one page. */
 
 /** The CPU levels this machine supports. */
 CANSIM_API unsigned cansim_cpu_flags(void);
@@ -69,7 +77,12 @@ CANSIM_API int cansim_cpu_mask_from_name(const char *name, unsigned *mask);
 /* ---------------------------------------------------------------- profiles */
 
 /** Matrix cells of a profile: input X feeds output Y through cell X->Y. */
-enum CansimCell { CANSIM_CELL_LL = 0, CANSIM_CELL_LR = 1, CANSIM_CELL_RL = 2, CANSIM_CELL_RR = 3 };
+typedef enum CansimCell {
+    CANSIM_CELL_LL = 0,
+    CANSIM_CELL_LR = 1,
+    CANSIM_CELL_RL = 2,
+    CANSIM_CELL_RR = 3
+} CansimCell;
 
 /** A headphone profile: a 2x2 real FIR matrix at a sample rate. */
 typedef struct CansimProfile CansimProfile;
@@ -193,8 +206,20 @@ CANSIM_API int cansim_profile_response_db(const CansimProfile *p, const CansimDe
 CANSIM_API const char *cansim_profile_id(const CansimProfile *p);
 CANSIM_API double cansim_profile_rate(const CansimProfile *p);
 CANSIM_API size_t cansim_profile_n_taps(const CansimProfile *p);
-/** The taps of one cell (n_taps floats), or NULL when the cell is all zero. Borrowed. */
-CANSIM_API const float *cansim_profile_taps(const CansimProfile *p, int cell);
+/** The taps of one cell (n_taps floats), or NULL when the cell is all zero or outside 0..3.
+ * Borrowed. */
+CANSIM_API const float *cansim_profile_taps(const CansimProfile *p, CansimCell cell);
+
+/**
+ * Writes an impulse-response profile (as loaded, or as cansim_profile_design() made it) to path
+ * as the IR file cansim_profile_load_ir() reads back: 2 channels (L->L, R->R) when it has no
+ * cross paths, else 4 (L->L, L->R, R->L, R->R), 32-bit float at the profile's rate, in the
+ * container path's extension names (.wav, .wave, .w64, .rf64, .caf, .aif, .aiff). It is written
+ * under a temporary name beside path and renamed when complete; a failure leaves nothing.
+ * @return CANSIM_OK, CANSIM_EINVAL (a curve profile), CANSIM_EFORMAT (another extension:
+ *         FLAC and the rest hold no float taps), CANSIM_EIO, CANSIM_ENOMEM
+ */
+CANSIM_API int cansim_profile_write_ir(const CansimProfile *p, const char *path, CansimDiag *diag);
 
 /**
  * The magnitude response of one cell of an impulse-response profile (as loaded, or as
@@ -280,52 +305,93 @@ CANSIM_API const char *cansim_format_name(CansimFormat f);
  * no files. */
 typedef int CansimProgressFn(void *user, int64_t n_done, int64_t n_total);
 
-/** The level of cansim_render_file()'s outputs (cansim_render_buffer() applies none). */
+/** The level of cansim_render_file()'s outputs (cansim_render_buffer() and
+ * cansim_render_stream() apply none). */
 typedef enum CansimLevelMode {
     CANSIM_LEVEL_OFF = 0, /**< the filters' own gain (designed profiles: 0 dB at 1 kHz) */
     CANSIM_LEVEL_MATCH,   /**< each output's integrated loudness equals the input's */
-    CANSIM_LEVEL_TARGET,  /**< each output's integrated loudness is level_lufs */
+    CANSIM_LEVEL_TARGET,  /**< each output's integrated loudness is lufs */
 } CansimLevelMode;
 
-typedef struct CansimRenderConfig {
-    const CansimProfile *const *profiles; /**< borrowed; must outlive the renderer */
-    size_t n_profiles;
+/** How the engine runs: the same samples whatever these are, only sooner or later. */
+typedef struct CansimEngineConfig {
     unsigned cpu_mask;       /**< ANDed with cansim_cpu_flags() [default: all] */
     int n_threads;           /**< worker threads, 0 for OpenMP's default [default: 0] */
     size_t partition_frames; /**< power of two 64..65536, 0 for the cost model [default: 0] */
-    bool has_tail;           /**< keep the filter tail (n_taps - 1 more frames) */
-    bool is_compute_only;    /**< render but write nothing (benchmarks); output_dir may be
-                                  NULL, except for an input that rate_hz converts: the
-                                  converted copy is a temporary file in output_dir */
-    CansimFormat format;
+    bool has_tail;           /**< keep the filter tail (n_taps - 1 more frames) [default: false] */
+    uint64_t reserved[4];    /**< zero: room for later fields */
+} CansimEngineConfig;
+
+/** What cansim_render_file() and cansim_render_group() read: the inputs' rate. */
+typedef struct CansimInputConfig {
+    double rate_hz;            /**< convert inputs at another rate to this one first
+                                    (libsamplerate), so outputs are at rate_hz and filters
+                                    designed at it; 0 keeps each input's rate [default: 0] */
+    CansimResampler resampler; /**< the converter for rate_hz [default: BEST] */
+    uint64_t reserved[4];      /**< zero: room for later fields */
+} CansimInputConfig;
+
+/** What cansim_render_file() and cansim_render_group() write. */
+typedef struct CansimOutputConfig {
+    CansimFormat format;  /**< [default: CANSIM_FORMAT_SAME] */
+    uint64_t reserved[4]; /**< zero: room for later fields */
+} CansimOutputConfig;
+
+/** The level of cansim_render_file()'s and cansim_render_group()'s outputs. */
+typedef struct CansimLevelConfig {
+    CansimLevelMode mode; /**< [default: CANSIM_LEVEL_OFF; the command's is MATCH] */
+    double lufs;          /**< CANSIM_LEVEL_TARGET's target, -70..0 LUFS [default: -14] */
+    bool has_ceiling;     /**< hold outputs under ceiling_dbtp [default: false] */
+    double ceiling_dbtp;  /**< true-peak ceiling of every output (float ones too), -20..0 dBTP
+                               [default: -1] */
+    bool has_translation; /**< each output's translation (CansimTranslation), from the level
+                               analysis' spectra; where no analysis runs (level off without a
+                               ceiling, a gain group's members) the input is read once more
+                               for it [default: false] */
+    uint64_t reserved[4]; /**< zero: room for later fields */
+} CansimLevelConfig;
+
+/** A renderer's configuration, grouped by who reads it. Start from
+ * cansim_render_default_config() and set what differs. */
+typedef struct CansimRenderConfig {
+    const CansimProfile *const *profiles; /**< borrowed; must outlive the renderer */
+    size_t n_profiles;
     const CansimDesignConfig *design; /**< for curve profiles; NULL for the defaults; borrowed */
-    CansimProgressFn *progress;       /**< optional */
+    CansimEngineConfig engine;
+    CansimInputConfig input;
+    CansimOutputConfig output;
+    CansimLevelConfig level;
+    CansimProgressFn *progress; /**< optional */
     void *progress_user;
-    CansimLevelMode level_mode; /**< [default: CANSIM_LEVEL_OFF; the command's is MATCH] */
-    double level_lufs;          /**< CANSIM_LEVEL_TARGET's target, -70..0 LUFS */
-    bool has_ceiling;           /**< hold outputs under ceiling_dbtp [default: false] */
-    double ceiling_dbtp;        /**< true-peak ceiling of every output (float ones too),
-                                     -20..0 dBTP [default: -1] */
-    double rate_hz;             /**< cansim_render_file(): convert inputs at another rate to
-                                     this one first (libsamplerate), so outputs are at rate_hz
-                                     and filters designed at it; 0 keeps each input's rate
-                                     [default: 0] */
-    CansimResampler resampler;  /**< the converter for rate_hz [default: BEST] */
-    bool has_translation;       /**< cansim_render_file() and cansim_render_group(): each
-                                     output's translation (CansimTranslation), from the level
-                                     analysis' spectra; where no analysis runs (level off
-                                     without a ceiling, a gain group's members) the input is
-                                     read once more for it [default: false] */
+    uint64_t reserved[8]; /**< zero: room for later fields and groups */
 } CansimRenderConfig;
 
+/** Every field at its default (above), no profiles, reserved space zero. */
 CANSIM_API CansimRenderConfig cansim_render_default_config(void);
+
+/** What a renderer opened on a config would choose on this machine. */
+typedef struct CansimRenderChoice {
+    size_t partition_frames; /**< the partition size (the cost model's, or the config's) */
+    unsigned cpu_flags;      /**< the CPU levels its kernels would be chosen for */
+} CansimRenderChoice;
+
+/**
+ * Checks cfg as cansim_render_open() does (every range, the profiles' ids and lengths at
+ * input.rate_hz, reserved space zero) without making plans or buffers, and says what a
+ * renderer would choose (choice may be NULL).
+ * @return CANSIM_OK, CANSIM_EINVAL, CANSIM_ERATE, CANSIM_EPROFILE, with diag
+ */
+CANSIM_API int cansim_render_config_check(const CansimRenderConfig *cfg, CansimRenderChoice *choice,
+                                          CansimDiag *diag);
 
 typedef struct CansimRender CansimRender;
 
 /**
- * Validates cfg, resolves the kernels for cpu_mask, chooses the partition size and makes the
- * FFTW plans. Profiles at other rates than an input's are converted when that input comes.
- * @return CANSIM_OK, CANSIM_EINVAL, CANSIM_ENOMEM, CANSIM_EINTERNAL
+ * Validates cfg (cansim_render_config_check()), resolves the kernels for engine.cpu_mask,
+ * chooses the partition size and makes the FFTW plans. Profiles at other rates than an
+ * input's are converted when that input comes.
+ * @return CANSIM_OK, CANSIM_EINVAL, CANSIM_ERATE, CANSIM_EPROFILE, CANSIM_ENOMEM,
+ *         CANSIM_EINTERNAL
  */
 CANSIM_API int cansim_render_open(CansimRender **out, const CansimRenderConfig *cfg,
                                   CansimDiag *diag);
@@ -430,32 +496,31 @@ typedef struct CansimOutputResult {
                                gain, or the output is off its target for another reason than
                                the ceiling, which is_limited reports); the file is complete */
     CansimTranslation translation; /**< where this output changes the mix (translation) */
+    uint64_t reserved[4]; /**< zero: room for later fields */
 } CansimOutputResult;
 
-/** Per-call options of cansim_render_file_with(). */
+/** Per-call options of cansim_render_file() and cansim_render_group(). */
 typedef struct CansimFileOptions {
-    const bool *skip; /**< n_profiles flags: true leaves that profile's output alone (no file
-                           is touched); NULL renders all */
-    uint64_t seed;    /**< varies the 16-bit outputs' dither; the same input, seed and options
-                           give the same bytes [default: 0] */
+    const bool *skip;     /**< n_profiles flags: true leaves that profile's output alone (no
+                               file is touched); NULL renders all */
+    uint64_t seed;        /**< varies the 16-bit outputs' dither; the same input, seed and
+                               options give the same bytes [default: 0] */
+    uint64_t reserved[4]; /**< zero: room for later fields */
 } CansimFileOptions;
 
 /**
  * Renders one input file through every profile into output_dir/<input name>/<profile id>.<ext>,
- * streaming (memory does not grow with the input's length). Each output is written as
- * "<path>.part" and renamed when complete; a failed output leaves no file under its final name
- * and does not stop the others. results has one entry per profile (may be NULL).
+ * streaming (memory does not grow with the input's length), with per-call options opt (NULL
+ * for the defaults). Each output is written as "<path>.part" and renamed when complete; a
+ * failed output leaves no file under its final name and does not stop the others. results has
+ * one entry per profile (may be NULL).
  * @return CANSIM_OK when every output completed; otherwise the first failure's code. A failure
  *         of the input itself (unreadable, more than 2 channels, no frames, NaN or Inf samples,
  *         output directory not creatable) fails every output and is described in diag.
  */
 CANSIM_API int cansim_render_file(CansimRender *r, const char *input_path, const char *output_dir,
-                                  CansimOutputResult *results, CansimDiag *diag);
-
-/** cansim_render_file() with per-call options (opt may be NULL for the defaults). */
-CANSIM_API int cansim_render_file_with(CansimRender *r, const char *input_path,
-                                       const char *output_dir, const CansimFileOptions *opt,
-                                       CansimOutputResult *results, CansimDiag *diag);
+                                  const CansimFileOptions *opt, CansimOutputResult *results,
+                                  CansimDiag *diag);
 
 /** What cansim_render_group() says of the group; the arrays are the caller's. */
 typedef struct CansimGroupResult {
@@ -478,7 +543,7 @@ typedef struct CansimGroupResult {
  * sum's short-time spectra as for one input), and the ceiling holds over every member's
  * output (true peak for integer and FLAC outputs, sample peak at 0 dBFS for float ones): when
  * one member would exceed it, the whole group is lowered. Members must share a rate unless
- * the config converts (rate_hz). inputs[i] renders into output_dirs[i]/<its name>/ with
+ * the config converts (input.rate_hz). inputs[i] renders into output_dirs[i]/<its name>/ with
  * opts[i] (may be NULL; the skip mask of opts[0] is the group's); results[i] has n_profiles
  * entries. A member that cannot be read leaves the group (its results and member_status say
  * why) and the others render on the sum without it.
@@ -500,6 +565,39 @@ CANSIM_API int cansim_render_group(CansimRender *r, const char *const *inputs,
 CANSIM_API int cansim_render_buffer(CansimRender *r, const float *in, int n_channels,
                                     int64_t n_frames, double rate_hz, float *const *outs,
                                     int64_t n_out_frames, CansimDiag *diag);
+
+/** Reads up to n interleaved frames into frames; returns the frames read (fewer than n only at
+ * the end), or a negative CANSIM_E* code with diag set. Called on the calling thread. */
+typedef int64_t CansimReadFn(void *user, float *frames, size_t n, CansimDiag *diag);
+
+/** Receives the next n interleaved stereo frames of profile j's output. Called from the
+ * engine's worker threads: never twice at once for one j, possibly at once for different j.
+ * A nonzero return (a CANSIM_E* code, diag set) fails that profile's output alone. */
+typedef int CansimWriteFn(void *user, size_t j, const float *frames, size_t n, CansimDiag *diag);
+
+/** A stream through cansim_render_stream(). */
+typedef struct CansimStreamIO {
+    CansimReadFn *read; /**< the input, n_channels interleaved */
+    void *read_user;
+    int n_channels;       /**< 1 or 2 */
+    double rate_hz;       /**< the input's rate: the filters are made for it */
+    int64_t n_in_frames;  /**< the input's length for the progress callback, -1 if unknown */
+    int64_t n_out_frames; /**< frames per output; < 0 for the input's length, plus the tail
+                               when engine.has_tail */
+    CansimWriteFn *write; /**< NULL renders and discards (what the benchmarks time) */
+    void *write_user;
+    uint64_t reserved[4]; /**< zero: room for later fields */
+} CansimStreamIO;
+
+/**
+ * Renders a stream through every profile at the filters' own gain (no level, no conversion,
+ * no files): io->read is called until it returns fewer frames than asked, every sample is
+ * checked (NaN or Inf fails with CANSIM_EDATA), and each profile's output goes to io->write as
+ * it is made. Memory does not grow with the stream's length.
+ * @return CANSIM_OK, or the first failure: the source's, a sink's for one profile (diag says
+ *         which), CANSIM_EINVAL, CANSIM_ERATE, CANSIM_EDATA, CANSIM_ENOMEM, CANSIM_ECANCELED
+ */
+CANSIM_API int cansim_render_stream(CansimRender *r, const CansimStreamIO *io, CansimDiag *diag);
 
 /** Frees *r (NULL allowed) and sets *r to NULL. */
 CANSIM_API void cansim_render_close(CansimRender **r);
