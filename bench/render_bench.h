@@ -95,8 +95,6 @@ typedef struct Derived {
     double naive_speedup_1;  /* naive / compute, 1 thread */
     double thread_speedup;   /* compute 1 thread / compute 2 threads */
     double tr_full;          /* level_full_tr / level_full: the translation's cost, written */
-    double tr_compute;       /* level_compute_tr / level_compute: the same, compute only */
-    double tr_compute_cpu;   /* the same, of the medians of CPU time */
 } Derived;
 
 /* The start of a timed region: wall, own CPU (every thread), own system CPU, machine busy time. */

@@ -6,10 +6,9 @@
 #include "options.h"
 #include "render_bench.h"
 
-static const char *const mode_keys[] = {
-    "full",          "compute",       "io_floor",        "io_floor_1", "naive",
-    "naive_1",       "compute_1",     "compute_2",       "long",       "level_full",
-    "level_full_tr", "level_compute", "level_compute_tr"};
+static const char *const mode_keys[] = {"full",  "compute",    "io_floor",     "io_floor_1",
+                                        "naive", "naive_1",    "compute_1",    "compute_2",
+                                        "long",  "level_full", "level_full_tr"};
 
 bool render_only_is_valid(const char *only)
 {
@@ -84,15 +83,6 @@ void render_build_modes(Bench *b)
     add_mode(
         b, "level_full_tr", "level_full", "/translation",
         (Mode){.kind = KIND_RENDER, .n_threads = t, .level_mode = match, .has_translation = true});
-    add_mode(
-        b, "level_compute", "level_compute", "",
-        (Mode){.kind = KIND_RENDER, .is_compute_only = true, .n_threads = t, .level_mode = match});
-    add_mode(b, "level_compute_tr", "level_compute", "/translation",
-             (Mode){.kind = KIND_RENDER,
-                    .is_compute_only = true,
-                    .n_threads = t,
-                    .level_mode = match,
-                    .has_translation = true});
     if (b->has_long)
         add_mode(
             b, "long", "compute", "",
@@ -119,12 +109,6 @@ double render_med_rss(const Bench *b, const char *key)
     return s ? bench_median(s->rss_mb, s->n) : 0.0;
 }
 
-static double med_cpu(const Bench *b, const char *key)
-{
-    const Stats *s = render_stats_of(b, key);
-    return s ? bench_median(s->cpu, s->n) : 0.0;
-}
-
 static double ratio(double num, double den)
 {
     return num > 0.0 && den > 0.0 ? num / den : 0.0;
@@ -149,7 +133,5 @@ Derived render_derive(const Bench *b)
     d.thread_speedup =
         ratio(b->n_threads == 1 ? med_wall(b, "compute") : med_wall(b, "compute_1"), t2);
     d.tr_full = ratio(med_wall(b, "level_full_tr"), med_wall(b, "level_full"));
-    d.tr_compute = ratio(med_wall(b, "level_compute_tr"), med_wall(b, "level_compute"));
-    d.tr_compute_cpu = ratio(med_cpu(b, "level_compute_tr"), med_cpu(b, "level_compute"));
     return d;
 }

@@ -496,7 +496,7 @@ typedef struct CansimOutputResult {
                                gain, or the output is off its target for another reason than
                                the ceiling, which is_limited reports); the file is complete */
     CansimTranslation translation; /**< where this output changes the mix (translation) */
-    uint64_t reserved[4]; /**< zero: room for later fields */
+    uint64_t reserved[4];          /**< zero: room for later fields */
 } CansimOutputResult;
 
 /** Per-call options of cansim_render_file() and cansim_render_group(). */
