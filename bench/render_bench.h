@@ -4,6 +4,7 @@
 #ifndef CANSIM_BENCH_RENDER_BENCH_H
 #define CANSIM_BENCH_RENDER_BENCH_H
 
+#include <cansim/cansim.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -11,7 +12,7 @@
 
 /* The renderer's input chunk (CHUNK_FRAMES, core/engine.c): the floor streams the same way. */
 #define FLOOR_CHUNK_FRAMES 16384
-#define MAX_MODES          10
+#define MAX_MODES          14
 
 #define TARGET_FULL_VS_FLOOR  1.25
 #define TARGET_NAIVE_SPEEDUP  1.5
@@ -28,6 +29,8 @@ typedef struct Mode {
     bool is_naive;
     bool is_long;
     int n_threads;
+    CansimLevelMode level_mode; /* the level modes: matched, with or without the translation */
+    bool has_translation;
 } Mode;
 
 /* What a child reports through its pipe; peak RSS comes from wait4(). */
@@ -91,6 +94,7 @@ typedef struct Derived {
     double naive_speedup;    /* naive / compute, T threads */
     double naive_speedup_1;  /* naive / compute, 1 thread */
     double thread_speedup;   /* compute 1 thread / compute 2 threads */
+    double tr_full;          /* level_full_tr / level_full: the translation's cost, written */
 } Derived;
 
 /* The start of a timed region: wall, own CPU (every thread), own system CPU, machine busy time. */

@@ -97,6 +97,8 @@ static void child_render(const Bench *b, const Mode *m, Sample *s)
         cfg.engine.partition_frames = b->partition_frames;
         cfg.engine.cpu_mask = b->cpu_mask;
         cfg.output.format = CANSIM_FORMAT_WAV32F;
+        cfg.level.mode = m->level_mode;
+        cfg.level.has_translation = m->has_translation;
         CansimRender *r = NULL;
         int e = cansim_render_open(&r, &cfg, &diag);
         if (e) {

@@ -6,8 +6,9 @@
 #include "options.h"
 #include "render_bench.h"
 
-static const char *const mode_keys[] = {"full",    "compute",   "io_floor",  "io_floor_1", "naive",
-                                        "naive_1", "compute_1", "compute_2", "long"};
+static const char *const mode_keys[] = {"full",  "compute",    "io_floor",     "io_floor_1",
+                                        "naive", "naive_1",    "compute_1",    "compute_2",
+                                        "long",  "level_full", "level_full_tr"};
 
 bool render_only_is_valid(const char *only)
 {
@@ -75,6 +76,13 @@ void render_build_modes(Bench *b)
     if (t != 2)
         add_mode(b, "compute_2", "compute", "/threads:2",
                  (Mode){.kind = KIND_RENDER, .is_compute_only = true, .n_threads = 2});
+    /* Level matched, without and with the translation (docs/translation.md): its cost. */
+    const CansimLevelMode match = CANSIM_LEVEL_MATCH;
+    add_mode(b, "level_full", "level_full", "",
+             (Mode){.kind = KIND_RENDER, .n_threads = t, .level_mode = match});
+    add_mode(
+        b, "level_full_tr", "level_full", "/translation",
+        (Mode){.kind = KIND_RENDER, .n_threads = t, .level_mode = match, .has_translation = true});
     if (b->has_long)
         add_mode(
             b, "long", "compute", "",
@@ -124,5 +132,6 @@ Derived render_derive(const Bench *b)
                                           : ratio(med_wall(b, "naive_1"), med_wall(b, "compute_1"));
     d.thread_speedup =
         ratio(b->n_threads == 1 ? med_wall(b, "compute") : med_wall(b, "compute_1"), t2);
+    d.tr_full = ratio(med_wall(b, "level_full_tr"), med_wall(b, "level_full"));
     return d;
 }

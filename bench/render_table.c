@@ -78,6 +78,7 @@ void render_print_table(const Bench *b, const Derived *d)
         printf("  %-46s %8.2f\n", what, rows[i].value);
     }
     printf("  %-46s %8.2f\n", "compute, 1 thread / 2 threads", d->thread_speedup);
+    printf("  %-46s %8.3f\n", "level matched, translation / without", d->tr_full);
     printf("\ntargets (reported, never asserted)\n");
     bench_format(what, sizeof what, "full <= %.2f x io floor (%d thread%s)", TARGET_FULL_VS_FLOOR,
                  t, t == 1 ? "" : "s");

@@ -54,86 +54,6 @@ const char *cansim_band_name(int band, double *lo_hz, double *hi_hz)
     return BANDS[band].name;
 }
 
-struct CansimTrWeights {
-    float *w; /* 12 planes of nbp: total, mid, side; each w_LL, w_RR, w_Cre, w_Cim */
-    size_t nbp;
-    bool is_plain;  /* total: equal L and R planes, no cross terms */
-    bool has_cross; /* an L->R or R->L cell: mid and side are reported */
-};
-
-void cansim_translation_weights_free(CansimTrWeights **w)
-{
-    if (!w || !*w)
-        return;
-    cansim_free((*w)->w);
-    free(*w);
-    *w = NULL;
-}
-
-/* The level weights of cells (loudness.c) divided by the K-weighting's: |H|^2 terms alone. */
-static int unweighted(const float *const cells[4], size_t n_taps, double rate_hz, const float *k,
-                      float *dst, size_t nbp)
-{
-    float *w;
-    size_t n;
-    const int e = cansim_level_weights(cells, n_taps, rate_hz, &w, &n);
-    if (e)
-        return e;
-    for (int c = 0; c < 4; c++)
-        for (size_t i = 0; i < nbp; i++)
-            dst[(size_t)c * nbp + i] = k[i] > 0.0f ? w[(size_t)c * n + i] / k[i] : 0.0f;
-    cansim_free(w);
-    return CANSIM_OK;
-}
-
-int cansim_translation_weights(const float *const cells[4], size_t n_taps, double rate_hz,
-                               CansimTrWeights **out)
-{
-    *out = NULL;
-    const float *none[4] = {NULL, NULL, NULL, NULL};
-    float *k = NULL;
-    float *ms = NULL;
-    size_t nbp;
-    CansimTrWeights *t = calloc(1, sizeof *t);
-    int e = t ? cansim_level_weights(none, 1, rate_hz, &k, &nbp) : CANSIM_ENOMEM;
-    if (!e && !(t->w = cansim_alloc_floats(12 * nbp)))
-        e = CANSIM_ENOMEM;
-    if (!e) {
-        t->nbp = nbp;
-        e = unweighted(cells, n_taps, rate_hz, k, t->w, nbp);
-    }
-    if (!e)
-        t->has_cross = cells[CANSIM_CELL_LR] || cells[CANSIM_CELL_RL];
-    if (!e && t->has_cross) {
-        /* Y_L +- Y_R = X_L (H_LL +- H_LR) + X_R (H_RL +- H_RR): a one-output matrix each. */
-        if (!(ms = cansim_alloc_floats(2 * n_taps)))
-            e = CANSIM_ENOMEM;
-        for (int sgn = 0; sgn < 2 && !e; sgn++) {
-            const float s = sgn ? -1.0f : 1.0f;
-            for (size_t i = 0; i < n_taps; i++) {
-                const float ll = cells[0] ? cells[0][i] : 0.0f, lr = cells[1] ? cells[1][i] : 0.0f;
-                const float rl = cells[2] ? cells[2][i] : 0.0f, rr = cells[3] ? cells[3][i] : 0.0f;
-                ms[i] = ll + s * lr;
-                ms[n_taps + i] = rl + s * rr;
-            }
-            const float *one[4] = {ms, NULL, ms + n_taps, NULL};
-            e = unweighted(one, n_taps, rate_hz, k, t->w + (size_t)(4 + 4 * sgn) * nbp, nbp);
-        }
-    }
-    if (!e) {
-        t->is_plain = true;
-        for (size_t i = 0; i < nbp && t->is_plain; i++)
-            t->is_plain =
-                t->w[i] == t->w[nbp + i] && t->w[2 * nbp + i] == 0.0f && t->w[3 * nbp + i] == 0.0f;
-    }
-    cansim_free(ms);
-    cansim_free(k);
-    if (e)
-        cansim_translation_weights_free(&t);
-    *out = t;
-    return e;
-}
-
 struct CansimTrAnalysis {
     const CansimTrWeights **w; /* per set, borrowed (NULL: none) */
     size_t n;
@@ -146,7 +66,7 @@ struct CansimTrAnalysis {
     size_t n_frames;
 };
 
-int cansim_translation_open(CansimTrAnalysis **out, size_t n, double rate_hz)
+int cansim_translation_open(CansimTrAnalysis **out, size_t n, double rate_hz, size_t hop)
 {
     CansimTrAnalysis *t = calloc(1, sizeof *t);
     *out = NULL;
@@ -159,7 +79,7 @@ int cansim_translation_open(CansimTrAnalysis **out, size_t n, double rate_hz)
     }
     t->n = n;
     t->rate_hz = rate_hz;
-    t->hop = cansim_level_hop(rate_hz);
+    t->hop = hop;
     /* Bin i is at i rate / 2H; the last is Nyquist. */
     const double bin_hz = rate_hz / (2.0 * (double)t->hop);
     for (int b = 0; b < CANSIM_N_BANDS; b++) {
@@ -262,13 +182,17 @@ void cansim_translation_frames(CansimTrAnalysis *t, size_t j, const float *spec,
             row[ROW_SIDE] = (float)(sum - c2);
             continue;
         }
-        for (int b = 0; b < CANSIM_N_BANDS; b++)
-            row[b] = (float)(w->is_plain ? band_sum(w->w, p + 4 * nbp, t->lo[b], t->hi[b])
-                                         : quad_sum(w->w, p, nbp, t->lo[b], t->hi[b]));
-        row[ROW_MID] =
-            w->has_cross ? (float)quad_sum(w->w + 4 * nbp, p, nbp, all_lo, all_hi) : 0.0f;
-        row[ROW_SIDE] =
-            w->has_cross ? (float)quad_sum(w->w + 8 * nbp, p, nbp, all_lo, all_hi) : 0.0f;
+        double sum = 0.0;
+        for (int b = 0; b < CANSIM_N_BANDS; b++) {
+            const double e = w->is_plain ? band_sum(w->w, p + 4 * nbp, t->lo[b], t->hi[b])
+                                         : quad_sum(w->w, p, nbp, t->lo[b], t->hi[b]);
+            row[b] = (float)e;
+            sum += e;
+        }
+        /* |Y_L - Y_R|^2 = 2 (|Y_L|^2 + |Y_R|^2) - |Y_L + Y_R|^2: one weighted sum, not two. */
+        const double mid = w->has_cross ? quad_sum(w->w + 4 * nbp, p, nbp, all_lo, all_hi) : 0.0;
+        row[ROW_MID] = (float)mid;
+        row[ROW_SIDE] = w->has_cross ? (float)(2.0 * sum - mid) : 0.0f;
     }
 }
 

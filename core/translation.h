@@ -8,7 +8,14 @@
 
 /* One profile's per-bin weights for the translation at one rate (its |H|^2 terms without the
  * K-weighting), made with its filter set. */
-typedef struct CansimTrWeights CansimTrWeights;
+typedef struct CansimTrWeights {
+    float *w; /* 8 planes of nbp: total, mid; each w_LL, w_RR, w_Cre, w_Cim */
+    size_t nbp;
+    bool is_plain;  /* total: equal L and R planes, no cross terms */
+    bool has_cross; /* an L->R or R->L cell: mid and side are reported */
+} CansimTrWeights;
+
+/* (translation_weights.c) */
 
 int cansim_translation_weights(const float *const cells[4], size_t n_taps, double rate_hz,
                                CansimTrWeights **out);
@@ -18,7 +25,8 @@ void cansim_translation_weights_free(CansimTrWeights **w);
  * skipped) and for the input, the band energies of every analysis frame. */
 typedef struct CansimTrAnalysis CansimTrAnalysis;
 
-int cansim_translation_open(CansimTrAnalysis **out, size_t n, double rate_hz);
+/* n sets at rate_hz, analysis frames of hop (cansim_level_hop()). */
+int cansim_translation_open(CansimTrAnalysis **out, size_t n, double rate_hz, size_t hop);
 /* Set j's weights (borrowed; NULL: none); before the analysis. */
 void cansim_translation_use(CansimTrAnalysis *t, size_t j, const CansimTrWeights *w);
 void cansim_translation_close(CansimTrAnalysis **t);

@@ -60,10 +60,10 @@ static CansimRenderConfig render_config(const Options *o, const Drawer *drawer,
     cfg.level.lufs = o->level_lufs;
     cfg.level.has_ceiling = o->has_ceiling;
     cfg.level.ceiling_dbtp = o->ceiling_dbtp;
+    cfg.level.has_translation = o->has_translation;
     cfg.input.rate_hz = o->out_rate_hz;
     cfg.input.resampler = o->resampler;
     cfg.engine.n_threads = n_threads;
-    cfg.level.has_translation = o->has_translation;
     return cfg;
 }
 

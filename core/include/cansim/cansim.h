@@ -353,8 +353,8 @@ typedef struct CansimLevelConfig {
                                [default: -1] */
     bool has_translation; /**< each output's translation (CansimTranslation), from the level
                                analysis' spectra; where no analysis runs (level off without a
-                               ceiling, a gain group's members) the input is read once more for
-                               it [default: false] */
+                               ceiling, a gain group's members) the input is read once more
+                               for it [default: false] */
     uint64_t reserved[4]; /**< zero: room for later fields */
 } CansimLevelConfig;
 
