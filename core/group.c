@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "audio_io.h"
+#include "finish_write.h"
 #include "level.h"
 #include "loudness.h"
 #include "render_file.h"
@@ -23,10 +24,12 @@ static int finish_pending(CansimPending *p, double corr_db, CansimOutputResult *
     const bool is_dithered =
         !p->is_float_out && (p->sf_format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_16;
     int e = CANSIM_OK;
-    if (!p->is_float_out) {
-        e = cansim_level_finish(o->raw, o->path, NULL, o->part, sizeof o->part, p->sf_format,
+    if (!p->is_float_out || o->mem) {
+        const CansimFinishSrc src = {.path = o->raw, .frames = o->mem, .n_frames = o->n_mem};
+        e = cansim_level_finish(&src, o->path, NULL, o->part, sizeof o->part, p->sf_format,
                                 p->rate_hz, pow(10.0, corr_db / 20.0), is_dithered, p->seed, diag);
-        unlink(o->raw);
+        if (o->raw[0])
+            unlink(o->raw);
         o->raw[0] = '\0';
     } else if (corr_db != 0.0) {
         e = cansim_rewrite_float(o, p->sf_format, p->rate_hz, corr_db, diag);
@@ -194,10 +197,12 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
     cansim_tmp_sweep(output_dirs[0]);
     double *gains = calloc(n_prof, sizeof *gains);
     double *pred = calloc(n_prof, sizeof *pred);
+    CansimLevelIn *lin = calloc(n_prof, sizeof *lin);
+    CansimLevelCorr *lcorr = calloc(n_prof, sizeof *lcorr);
     CansimPending *pend = calloc(n * n_prof, sizeof *pend);
     const float **w = calloc(n_prof, sizeof *w);
     SNDFILE *sum = NULL;
-    if (!gains || !pred || !pend || !w) {
+    if (!gains || !pred || !pend || !w || !lin || !lcorr) {
         e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
         goto done;
     }
@@ -282,28 +287,44 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
             g->member_diag[i] = d;
         }
     }
-    /* The ceiling, per profile, over every member: one correction lowers them all. */
+    /* The ceiling, per profile, over every member: one correction lowers them all. Each
+     * profile's render of the sum is planned at the group's level, so the profiles' levels
+     * are their corrections, and the drawer's common level is the most limited one's. */
     for (size_t j = 0; j < n_prof; j++) {
-        double corr = 0.0;
+        double peak = -HUGE_VAL;
+        bool is_ok = false;
         for (size_t i = 0; i < n; i++) {
             const CansimPending *p = &pend[i * n_prof + j];
-            if (p->status || !isfinite(p->peak_db))
+            if (p->status)
                 continue;
+            is_ok = true;
             const double ceiling = cansim_ceiling_db(&r->cfg, p->is_float_out);
-            if (p->peak_db + corr > ceiling)
-                corr = ceiling - p->peak_db;
+            if (isfinite(p->peak_db) && p->peak_db - ceiling > peak)
+                peak = p->peak_db - ceiling;
         }
+        lin[j] = (CansimLevelIn){.is_ok = is_ok,
+                                 .is_leveled = !is_below_gate && mode != CANSIM_LEVEL_OFF &&
+                                               isfinite(pred[j] - la.input_pred_lufs),
+                                 .peak_db = peak};
+    }
+    cansim_level_correct(&r->cfg, lin, n_prof, lcorr);
+    for (size_t j = 0; j < n_prof; j++) {
+        const double corr = lcorr[j].corr_db;
         g->gain_db[j] = gains[j] + corr;
         if (g->is_limited)
-            g->is_limited[j] = corr < 0.0;
+            g->is_limited[j] = lcorr[j].is_limited;
         for (size_t i = 0; i < n; i++) {
             CansimPending *p = &pend[i * n_prof + j];
             if (p->status)
                 continue;
             CansimDiag d;
             CansimOutputResult *res = &results[i][j];
-            if (finish_pending(p, corr, res, &d) && !e)
+            const int fe = finish_pending(p, corr, res, &d);
+            cansim_output_release(&p->o, &r->mem_held);
+            if (fe && !e)
                 e = res->status;
+            res->is_limited = lcorr[j].is_limited;
+            res->is_limiting = lcorr[j].is_limiting;
             res->target_lufs = mode == CANSIM_LEVEL_MATCH    ? la.input_lufs
                                : mode == CANSIM_LEVEL_TARGET ? r->cfg.level_lufs
                                                              : (double)NAN;
@@ -328,9 +349,11 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
 done:
     if (sum)
         sf_close(sum);
-    for (size_t k = 0; pend && k < n * n_prof; k++)
+    for (size_t k = 0; pend && k < n * n_prof; k++) {
         if (!pend[k].status)
             discard_pending(&pend[k]);
+        cansim_output_release(&pend[k].o, &r->mem_held);
+    }
     if (e && pend)
         for (size_t i = 0; i < n; i++)
             for (size_t j = 0; j < n_prof; j++)
@@ -343,6 +366,8 @@ done:
         unlink(sum_path);
     free(gains);
     free(pred);
+    free(lin);
+    free(lcorr);
     free(pend);
     free((void *)w);
     return e;

@@ -57,8 +57,11 @@ static size_t choose_partition(const CansimRenderConfig *cfg)
 
 CansimRenderConfig cansim_render_default_config(void)
 {
-    return (CansimRenderConfig){
-        .cpu_mask = ~0u, .format = CANSIM_FORMAT_SAME, .level_lufs = -14.0, .ceiling_dbtp = -1.0};
+    return (CansimRenderConfig){.cpu_mask = ~0u,
+                                .format = CANSIM_FORMAT_SAME,
+                                .level_lufs = -14.0,
+                                .ceiling_dbtp = -1.0,
+                                .memory_bytes = (size_t)2 << 30};
 }
 
 void cansim_render_close(CansimRender **rp)
@@ -88,6 +91,10 @@ int cansim_render_open(CansimRender **out, const CansimRenderConfig *cfg, Cansim
         return cansim_diag_set(diag, CANSIM_EINVAL, "unknown output format %d", (int)cfg->format);
     if (cfg->level_mode < CANSIM_LEVEL_OFF || cfg->level_mode > CANSIM_LEVEL_TARGET)
         return cansim_diag_set(diag, CANSIM_EINVAL, "unknown level mode %d", (int)cfg->level_mode);
+    if (cfg->level_scope < CANSIM_LEVEL_SCOPE_DRAWER ||
+        cfg->level_scope > CANSIM_LEVEL_SCOPE_PROFILE)
+        return cansim_diag_set(diag, CANSIM_EINVAL, "unknown level scope %d",
+                               (int)cfg->level_scope);
     if (cfg->level_mode == CANSIM_LEVEL_TARGET &&
         !(cfg->level_lufs >= -70.0 && cfg->level_lufs <= 0.0))
         return cansim_diag_set(diag, CANSIM_EINVAL, "level %g LUFS is outside -70..0",

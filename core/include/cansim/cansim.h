@@ -287,6 +287,15 @@ typedef enum CansimLevelMode {
     CANSIM_LEVEL_TARGET,  /**< each output's integrated loudness is level_lufs */
 } CansimLevelMode;
 
+/** How far the ceiling's cut reaches when it stops an output from reaching its level. */
+typedef enum CansimLevelScope {
+    CANSIM_LEVEL_SCOPE_DRAWER = 0, /**< every output of one input (or gain group) takes the level
+                                        the most limited one reaches: they stay loudness-matched
+                                        to each other (CansimOutputResult.is_limiting names it) */
+    CANSIM_LEVEL_SCOPE_PROFILE,    /**< each output on its own: only those whose peak passes the
+                                        ceiling are lowered */
+} CansimLevelScope;
+
 typedef struct CansimRenderConfig {
     const CansimProfile *const *profiles; /**< borrowed; must outlive the renderer */
     size_t n_profiles;
@@ -311,6 +320,11 @@ typedef struct CansimRenderConfig {
                                      and filters designed at it; 0 keeps each input's rate
                                      [default: 0] */
     CansimResampler resampler;  /**< the converter for rate_hz [default: BEST] */
+    CansimLevelScope level_scope; /**< [default: CANSIM_LEVEL_SCOPE_DRAWER] */
+    size_t memory_bytes; /**< integer and FLAC outputs (and float ones under a ceiling) are held
+                              in memory as float until their final gain is known, up to this
+                              many bytes for one input or gain group (8 bytes a frame); the
+                              rest go through a float file beside the outputs [default: 2 GiB] */
 } CansimRenderConfig;
 
 CANSIM_API CansimRenderConfig cansim_render_default_config(void);
@@ -350,7 +364,11 @@ typedef struct CansimOutputResult {
                                gating puts in doubt); false: predicted from the input */
     bool is_true_peak;    /**< peak_db is a true peak (integer and FLAC outputs, and every
                                output when has_ceiling) */
-    bool is_limited;      /**< the gain was lowered to hold the ceiling */
+    bool is_limited;      /**< the gain was lowered to hold the ceiling (this output's, or with
+                               CANSIM_LEVEL_SCOPE_DRAWER the limiting output's) */
+    bool is_limiting;     /**< CANSIM_LEVEL_SCOPE_DRAWER: this output's ceiling set the level of
+                               every output of its input or gain group (loudness_lufs); the
+                               input's loudness minus it is how much louder the original is */
     bool is_below_gate;   /**< the input is below -70 LUFS: rendered at the filter's own gain */
     bool is_dithered;     /**< 16-bit output with TPDF dither */
     bool is_skipped;      /**< left alone, as CansimFileOptions.skip asked (status is OK) */
