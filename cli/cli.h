@@ -45,6 +45,9 @@ typedef struct Options {
     double level_lufs;
     bool has_ceiling;
     double ceiling_dbtp;
+    CansimLevelScope level_scope; /* --level-scope */
+    size_t memory_bytes;          /* --memory, when has_memory */
+    bool has_memory;
     const char *report;
     char **inputs;
     int n_inputs;

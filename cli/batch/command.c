@@ -56,6 +56,9 @@ static CansimRenderConfig render_config(const Options *o, const Drawer *drawer,
     cfg.level_lufs = o->level_lufs;
     cfg.has_ceiling = o->has_ceiling;
     cfg.ceiling_dbtp = o->ceiling_dbtp;
+    cfg.level_scope = o->level_scope;
+    if (o->has_memory)
+        cfg.memory_bytes = o->memory_bytes;
     cfg.rate_hz = o->out_rate_hz;
     cfg.resampler = o->resampler;
     cfg.n_threads = n_threads;

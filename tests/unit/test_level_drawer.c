@@ -212,7 +212,7 @@ static void check_hot_master(const char *hot)
         CHECK(lv.tp_db <= CEILING + 1e-3, "profile scope %s: true peak %.4f dBTP", id, lv.tp_db);
         if (res[k].is_limited) {
             n_limited++;
-            CHECK(fabs(lv.tp_db - CEILING) < 0.02 && lv.lufs < res[k].input_lufs - LU_TOL,
+            CHECK(fabs(lv.tp_db - CEILING) < 0.02 && lv.lufs < res[k].input_lufs + LU_TOL,
                   "profile scope %s: limited, but at %.3f dBTP, %.3f LUFS", id, lv.tp_db, lv.lufs);
         } else {
             CHECK(fabs(lv.lufs - res[k].input_lufs) <= LU_TOL,
