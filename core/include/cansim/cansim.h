@@ -310,16 +310,17 @@ typedef struct CansimRenderConfig {
     const CansimDesignConfig *design; /**< for curve profiles; NULL for the defaults; borrowed */
     CansimProgressFn *progress;       /**< optional */
     void *progress_user;
-    CansimLevelMode level_mode;   /**< [default: CANSIM_LEVEL_OFF; the command's is MATCH] */
-    double level_lufs;            /**< CANSIM_LEVEL_TARGET's target, -70..0 LUFS */
-    bool has_ceiling;             /**< hold outputs under ceiling_dbtp [default: false] */
-    double ceiling_dbtp;          /**< true-peak ceiling of every output (float ones too),
-                                       -20..0 dBTP [default: -1] */
-    double rate_hz;               /**< cansim_render_file(): convert inputs at another rate to
-                                       this one first (libsamplerate), so outputs are at rate_hz
-                                       and filters designed at it; 0 keeps each input's rate
-                                       [default: 0] */
-    CansimResampler resampler;    /**< the converter for rate_hz [default: BEST] */
+    CansimLevelMode level_mode; /**< [default: CANSIM_LEVEL_OFF; the command's is MATCH] */
+    double level_lufs;          /**< CANSIM_LEVEL_TARGET's target, -70..0 LUFS */
+    bool has_ceiling;           /**< hold outputs under ceiling_dbtp [default: false] */
+    double ceiling_dbtp;        /**< true-peak ceiling of every output (float ones too),
+                                     -20..0 dBTP [default: -1] */
+    double rate_hz;             /**< cansim_render_file(): convert inputs at another rate to
+                                     this one first (libsamplerate), so outputs are at rate_hz
+                                     and filters designed at it; 0 keeps each input's rate
+                                     [default: 0] */
+    CansimResampler resampler;  /**< the converter for rate_hz [default: BEST] */
+
     CansimLevelScope level_scope; /**< [default: CANSIM_LEVEL_SCOPE_DRAWER] */
     size_t memory_bytes; /**< integer and FLAC outputs (and float ones under a ceiling) are held
                               in memory as float until their final gain is known, up to this
