@@ -48,6 +48,9 @@ typedef struct Options {
     double ceiling_dbtp;
     int flac_level;       /* --flac-level: FLAC outputs' compression 0..8 */
     bool has_translation; /* --translation: each output's band changes (docs/translation.md) */
+    CansimLevelScope level_scope; /* --level-scope */
+    size_t memory_bytes;          /* --memory, when has_memory */
+    bool has_memory;
     const char *report;
     char **inputs;
     int n_inputs;

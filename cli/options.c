@@ -82,6 +82,8 @@ int parse_options(int argc, char **argv, Options *o)
         {"help", no_argument, NULL, 'h'},
         {"level", required_argument, NULL, 'L'},
         {"ceiling", required_argument, NULL, 'E'},
+        {"level-scope", required_argument, NULL, 'Z'},
+        {"memory", required_argument, NULL, 'M'},
         {"report", required_argument, NULL, 'R'},
         {"translation", required_argument, NULL, 'Y'},
         {"page", no_argument, NULL, 'W'},
@@ -229,6 +231,29 @@ int parse_options(int argc, char **argv, Options *o)
                                    optarg);
             o->has_ceiling = true;
             o->ceiling_dbtp = x;
+            break;
+        }
+        case 'Z':
+            if (!strcmp(optarg, "drawer"))
+                o->level_scope = CANSIM_LEVEL_SCOPE_DRAWER;
+            else if (!strcmp(optarg, "profile"))
+                o->level_scope = CANSIM_LEVEL_SCOPE_PROFILE;
+            else
+                return usage_error("--level-scope takes drawer or profile, not '%s'", optarg);
+            break;
+        case 'M': {
+            char *end;
+            errno = 0;
+            const double x = strtod(optarg, &end);
+            const double unit = !strcmp(end, "G")   ? 1073741824.0
+                                : !strcmp(end, "M") ? 1048576.0
+                                : !*end             ? 1.0
+                                                    : 0.0;
+            if (errno || end == optarg || unit == 0.0 || !(x >= 0.0 && x * unit < 0x1p62))
+                return usage_error("--memory takes a size in bytes, or with M or G, not '%s'",
+                                   optarg);
+            o->memory_bytes = (size_t)(x * unit);
+            o->has_memory = true;
             break;
         }
         case 'R':

@@ -274,8 +274,8 @@ static json_t *page_data(Page *pg, const char *input_path, const char *renders,
     json_t *data = json_object();
     json_object_set_new(data, "cansim", json_string(cansim_version()));
     json_object_set_new(data, "hz", hz_json);
-    static const char *const facts[] = {"input_lufs",   "level",   "target_lufs",
-                                        "ceiling_dbtp", "notices", "translation"};
+    static const char *const facts[] = {"input_lufs", "level",       "target_lufs", "ceiling_dbtp",
+                                        "notices",    "translation", "level_scope", "drawer_level"};
     for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++) {
         json_t *v = json_object_get(report, facts[i]);
         json_object_set_new(data, facts[i], v ? json_deep_copy(v) : json_null());

@@ -44,8 +44,33 @@ static const char *why_no_translation(const Options *o, const CansimOutputResult
  *     dithered           true for 16-bit outputs (TPDF, +-1 LSB)
  *     status             "ok", "limited" (held by the ceiling, so under the target) or "failed"
  *     error              the failure's message, or null
+ *   level_scope    "drawer" or "profile" (--level-scope)
+ *   drawer_level   with the drawer scope, when the ceiling set the renders' common level:
+ *                  {lufs, limiting_profile, limiting_true_peak_dbtp, original_louder_db}
+ *                  (the sentence is also in notices); else null
+ *   (per output)   limiting: true for the output whose ceiling set that level
  * Values that are -inf (silence) are null. The whole run (--report FILE, --json) is
  * {"cansim": version, "inputs": [ ... ]}. */
+/* The output whose ceiling set every render's level (CANSIM_LEVEL_SCOPE_DRAWER), or NULL; with
+ * its sentence in buf ("all renders at -18.7 LUFS: ... the original is 4.4 dB louder"). */
+static const CansimOutputResult *limiting_output(const CansimProfile *const *p,
+                                                 const CansimOutputResult *res, size_t n, char *buf,
+                                                 size_t buf_n)
+{
+    for (size_t j = 0; j < n; j++) {
+        const CansimOutputResult *r = &res[j];
+        if (r->status || !r->is_limiting)
+            continue;
+        snprintf(buf, buf_n,
+                 "all renders at %.1f LUFS: %s reaches %.1f dBTP there; the original is %.1f dB "
+                 "louder",
+                 r->loudness_lufs, cansim_profile_id(p[j]), r->peak_db,
+                 r->input_lufs - r->loudness_lufs);
+        return r;
+    }
+    return NULL;
+}
+
 json_t *input_report(const Options *o, const char *input, const CansimProfile *const *p,
                      const CansimOutputResult *res, size_t n)
 {
@@ -66,6 +91,22 @@ json_t *input_report(const Options *o, const char *input, const CansimProfile *c
     if (first && first->is_below_gate)
         json_array_append_new(notices, json_string("input is below the -70 LUFS gate: rendered "
                                                    "at the filter's own gain"));
+    json_object_set_new(
+        in, "level_scope",
+        json_string(o->level_scope == CANSIM_LEVEL_SCOPE_PROFILE ? "profile" : "drawer"));
+    char sentence[512];
+    const CansimOutputResult *lim = limiting_output(p, res, n, sentence, sizeof sentence);
+    json_t *dl = json_null();
+    if (lim) {
+        dl = json_object();
+        json_object_set_new(dl, "lufs", json_db(lim->loudness_lufs));
+        json_object_set_new(dl, "limiting_profile", json_string(cansim_profile_id(p[lim - res])));
+        json_object_set_new(dl, "limiting_true_peak_dbtp", json_db(lim->peak_db));
+        json_object_set_new(dl, "original_louder_db",
+                            json_db(lim->input_lufs - lim->loudness_lufs));
+        json_array_append_new(notices, json_string(sentence));
+    }
+    json_object_set_new(in, "drawer_level", dl);
     for (size_t j = 0; j < n; j++) {
         const CansimOutputResult *r = &res[j];
         json_t *x = json_object();
@@ -86,6 +127,7 @@ json_t *input_report(const Options *o, const char *input, const CansimProfile *c
         json_object_set_new(x, "gain_db", json_db(r->gain_db));
         json_object_set_new(x, "correction_db", json_db(r->correction_db));
         json_object_set_new(x, "limited_by_ceiling", json_boolean(r->is_limited));
+        json_object_set_new(x, "limiting", json_boolean(r->is_limiting));
         json_object_set_new(x, "dithered", json_boolean(r->is_dithered));
         /* unmatched: complete, but not at the level asked (the notice says why). */
         const bool is_unmatched = !r->status && r->notice == CANSIM_ELEVEL;
@@ -174,6 +216,9 @@ void print_summary(const char *input, const CansimProfile *const *p, const Cansi
                 "  note - %s is below the -70 LUFS gate: rendered at the filter's own "
                 "gain\n",
                 input);
+    char sentence[512];
+    if (limiting_output(p, res, n, sentence, sizeof sentence))
+        fprintf(stderr, "  %s\n", sentence);
     /* In listening order (p's), each heading shown when there is more than one. */
     int first_rank = -1;
     bool has_titles = false;

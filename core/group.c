@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "audio_io.h"
+#include "finish_write.h"
 #include "group_sum.h"
 #include "level.h"
 #include "loudness.h"
@@ -25,11 +26,13 @@ static int finish_pending(CansimPending *p, double corr_db, int flac_level, Cans
     const bool is_dithered =
         !p->is_float_out && (p->sf_format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_16;
     int e = CANSIM_OK;
-    if (!p->is_float_out) {
-        e = cansim_level_finish(o->raw, o->path, NULL, o->part, sizeof o->part, p->sf_format,
+    if (!p->is_float_out || o->mem) {
+        const CansimFinishSrc src = {.path = o->raw, .frames = o->mem, .n_frames = o->n_mem};
+        e = cansim_level_finish(&src, o->path, NULL, o->part, sizeof o->part, p->sf_format,
                                 flac_level, p->rate_hz, pow(10.0, corr_db / 20.0), is_dithered,
                                 p->seed, diag);
-        unlink(o->raw);
+        if (o->raw[0])
+            unlink(o->raw);
         o->raw[0] = '\0';
     } else if (corr_db != 0.0) {
         e = cansim_rewrite_float(o, p->sf_format, p->rate_hz, corr_db, diag);
@@ -203,12 +206,14 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
     double *gains = calloc(n_prof, sizeof *gains);
     double *pred = calloc(n_prof, sizeof *pred);
     /* Row n: the song renders (group_sum.c), finished with the members. */
+    CansimLevelIn *lin = calloc(n_prof, sizeof *lin);
+    CansimLevelCorr *lcorr = calloc(n_prof, sizeof *lcorr);
     CansimPending *pend = calloc((n + 1) * n_prof, sizeof *pend);
     size_t n_rows = n;
     const float **w = calloc(n_prof, sizeof *w);
     SNDFILE *sum = NULL;
     CansimTrAnalysis *tr = NULL;
-    if (!gains || !pred || !pend || !w) {
+    if (!gains || !pred || !pend || !w || !lin || !lcorr) {
         e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
         goto done;
     }
@@ -298,30 +303,46 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
         }
     }
     n_rows += cansim_group_song(r, g, opts ? opts[0].skip : NULL, pend, n, &pend[n * n_prof]);
-    /* The ceiling, per profile, over every member and the song: one correction lowers them all. */
+    /* The ceiling, per profile, over every member and the song: one correction lowers them all.
+     * Each profile's render of the sum is planned at the group's level, so the profiles' levels
+     * are their corrections, and the drawer's common level is the most limited one's. */
     for (size_t j = 0; j < n_prof; j++) {
-        double corr = 0.0;
+        double peak = -HUGE_VAL;
+        bool is_ok = false;
         for (size_t i = 0; i < n_rows; i++) {
             const CansimPending *p = &pend[i * n_prof + j];
-            if (p->status || !isfinite(p->peak_db))
+            if (p->status)
                 continue;
+            is_ok = true;
             const double ceiling = cansim_ceiling_db(&r->cfg, p->is_float_out);
-            if (p->peak_db + corr > ceiling)
-                corr = ceiling - p->peak_db;
+            if (isfinite(p->peak_db) && p->peak_db - ceiling > peak)
+                peak = p->peak_db - ceiling;
         }
+        lin[j] = (CansimLevelIn){.is_ok = is_ok,
+                                 .is_leveled = !is_below_gate && mode != CANSIM_LEVEL_OFF &&
+                                               isfinite(pred[j] - la.input_pred_lufs),
+                                 .peak_db = peak};
+    }
+    cansim_level_correct(&r->cfg, lin, n_prof, lcorr);
+    for (size_t j = 0; j < n_prof; j++) {
+        const double corr = lcorr[j].corr_db;
         g->gain_db[j] = gains[j] + corr;
         if (g->translation)
             cansim_translation_result(tr, j, g->gain_db[j], &g->translation[j]);
         if (g->is_limited)
-            g->is_limited[j] = corr < 0.0;
+            g->is_limited[j] = lcorr[j].is_limited;
         for (size_t i = 0; i < n_rows; i++) {
             CansimPending *p = &pend[i * n_prof + j];
             if (p->status)
                 continue;
             CansimDiag d;
             CansimOutputResult *res = i < n ? &results[i][j] : &g->song[j];
-            if (finish_pending(p, corr, r->cfg.output.flac_level, res, &d) && !e)
+            const int fe = finish_pending(p, corr, r->cfg.output.flac_level, res, &d);
+            cansim_output_release(&p->o, &r->mem_held);
+            if (fe && !e)
                 e = res->status;
+            res->is_limited = lcorr[j].is_limited;
+            res->is_limiting = lcorr[j].is_limiting;
             res->target_lufs = mode == CANSIM_LEVEL_MATCH    ? la.input_lufs
                                : mode == CANSIM_LEVEL_TARGET ? r->cfg.level.lufs
                                                              : (double)NAN;
@@ -346,9 +367,11 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
 done:
     if (sum)
         sf_close(sum);
-    for (size_t k = 0; pend && k < n_rows * n_prof; k++)
+    for (size_t k = 0; pend && k < n_rows * n_prof; k++) {
         if (!pend[k].status)
             discard_pending(&pend[k]);
+        cansim_output_release(&pend[k].o, &r->mem_held);
+    }
     if (e && pend)
         for (size_t i = 0; i < n; i++)
             for (size_t j = 0; j < n_prof; j++)
@@ -367,6 +390,8 @@ done:
     cansim_translation_close(&tr);
     free(gains);
     free(pred);
+    free(lin);
+    free(lcorr);
     free(pend);
     free((void *)w);
     return e;

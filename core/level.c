@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "finish_write.h"
 #include "level.h"
 #include "loudness.h"
 
@@ -78,7 +79,8 @@ int cansim_rewrite_float(CansimFileOut *o, int sf_format, int rate_hz, double co
                          CansimDiag *diag)
 {
     char fix[sizeof o->part];
-    const int e = cansim_level_finish(o->part, o->path, "fix", fix, sizeof fix, sf_format,
+    const CansimFinishSrc src = {.path = o->part};
+    const int e = cansim_level_finish(&src, o->path, "fix", fix, sizeof fix, sf_format,
                                       CANSIM_FLAC_LEVEL_DEFAULT, rate_hz, pow(10.0, corr_db / 20.0),
                                       false, 0, diag);
     if (e)
@@ -88,68 +90,89 @@ int cansim_rewrite_float(CansimFileOut *o, int sf_format, int rate_hz, double co
     return CANSIM_OK;
 }
 
-/* A float output: its loudness predicted, or measured when it was metered (a long filter's, or
- * near the gate); rewritten only when a correction is due. */
-static int finish_float(const CansimRenderConfig *cfg, const CansimFinish *f, CansimFileOut *o,
-                        CansimOutputResult *res, CansimDiag *diag)
+void cansim_level_assess(const CansimRenderConfig *cfg, const CansimFinish *f,
+                         const CansimFileOut *o, CansimLevelIn *in)
 {
-    const bool is_leveled = cfg->level.mode != CANSIM_LEVEL_OFF && !f->is_below_gate;
-    const double peak_db = cansim_peak_db(&o->peak);
-    const double ceiling = cansim_ceiling_db(cfg, true);
-    double corr_db = 0.0;
-    res->is_measured = false;
-    res->loudness_lufs = f->pred_lufs + f->gain_db;
+    const bool is_on = cfg->level.mode != CANSIM_LEVEL_OFF && !f->is_below_gate;
     double lufs;
-    if (o->meter && !ebur128_loudness_global(o->meter, &lufs) && isfinite(lufs)) {
-        /* A long filter's output, measured: the exact correction replaces the prediction. */
-        res->is_measured = true;
-        res->loudness_lufs = lufs;
-        if (is_leveled && isfinite(f->target) && fabs(f->target - lufs) > 0.01)
-            corr_db = f->target - lufs;
+    in->is_measured = false;
+    in->want_db = 0.0;
+    if (o->meter && !ebur128_loudness_global(o->meter, &lufs)) {
+        in->is_measured = isfinite(lufs) || !f->is_float_out;
+        in->lufs = in->is_measured ? lufs : f->pred_lufs + f->gain_db;
+    } else {
+        in->lufs = f->is_float_out ? f->pred_lufs + f->gain_db : -HUGE_VAL;
+        in->is_measured = !f->is_float_out;
     }
-    if (peak_db + corr_db > ceiling) {
-        corr_db = ceiling - peak_db;
-        res->is_limited = true;
-    }
-    res->loudness_lufs += corr_db;
-    res->peak_db = peak_db + corr_db;
-    res->correction_db = corr_db;
-    res->gain_db = f->gain_db + corr_db;
-    level_notice(cfg, f->is_below_gate, f->target, res);
-    return corr_db == 0.0 ? CANSIM_OK
-                          : cansim_rewrite_float(o, f->sf_format, f->rate_hz, corr_db, diag);
+    /* The exact correction: loudness scales with the gain (BS.1770 is quadratic). A float
+     * output's within 0.01 LU is left alone, so that it is not rewritten for nothing. */
+    if (is_on && in->is_measured && isfinite(in->lufs) && isfinite(f->target) &&
+        (!f->is_float_out || fabs(f->target - in->lufs) > 0.01))
+        in->want_db = f->target - in->lufs;
+    in->is_leveled = is_on && isfinite(f->target) && in->lufs > -70.0 && isfinite(in->lufs);
+    in->peak_db = cansim_peak_db(&o->peak);
+    in->ceiling_db = cansim_ceiling_db(cfg, f->is_float_out);
 }
 
-int cansim_finish_output(const CansimRenderConfig *cfg, const CansimFinish *f, CansimFileOut *o,
+void cansim_level_correct(const CansimRenderConfig *cfg, const CansimLevelIn *in, size_t n,
+                          CansimLevelCorr *out)
+{
+    double common = HUGE_VAL;
+    size_t limiting = n;
+    for (size_t k = 0; k < n; k++) {
+        out[k] = (CansimLevelCorr){0};
+        if (!in[k].is_ok)
+            continue;
+        out[k].corr_db = in[k].want_db;
+        if (isfinite(in[k].peak_db) && in[k].peak_db + out[k].corr_db > in[k].ceiling_db) {
+            out[k].corr_db = in[k].ceiling_db - in[k].peak_db;
+            out[k].is_limited = true;
+            if (in[k].is_leveled && in[k].lufs + out[k].corr_db < common) {
+                common = in[k].lufs + out[k].corr_db;
+                limiting = k;
+            }
+        }
+    }
+    if (cfg->level.scope != CANSIM_LEVEL_SCOPE_DRAWER || limiting == n)
+        return;
+    /* One level for the drawer: the most limited output's. Every other leveled output is
+     * lowered to it, which keeps it under its own ceiling too (its level there is no higher
+     * than what its ceiling allows). */
+    out[limiting].is_limiting = true;
+    for (size_t k = 0; k < n; k++) {
+        if (!in[k].is_ok || !in[k].is_leveled || k == limiting)
+            continue;
+        const double c = common - in[k].lufs;
+        if (c < out[k].corr_db) {
+            out[k].corr_db = c;
+            out[k].is_limited = true;
+        }
+    }
+}
+
+int cansim_finish_output(const CansimRenderConfig *cfg, const CansimFinish *f,
+                         const CansimLevelIn *in, const CansimLevelCorr *c, CansimFileOut *o,
                          CansimOutputResult *res, CansimDiag *diag)
 {
+    const double corr_db = c->corr_db;
     res->is_true_peak = o->peak.has_tp;
-    if (f->is_float_out)
-        return finish_float(cfg, f, o, res, diag);
-    /* Integer and FLAC outputs: measured exactly on the float intermediate, then written once
-     * in their format with the exact gain. */
-    const bool is_leveled = cfg->level.mode != CANSIM_LEVEL_OFF && !f->is_below_gate;
-    const double peak_db = cansim_peak_db(&o->peak);
-    const double ceiling = cansim_ceiling_db(cfg, false);
-    double corr_db = 0.0;
-    double lufs = -HUGE_VAL;
-    if (ebur128_loudness_global(o->meter, &lufs))
-        lufs = -HUGE_VAL;
-    /* The exact correction: loudness scales with the gain (BS.1770 is quadratic). */
-    if (is_leveled && isfinite(lufs) && isfinite(f->target))
-        corr_db = f->target - lufs;
-    if (isfinite(peak_db) && peak_db + corr_db > ceiling) {
-        corr_db = ceiling - peak_db;
-        res->is_limited = true;
-    }
-    res->is_measured = true;
-    res->loudness_lufs = lufs + corr_db;
-    res->peak_db = peak_db + corr_db;
-    res->is_dithered = (f->sf_format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_16;
+    res->is_measured = in->is_measured;
+    res->is_limited = c->is_limited;
+    res->is_limiting = c->is_limiting;
+    res->loudness_lufs = in->lufs + corr_db;
+    res->peak_db = in->peak_db + corr_db;
     res->correction_db = corr_db;
     res->gain_db = f->gain_db + corr_db;
+    res->is_dithered = !f->is_float_out && (f->sf_format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_16;
     level_notice(cfg, f->is_below_gate, f->target, res);
-    return cansim_level_finish(o->raw, o->path, NULL, o->part, sizeof o->part, f->sf_format,
-                               cfg->output.flac_level, f->rate_hz, pow(10.0, corr_db / 20.0),
-                               res->is_dithered, f->seed, diag);
+    if (f->is_float_out && !o->mem)
+        return corr_db == 0.0 ? CANSIM_OK
+                              : cansim_rewrite_float(o, f->sf_format, f->rate_hz, corr_db, diag);
+    /* Written once in its format at its final gain, from memory or its float intermediate:
+     * no sample is ever clipped, and dither is added once. */
+    const CansimFinishSrc src = {.path = o->raw, .frames = o->mem, .n_frames = o->n_mem};
+    return cansim_level_finish(&src, o->path, NULL, o->part, sizeof o->part, f->sf_format,
+                               cfg->output.flac_level, f->rate_hz,
+                               corr_db == 0.0 ? 1.0 : pow(10.0, corr_db / 20.0), res->is_dithered,
+                               f->seed, diag);
 }

@@ -44,11 +44,42 @@ typedef struct CansimFinish {
     uint64_t seed;      /* its dither seed (cansim_dither_seed()) */
 } CansimFinish;
 
-/* After the render: measures (or takes the prediction), applies the ceiling and the exact
- * loudness correction, fills res's levels and notice, and leaves the output complete under
- * o->part (not yet renamed).
- * @return CANSIM_OK or the rewrite's code, with diag */
-int cansim_finish_output(const CansimRenderConfig *cfg, const CansimFinish *f, CansimFileOut *o,
+/* One output's level after its render, before its correction. */
+typedef struct CansimLevelIn {
+    bool is_ok;       /* complete, waiting for its finish */
+    bool is_leveled;  /* it aims at a target it can reach (level on, it and the input above
+                         the gate): it takes part in the drawer's common level */
+    bool is_measured; /* lufs was measured on it, not predicted */
+    double lufs;      /* its loudness at the render gain */
+    double want_db;   /* the correction that puts it on its target (0 when predicted) */
+    double peak_db;   /* its peak at the render gain (cansim_peak_db()) */
+    double ceiling_db;
+} CansimLevelIn;
+
+/* Each output's correction on top of its render gain. */
+typedef struct CansimLevelCorr {
+    double corr_db;
+    bool is_limited;  /* lowered to hold the ceiling (its own, or the limiting output's) */
+    bool is_limiting; /* the output whose ceiling set the common level */
+} CansimLevelCorr;
+
+/* What the render says of output o: its level before correction (in->is_ok is the caller's). */
+void cansim_level_assess(const CansimRenderConfig *cfg, const CansimFinish *f,
+                         const CansimFileOut *o, CansimLevelIn *in);
+
+/* The corrections of n outputs of one input or gain group: each its own (exact correction,
+ * held under its ceiling); with CANSIM_LEVEL_SCOPE_DRAWER, when the ceiling stops some leveled
+ * output from reaching its target, every leveled output takes the level the most limited one
+ * reaches (the first such in order, on a tie). Outputs that are not is_ok get nothing. */
+void cansim_level_correct(const CansimRenderConfig *cfg, const CansimLevelIn *in, size_t n,
+                          CansimLevelCorr *out);
+
+/* Writes output o at its correction (from memory, its float intermediate, or by rewriting its
+ * float file when the correction is not 0), fills res's levels and notice, and leaves it
+ * complete under o->part (not yet renamed).
+ * @return CANSIM_OK or the write's code, with diag */
+int cansim_finish_output(const CansimRenderConfig *cfg, const CansimFinish *f,
+                         const CansimLevelIn *in, const CansimLevelCorr *c, CansimFileOut *o,
                          CansimOutputResult *res, CansimDiag *diag);
 
 #endif

@@ -57,15 +57,6 @@ double cansim_level_block(const double *e, size_t k, size_t hop);
  * that passes both the absolute and the relative gate, HUGE_VAL when no block does. */
 double cansim_level_gate(const double *e, size_t n_e, size_t hop);
 
-/* Rewrites the float file src into a new temporary file for dst_final (cansim_audio_create()
- * with kind; its path into dst, dst_n bytes) in sf_format (FLAC at flac_level), stereo, rate_hz,
- * scaled by gain;
- * with has_dither, TPDF dither of +-1 LSB of 16-bit PCM from a generator seeded with seed. On
- * failure dst is removed (and set to ""). */
-int cansim_level_finish(const char *src, const char *dst_final, const char *kind, char *dst,
-                        size_t dst_n, int sf_format, int flac_level, int rate_hz, double gain,
-                        bool has_dither, uint64_t seed, CansimDiag *diag);
-
 /* Largest |x| of n floats (no NaN), as bits: the ordering of non-negative floats' bit patterns
  * is their numeric ordering, and integer max vectorises where float max may not. */
 uint32_t cansim_peak_bits(const float *x, size_t n, uint32_t peak);

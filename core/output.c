@@ -5,7 +5,9 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -94,6 +96,33 @@ int cansim_output_rename(const char *tmp, const char *path, CansimDiag *diag)
     return CANSIM_OK;
 }
 
+bool cansim_output_hold(CansimFileOut *o, int64_t n_frames, size_t budget, size_t *held)
+{
+    if (n_frames <= 0 || (uint64_t)n_frames > (SIZE_MAX - *held) / (2 * sizeof(float)))
+        return false;
+    const size_t bytes = (size_t)n_frames * 2 * sizeof(float);
+    if (*held + bytes > budget)
+        return false;
+    /* Pages are touched only as the render fills them. */
+    if (!(o->mem = malloc(bytes)))
+        return false;
+    o->n_mem = 0;
+    o->cap_mem = n_frames;
+    o->mem_bytes = bytes;
+    *held += bytes;
+    return true;
+}
+
+void cansim_output_release(CansimFileOut *o, size_t *held)
+{
+    if (!o->mem)
+        return;
+    free(o->mem);
+    o->mem = NULL;
+    *held -= o->mem_bytes;
+    o->mem_bytes = 0;
+}
+
 double cansim_peak_db(const CansimPeak *p)
 {
     float sp;
@@ -140,6 +169,13 @@ int cansim_file_sink_write(void *ctx, size_t lane, float *frames, size_t n, Cans
     o->peak.bits = cansim_peak_bits(frames, 2 * n, o->peak.bits);
     if (o->peak.has_tp)
         track_true_peak(s, &o->peak, frames, n);
+    if (o->mem) {
+        if (o->n_mem + (int64_t)n > o->cap_mem)
+            return cansim_diag_set(diag, CANSIM_EINTERNAL, "%s: more frames than planned", o->path);
+        memcpy(o->mem + 2 * (size_t)o->n_mem, frames, 2 * n * sizeof *frames);
+        o->n_mem += (int64_t)n;
+        return CANSIM_OK;
+    }
     const sf_count_t k = sf_writef_float(o->sf, frames, (sf_count_t)n);
     if (k != (sf_count_t)n)
         return cansim_diag_set(diag, CANSIM_EIO, "%s: write failed: %s", o->path,

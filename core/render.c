@@ -57,8 +57,10 @@ CansimRenderConfig cansim_render_default_config(void)
 {
     return (CansimRenderConfig){
         .engine = {.cpu_mask = ~0u},
-        .output = {.format = CANSIM_FORMAT_SAME, .flac_level = CANSIM_FLAC_LEVEL_DEFAULT},
-        .level = {.lufs = -14.0, .ceiling_dbtp = -1.0}};
+        .output = {.format = CANSIM_FORMAT_SAME,
+                   .flac_level = CANSIM_FLAC_LEVEL_DEFAULT,
+                   .memory_bytes = (size_t)2 << 30},
+        .level = {.lufs = -14.0, .ceiling_dbtp = -1.0, .scope = CANSIM_LEVEL_SCOPE_DRAWER}};
 }
 
 void cansim_render_close(CansimRender **rp)
@@ -100,6 +102,10 @@ int cansim_render_config_check(const CansimRenderConfig *cfg, CansimRenderChoice
                                cfg->output.flac_level);
     if (cfg->level.mode < CANSIM_LEVEL_OFF || cfg->level.mode > CANSIM_LEVEL_TARGET)
         return cansim_diag_set(diag, CANSIM_EINVAL, "unknown level mode %d", (int)cfg->level.mode);
+    if (cfg->level.scope < CANSIM_LEVEL_SCOPE_PROFILE ||
+        cfg->level.scope > CANSIM_LEVEL_SCOPE_DRAWER)
+        return cansim_diag_set(diag, CANSIM_EINVAL, "unknown level scope %d",
+                               (int)cfg->level.scope);
     if (cfg->level.mode == CANSIM_LEVEL_TARGET &&
         !(cfg->level.lufs >= -70.0 && cfg->level.lufs <= 0.0))
         return cansim_diag_set(diag, CANSIM_EINVAL, "level %g LUFS is outside -70..0",

@@ -67,6 +67,8 @@ typedef struct Job {
     double *gains_db;
     double *pred_db; /* the predicted change (output - input), then the predicted loudness */
     bool *unsure;    /* outputs whose prediction the gating puts in doubt: metered (level_gate.c) */
+    CansimLevelIn *lin;     /* each output's level after the render */
+    CansimLevelCorr *lcorr; /* and its correction (the drawer's common level) */
     CansimLevelAnalysis la;
     CansimTrAnalysis *tr; /* the translation's band energies (translation.c), or NULL */
     bool is_float_out;
@@ -170,7 +172,9 @@ static int begin(Job *j)
     j->gains_db = calloc(n_prof, sizeof *j->gains_db);
     j->pred_db = calloc(n_prof, sizeof *j->pred_db);
     j->unsure = calloc(n_prof, sizeof *j->unsure);
-    if (!j->outs || !j->gains_db || !j->pred_db || !j->unsure)
+    j->lin = calloc(n_prof, sizeof *j->lin);
+    j->lcorr = calloc(n_prof, sizeof *j->lcorr);
+    if (!j->outs || !j->gains_db || !j->pred_db || !j->unsure || !j->lin || !j->lcorr)
         return cansim_diag_set(j->diag, CANSIM_ENOMEM, "out of memory");
     j->is_float_out = cansim_audio_is_float(j->sf_format);
     return CANSIM_OK;
@@ -236,8 +240,11 @@ static int plan_levels(Job *j)
 /* Files and meters are created serially: libsndfile's open errors are global and
  * ebur128_init writes static tables. Integer outputs are rendered to a float intermediate,
  * measured exactly (libebur128, integrated loudness and true peak) and then written once in
- * their format with the exact gain: no sample is ever clipped, and dither is added once. A
- * failure here is the output's own (its lane's status). */
+ * their format with the exact gain: no sample is ever clipped, and dither is added once. The
+ * intermediate (and a float output's, under a ceiling, whose gain the drawer's level may still
+ * change) is held in memory while the budget allows, else it is a float file; a gain group's
+ * members always use the file, which the song's sum (group_sum.c) reads. A failure here is the
+ * output's own (its lane's status). */
 static void create_outputs(Job *j)
 {
     CansimRender *r = j->r;
@@ -268,6 +275,11 @@ static void create_outputs(Job *j)
         }
         /* The ceiling holds every output's true peak, float ones' too. */
         o->peak.has_tp = !j->is_float_out || r->cfg.level.has_ceiling;
+        const int64_t n_out =
+            j->info.frames + (r->cfg.engine.has_tail ? (int64_t)r->filters[k].n_taps - 1 : 0);
+        if (o->peak.has_tp && !j->pend &&
+            cansim_output_hold(o, n_out, r->cfg.output.memory_bytes, &r->mem_held))
+            continue;
         l->status = j->is_float_out
                         ? cansim_audio_create(path, NULL, j->sf_format, j->info.samplerate, 2,
                                               SFM_WRITE, &o->sf, o->part, sizeof o->part, &l->diag)
@@ -318,6 +330,19 @@ static int stream(Job *j)
     return e;
 }
 
+/* Output k's file closed (a held one is complete as it is); its lane's status updated. */
+static void close_one(Job *j, size_t k)
+{
+    CansimLane *l = &j->r->lanes[k];
+    CansimFileOut *o = &j->outs[k];
+    if (!o->sf)
+        return;
+    const int ce = cansim_audio_close(o->sf, j->is_float_out ? o->part : o->raw, &l->diag);
+    o->sf = NULL;
+    if (!l->status)
+        l->status = ce;
+}
+
 /* A group member's output, measured now and kept unfinished for the group's ceiling. */
 static void defer(Job *j, size_t k)
 {
@@ -337,6 +362,7 @@ static void defer(Job *j, size_t k)
     ebur128_destroy(&o->meter);
     p->o = *o;
     o->part[0] = o->raw[0] = '\0'; /* kept for the finish */
+    o->mem = NULL;
     if (j->results) {
         CansimOutputResult res = {0};
         memcpy(res.path, j->results[k].path, sizeof res.path);
@@ -350,34 +376,30 @@ static void defer(Job *j, size_t k)
     }
 }
 
-/* Output k after the render: closed, then finished and renamed (or deferred), or removed when
- * it or the input failed; its result written once, from its lane's status. */
+static CansimFinish finish_of(const Job *j, size_t k)
+{
+    return (CansimFinish){.sf_format = j->sf_format,
+                          .rate_hz = j->info.samplerate,
+                          .is_float_out = j->is_float_out,
+                          .is_below_gate = j->is_below_gate,
+                          .target = j->target,
+                          .gain_db = j->gains_db[k],
+                          .pred_lufs = j->pred_db[k],
+                          .seed = cansim_dither_seed(j->opt->seed, k)};
+}
+
+/* Output k after the levels are decided: written and renamed, or removed when it or the input
+ * failed; its result written once, from its lane's status. Called for every output at once,
+ * one output per call. */
 static void finish_one(Job *j, size_t k, int e)
 {
     CansimRender *r = j->r;
     CansimLane *l = &r->lanes[k];
     CansimFileOut *o = &j->outs[k];
-    if (o->sf) {
-        const int ce = cansim_audio_close(o->sf, j->is_float_out ? o->part : o->raw, &l->diag);
-        o->sf = NULL;
-        if (!l->status)
-            l->status = ce;
-    }
-    if (j->pend && !e && !l->status) {
-        defer(j, k);
-        return;
-    }
     CansimOutputResult res = {0};
-    if (!e && !l->status) {
-        const CansimFinish f = {.sf_format = j->sf_format,
-                                .rate_hz = j->info.samplerate,
-                                .is_float_out = j->is_float_out,
-                                .is_below_gate = j->is_below_gate,
-                                .target = j->target,
-                                .gain_db = j->gains_db[k],
-                                .pred_lufs = j->pred_db[k],
-                                .seed = cansim_dither_seed(j->opt->seed, k)};
-        l->status = cansim_finish_output(&r->cfg, &f, o, &res, &l->diag);
+    if (j->lin[k].is_ok) {
+        const CansimFinish f = finish_of(j, k);
+        l->status = cansim_finish_output(&r->cfg, &f, &j->lin[k], &j->lcorr[k], o, &res, &l->diag);
         if (!l->status)
             l->status = cansim_output_rename(o->part, o->path, &l->diag);
     }
@@ -387,7 +409,7 @@ static void finish_one(Job *j, size_t k, int e)
         unlink(o->raw);
     if (o->meter)
         ebur128_destroy(&o->meter);
-    if (!j->results || e)
+    if (!j->results || e || (j->pend && !l->status))
         return;
     cansim_audio_format_label(j->sf_format, res.format, sizeof res.format);
     res.status = l->status;
@@ -407,6 +429,35 @@ static void finish_one(Job *j, size_t k, int e)
     res.target_lufs = j->target;
     res.is_below_gate = j->is_below_gate;
     j->results[k] = res;
+}
+
+/* Every output after the render: closed; a group member's deferred; the others' levels
+ * decided together (the drawer's common level needs every output's peak), then written in
+ * parallel, each by one thread, so the bytes do not depend on the thread count. */
+static void finish_all(Job *j, int e)
+{
+    CansimRender *r = j->r;
+    const size_t n = r->cfg.n_profiles;
+    for (size_t k = 0; k < n; k++) {
+        close_one(j, k);
+        const bool is_ok = !e && !r->lanes[k].status;
+        if (is_ok && j->pend)
+            defer(j, k);
+        j->lin[k].is_ok = is_ok && !j->pend;
+        if (j->lin[k].is_ok) {
+            const CansimFinish f = finish_of(j, k);
+            cansim_level_assess(&r->cfg, &f, &j->outs[k], &j->lin[k]);
+        }
+    }
+    cansim_level_correct(&r->cfg, j->lin, n, j->lcorr);
+    Job *const jp = j;
+    const long n_tasks = (long)n;
+#pragma omp parallel for num_threads(r->n_threads) default(none) shared(jp, n_tasks, e)            \
+    schedule(dynamic, 1)
+    for (long k = 0; k < n_tasks; k++)
+        finish_one(jp, (size_t)k, e);
+    for (size_t k = 0; k < n; k++)
+        cansim_output_release(&j->outs[k], &r->mem_held);
 }
 
 /* The input's failure e fails every output that has no result of its own. */
@@ -455,8 +506,9 @@ int cansim_render_input(CansimRender *r, const char *input_path, const char *out
     const int e = run_steps(&j);
     /* Every output is closed and finished, or removed; the first failure is returned. */
     int first = e;
+    if (j.outs && j.lin && j.lcorr)
+        finish_all(&j, e);
     for (size_t k = 0; j.outs && k < r->cfg.n_profiles; k++) {
-        finish_one(&j, k, e);
         const int s = r->lanes[k].status;
         if (!first && s && s != CANSIM_LANE_SKIPPED)
             first = s;
@@ -468,6 +520,8 @@ int cansim_render_input(CansimRender *r, const char *input_path, const char *out
     free(j.gains_db);
     free(j.pred_db);
     free(j.unsure);
+    free(j.lin);
+    free(j.lcorr);
     if (j.in)
         cansim_audio_close_read(j.in);
     if (j.converted[0])

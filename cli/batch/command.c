@@ -23,6 +23,7 @@ static int batch_options(int argc, char **argv, bool is_status, Options *o, unsi
                    .has_translation = true,
                    .ceiling_dbtp = -1.0,
                    .flac_level = CANSIM_FLAC_LEVEL_DEFAULT,
+                   .level_scope = CANSIM_LEVEL_SCOPE_DRAWER,
                    .report = "auto"};
     int rc = parse_options(argc, argv, o);
     if (rc)
@@ -61,6 +62,9 @@ static CansimRenderConfig render_config(const Options *o, const Drawer *drawer,
     cfg.level.has_ceiling = o->has_ceiling;
     cfg.level.ceiling_dbtp = o->ceiling_dbtp;
     cfg.level.has_translation = o->has_translation;
+    cfg.level.scope = o->level_scope;
+    if (o->has_memory)
+        cfg.output.memory_bytes = o->memory_bytes;
     cfg.input.rate_hz = o->out_rate_hz;
     cfg.input.resampler = o->resampler;
     cfg.engine.n_threads = n_threads;

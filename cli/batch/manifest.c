@@ -53,10 +53,11 @@ void options_digest(Batch *b)
     char text[1024];
     snprintf(text, sizeof text,
              "format=%s level=%d lufs=%.17g ceiling=%d/%.17g tail=%d rate=%.17g resampler=%s "
-             "partition=%zu flac=%d",
+             "partition=%zu flac=%d%s",
              cansim_format_name(o->format), (int)o->level_mode, o->level_lufs, o->has_ceiling,
              o->ceiling_dbtp, o->has_tail, o->out_rate_hz, cansim_resampler_name(o->resampler),
-             o->partition_frames, o->flac_level);
+             o->partition_frames, o->flac_level,
+             o->level_scope == CANSIM_LEVEL_SCOPE_PROFILE ? " scope=profile" : "");
     hex128_of(XXH3_128bits(text, strlen(text)), b->options_digest);
 }
 

@@ -169,6 +169,10 @@
     state.entries.forEach(function (e) {
       var known = typeof e.loudness === 'number' && isFinite(e.loudness) && isFinite(quietest);
       e.trimDb = state.equal && known ? quietest - e.loudness : 0;
+      /* The renders share one level under the ceiling (drawer_level): the original plays at
+         it too, so that it does not win by loudness. */
+      if (!state.equal && e.group === 'original' && data.drawer_level && isFinite(data.input_lufs))
+        e.trimDb = data.drawer_level.lufs - data.input_lufs;
     });
   }
 

@@ -20,6 +20,7 @@
 
 #include "unit.h"
 #include "unit_files.h"
+#include "unit_meter.h"
 
 #ifndef CANSIM_PROFILE_DIR
 #error "CANSIM_PROFILE_DIR must name the bundled profiles"
@@ -56,41 +57,6 @@ static int64_t int_peak(const char *path, int bits)
     }
     free(x);
     return peak;
-}
-
-typedef struct Level {
-    double lufs;  /* integrated, -inf below the gate */
-    double tp_db; /* true peak (dBTP), max over channels */
-    double sp_db; /* sample peak (dBFS) */
-} Level;
-
-/* libebur128 directly: EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK, mono as dual mono. */
-static Level meter(const float *x, size_t n_frames, int n_channels, int rate)
-{
-    Level lv = {-(double)INFINITY, -(double)INFINITY, -(double)INFINITY};
-    ebur128_state *st = ebur128_init((unsigned)n_channels, (unsigned long)rate,
-                                     EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK);
-    if (!st) {
-        fprintf(stderr, "ebur128_init failed\n");
-        exit(99);
-    }
-    if (n_channels == 1)
-        ebur128_set_channel(st, 0, EBUR128_DUAL_MONO);
-    ebur128_add_frames_float(st, x, n_frames);
-    double v;
-    if (ebur128_loudness_global(st, &v) == EBUR128_SUCCESS)
-        lv.lufs = v;
-    double tp = 0.0;
-    for (unsigned c = 0; c < (unsigned)n_channels; c++)
-        if (ebur128_true_peak(st, c, &v) == EBUR128_SUCCESS && v > tp)
-            tp = v;
-    lv.tp_db = 20.0 * log10(tp);
-    float sp = 0.0f;
-    for (size_t i = 0; i < n_frames * (size_t)n_channels; i++)
-        sp = fabsf(x[i]) > sp ? fabsf(x[i]) : sp;
-    lv.sp_db = 20.0 * log10((double)sp);
-    ebur128_destroy(&st);
-    return lv;
 }
 
 static CansimProfile *load_profile(const char *name)
@@ -154,6 +120,8 @@ static CansimRender *open_render(CansimProfile *const *profiles, size_t n, Cansi
     cfg.level.has_ceiling = has_ceiling;
     cfg.level.ceiling_dbtp = ceiling;
     cfg.engine.n_threads = n_threads;
+    /* These checks are of each output on its own; the drawer's one level: test_level_drawer.c. */
+    cfg.level.scope = CANSIM_LEVEL_SCOPE_PROFILE;
     CansimRender *r = NULL;
     CansimDiag diag = {{0}};
     const int rc = cansim_render_open(&r, &cfg, &diag);

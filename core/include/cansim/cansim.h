@@ -313,6 +313,16 @@ typedef enum CansimLevelMode {
     CANSIM_LEVEL_TARGET,  /**< each output's integrated loudness is lufs */
 } CansimLevelMode;
 
+/** How far the ceiling's cut reaches when it stops an output from reaching its level. */
+typedef enum CansimLevelScope {
+    CANSIM_LEVEL_SCOPE_PROFILE = 0, /**< each output on its own: only those whose peak passes
+                                         the ceiling are lowered */
+    CANSIM_LEVEL_SCOPE_DRAWER,      /**< every output of one input (or gain group) takes the
+                                         level the most limited one reaches: they stay
+                                         loudness-matched to each other
+                                         (CansimOutputResult.is_limiting names it) */
+} CansimLevelScope;
+
 /** How the engine runs: the same samples whatever these are, only sooner or later. */
 typedef struct CansimEngineConfig {
     unsigned cpu_mask;       /**< ANDed with cansim_cpu_flags() [default: all] */
@@ -337,6 +347,11 @@ typedef struct CansimOutputConfig {
     int flac_level;       /**< FLAC outputs' compression, libFLAC's level 0..8: higher is
                                smaller and slower, the samples are the same
                                [default: CANSIM_FLAC_LEVEL_DEFAULT] */
+    size_t memory_bytes;  /**< integer and FLAC outputs (and float ones under a ceiling) are
+                               held in memory as float until their final gain is known, up to
+                               this many bytes for one input or gain group (8 bytes a frame);
+                               the rest go through a float file beside the outputs (0: all do)
+                               [default: 2 GiB] */
     uint64_t reserved[4]; /**< zero: room for later fields */
 } CansimOutputConfig;
 
@@ -346,16 +361,17 @@ typedef struct CansimOutputConfig {
 
 /** The level of cansim_render_file()'s and cansim_render_group()'s outputs. */
 typedef struct CansimLevelConfig {
-    CansimLevelMode mode; /**< [default: CANSIM_LEVEL_OFF; the command's is MATCH] */
-    double lufs;          /**< CANSIM_LEVEL_TARGET's target, -70..0 LUFS [default: -14] */
-    bool has_ceiling;     /**< hold outputs under ceiling_dbtp [default: false] */
-    double ceiling_dbtp;  /**< true-peak ceiling of every output (float ones too), -20..0 dBTP
-                               [default: -1] */
-    bool has_translation; /**< each output's translation (CansimTranslation), from the level
-                               analysis' spectra; where no analysis runs (level off without a
-                               ceiling, a gain group's members) the input is read once more
-                               for it [default: false] */
-    uint64_t reserved[4]; /**< zero: room for later fields */
+    CansimLevelMode mode;   /**< [default: CANSIM_LEVEL_OFF; the command's is MATCH] */
+    double lufs;            /**< CANSIM_LEVEL_TARGET's target, -70..0 LUFS [default: -14] */
+    bool has_ceiling;       /**< hold outputs under ceiling_dbtp [default: false] */
+    double ceiling_dbtp;    /**< true-peak ceiling of every output (float ones too), -20..0 dBTP
+                                 [default: -1] */
+    bool has_translation;   /**< each output's translation (CansimTranslation), from the level
+                                 analysis' spectra; where no analysis runs (level off without a
+                                 ceiling, a gain group's members) the input is read once more
+                                 for it [default: false] */
+    CansimLevelScope scope; /**< [default: CANSIM_LEVEL_SCOPE_DRAWER] */
+    uint64_t reserved[4];   /**< zero: room for later fields */
 } CansimLevelConfig;
 
 /** A renderer's configuration, grouped by who reads it. Start from
@@ -492,7 +508,11 @@ typedef struct CansimOutputResult {
                                gating puts in doubt); false: predicted from the input */
     bool is_true_peak;    /**< peak_db is a true peak (integer and FLAC outputs, and every
                                output when has_ceiling) */
-    bool is_limited;      /**< the gain was lowered to hold the ceiling */
+    bool is_limited;      /**< the gain was lowered to hold the ceiling (this output's, or with
+                               CANSIM_LEVEL_SCOPE_DRAWER the limiting output's) */
+    bool is_limiting;     /**< CANSIM_LEVEL_SCOPE_DRAWER: this output's ceiling set the level of
+                               every output of its input or gain group (loudness_lufs); the
+                               input's loudness minus it is how much louder the original is */
     bool is_below_gate;   /**< the input is below -70 LUFS: rendered at the filter's own gain */
     bool is_dithered;     /**< 16-bit output with TPDF dither */
     bool is_skipped;      /**< left alone, as CansimFileOptions.skip asked (status is OK) */

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* The finishing write: an output's float intermediate (in memory or on disk) written once in
+ * its format at its final gain, with dither for 16-bit PCM. */
+#ifndef CANSIM_FINISH_WRITE_H
+#define CANSIM_FINISH_WRITE_H
+
+#include "internal.h"
+
+/* Where an output's float samples are before the finish: n_frames stereo frames in memory
+ * (frames), else the float file path. */
+typedef struct CansimFinishSrc {
+    const char *path;
+    const float *frames;
+    int64_t n_frames;
+} CansimFinishSrc;
+
+/* Writes src into a new temporary file for dst_final (cansim_audio_create() with kind; its path
+ * into dst, dst_n bytes) in sf_format (FLAC at flac_level), stereo, rate_hz, scaled by gain; with
+ * has_dither, TPDF dither of +-1 LSB of 16-bit PCM from a generator seeded with seed. On failure
+ * dst is removed (and set to "").
+ * @return CANSIM_OK, or CANSIM_EIO / CANSIM_ENOMEM / the open's code, with diag */
+int cansim_level_finish(const CansimFinishSrc *src, const char *dst_final, const char *kind,
+                        char *dst, size_t dst_n, int sf_format, int flac_level, int rate_hz,
+                        double gain, bool has_dither, uint64_t seed, CansimDiag *diag);
+
+#endif
