@@ -3,7 +3,9 @@
  * it (exact correction, ceiling, the notice when the level asked is not reached). */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "finish_write.h"
 #include "level.h"
@@ -39,9 +41,9 @@ double cansim_ceiling_db(const CansimRenderConfig *cfg, bool is_float_out)
                : FULL_SCALE_GUARD_DBTP;
 }
 
-uint64_t cansim_dither_seed(uint64_t user_seed, size_t j)
+uint64_t cansim_dither_seed(uint64_t user_seed, const char *profile_id)
 {
-    return (DITHER_SEED ^ user_seed) + 0x9E3779B97F4A7C15ull * (uint64_t)j;
+    return (DITHER_SEED ^ user_seed) + XXH3_64bits(profile_id, strlen(profile_id));
 }
 
 /* A complete output not at the level asked gets CANSIM_ELEVEL in its notice, with the reason:

@@ -24,8 +24,9 @@ double cansim_plan_gain_db(const CansimRenderConfig *cfg, double change_db, doub
  * outputs without a ceiling have none (HUGE_VAL). */
 double cansim_ceiling_db(const CansimRenderConfig *cfg, bool is_float_out);
 
-/* The dither seed of output j: the same from run to run at any thread count. */
-uint64_t cansim_dither_seed(uint64_t user_seed, size_t j);
+/* The dither seed of a profile's output: the same from run to run, at any thread count and
+ * wherever the profile stands in the selection (a hash of its id). */
+uint64_t cansim_dither_seed(uint64_t user_seed, const char *profile_id);
 
 /* A float output rewritten, losslessly, at corr_db: o->part is replaced by the rewritten
  * temporary file. */

@@ -355,7 +355,7 @@ static void defer(Job *j, size_t k)
     p->is_float_out = j->is_float_out;
     p->is_true_peak = o->peak.has_tp;
     p->gain_db = j->gains_db[k];
-    p->seed = cansim_dither_seed(j->opt->seed, k);
+    p->seed = cansim_dither_seed(j->opt->seed, cansim_profile_id(j->r->profiles[k]));
     if (ebur128_loudness_global(o->meter, &p->lufs))
         p->lufs = -HUGE_VAL;
     p->peak_db = cansim_peak_db(&o->peak);
@@ -378,14 +378,15 @@ static void defer(Job *j, size_t k)
 
 static CansimFinish finish_of(const Job *j, size_t k)
 {
-    return (CansimFinish){.sf_format = j->sf_format,
-                          .rate_hz = j->info.samplerate,
-                          .is_float_out = j->is_float_out,
-                          .is_below_gate = j->is_below_gate,
-                          .target = j->target,
-                          .gain_db = j->gains_db[k],
-                          .pred_lufs = j->pred_db[k],
-                          .seed = cansim_dither_seed(j->opt->seed, k)};
+    return (CansimFinish){
+        .sf_format = j->sf_format,
+        .rate_hz = j->info.samplerate,
+        .is_float_out = j->is_float_out,
+        .is_below_gate = j->is_below_gate,
+        .target = j->target,
+        .gain_db = j->gains_db[k],
+        .pred_lufs = j->pred_db[k],
+        .seed = cansim_dither_seed(j->opt->seed, cansim_profile_id(j->r->profiles[k]))};
 }
 
 /* Output k after the levels are decided: written and renamed, or removed when it or the input
