@@ -328,7 +328,8 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
         const double corr = lcorr[j].corr_db;
         g->gain_db[j] = gains[j] + corr;
         if (g->translation)
-            cansim_translation_result(tr, j, g->gain_db[j], &g->translation[j]);
+            cansim_translation_result(tr, j, g->gain_db[j] - lcorr[j].drawer_db,
+                                      &g->translation[j]);
         if (g->is_limited)
             g->is_limited[j] = lcorr[j].is_limited;
         for (size_t i = 0; i < n_rows; i++) {
@@ -338,6 +339,8 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
             CansimDiag d;
             CansimOutputResult *res = i < n ? &results[i][j] : &g->song[j];
             const int fe = finish_pending(p, corr, r->cfg.output.flac_level, res, &d);
+            if (!fe)
+                cansim_translation_regain(&res->translation, -lcorr[j].drawer_db);
             cansim_output_release(&p->o, &r->mem_held);
             if (fe && !e)
                 e = res->status;

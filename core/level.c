@@ -142,13 +142,15 @@ void cansim_level_correct(const CansimRenderConfig *cfg, const CansimLevelIn *in
      * than what its ceiling allows). */
     out[limiting].is_limiting = true;
     for (size_t k = 0; k < n; k++) {
-        if (!in[k].is_ok || !in[k].is_leveled || k == limiting)
+        if (!in[k].is_ok || !in[k].is_leveled)
             continue;
         const double c = common - in[k].lufs;
-        if (c < out[k].corr_db) {
+        if (k != limiting && c < out[k].corr_db) {
             out[k].corr_db = c;
             out[k].is_limited = true;
         }
+        const double below = common - (in[k].lufs + in[k].want_db);
+        out[k].drawer_db = below < 0.0 ? below : 0.0;
     }
 }
 

@@ -62,6 +62,9 @@ typedef struct CansimLevelCorr {
     double corr_db;
     bool is_limited;  /* lowered to hold the ceiling (its own, or the limiting output's) */
     bool is_limiting; /* the output whose ceiling set the common level */
+    double drawer_db; /* the part of corr_db that is the drawer's common level (<= 0; 0 with
+                         CANSIM_LEVEL_SCOPE_PROFILE): a cut every render shares, not a change
+                         of this profile's own, which the translation leaves out */
 } CansimLevelCorr;
 
 /* What the render says of output o: its level before correction (in->is_ok is the caller's). */

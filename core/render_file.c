@@ -425,7 +425,10 @@ static void finish_one(Job *j, size_t k, int e)
         res.diag.msg[0] = '\0';
         res.is_skipped = true;
     }
-    cansim_translation_result(res.status ? NULL : j->tr, k, res.gain_db, &res.translation);
+    /* The drawer's common cut is no change of this profile's own: the translation is of the
+     * renders matched to each other. */
+    cansim_translation_result(res.status ? NULL : j->tr, k, res.gain_db - j->lcorr[k].drawer_db,
+                              &res.translation);
     res.input_lufs = j->la.input_lufs;
     res.target_lufs = j->target;
     res.is_below_gate = j->is_below_gate;

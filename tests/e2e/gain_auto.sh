@@ -182,7 +182,8 @@ got=$(report lo/rock/report.json '",".join(o["profile"] for o in r["outputs"])')
 got=$(awk '/^  [A-Z].*:$/ { sub(/^  /, ""); sub(/:$/, ""); printf "%s%s", s, $0; s = "," }' stderr)
 [ "$got" = "Reference,Your headphone (--on),Open-back,Closed-back,In-ear and earbuds,Speakers" ] ||
     { fail "the summary's headings are $got"; show_output; }
-got=$(awk '/^  [a-z0-9]/ { printf "%s%s", s, $1; s = "," }' stderr)
+# (the summary's list ends where the translation's table begins)
+got=$(awk '/^  translation/ { exit } /^  [a-z0-9]/ { printf "%s%s", s, $1; s = "," }' stderr)
 [ "$got" = "$want" ] || fail "the summary lists $got, want $want"
 [ "$(head -1 stderr | cut -d: -f1)" = mixes/rock.wav ] || fail "the summary does not begin with the original"
 run status mixes/rock.wav -o lo -p "$L" --on hd-600 -f wav24 --json

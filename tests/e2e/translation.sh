@@ -76,7 +76,11 @@ expect_rc 0 "--translation off"
 gen impulse silent.wav 48000 2 96000
 run render silent.wav -p "$profiles" -o t7 -f wav24
 expect_rc 0 "a silent input"
-python3 - t1/mix/report.json t5/mix/report.json t6/mix/report.json t7/silent/report.json <<'PY' ||
+# Matched each on its own (--level-scope profile): then only the ceiling's cut separates the
+# matched figures from those at the filters' own gain.
+run render mix.wav -p "$profiles" -o t1p -f wav24 --level-scope profile
+expect_rc 0 "--level-scope profile"
+python3 - t1p/mix/report.json t5/mix/report.json t6/mix/report.json t7/silent/report.json <<'PY' ||
 import json, sys
 match, off, none, silent = (json.load(open(f)) for f in sys.argv[1:])
 m = {o["profile"]: o for o in match["outputs"]}
