@@ -27,7 +27,9 @@ void run_page(Run *run)
 {
     const Batch *b = run->b;
     const Options *o = b->o;
-    if (!o->has_page || run->is_interrupted)
+    /* A task of a sharded batch sees its shard, not the batch: the run's page is an unsharded
+     * run's (a rerun without --shard finds everything up to date and writes it). */
+    if (!o->has_page || run->is_interrupted || o->shard_n > 1)
         return;
     size_t n = 0;
     for (size_t i = 0; i < b->n_jobs; i++)

@@ -31,13 +31,21 @@ void run_all(Run *run, const Unit *units, size_t n_units, int n_threads)
     if (run->pass_size < run->b->n_profiles && run->b->o->verbosity >= 1 && !run->b->o->is_json)
         fprintf(stderr,
                 "cansim: note - %zu outputs per input do not fit the open-file limit "
-                "(%ld): each input is rendered in passes of %zu profiles\n",
-                run->b->n_profiles, run->fd_limit, run->pass_size);
+                "(%ld): each input is rendered in passes of %zu profiles%s\n",
+                run->b->n_profiles, run->fd_limit, run->pass_size,
+                run->cfg->level.scope == CANSIM_LEVEL_SCOPE_DRAWER
+                    ? ", each output held under the ceiling on its own (one level for the "
+                      "drawer needs every profile in one pass)"
+                    : "");
     size_t next = 0;
 #pragma omp parallel num_threads(run->n_workers) default(shared)
     {
         CansimRenderConfig cfg = *run->cfg;
         cfg.engine.n_threads = is_per_file ? 1 : n_threads;
+        /* In passes, a pass sees only its profiles: the drawer's one level would differ from
+         * pass to pass, so each output is held on its own (the note above says so). */
+        if (run->pass_size < run->b->n_profiles)
+            cfg.level.scope = CANSIM_LEVEL_SCOPE_PROFILE;
         Worker w = {.run = run, .index = omp_get_thread_num()};
         cfg.progress = on_progress;
         cfg.progress_user = &w;

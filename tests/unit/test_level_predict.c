@@ -308,6 +308,9 @@ int main(int argc, char **argv)
             cfg.level.lufs = -14.0;
             cfg.level.has_ceiling = true;
             cfg.level.ceiling_dbtp = CEILING;
+            /* Each output's prediction on its own: the drawer's one level would lower the
+             * unlimited ones to the most limited one's (test_level_drawer.c checks that). */
+            cfg.level.scope = CANSIM_LEVEL_SCOPE_PROFILE;
             CansimRender *r = NULL;
             CansimDiag diag = {{0}};
             const int rc = cansim_render_open(&r, &cfg, &diag);
