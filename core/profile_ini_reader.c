@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "profile_format.h"
 #include "profile_ini_reader.h"
 
 static bool section_is_known(const char *name, size_t n)
@@ -42,8 +43,11 @@ char *cansim_ini_read_line(char *str, int num, void *stream)
         snprintf(rd->bad, sizeof rd->bad, "line longer than %d characters", num - 2);
     } else if (!rd->bad_line && close && !section_is_known(line + 1, (size_t)(close - line - 1))) {
         rd->bad_line = rd->line;
-        snprintf(rd->bad, sizeof rd->bad, "unknown section [%.*s]", (int)(close - line - 1),
-                 line + 1);
+        /* The name quoted whole, or cut to what fits, never inside a character. */
+        const size_t room = sizeof rd->bad - sizeof "unknown section []";
+        size_t n = (size_t)(close - line - 1);
+        n = cansim_utf8_valid_prefix(line + 1, n < room ? n : room);
+        snprintf(rd->bad, sizeof rd->bad, "unknown section [%.*s]", (int)n, line + 1);
     }
     if (close && close - line == 8 && !memcmp(line, "[profile", 8))
         rd->has_profile = true;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* --dry-run: the plan, per input, and what the run would do; nothing written. */
 
+#define _POSIX_C_SOURCE 200809L
 #include "../json_out.h"
 #include "batch.h"
 
