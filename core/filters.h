@@ -7,9 +7,11 @@
 #include "internal.h"
 
 /* Level matching predicts an output's loudness from the input's short-time spectra (100 ms
- * hop); a filter whose energy lasts much longer than that (a room) smears it across gating
- * blocks, so float outputs through such filters are measured instead (loudness.c). */
-#define CANSIM_SHORT_FILTER_S 0.02
+ * hop). A filter delays energy by up to its length: within one hop that stays inside the five
+ * frames the gating check's wide estimate already spans (level_gate.c), so its doubts cover
+ * it; a filter whose energy lasts longer (a room) smears it across gating blocks beyond what
+ * the check sees, so outputs through such filters are measured instead (render_file.c). */
+#define CANSIM_SHORT_FILTER_S 0.1
 #define CANSIM_N_CACHED_RATES 4
 
 /* One profile's matrix at the render's rate, as partition spectra. */

@@ -102,9 +102,12 @@ void cansim_level_assess(const CansimRenderConfig *cfg, const CansimFinish *f,
     if (o->meter && !ebur128_loudness_global(o->meter, &lufs)) {
         in->is_measured = isfinite(lufs) || !f->is_float_out;
         in->lufs = in->is_measured ? lufs : f->pred_lufs + f->gain_db;
+    } else if (f->is_float_out || isfinite(f->pred_lufs)) {
+        /* the prediction stands (any format): its gain is already the output's */
+        in->lufs = f->pred_lufs + f->gain_db;
     } else {
-        in->lufs = f->is_float_out ? f->pred_lufs + f->gain_db : -HUGE_VAL;
-        in->is_measured = !f->is_float_out;
+        in->lufs = -HUGE_VAL;
+        in->is_measured = true;
     }
     /* The exact correction: loudness scales with the gain (BS.1770 is quadratic). A float
      * output's within 0.01 LU is left alone, so that it is not rewritten for nothing. */

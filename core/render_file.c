@@ -265,9 +265,13 @@ static void create_outputs(Job *j)
             continue;
         if ((l->status = cansim_output_check_name(path, &l->diag)))
             continue;
-        const bool has_meter = !j->is_float_out || j->fixed_gain_db ||
-                               (r->cfg.level.mode != CANSIM_LEVEL_OFF &&
-                                (!r->filters[k].is_short || j->is_near_gate || j->unsure[k]));
+        /* Metered where the prediction is not the answer, in every format: a group member
+         * (its gain is the group's), integer outputs without a level plan (their loudness is
+         * reported), long filters, inputs near the gate and gating in doubt (level_gate.c). */
+        const bool has_meter =
+            j->fixed_gain_db || (r->cfg.level.mode == CANSIM_LEVEL_OFF
+                                     ? !j->is_float_out
+                                     : !r->filters[k].is_short || j->is_near_gate || j->unsure[k]);
         if (has_meter &&
             !(o->meter = cansim_meter_new(2, (unsigned long)j->info.samplerate, EBUR128_MODE_I))) {
             l->status = cansim_diag_set(&l->diag, CANSIM_ENOMEM, "out of memory for the meter");
