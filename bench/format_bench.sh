@@ -5,6 +5,7 @@
 # uses), each as a ratio to the raw float render of the same run (--level off --ceiling off
 # -f wav32f): the variants alternated, REPS runs each, medians; with each variant's output size.
 #   bench/format_bench.sh BUILD_DIR [SECONDS] [REPS] [THREADS]
+# Prints wall and CPU (user + system) medians, each as a ratio to the raw render.
 # Variants, in the order run: raw float; wav32f, wav24, wav16 at the default level and
 # ceiling; flac24 at the default FLAC level, then at level 5 (libsndfile's default, cansim's
 # before --flac-level). bench/flac_levels.sh compares every level.
@@ -28,35 +29,40 @@ done
 names=(raw wav32f wav24 wav16 flac24 flac24-l5)
 opts=("--level off --ceiling off -f wav32f" "-f wav32f" "-f wav24" "-f wav16" "-f flac24"
     "-f flac24 --flac-level 5")
-run() { # OPTIONS -> "wall_s bytes"
+run() { # OPTIONS -> "wall_s cpu_s bytes" (cpu: user + system of the render)
     rm -rf "$work/out"
     sync
-    local t0 t1
-    t0=$(date +%s.%N)
+    local tf=$work/time.txt
     # shellcheck disable=SC2086
-    "$cansim" render "$mix" -o "$work/out" -p "$profiles" -t "$threads" -q $1
-    t1=$(date +%s.%N)
-    printf '%s %s\n' "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" \
+    /usr/bin/time -o "$tf" -f '%e %U %S' "$cansim" render "$mix" -o "$work/out" -p "$profiles" \
+        -t "$threads" -q $1
+    printf '%s %s\n' "$(awk '{ printf "%.3f %.3f", $1, $2 + $3 }' "$tf")" \
         "$(find "$work/out" -type f ! -name '*.json' -printf '%s\n' | awk '{ s += $1 } END { print s }')"
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-declare -A times sizes
+declare -A times cpus sizes
 for ((i = 0; i < reps; i++)); do
     for k in "${!names[@]}"; do
-        read -r w s < <(run "${opts[$k]}")
+        read -r w c s < <(run "${opts[$k]}")
         times[$k]="${times[$k]-} $w"
+        cpus[$k]="${cpus[$k]-} $c"
         sizes[$k]=$s
     done
 done
 rm -rf "$work/out"
 printf '%s s 48 kHz stereo float mix, 16 random 4096-tap 2x2 IRs, %d thread(s), %d runs each (alternated)\n' \
     "$seconds" "$threads" "$reps"
-printf '%-10s %-36s %9s %8s %10s  %s\n' variant options median_s x_raw MB runs
+printf '%-10s %-36s %9s %7s %7s %7s %9s  %s\n' variant options median_s x_raw cpu_s x_raw MB runs
 # shellcheck disable=SC2086
 raw=$(printf '%s\n' ${times[0]} | median)
+# shellcheck disable=SC2086
+raw_cpu=$(printf '%s\n' ${cpus[0]} | median)
 for k in "${!names[@]}"; do
     # shellcheck disable=SC2086
     m=$(printf '%s\n' ${times[$k]} | median)
-    awk -v n="${names[$k]}" -v o="${opts[$k]}" -v m="$m" -v r="$raw" -v s="${sizes[$k]}" \
-        -v t="${times[$k]}" 'BEGIN { printf "%-10s %-36s %9.3f %8.2f %10.1f %s\n", n, o, m, m / r, s / 1e6, t }'
+    # shellcheck disable=SC2086
+    c=$(printf '%s\n' ${cpus[$k]} | median)
+    awk -v n="${names[$k]}" -v o="${opts[$k]}" -v m="$m" -v r="$raw" -v c="$c" -v rc="$raw_cpu" \
+        -v s="${sizes[$k]}" -v t="${times[$k]}" \
+        'BEGIN { printf "%-10s %-36s %9.3f %7.2f %7.3f %7.2f %9.1f %s\n", n, o, m, m / r, c, c / rc, s / 1e6, t }'
 done
