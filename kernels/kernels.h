@@ -107,6 +107,15 @@ typedef void cansim_interleave2_ms_fn(float *restrict dst, const float *m, const
  * its product); the reference is within gamma_T of exact in the same terms. */
 typedef float cansim_truepeak2_fn(const float *x, size_t n_frames, const float *h, int factor);
 
+/* Weighted sum (family wdot): sum_{i<n} w[i] p[i], or sum_{i<n} p[i] when w is NULL, for the
+ * level analysis' band energies (translation). In CANSIM_WDOT_LANES float lanes: lane q adds
+ * w[i] p[i] for i = 16 m + q, m = 0, 1, ... while a whole group of 16 fits in n, each product
+ * rounded to float before its sum (no FMA); then, in double, the tail's products (rounded to
+ * float) in order, then the lanes in order. Every version keeps that order: bit-exact against
+ * the reference. Any n; no alignment required; nothing past n is read. */
+#define CANSIM_WDOT_LANES 16
+typedef double cansim_wdot_fn(const float *w, const float *p, size_t n);
+
 /* Fills h[0 .. factor * CANSIM_TP_TAPS(factor)) with the true-peak filter of factor 1, 2 or 4:
  * libebur128's coefficients, computed in double as it does and rounded to float (the ones it
  * drops, |c| <= 1e-6: the sinc's zeros, are 0 here); at factor 1, h[0] = 1. */
@@ -173,6 +182,7 @@ cansim_vlog_fn cansim_vlog_c, cansim_vlog_avx2, cansim_vlog_avx512;
 cansim_truepeak2_fn cansim_truepeak2_c, cansim_truepeak2_avx2, cansim_truepeak2_avx512;
 cansim_rfft_fn cansim_rfft_c, cansim_rfft_avx2, cansim_rfft_avx512;
 cansim_irfft_fn cansim_irfft_c, cansim_irfft_avx2, cansim_irfft_avx512;
+cansim_wdot_fn cansim_wdot_c, cansim_wdot_avx2, cansim_wdot_avx512;
 
 typedef struct CansimKernels {
     cansim_cmac_fn *cmac;
@@ -187,6 +197,7 @@ typedef struct CansimKernels {
     cansim_truepeak2_fn *truepeak2;
     cansim_rfft_fn *rfft;
     cansim_irfft_fn *irfft;
+    cansim_wdot_fn *wdot;
 } CansimKernels;
 
 /* The levels this build can dispatch on this CPU and OS (0 when built without SIMD), detected

@@ -26,6 +26,7 @@ void cansim_kernels_init_x86(CansimKernels *k, unsigned cpu_flags)
     k->rfft = cansim_rfft_avx2;
 #endif
     k->irfft = cansim_irfft_avx2;
+    k->wdot = cansim_wdot_avx2;
 
     if (!(cpu_flags & CANSIM_CPU_AVX512))
         return;
@@ -41,4 +42,5 @@ void cansim_kernels_init_x86(CansimKernels *k, unsigned cpu_flags)
     k->truepeak2 = cansim_truepeak2_avx512;
     k->rfft = cansim_rfft_avx512;
     k->irfft = cansim_irfft_avx512;
+    k->wdot = cansim_wdot_avx512;
 }

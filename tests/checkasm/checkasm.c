@@ -56,6 +56,7 @@ static const struct {
     {"vmath", checkasm_check_vmath},
     {"truepeak", checkasm_check_truepeak},
     {"rfft", checkasm_check_rfft},
+    {"wdot", checkasm_check_wdot},
 };
 #define N_FAMILIES (sizeof(families) / sizeof(families[0]))
 
@@ -480,7 +481,7 @@ bool checkasm_quick(void)
 
 /* ---- the table ---- */
 
-_Static_assert(sizeof(CansimKernels) == 12 * sizeof(CheckasmFn *),
+_Static_assert(sizeof(CansimKernels) == 13 * sizeof(CheckasmFn *),
                "CansimKernels gained a slot: add it to check_table()");
 
 /* Every slot set at every level, and init depends only on its arguments: two tables initialised
@@ -512,6 +513,7 @@ static void check_table(void)
     SLOT(truepeak2)
     SLOT(rfft)
     SLOT(irfft)
+    SLOT(wdot)
 #undef SLOT
     if (memcmp(&a, &b, sizeof a) != 0)
         checkasm_fail("init left a slot unassigned or depends on more than its arguments");
@@ -887,7 +889,7 @@ static void usage(FILE *f)
             "Usage: cansim-checkasm [options]\n"
             "  --seed=N          PRNG seed [default: from the clock]\n"
             "  --test=PATTERN    families, wildcards (table, cmac, interleave, gain,\n"
-            "                    midside, vmath, truepeak, rfft)\n"
+            "                    midside, vmath, truepeak, rfft, wdot)\n"
             "  --function=PATTERN  functions to run, wildcards on 'cmac' or 'cmac_avx2'\n"
             "  --cpu=LEVEL       highest level: auto, c, avx2, avx512, neon [default: auto]\n"
             "  --list            list the functions that would run\n"

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+/* Checks and benchmarks of the weighted sum kernel: bit-exact against C for every length, offset,
+ * pattern, with and without weights; shaped as gain.c. */
+#include <string.h>
+
+#include "checkasm.h"
+
+#define MAX_SWEEP  100  /* every tail length past a few whole groups */
+#define LONG_N     4111 /* a band of the translation's tiles, with a tail */
+#define MAX_OFFSET 16
+#define N_SIZES    (MAX_SWEEP + 2)
+
+static size_t size_at(size_t s)
+{
+    return s <= MAX_SWEEP ? s : LONG_N;
+}
+
+typedef struct WdotBench {
+    cansim_wdot_fn *fn;
+    const float *w, *p;
+    size_t n;
+    double sink;
+} WdotBench;
+
+static void wdot_loop(void *ctx, unsigned iters)
+{
+    WdotBench *b = ctx;
+    for (unsigned i = 0; i < iters; i++)
+        b->sink += b->fn(b->w, b->p, b->n);
+}
+
+static void bench_wdot(cansim_wdot_fn *fn, size_t n)
+{
+    float *buf = checkasm_input(2 * n, 0);
+    checkasm_fill(buf, 2 * n, CHECKASM_NORMAL);
+    WdotBench b = {fn, buf, buf + n, n, 0.0};
+    WdotBench ref = b;
+    ref.fn = checkasm_ref()->wdot;
+    const CheckasmBenchUnits units = {"bin", 2, 2 * sizeof(float)};
+    checkasm_bench(n, wdot_loop, &b, &ref, &units);
+    checkasm_free_input(buf, 0);
+}
+
+static bool same(double a, double b)
+{
+    return !memcmp(&a, &b, sizeof a);
+}
+
+static void check_wdot(void)
+{
+    cansim_wdot_fn *const fn = checkasm_kernels()->wdot;
+    if (!check_func(fn, "wdot"))
+        return;
+    cansim_wdot_fn *const ref = checkasm_ref()->wdot;
+
+    bool ok = true;
+    for (size_t s = 0; ok && s < N_SIZES; s++) {
+        const size_t n = size_at(s);
+        for (int pat = 0; ok && pat < CHECKASM_N_PATTERNS; pat++) {
+            /* Pattern 0 runs aligned; the others at random offsets. Inputs end at the end of
+             * their allocation, so a read past n faults under ASan. */
+            const size_t off_w = pat ? checkasm_rand_below(MAX_OFFSET) : 0;
+            const size_t off_p = pat ? checkasm_rand_below(MAX_OFFSET) : 0;
+            float *w = checkasm_input(n, off_w);
+            float *p = checkasm_input(n, off_p);
+            checkasm_fill(w, n, pat);
+            checkasm_fill(p, n, pat ? (int)checkasm_rand_below(CHECKASM_N_PATTERNS) : pat);
+            for (int has_w = 0; ok && has_w < 2; has_w++) {
+                checkasm_set_context("pattern=%s n=%zu offsets w=%zu p=%zu %s",
+                                     checkasm_pattern_name(pat), n, off_w, off_p,
+                                     has_w ? "weighted" : "w NULL");
+                const double r = ref(has_w ? w : NULL, p, n);
+                const double g = fn(has_w ? w : NULL, p, n);
+                if (!same(r, g)) {
+                    checkasm_fail("sum %.17g, reference %.17g", g, r);
+                    ok = false;
+                }
+            }
+            checkasm_free_input(w, off_w);
+            checkasm_free_input(p, off_p);
+        }
+    }
+
+    if (checkasm_bench_enabled()) {
+        static const size_t sizes[] = {256, 1024, 4096};
+        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+            bench_wdot(fn, sizes[s]);
+    }
+    checkasm_report();
+}
+
+void checkasm_check_wdot(void)
+{
+    check_wdot();
+}
