@@ -260,8 +260,10 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
     if ((e = cansim_engine_begin(r, rate, diag)))
         goto done;
     const CansimLevelMode mode = r->cfg.level.mode;
-    CansimLevelAnalysis la = {
-        .input_lufs = (double)NAN, .input_pred_lufs = (double)NAN, .pred_lufs = pred};
+    CansimLevelAnalysis la = {.input_lufs = (double)NAN,
+                              .input_pred_lufs = (double)NAN,
+                              .pred_lufs = pred,
+                              .wdot = r->k.wdot};
     for (size_t j = 0; j < n_prof; j++)
         w[j] = r->lanes[j].status || (opts && opts[0].skip && opts[0].skip[j])
                    ? NULL

@@ -31,8 +31,9 @@
 #include "loudness.h"
 #include "translation.h"
 
+/* hops per chunk: one parallel region per 3.2 s of input */
 #define ANALYSIS_HOPS 32
-#define PI            3.14159265358979323846 /* hops per chunk: one parallel region per 3.2 s of input */
+#define PI            3.14159265358979323846
 
 size_t cansim_level_hop(double rate_hz)
 {
@@ -156,20 +157,6 @@ int cansim_level_weights(const float *const cells[4], size_t n_taps, double rate
     *out = w;
     *n_bins = nbp;
     return e;
-}
-
-/* sum over 4 planes of w * p; 16 independent partial sums so that the loop vectorises without
- * reassociation. */
-static double weighted_energy(const float *w, const float *p, size_t n)
-{
-    float acc[CANSIM_PAD] = {0};
-    for (size_t i = 0; i < n; i += CANSIM_PAD)
-        for (size_t k = 0; k < CANSIM_PAD; k++)
-            acc[k] += w[i + k] * p[i + k];
-    double s = 0.0;
-    for (size_t k = 0; k < CANSIM_PAD; k++)
-        s += (double)acc[k];
-    return s;
 }
 
 #define SPEC_PLANES 5
@@ -337,8 +324,10 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
         const size_t f0 = n_frames_done;
         int meter_err = 0;
         CansimTrAnalysis *tr = res->tr;
-#pragma omp parallel num_threads(n_threads) default(none)                                          \
-    shared(ca, n_fr, n_jobs, f0, weights, input_w, meter, got, n, meter_err, tr)
+        const int n_tr_blocks = tr ? (n_fr + CANSIM_TR_BLOCK - 1) / CANSIM_TR_BLOCK : 0;
+        cansim_wdot_fn *const wdot = res->wdot ? res->wdot : cansim_wdot_c;
+#pragma omp parallel num_threads(n_threads) default(none) shared(                                  \
+    ca, n_fr, n_jobs, f0, weights, input_w, meter, got, n, meter_err, tr, n_tr_blocks, wdot)
         {
             const unsigned fpu = cansim_fpu_ftz_enter();
 #pragma omp for schedule(dynamic, 1)
@@ -358,13 +347,19 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
                 const bool plain = w && is_plain(w, nbp);
                 for (int i = 0; w && i < n_fr; i++) {
                     const float *p = ca->spec + (size_t)i * SPEC_PLANES * nbp;
-                    ca->energy[j][f0 + (size_t)i] = plain ? weighted_energy(w, p + 4 * nbp, nbp)
-                                                          : weighted_energy(w, p, 4 * nbp);
+                    ca->energy[j][f0 + (size_t)i] =
+                        plain ? wdot(w, p + 4 * nbp, nbp) : wdot(w, p, 4 * nbp);
                 }
-                /* translation: band energies from the same spectra (its own sets, which may
-                 * have no level weights) */
-                if (tr)
-                    cansim_translation_frames(tr, (size_t)j, ca->spec, nbp, (size_t)n_fr, f0);
+            }
+            /* translation: band energies from the same spectra, every set at once, a block of
+             * frames at a time (translation_frames.c) */
+#pragma omp for schedule(dynamic, 1)
+            for (int b = 0; b < n_tr_blocks; b++) {
+                const size_t i0 = (size_t)b * CANSIM_TR_BLOCK;
+                const size_t i1 =
+                    i0 + CANSIM_TR_BLOCK < (size_t)n_fr ? i0 + CANSIM_TR_BLOCK : (size_t)n_fr;
+                if (cansim_translation_block(tr, ca->spec, ca->nbp, i0, i1, f0))
+                    meter_err = 1;
             }
             cansim_fpu_restore(fpu);
         }

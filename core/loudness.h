@@ -8,6 +8,7 @@
 #include <sndfile.h>
 
 #include "internal.h"
+#include "kernels.h"
 
 /* Analysis frames: hop H = libebur128's 100 ms, (rate + 5) / 10 frames; window 2H. */
 size_t cansim_level_hop(double rate_hz);
@@ -26,6 +27,7 @@ typedef struct CansimLevelAnalysis {
                                     doubtful (level_gate.c), so the output must be metered */
     struct CansimTrAnalysis *tr; /* optional: the translation's band energies on the same
                                     spectra (translation.c), its sets the weight sets' */
+    cansim_wdot_fn *wdot;        /* the weighted sums' kernel (NULL: its C version) */
 } CansimLevelAnalysis;
 
 /* Reads path once (streaming): with has_meter, meters it with libebur128 (mode I, mono as dual

@@ -193,7 +193,8 @@ static int plan_levels(Job *j)
                                   .input_pred_lufs = (double)NAN,
                                   .pred_lufs = j->pred_db,
                                   .is_unsure = j->unsure,
-                                  .tr = NULL};
+                                  .tr = NULL,
+                                  .wdot = r->k.wdot};
     /* translation: without memory for it, none (the render goes on) */
     cansim_translation_for(r, NULL, j->info.samplerate, &j->tr);
     int e;

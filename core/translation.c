@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "loudness.h"
-#include "translation.h"
+#include "translation_state.h"
 
 /* The band table (docs/translation.md): lower edge inclusive, upper exclusive. */
 static const struct {
@@ -30,11 +30,6 @@ static const struct {
     {"air", 10000.0, 20000.0},
 };
 
-/* Per frame and set: the band energies, then mid and side (L+R, L-R) energy over all bands. */
-#define ROW         (CANSIM_N_BANDS + 2)
-#define ROW_MID     CANSIM_N_BANDS
-#define ROW_SIDE    (CANSIM_N_BANDS + 1)
-#define SPEC_PLANES 5
 /* A band whose input energy is under this fraction of the input's total says nothing. */
 #define EMPTY_BAND 1e-10
 /* Moments: windows of CANSIM_MOMENT_S every MOMENT_STEP_S; a window counts when at least half
@@ -54,19 +49,8 @@ const char *cansim_band_name(int band, double *lo_hz, double *hi_hz)
     return BANDS[band].name;
 }
 
-struct CansimTrAnalysis {
-    const CansimTrWeights **w; /* per set, borrowed (NULL: none) */
-    size_t n;
-    double rate_hz;
-    size_t hop;
-    size_t lo[CANSIM_N_BANDS], hi[CANSIM_N_BANDS]; /* bins of each band, [lo, hi) */
-    float **rows; /* per set and the input: ROW per frame (floats: 40 bytes a frame) */
-    size_t cap;
-    double *active; /* per frame, its active share: 0, 0.5 or 1 */
-    size_t n_frames;
-};
-
-int cansim_translation_open(CansimTrAnalysis **out, size_t n, double rate_hz, size_t hop)
+int cansim_translation_open(CansimTrAnalysis **out, size_t n, double rate_hz, size_t hop,
+                            cansim_wdot_fn *wdot)
 {
     CansimTrAnalysis *t = calloc(1, sizeof *t);
     *out = NULL;
@@ -78,6 +62,7 @@ int cansim_translation_open(CansimTrAnalysis **out, size_t n, double rate_hz, si
         return CANSIM_ENOMEM;
     }
     t->n = n;
+    t->wdot = wdot;
     t->rate_hz = rate_hz;
     t->hop = hop;
     /* Bin i is at i rate / 2H; the last is Nyquist. */
@@ -126,74 +111,6 @@ int cansim_translation_reserve(CansimTrAnalysis *t, size_t n_frames)
     }
     t->cap = n_frames;
     return CANSIM_OK;
-}
-
-/* sum of w * p over [lo, hi); 16 float partial sums, so it vectorises without reassociation
- * and gives the same bits on any thread. w NULL: sum of p. */
-static double band_sum(const float *w, const float *p, size_t lo, size_t hi)
-{
-    float acc[CANSIM_PAD] = {0};
-    size_t k = lo;
-    if (w)
-        for (; k + CANSIM_PAD <= hi; k += CANSIM_PAD)
-            for (size_t q = 0; q < CANSIM_PAD; q++)
-                acc[q] += w[k + q] * p[k + q];
-    else
-        for (; k + CANSIM_PAD <= hi; k += CANSIM_PAD)
-            for (size_t q = 0; q < CANSIM_PAD; q++)
-                acc[q] += p[k + q];
-    double s = 0.0;
-    for (; k < hi; k++)
-        s += w ? (double)(w[k] * p[k]) : (double)p[k];
-    for (size_t q = 0; q < CANSIM_PAD; q++)
-        s += (double)acc[q];
-    return s;
-}
-
-/* Energy over [lo, hi) of 4 weight planes against the 4 spectra planes. */
-static double quad_sum(const float *w, const float *p, size_t nbp, size_t lo, size_t hi)
-{
-    double s = 0.0;
-    for (size_t c = 0; c < 4; c++)
-        s += band_sum(w + c * nbp, p + c * nbp, lo, hi);
-    return s;
-}
-
-void cansim_translation_frames(CansimTrAnalysis *t, size_t j, const float *spec, size_t nbp,
-                               size_t n_fr, size_t f0)
-{
-    const CansimTrWeights *w = j < t->n ? t->w[j] : NULL;
-    if (j < t->n && !w)
-        return;
-    const size_t all_lo = t->lo[0], all_hi = t->hi[CANSIM_N_BANDS - 1];
-    for (size_t i = 0; i < n_fr; i++) {
-        const float *p = spec + i * SPEC_PLANES * nbp;
-        float *row = t->rows[j] + (f0 + i) * ROW;
-        if (!w) {
-            double sum = 0.0;
-            for (int b = 0; b < CANSIM_N_BANDS; b++) {
-                const double e = band_sum(NULL, p + 4 * nbp, t->lo[b], t->hi[b]);
-                row[b] = (float)e;
-                sum += e;
-            }
-            /* |X_L +- X_R|^2 = P_LL + P_RR +- 2 Re C. */
-            const double c2 = 2.0 * band_sum(NULL, p + 2 * nbp, all_lo, all_hi);
-            row[ROW_MID] = (float)(sum + c2);
-            row[ROW_SIDE] = (float)(sum - c2);
-            continue;
-        }
-        double sum = 0.0;
-        for (int b = 0; b < CANSIM_N_BANDS; b++) {
-            const double e = w->is_plain ? band_sum(w->w, p + 4 * nbp, t->lo[b], t->hi[b])
-                                         : quad_sum(w->w, p, nbp, t->lo[b], t->hi[b]);
-            row[b] = (float)e;
-            sum += e;
-        }
-        /* |Y_L - Y_R|^2 = 2 (|Y_L|^2 + |Y_R|^2) - |Y_L + Y_R|^2: one weighted sum, not two. */
-        const double mid = w->has_cross ? quad_sum(w->w + 4 * nbp, p, nbp, all_lo, all_hi) : 0.0;
-        row[ROW_MID] = (float)mid;
-        row[ROW_SIDE] = w->has_cross ? (float)(2.0 * sum - mid) : 0.0f;
-    }
 }
 
 void cansim_translation_gate(CansimTrAnalysis *t, const double *e, size_t n_e, size_t hop)

@@ -5,6 +5,7 @@
 #define CANSIM_TRANSLATION_H
 
 #include "internal.h"
+#include "kernels.h"
 
 /* One profile's per-bin weights for the translation at one rate (its |H|^2 terms without the
  * K-weighting), made with its filter set. */
@@ -25,18 +26,24 @@ void cansim_translation_weights_free(CansimTrWeights **w);
  * skipped) and for the input, the band energies of every analysis frame. */
 typedef struct CansimTrAnalysis CansimTrAnalysis;
 
-/* n sets at rate_hz, analysis frames of hop (cansim_level_hop()). */
-int cansim_translation_open(CansimTrAnalysis **out, size_t n, double rate_hz, size_t hop);
+/* n sets at rate_hz, analysis frames of hop (cansim_level_hop()); band sums by wdot (the
+ * renderer's kernel table's). */
+int cansim_translation_open(CansimTrAnalysis **out, size_t n, double rate_hz, size_t hop,
+                            cansim_wdot_fn *wdot);
 /* Set j's weights (borrowed; NULL: none); before the analysis. */
 void cansim_translation_use(CansimTrAnalysis *t, size_t j, const CansimTrWeights *w);
 void cansim_translation_close(CansimTrAnalysis **t);
-/* Room for n_frames frames per set; called serially before cansim_translation_frames(). */
+/* Room for n_frames frames per set; called serially before cansim_translation_block(). */
 int cansim_translation_reserve(CansimTrAnalysis *t, size_t n_frames);
-/* Frames f0 .. f0 + n_fr - 1 of set j (j == n: the input), from n_fr frames of spectra (planes
- * P_LL, P_RR, C re, C im, P_LL + P_RR of nbp bins each, loudness.c). Sets may run on different
- * threads; each touches only its own rows. */
-void cansim_translation_frames(CansimTrAnalysis *t, size_t j, const float *spec, size_t nbp,
-                               size_t n_fr, size_t f0);
+/* Frames per block that cansim_translation_block() is given (the last of a chunk may have
+ * fewer). */
+#define CANSIM_TR_BLOCK 8
+/* Frames f0 + i0 .. f0 + i1 - 1 of every set with weights and of the input, from frames i0 ..
+ * i1 - 1 of a chunk of spectra (planes P_LL, P_RR, C re, C im, P_LL + P_RR of nbp bins each,
+ * loudness.c). Blocks may run on different threads; each touches only its own frames' rows.
+ * Returns CANSIM_OK or CANSIM_ENOMEM (translation_frames.c). */
+int cansim_translation_block(CansimTrAnalysis *t, const float *spec, size_t nbp, size_t i0,
+                             size_t i1, size_t f0);
 /* The active part: BS.1770's gate over the input's K-weighted frame energies e (n_e frames). */
 void cansim_translation_gate(CansimTrAnalysis *t, const double *e, size_t n_e, size_t hop);
 /* Set j's translation with the output's gain (gain_db on top of the filter). */

@@ -7,7 +7,7 @@
 
 #include "engine.h"
 #include "loudness.h"
-#include "translation.h"
+#include "translation_state.h"
 
 int cansim_translation_for(const CansimRender *r, const bool *skip, double rate_hz,
                            CansimTrAnalysis **out)
@@ -15,8 +15,8 @@ int cansim_translation_for(const CansimRender *r, const bool *skip, double rate_
     *out = NULL;
     if (!r->cfg.level.has_translation)
         return CANSIM_OK;
-    const int e =
-        cansim_translation_open(out, r->cfg.n_profiles, rate_hz, cansim_level_hop(rate_hz));
+    const int e = cansim_translation_open(out, r->cfg.n_profiles, rate_hz,
+                                          cansim_level_hop(rate_hz), r->k.wdot);
     if (e)
         return e;
     for (size_t k = 0; k < r->cfg.n_profiles; k++)
@@ -32,8 +32,11 @@ int cansim_translation_read(CansimTrAnalysis *t, const char *path, size_t n, int
 {
     double *pred = calloc(n, sizeof *pred);
     const float **none = calloc(n, sizeof *none);
-    CansimLevelAnalysis la = {
-        .input_lufs = (double)NAN, .input_pred_lufs = (double)NAN, .pred_lufs = pred, .tr = t};
+    CansimLevelAnalysis la = {.input_lufs = (double)NAN,
+                              .input_pred_lufs = (double)NAN,
+                              .pred_lufs = pred,
+                              .tr = t,
+                              .wdot = t->wdot};
     const int e = pred && none
                       ? cansim_level_analyse(path, none, n, n_threads, false, &la, diag)
                       : cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory for the translation");

@@ -348,8 +348,7 @@ static void test_accuracy(CansimProfile *const *profiles, Signal *inputs, int n_
                      * sparse's phrases do (level_gate.c). */
                     const bool is_long = j == 4;     /* room-ir */
                     const bool may_measure = k == 1; /* sparse */
-                    CHECK((may_measure ? o->is_measured || !is_long
-                                       : o->is_measured == is_long) &&
+                    CHECK((may_measure ? o->is_measured || !is_long : o->is_measured == is_long) &&
                               o->is_true_peak == is_int,
                           "%s: is_measured %d, is_true_peak %d", path, o->is_measured,
                           o->is_true_peak);
