@@ -348,7 +348,7 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
                 for (int i = 0; w && i < n_fr; i++) {
                     const float *p = ca->spec + (size_t)i * SPEC_PLANES * nbp;
                     ca->energy[j][f0 + (size_t)i] =
-                        plain ? wdot(w, p + 4 * nbp, nbp) : wdot(w, p, 4 * nbp);
+                        plain ? wdot(w, p + 4 * nbp, 0, 1, nbp) : wdot(w, p, 0, 1, 4 * nbp);
                 }
             }
             /* translation: band energies from the same spectra, every set at once, a block of

@@ -13,23 +13,20 @@
 
 #include "translation_state.h"
 
-/* Bins per tile: a block's spectra tile is CANSIM_TR_BLOCK x 5 planes x 1 KB. */
-#define TILE 256
+/* Bins per tile: a block's spectra tile is CANSIM_TR_BLOCK x 5 planes x 4 KB. */
+#define TILE 1024
 
 /* sum of w * p over [lo, hi) (w NULL: of p), by the wdot kernel */
 static double dot(const CansimTrAnalysis *t, const float *w, const float *p, size_t lo, size_t hi)
 {
-    return t->wdot(w ? w + lo : NULL, p + lo, hi - lo);
+    return t->wdot(w ? w + lo : NULL, p + lo, 0, 1, hi - lo);
 }
 
-/* Energy over [lo, hi) of 4 weight planes against the 4 spectra planes. */
+/* The same over 4 weight planes against the 4 spectra planes, nbp apart. */
 static double dot4(const CansimTrAnalysis *t, const float *w, const float *p, size_t nbp, size_t lo,
                    size_t hi)
 {
-    double s = 0.0;
-    for (size_t c = 0; c < 4; c++)
-        s += dot(t, w + c * nbp, p + c * nbp, lo, hi);
-    return s;
+    return t->wdot(w + lo, p + lo, nbp, 4, hi - lo);
 }
 
 /* Adds one frame's tile [s, e) to its sums a (ROW doubles) for set weights w (NULL: the

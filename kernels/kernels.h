@@ -107,14 +107,20 @@ typedef void cansim_interleave2_ms_fn(float *restrict dst, const float *m, const
  * its product); the reference is within gamma_T of exact in the same terms. */
 typedef float cansim_truepeak2_fn(const float *x, size_t n_frames, const float *h, int factor);
 
-/* Weighted sum (family wdot): sum_{i<n} w[i] p[i], or sum_{i<n} p[i] when w is NULL, for the
- * level analysis' band energies (translation). In CANSIM_WDOT_LANES float lanes: lane q adds
- * w[i] p[i] for i = 16 m + q, m = 0, 1, ... while a whole group of 16 fits in n, each product
- * rounded to float before its sum (no FMA); then, in double, the tail's products (rounded to
- * float) in order, then the lanes in order. Every version keeps that order: bit-exact against
- * the reference. Any n; no alignment required; nothing past n is read. */
-#define CANSIM_WDOT_LANES 16
-typedef double cansim_wdot_fn(const float *w, const float *p, size_t n);
+/* Weighted sums (family wdot), for the level analysis and the translation's band energies:
+ * over n_planes planes c (1 to CANSIM_WDOT_MAX_PLANES) of n values, plane c at w + c stride and
+ * p + c stride, the sum of the planes' sums S_c = sum_{i<n} w[i] p[i] (sum_{i<n} p[i] when w is
+ * NULL). Each S_c in CANSIM_WDOT_LANES float lanes: lane q adds w[i] p[i] for i = 16 m + q,
+ * m = 0, 1, ... while a whole group of 16 fits in n, each product rounded to float before its
+ * sum (no FMA); then, in double, the tail's products (rounded to float) in order, then the lanes
+ * in order; the S_c are added in double in plane order. Every version keeps that order: bit-exact
+ * against the reference (the planes' sums are independent chains, which is what the SIMD
+ * versions run side by side). Any n and stride; no alignment required; nothing outside the
+ * planes' n values is read. */
+#define CANSIM_WDOT_LANES      16
+#define CANSIM_WDOT_MAX_PLANES 4
+typedef double cansim_wdot_fn(const float *w, const float *p, size_t stride, size_t n_planes,
+                              size_t n);
 
 /* Fills h[0 .. factor * CANSIM_TP_TAPS(factor)) with the true-peak filter of factor 1, 2 or 4:
  * libebur128's coefficients, computed in double as it does and rounded to float (the ones it

@@ -3,7 +3,7 @@
 #include "kernels.h"
 #include "wdot_tail.h"
 
-double cansim_wdot_c(const float *w, const float *p, size_t n)
+static double plane(const float *w, const float *p, size_t n)
 {
     float acc[CANSIM_WDOT_LANES] = {0};
     size_t i = 0;
@@ -16,4 +16,12 @@ double cansim_wdot_c(const float *w, const float *p, size_t n)
             for (size_t q = 0; q < CANSIM_WDOT_LANES; q++)
                 acc[q] += p[i + q];
     return cansim_wdot_tail(acc, w, p, i, n);
+}
+
+double cansim_wdot_c(const float *w, const float *p, size_t stride, size_t n_planes, size_t n)
+{
+    double s = 0.0;
+    for (size_t c = 0; c < n_planes; c++)
+        s += plane(w ? w + c * stride : NULL, p + c * stride, n);
+    return s;
 }

@@ -1,22 +1,35 @@
 /* SPDX-License-Identifier: MIT */
-/* The weighted sum kernel with AVX-512: the reference's 16 lanes in one vector. Built with
- * -ffp-contract=off, so each product is rounded before its sum as in the reference. */
+/* The weighted sum kernel with AVX-512: the reference's 16 lanes in one vector (wdot_impl.h). */
 #include <immintrin.h>
 
 #include "kernels.h"
-#include "wdot_tail.h"
 
-double cansim_wdot_avx512(const float *w, const float *p, size_t n)
+typedef __m512 V;
+
+static inline V vzero(void)
 {
-    __m512 a = _mm512_setzero_ps();
-    size_t i = 0;
-    if (w)
-        for (; i + CANSIM_WDOT_LANES <= n; i += CANSIM_WDOT_LANES)
-            a = _mm512_add_ps(a, _mm512_mul_ps(_mm512_loadu_ps(w + i), _mm512_loadu_ps(p + i)));
-    else
-        for (; i + CANSIM_WDOT_LANES <= n; i += CANSIM_WDOT_LANES)
-            a = _mm512_add_ps(a, _mm512_loadu_ps(p + i));
-    float acc[CANSIM_WDOT_LANES];
-    _mm512_storeu_ps(acc, a);
-    return cansim_wdot_tail(acc, w, p, i, n);
+    return _mm512_setzero_ps();
+}
+static inline V vload(const float *x)
+{
+    return _mm512_loadu_ps(x);
+}
+static inline V vadd(V a, V b)
+{
+    return _mm512_add_ps(a, b);
+}
+static inline V vmul(V a, V b)
+{
+    return _mm512_mul_ps(a, b);
+}
+static inline void vstore(float *x, V a)
+{
+    _mm512_storeu_ps(x, a);
+}
+
+#include "wdot_impl.h"
+
+double cansim_wdot_avx512(const float *w, const float *p, size_t stride, size_t n_planes, size_t n)
+{
+    return sums(w, p, stride, n_planes, n);
 }
