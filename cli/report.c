@@ -33,9 +33,9 @@ static const char *why_no_translation(const Options *o, const CansimOutputResult
  *   outputs        one object per profile:
  *     profile, file, format ("wav16" ... "aiff24")
  *     loudness_lufs      integrated loudness of the output, LUFS
- *     loudness_source    "measured" (libebur128 on the output: integer and FLAC outputs,
- *                        float outputs through long filters, and those whose prediction the
- *                        gating puts in doubt) or "predicted" (from the input's spectra)
+ *     loudness_source    "measured" (libebur128 on the output: through long filters, near
+ *                        the gate, and where the gating puts the prediction in doubt) or
+ *                        "predicted" (from the input's spectra; any format)
  *     true_peak_dbtp     true peak, dBTP (integer and FLAC outputs; else null)
  *     sample_peak_dbfs   sample peak, dBFS (float outputs; else null)
  *     gain_db            gain applied on top of the profile's filter, dB
