@@ -47,7 +47,7 @@ static int finish_pending(CansimPending *p, double corr_db, int flac_level, Cans
         res->diag = *diag;
         return e;
     }
-    res->is_measured = true;
+    res->is_measured = p->is_measured;
     res->is_true_peak = p->is_true_peak;
     res->is_dithered = is_dithered;
     res->loudness_lufs = p->lufs + corr_db;
@@ -205,6 +205,8 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
     cansim_tmp_sweep(output_dirs[0]);
     double *gains = calloc(n_prof, sizeof *gains);
     double *pred = calloc(n_prof, sizeof *pred);
+    double *song_lufs = calloc(n_prof, sizeof *song_lufs); /* predicted, NaN: to be metered */
+    bool *unsure = calloc(n_prof, sizeof *unsure);
     /* Row n: the song renders (group_sum.c), finished with the members. */
     CansimLevelIn *lin = calloc(n_prof, sizeof *lin);
     CansimLevelCorr *lcorr = calloc(n_prof, sizeof *lcorr);
@@ -213,7 +215,7 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
     const float **w = calloc(n_prof, sizeof *w);
     SNDFILE *sum = NULL;
     CansimTrAnalysis *tr = NULL;
-    if (!gains || !pred || !pend || !w || !lin || !lcorr) {
+    if (!gains || !pred || !song_lufs || !unsure || !pend || !w || !lin || !lcorr) {
         e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
         goto done;
     }
@@ -263,6 +265,7 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
     CansimLevelAnalysis la = {.input_lufs = (double)NAN,
                               .input_pred_lufs = (double)NAN,
                               .pred_lufs = pred,
+                              .is_unsure = unsure,
                               .wdot = r->k.wdot};
     for (size_t j = 0; j < n_prof; j++)
         w[j] = r->lanes[j].status || (opts && opts[0].skip && opts[0].skip[j])
@@ -276,9 +279,16 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
         goto done;
     g->sum_lufs = la.input_lufs;
     const bool is_below_gate = !(la.input_lufs > -70.0);
-    for (size_t j = 0; j < n_prof; j++)
+    for (size_t j = 0; j < n_prof; j++) {
         gains[j] = cansim_plan_gain_db(&r->cfg, pred[j] - la.input_pred_lufs, la.input_lufs,
                                        is_below_gate);
+        /* The song is the render of this sum: its loudness is predicted as an input's outputs
+         * are, and metered where that cannot stand (render_file.c). */
+        const bool is_sure = r->filters[j].is_short && !unsure[j] &&
+                             la.input_lufs > CANSIM_NEAR_GATE_LUFS && mode != CANSIM_LEVEL_OFF;
+        song_lufs[j] =
+            is_sure ? la.input_lufs + pred[j] - la.input_pred_lufs + gains[j] : (double)NAN;
+    }
     /* Every member at the group's gains, measured, kept unfinished. */
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < n_prof; j++)
@@ -304,7 +314,8 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
             g->member_diag[i] = d;
         }
     }
-    n_rows += cansim_group_song(r, g, opts ? opts[0].skip : NULL, pend, n, &pend[n * n_prof]);
+    n_rows +=
+        cansim_group_song(r, g, opts ? opts[0].skip : NULL, song_lufs, pend, n, &pend[n * n_prof]);
     /* The ceiling, per profile, over every member and the song: one correction lowers them all.
      * Each profile's render of the sum is planned at the group's level, so the profiles' levels
      * are their corrections, and the drawer's common level is the most limited one's. */
@@ -395,6 +406,8 @@ done:
     cansim_translation_close(&tr);
     free(gains);
     free(pred);
+    free(song_lufs);
+    free(unsure);
     free(lin);
     free(lcorr);
     free(pend);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* A gain group's song renders: per profile, the members' outputs, rendered at the group's gain
  * and not yet finished, summed into one more output. Rendering is linear, so the sum is the
- * render of the summed stems; it is metered as a member's output is and waits with them for the
- * group's ceiling, which then holds for the song too. */
+ * render of the summed stems, so its loudness is the group's prediction for that profile (metered
+ * where the prediction cannot stand), and it waits with them for the group's ceiling, which then
+ * holds for the song too. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,8 @@
 
 /* The members' outputs of one profile (src[0..n_src-1], each a stereo float file: the
  * intermediate of integer and FLAC outputs, the output itself for float ones) summed through a
- * file sink into song's file (its path set), metered. Shorter members end in silence. */
+ * file sink into song's file (its path set), metered unless its loudness is predicted (finite
+ * song->lufs). Shorter members end in silence. */
 static int sum_outputs(CansimRender *r, const char *const *src, size_t n_src, CansimPending *song,
                        int64_t *n_frames, CansimDiag *diag)
 {
@@ -30,7 +32,8 @@ static int sum_outputs(CansimRender *r, const char *const *src, size_t n_src, Ca
     float *buf = malloc((CANSIM_SINK_PREFIX + 4 * SUM_CHUNK) * sizeof *buf);
     int e = CANSIM_OK;
     if (!in || !buf ||
-        !(o->meter = cansim_meter_new(2, (unsigned long)song->rate_hz, EBUR128_MODE_I)))
+        (!isfinite(song->lufs) &&
+         !(o->meter = cansim_meter_new(2, (unsigned long)song->rate_hz, EBUR128_MODE_I))))
         e = cansim_diag_set(diag, CANSIM_ENOMEM, "%s: out of memory", o->path);
     for (size_t i = 0; i < n_src && !e; i++) {
         SF_INFO info;
@@ -74,7 +77,8 @@ static int sum_outputs(CansimRender *r, const char *const *src, size_t n_src, Ca
             e = ce;
     }
     if (!e) {
-        if (ebur128_loudness_global(o->meter, &song->lufs))
+        song->is_measured = o->meter != NULL;
+        if (o->meter && ebur128_loudness_global(o->meter, &song->lufs))
             song->lufs = -HUGE_VAL;
         song->peak_db = cansim_peak_db(&o->peak);
     }
@@ -93,7 +97,7 @@ static int sum_outputs(CansimRender *r, const char *const *src, size_t n_src, Ca
 }
 
 bool cansim_group_song(CansimRender *r, const CansimGroupResult *g, const bool *skip,
-                       const CansimPending *pend, size_t n, CansimPending *song)
+                       const double *lufs, const CansimPending *pend, size_t n, CansimPending *song)
 {
     const size_t n_prof = r->cfg.n_profiles;
     for (size_t j = 0; j < n_prof; j++)
@@ -146,6 +150,7 @@ bool cansim_group_song(CansimRender *r, const CansimGroupResult *g, const bool *
                              .is_float_out = first->is_float_out,
                              .is_true_peak = first->is_true_peak,
                              .gain_db = first->gain_db,
+                             .lufs = lufs[j],
                              .seed = first->seed ^ SONG_SEED};
         const char *ext = strrchr(first->o.path, '.');
         if (snprintf(s->o.path, sizeof s->o.path, "%s/%s%s", g->song_dir,

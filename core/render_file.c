@@ -73,6 +73,7 @@ typedef struct Job {
     CansimTrAnalysis *tr; /* the translation's band energies (translation.c), or NULL */
     bool is_float_out;
     bool has_analysis;
+    bool has_member_pred; /* a group member's own analysis, for its outputs' loudness */
     bool is_match;
     bool is_below_gate; /* by the prediction, then by the meter once the input has streamed */
     bool is_near_gate;
@@ -195,13 +196,16 @@ static int plan_levels(Job *j)
                                   .is_unsure = j->unsure,
                                   .tr = NULL,
                                   .wdot = r->k.wdot};
+    /* A group member's gain is the group's; its own analysis (on which its translation rides)
+     * predicts its outputs' loudness, so they need no meter where the prediction stands. */
+    j->has_member_pred = j->fixed_gain_db && mode != CANSIM_LEVEL_OFF;
     /* translation: without memory for it, none (the render goes on) */
     cansim_translation_for(r, NULL, j->info.samplerate, &j->tr);
     int e;
-    if (!j->has_analysis && j->tr &&
+    if (!j->has_analysis && !j->has_member_pred && j->tr &&
         (e = cansim_translation_read(j->tr, j->src_path, n_prof, r->n_threads, j->diag)))
         return e;
-    if (j->has_analysis) {
+    if (j->has_analysis || j->has_member_pred) {
         j->la.tr = j->tr;
         const float **w = calloc(n_prof, sizeof *w);
         if (!w)
@@ -209,9 +213,9 @@ static int plan_levels(Job *j)
         for (size_t k = 0; k < n_prof; k++)
             w[k] = r->lanes[k].status ? NULL : r->filters[k].level_w;
         /* Matching needs only the predicted change (output - input) before the render, so the
-         * input's exact meter then runs during the render, beside the lanes. */
-        e = cansim_level_analyse(j->src_path, w, n_prof, r->n_threads, !j->is_match, &j->la,
-                                 j->diag);
+         * input's exact meter then runs during the render, beside the lanes (a member's too). */
+        e = cansim_level_analyse(j->src_path, w, n_prof, r->n_threads,
+                                 !j->is_match && !j->fixed_gain_db, &j->la, j->diag);
         free((void *)w);
         if (e)
             return e;
@@ -223,9 +227,10 @@ static int plan_levels(Job *j)
         if (j->info.channels == 1)
             ebur128_set_channel(r->in_meter, 0, EBUR128_DUAL_MONO);
     }
-    const double in_lufs = j->is_match ? j->la.input_pred_lufs : j->la.input_lufs;
+    const double in_lufs =
+        j->is_match || j->fixed_gain_db ? j->la.input_pred_lufs : j->la.input_lufs;
     j->is_below_gate = j->has_analysis && !(in_lufs > -70.0);
-    j->is_near_gate = j->has_analysis && !(in_lufs > CANSIM_NEAR_GATE_LUFS);
+    j->is_near_gate = (j->has_analysis || j->has_member_pred) && !(in_lufs > CANSIM_NEAR_GATE_LUFS);
     for (size_t k = 0; k < n_prof; k++) {
         /* The prediction's bias cancels in the difference output - input (loudness.c). */
         const double change_db = j->pred_db[k] - j->la.input_pred_lufs;
@@ -266,13 +271,14 @@ static void create_outputs(Job *j)
             continue;
         if ((l->status = cansim_output_check_name(path, &l->diag)))
             continue;
-        /* Metered where the prediction is not the answer, in every format: a group member
-         * (its gain is the group's), integer outputs without a level plan (their loudness is
-         * reported), long filters, inputs near the gate and gating in doubt (level_gate.c). */
-        const bool has_meter =
-            j->fixed_gain_db || (r->cfg.level.mode == CANSIM_LEVEL_OFF
-                                     ? !j->is_float_out
-                                     : !r->filters[k].is_short || j->is_near_gate || j->unsure[k]);
+        /* Metered where the prediction is not the answer, in every format: integer outputs
+         * without a level plan (their loudness is reported), a group member without its own
+         * analysis, long filters, inputs near the gate and gating in doubt (level_gate.c). */
+        const bool is_predicted =
+            j->fixed_gain_db ? j->has_member_pred : r->cfg.level.mode != CANSIM_LEVEL_OFF;
+        const bool has_meter = is_predicted
+                                   ? !r->filters[k].is_short || j->is_near_gate || j->unsure[k]
+                                   : !j->is_float_out || j->fixed_gain_db;
         if (has_meter &&
             !(o->meter = cansim_meter_new(2, (unsigned long)j->info.samplerate, EBUR128_MODE_I))) {
             l->status = cansim_diag_set(&l->diag, CANSIM_ENOMEM, "out of memory for the meter");
@@ -331,7 +337,8 @@ static int stream(Job *j)
                 : mode == CANSIM_LEVEL_TARGET ? r->cfg.level.lufs
                                               : (double)NAN;
     for (size_t k = 0; k < r->cfg.n_profiles; k++)
-        j->pred_db[k] = j->has_analysis ? j->la.input_lufs + j->pred_db[k] : (double)NAN;
+        j->pred_db[k] =
+            j->has_analysis || j->has_member_pred ? j->la.input_lufs + j->pred_db[k] : (double)NAN;
     return e;
 }
 
@@ -348,7 +355,8 @@ static void close_one(Job *j, size_t k)
         l->status = ce;
 }
 
-/* A group member's output, measured now and kept unfinished for the group's ceiling. */
+/* A group member's output, its loudness measured or predicted, kept unfinished for the group's
+ * ceiling. */
 static void defer(Job *j, size_t k)
 {
     CansimRender *r = j->r;
@@ -361,10 +369,14 @@ static void defer(Job *j, size_t k)
     p->is_true_peak = o->peak.has_tp;
     p->gain_db = j->gains_db[k];
     p->seed = cansim_dither_seed(j->opt->seed, cansim_profile_id(j->r->profiles[k]));
-    if (ebur128_loudness_global(o->meter, &p->lufs))
+    p->is_measured = o->meter != NULL;
+    if (!o->meter)
+        p->lufs = j->pred_db[k] + j->gains_db[k];
+    else if (ebur128_loudness_global(o->meter, &p->lufs))
         p->lufs = -HUGE_VAL;
     p->peak_db = cansim_peak_db(&o->peak);
-    ebur128_destroy(&o->meter);
+    if (o->meter)
+        ebur128_destroy(&o->meter);
     p->o = *o;
     o->part[0] = o->raw[0] = '\0'; /* kept for the finish */
     o->mem = NULL;

@@ -17,14 +17,16 @@ typedef struct CansimPending {
     bool is_float_out;
     bool is_true_peak; /* peak_db is a true peak (integer and FLAC outputs, or a ceiling) */
     double peak_db;    /* true peak, else sample peak */
-    double lufs;       /* measured integrated loudness */
-    double gain_db;    /* the gain it was rendered at */
+    double lufs;       /* integrated loudness: measured, or predicted (is_measured false) */
+    bool is_measured;
+    double gain_db; /* the gain it was rendered at */
     uint64_t seed;
 } CansimPending;
 
-/* How a gain group's member is rendered: gain_db (per profile) replaces the level plan (no
- * analysis, no exact correction), and the finish is deferred: each output that completes stays
- * as its intermediate, measured, in pend (per profile). */
+/* How a gain group's member is rendered: gain_db (per profile) replaces the level plan (its own
+ * analysis only predicts its outputs' loudness; no exact correction), and the finish is
+ * deferred: each output that completes stays as its intermediate, with its loudness (predicted,
+ * or measured where the prediction cannot stand), in pend (per profile). */
 typedef struct CansimMember {
     const double *gain_db;
     CansimPending *pend;

@@ -144,9 +144,18 @@ for id in reference sennheiser-hd-650 sony-mdr-7506; do
     near "$got" "$said" 0.1 || fail "$song: at $got LUFS, its report says $said"
     peak=$(tp "$song")
     [ -n "$peak" ] && awk -v p="$peak" 'BEGIN { exit !(p + 0 <= -1.0 + 0.05) }' || fail "$song: true peak $peak dBTP over the -1 dBTP ceiling"
+    source=$(report sout/song1/song/report.json "[o['loudness_source'] for o in r['outputs'] if o['profile'] == '$id'][0]")
+    [ "$source" = predicted ] || fail "$song: loudness $source, want predicted (a headphone's short filter)"
     for s in bass drums keys; do
         peak=$(tp "sout/song1/$s/$id.wav")
         [ -n "$peak" ] && awk -v p="$peak" 'BEGIN { exit !(p + 0 <= -1.0 + 0.05) }' || fail "sout/song1/$s/$id.wav: true peak $peak dBTP"
+        # A stem's loudness is predicted from its own analysis, not metered: libebur128 on the
+        # file agrees within 0.1 LU.
+        got=$(lufs "sout/song1/$s/$id.wav")
+        said=$(report "sout/song1/$s/report.json" "[o['loudness_lufs'] for o in r['outputs'] if o['profile'] == '$id'][0]")
+        near "$got" "$said" 0.1 || fail "sout/song1/$s/$id.wav: at $got LUFS, its report says $said"
+        source=$(report "sout/song1/$s/report.json" "[o['loudness_source'] for o in r['outputs'] if o['profile'] == '$id'][0]")
+        [ "$source" = predicted ] || fail "sout/song1/$s/$id.wav: loudness $source, want predicted"
     done
 done
 [ "$(report sout/song1/song/report.json 'sum(o["limited_by_ceiling"] for o in r["outputs"])')" -ge 1 ] ||
