@@ -7,24 +7,18 @@
 #include "finish_write.h"
 #include "flac_level.h"
 
-/* splitmix64: a tiny seeded generator; its sequence is the same on every machine. */
-static uint64_t splitmix(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-/* The next k <= chunk frames of src into buf: from memory, or read from the file. */
+/* The next k <= chunk frames of src: from memory (where they are), or read from the file into
+ * buf. */
 static sf_count_t next_frames(const CansimFinishSrc *src, SNDFILE *in, int64_t pos, float *buf,
-                              size_t chunk)
+                              size_t chunk, const float **frames)
 {
-    if (!src->frames)
+    if (!src->frames) {
+        *frames = buf;
         return sf_readf_float(in, buf, (sf_count_t)chunk);
+    }
     const int64_t left = src->n_frames - pos;
     const size_t k = left < (int64_t)chunk ? (size_t)left : chunk;
-    memcpy(buf, src->frames + 2 * (size_t)pos, 2 * k * sizeof *buf);
+    *frames = src->frames + 2 * (size_t)pos;
     return (sf_count_t)k;
 }
 
@@ -50,25 +44,17 @@ int cansim_level_finish(const CansimFinishSrc *src, const char *dst_final, const
     }
     /* TPDF dither: the difference of two independent uniform variables on [0, 1) times one
      * 16-bit LSB (2^-15 of full scale), so triangular on (-1, 1) LSB, added before libsndfile
-     * rounds to 16 bits. */
-    const double lsb = 1.0 / 32768.0;
-    const double u24 = 1.0 / 16777216.0;
+     * rounds to 16 bits (the gain_dither kernel, bit-exact at every CPU level). */
+    cansim_gain_dither_fn *const fn = src->gain_dither ? src->gain_dither : cansim_gain_dither_c;
     uint64_t state = seed;
     int64_t n_read = 0;
     for (;;) {
-        const sf_count_t k = next_frames(src, in, n_read, buf, chunk);
+        const float *frames;
+        const sf_count_t k = next_frames(src, in, n_read, buf, chunk, &frames);
         if (k <= 0)
             break;
         n_read += k;
-        const size_t ns = 2 * (size_t)k;
-        for (size_t i = 0; i < ns; i++) {
-            double v = (double)buf[i] * gain;
-            if (has_dither) {
-                const uint64_t r = splitmix(&state);
-                v += ((double)(r >> 40) - (double)((r >> 16) & 0xFFFFFFu)) * u24 * lsb;
-            }
-            buf[i] = (float)v;
-        }
+        fn(buf, frames, 2 * (size_t)k, gain, has_dither ? &state : NULL);
         if (sf_writef_float(out, buf, k) != k) {
             e = cansim_diag_set(diag, CANSIM_EIO, "%s: write failed: %s", dst, sf_strerror(out));
             goto done;

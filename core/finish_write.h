@@ -5,6 +5,7 @@
 #define CANSIM_FINISH_WRITE_H
 
 #include "internal.h"
+#include "kernels.h"
 
 /* Where an output's float samples are before the finish: n_frames stereo frames in memory
  * (frames), else the float file path. */
@@ -12,6 +13,7 @@ typedef struct CansimFinishSrc {
     const char *path;
     const float *frames;
     int64_t n_frames;
+    cansim_gain_dither_fn *gain_dither; /* the finishing kernel (NULL: its C version) */
 } CansimFinishSrc;
 
 /* Writes src into a new temporary file for dst_final (cansim_audio_create() with kind; its path

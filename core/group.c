@@ -19,7 +19,8 @@
 /* Finishes a member's output at corr_db on top of its render gain (the group's ceiling):
  * integer and FLAC outputs get their single finishing pass (gain, dither), float outputs are
  * rewritten losslessly when corr_db is not 0; then the output is renamed. */
-static int finish_pending(CansimPending *p, double corr_db, int flac_level, CansimOutputResult *res,
+static int finish_pending(CansimPending *p, double corr_db, int flac_level,
+                          cansim_gain_dither_fn *gain_dither, CansimOutputResult *res,
                           CansimDiag *diag)
 {
     CansimFileOut *o = &p->o;
@@ -27,7 +28,8 @@ static int finish_pending(CansimPending *p, double corr_db, int flac_level, Cans
         !p->is_float_out && (p->sf_format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_16;
     int e = CANSIM_OK;
     if (!p->is_float_out || o->mem) {
-        const CansimFinishSrc src = {.path = o->raw, .frames = o->mem, .n_frames = o->n_mem};
+        const CansimFinishSrc src = {
+            .path = o->raw, .frames = o->mem, .n_frames = o->n_mem, .gain_dither = gain_dither};
         e = cansim_level_finish(&src, o->path, NULL, o->part, sizeof o->part, p->sf_format,
                                 flac_level, p->rate_hz, pow(10.0, corr_db / 20.0), is_dithered,
                                 p->seed, diag);
@@ -35,7 +37,7 @@ static int finish_pending(CansimPending *p, double corr_db, int flac_level, Cans
             unlink(o->raw);
         o->raw[0] = '\0';
     } else if (corr_db != 0.0) {
-        e = cansim_rewrite_float(o, p->sf_format, p->rate_hz, corr_db, diag);
+        e = cansim_rewrite_float(o, p->sf_format, p->rate_hz, corr_db, gain_dither, diag);
     }
     if (!e)
         e = cansim_output_rename(o->part, o->path, diag);
@@ -351,7 +353,8 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
                 continue;
             CansimDiag d;
             CansimOutputResult *res = i < n ? &results[i][j] : &g->song[j];
-            const int fe = finish_pending(p, corr, r->cfg.output.flac_level, res, &d);
+            const int fe =
+                finish_pending(p, corr, r->cfg.output.flac_level, r->k.gain_dither, res, &d);
             if (!fe)
                 cansim_translation_regain(&res->translation, -lcorr[j].drawer_db);
             cansim_output_release(&p->o, &r->mem_held);

@@ -31,7 +31,7 @@ uint64_t cansim_dither_seed(uint64_t user_seed, const char *profile_id);
 /* A float output rewritten, losslessly, at corr_db: o->part is replaced by the rewritten
  * temporary file. */
 int cansim_rewrite_float(CansimFileOut *o, int sf_format, int rate_hz, double corr_db,
-                         CansimDiag *diag);
+                         cansim_gain_dither_fn *gain_dither, CansimDiag *diag);
 
 /* What finishing one rendered output needs. */
 typedef struct CansimFinish {
@@ -43,6 +43,7 @@ typedef struct CansimFinish {
     double gain_db;     /* the gain it was rendered at */
     double pred_lufs;   /* its predicted loudness before gain (NaN without a prediction) */
     uint64_t seed;      /* its dither seed (cansim_dither_seed()) */
+    cansim_gain_dither_fn *gain_dither; /* the finishing kernel */
 } CansimFinish;
 
 /* One output's level after its render, before its correction. */

@@ -4,6 +4,7 @@
 #define CANSIM_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* cansim's own cumulative CPU bits (STYLE.md 3), defined once in the public cansim/cpu.h. */
 #include "include/cansim/cpu.h"
@@ -122,6 +123,16 @@ typedef float cansim_truepeak2_fn(const float *x, size_t n_frames, const float *
 typedef double cansim_wdot_fn(const float *w, const float *p, size_t stride, size_t n_planes,
                               size_t n);
 
+/* The finishing write's gain and dither (family dither): dst[i] = (float)((double)src[i] gain
+ * + d_i) for i < n, with d_i = 0 when state is NULL, else TPDF dither of +-1 16-bit LSB from
+ * splitmix64: r_i = splitmix(state) in turn, d_i = ((r >> 40) - ((r >> 16) mod 2^24)) 2^-24
+ * 2^-15 (dither.h; every step exact in double), and *state advanced n times. The product is
+ * rounded to double before its sum, the sum once to float (round to nearest): bit-exact against
+ * the reference, state included, so a render's bytes do not depend on the CPU level. Any n;
+ * no alignment required; dst == src allowed exactly (in place), no other overlap. */
+typedef void cansim_gain_dither_fn(float *dst, const float *src, size_t n, double gain,
+                                   uint64_t *state);
+
 /* Fills h[0 .. factor * CANSIM_TP_TAPS(factor)) with the true-peak filter of factor 1, 2 or 4:
  * libebur128's coefficients, computed in double as it does and rounded to float (the ones it
  * drops, |c| <= 1e-6: the sinc's zeros, are 0 here); at factor 1, h[0] = 1. */
@@ -189,6 +200,7 @@ cansim_truepeak2_fn cansim_truepeak2_c, cansim_truepeak2_avx2, cansim_truepeak2_
 cansim_rfft_fn cansim_rfft_c, cansim_rfft_avx2, cansim_rfft_avx512;
 cansim_irfft_fn cansim_irfft_c, cansim_irfft_avx2, cansim_irfft_avx512;
 cansim_wdot_fn cansim_wdot_c, cansim_wdot_avx2, cansim_wdot_avx512;
+cansim_gain_dither_fn cansim_gain_dither_c, cansim_gain_dither_avx2, cansim_gain_dither_avx512;
 
 typedef struct CansimKernels {
     cansim_cmac_fn *cmac;
@@ -204,6 +216,7 @@ typedef struct CansimKernels {
     cansim_rfft_fn *rfft;
     cansim_irfft_fn *irfft;
     cansim_wdot_fn *wdot;
+    cansim_gain_dither_fn *gain_dither;
 } CansimKernels;
 
 /* The levels this build can dispatch on this CPU and OS (0 when built without SIMD), detected

@@ -57,6 +57,7 @@ static const struct {
     {"truepeak", checkasm_check_truepeak},
     {"rfft", checkasm_check_rfft},
     {"wdot", checkasm_check_wdot},
+    {"dither", checkasm_check_dither},
 };
 #define N_FAMILIES (sizeof(families) / sizeof(families[0]))
 
@@ -481,7 +482,7 @@ bool checkasm_quick(void)
 
 /* ---- the table ---- */
 
-_Static_assert(sizeof(CansimKernels) == 13 * sizeof(CheckasmFn *),
+_Static_assert(sizeof(CansimKernels) == 14 * sizeof(CheckasmFn *),
                "CansimKernels gained a slot: add it to check_table()");
 
 /* Every slot set at every level, and init depends only on its arguments: two tables initialised
@@ -514,6 +515,7 @@ static void check_table(void)
     SLOT(rfft)
     SLOT(irfft)
     SLOT(wdot)
+    SLOT(gain_dither)
 #undef SLOT
     if (memcmp(&a, &b, sizeof a) != 0)
         checkasm_fail("init left a slot unassigned or depends on more than its arguments");
@@ -889,7 +891,7 @@ static void usage(FILE *f)
             "Usage: cansim-checkasm [options]\n"
             "  --seed=N          PRNG seed [default: from the clock]\n"
             "  --test=PATTERN    families, wildcards (table, cmac, interleave, gain,\n"
-            "                    midside, vmath, truepeak, rfft, wdot)\n"
+            "                    midside, vmath, truepeak, rfft, wdot, dither)\n"
             "  --function=PATTERN  functions to run, wildcards on 'cmac' or 'cmac_avx2'\n"
             "  --cpu=LEVEL       highest level: auto, c, avx2, avx512, neon [default: auto]\n"
             "  --list            list the functions that would run\n"
