@@ -20,29 +20,58 @@
 /* Frames summed at a time. */
 #define SUM_CHUNK 8192
 
-/* The members' outputs of one profile (src[0..n_src-1], each a stereo float file: the
- * intermediate of integer and FLAC outputs, the output itself for float ones) summed through a
- * file sink into song's file (its path set), metered unless its loudness is predicted (finite
- * song->lufs). Shorter members end in silence. */
-static int sum_outputs(CansimRender *r, const char *const *src, size_t n_src, CansimPending *song,
+/* One member's output of a profile, as it waits for its finish: held in memory, or a stereo
+ * float file (the intermediate of integer and FLAC outputs, the output itself for float ones). */
+typedef struct Source {
+    const char *path;
+    const float *frames;
+    int64_t n_frames;
+    SNDFILE *in;
+    int64_t pos;
+} Source;
+
+/* Up to SUM_CHUNK frames of s into x (a file's) or *at (memory's, in place); how many. */
+static sf_count_t next_source(Source *s, float *x, const float **at)
+{
+    if (!s->frames) {
+        *at = x;
+        return sf_readf_float(s->in, x, SUM_CHUNK);
+    }
+    const int64_t left = s->n_frames - s->pos;
+    const sf_count_t k = left < SUM_CHUNK ? (sf_count_t)left : SUM_CHUNK;
+    *at = s->frames + 2 * s->pos;
+    s->pos += k;
+    return k;
+}
+
+/* The members' outputs of one profile (src[0..n_src-1]) summed through a file sink into song's
+ * output (its path set): held in memory within the budget, else a file; metered unless its
+ * loudness is predicted (finite song->lufs). Shorter members end in silence. */
+static int sum_outputs(CansimRender *r, Source *src, size_t n_src, CansimPending *song,
                        int64_t *n_frames, CansimDiag *diag)
 {
     CansimFileOut *o = &song->o;
-    SNDFILE **in = calloc(n_src, sizeof *in);
     float *buf = malloc((CANSIM_SINK_PREFIX + 4 * SUM_CHUNK) * sizeof *buf);
     int e = CANSIM_OK;
-    if (!in || !buf ||
-        (!isfinite(song->lufs) &&
-         !(o->meter = cansim_meter_new(2, (unsigned long)song->rate_hz, EBUR128_MODE_I))))
+    if (!buf || (!isfinite(song->lufs) &&
+                 !(o->meter = cansim_meter_new(2, (unsigned long)song->rate_hz, EBUR128_MODE_I))))
         e = cansim_diag_set(diag, CANSIM_ENOMEM, "%s: out of memory", o->path);
+    int64_t n_longest = 0;
     for (size_t i = 0; i < n_src && !e; i++) {
-        SF_INFO info;
-        e = cansim_audio_open_read(src[i], &in[i], &info, diag);
-        if (!e && info.channels != 2)
-            e = cansim_diag_set(diag, CANSIM_EINTERNAL, "%s: not stereo", src[i]);
+        if (!src[i].frames) {
+            SF_INFO info;
+            e = cansim_audio_open_read(src[i].path, &src[i].in, &info, diag);
+            if (!e && info.channels != 2)
+                e = cansim_diag_set(diag, CANSIM_EINTERNAL, "%s: not stereo", src[i].path);
+            src[i].n_frames = info.frames;
+        }
+        if (src[i].n_frames > n_longest)
+            n_longest = src[i].n_frames;
     }
     o->peak.has_tp = song->is_true_peak;
-    if (!e)
+    const bool is_held = !e && o->peak.has_tp &&
+                         cansim_output_hold(o, n_longest, r->cfg.output.memory_bytes, &r->mem_held);
+    if (!e && !is_held)
         e = song->is_float_out
                 ? cansim_audio_create(o->path, NULL, song->sf_format, song->rate_hz, 2, SFM_WRITE,
                                       &o->sf, o->part, sizeof o->part, diag)
@@ -57,9 +86,10 @@ static int sum_outputs(CansimRender *r, const char *const *src, size_t n_src, Ca
         sf_count_t n_max = 0;
         memset(acc, 0, 2 * SUM_CHUNK * sizeof *acc);
         for (size_t i = 0; i < n_src; i++) {
-            const sf_count_t k = sf_readf_float(in[i], x, SUM_CHUNK);
+            const float *at;
+            const sf_count_t k = next_source(&src[i], x, &at);
             for (sf_count_t t = 0; t < 2 * k; t++)
-                acc[t] += x[t];
+                acc[t] += at[t];
             if (k > n_max)
                 n_max = k;
         }
@@ -68,8 +98,9 @@ static int sum_outputs(CansimRender *r, const char *const *src, size_t n_src, Ca
         if (n_max)
             e = cansim_file_sink_write(&sink, 0, acc, (size_t)n_max, diag);
     }
-    for (size_t i = 0; in && i < n_src; i++)
-        cansim_audio_close_read(in[i]);
+    for (size_t i = 0; i < n_src; i++)
+        if (src[i].in)
+            cansim_audio_close_read(src[i].in);
     if (o->sf) {
         const int ce = cansim_audio_close(o->sf, song->is_float_out ? o->part : o->raw, diag);
         o->sf = NULL;
@@ -91,7 +122,6 @@ static int sum_outputs(CansimRender *r, const char *const *src, size_t n_src, Ca
             unlink(o->raw);
         o->part[0] = o->raw[0] = '\0';
     }
-    free(in);
     free(buf);
     return e;
 }
@@ -104,7 +134,7 @@ bool cansim_group_song(CansimRender *r, const CansimGroupResult *g, const bool *
         song[j].status = CANSIM_EINTERNAL;
     if (!g->song_dir || !g->song)
         return false;
-    const char **src = calloc(n ? n : 1, sizeof *src);
+    Source *src = calloc(n ? n : 1, sizeof *src);
     CansimDiag d;
     bool is_any = false;
     const int de = src ? cansim_make_dirs(g->song_dir, &d)
@@ -131,7 +161,9 @@ bool cansim_group_song(CansimRender *r, const CansimGroupResult *g, const bool *
                 continue;
             }
             first = first ? first : p;
-            src[n_src++] = p->is_float_out ? p->o.part : p->o.raw;
+            src[n_src++] = (Source){.path = p->is_float_out ? p->o.part : p->o.raw,
+                                    .frames = p->o.mem,
+                                    .n_frames = p->o.n_mem};
         }
         if (skip && skip[j]) {
             res->is_skipped = true; /* up to date, as the members' outputs are */

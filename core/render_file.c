@@ -288,7 +288,7 @@ static void create_outputs(Job *j)
         o->peak.has_tp = !j->is_float_out || r->cfg.level.has_ceiling;
         const int64_t n_out =
             j->info.frames + (r->cfg.engine.has_tail ? (int64_t)r->filters[k].n_taps - 1 : 0);
-        if (o->peak.has_tp && !j->pend &&
+        if (o->peak.has_tp &&
             cansim_output_hold(o, n_out, r->cfg.output.memory_bytes, &r->mem_held))
             continue;
         l->status = j->is_float_out

@@ -161,6 +161,14 @@ done
 [ "$(report sout/song1/song/report.json 'sum(o["limited_by_ceiling"] for o in r["outputs"])')" -ge 1 ] ||
     fail "the song's ceiling was never reached: the test's stems are too quiet to check it"
 
+# Held in memory (the default budget) or waiting in float files beside the outputs (--memory 0),
+# a group's stems and songs are the same bytes.
+run render stems/ -r -o sfile/ -p "$P" -f wav24 --memory 0
+expect_rc 0 "stems/ with --memory 0"
+(cd sout && find . -name '*.wav' | sort | xargs sha256sum) >held.sum
+[ "$(wc -l <held.sum)" -ge 12 ] || fail "too few renders to compare: $(wc -l <held.sum)"
+(cd sfile && sha256sum --quiet -c ../held.sum) || fail "--memory 0 gives other bytes than renders held in memory"
+
 # A song render gone: the group renders again (dry run says why), and then it is back.
 rm sout/song1/song/reference.wav
 run render stems/ -r -o sout/ -p "$P" -f wav24 --dry-run
