@@ -194,32 +194,101 @@ static inline void pass_last2(float *yr, float *yi, const float *xr, const float
     }
 }
 
-/* As the reference's passes(), the Stockham FFT of ms points: pass i writes bufs[(n_passes - 1 - i)
- * % 2], the last one y (interleaved real when is_real_out, y_i unused then). */
+/* Passes j and j + 1 >= 3 at once (a radix-16 pass of length l, span s >= W), each value
+ * loaded and stored once instead of twice: for p < l/16, the first pass's four butterflies at
+ * p + j2 l/16 (j2 < 4) leave their results in registers, whose butterflies over j2 are the
+ * second pass's at p for q + s k1. t1, t2: the two passes' tables. */
+static inline void pass_span16(float *yr, float *yi, const float *xr, const float *xi,
+                               const float *t1, const float *t2, size_t l, size_t s,
+                               bool is_real_out)
+{
+    const size_t m16 = l / 16;
+    const size_t m4 = l / 4;
+    for (size_t p = 0; p < m16; p++) {
+        for (size_t q = 0; q < s; q += W) {
+            V br[4][4], bi[4][4]; /* [k1][j2] */
+            for (size_t j2 = 0; j2 < 4; j2++) {
+                const size_t pp = p + j2 * m16;
+                V ar[4], ai[4], cr[4], ci[4];
+                for (size_t k = 0; k < 4; k++) {
+                    ar[k] = vload(xr + q + s * (pp + k * m4));
+                    ai[k] = vload(xi + q + s * (pp + k * m4));
+                }
+                bfly4(cr, ci, ar, ai);
+                for (size_t k = 1; k < 4; k++)
+                    cmul(&cr[k], &ci[k], vbroadcast(t1 + 6 * pp + 2 * k - 2),
+                         vbroadcast(t1 + 6 * pp + 2 * k - 1));
+                for (size_t k = 0; k < 4; k++) {
+                    br[k][j2] = cr[k];
+                    bi[k][j2] = ci[k];
+                }
+            }
+            for (size_t k1 = 0; k1 < 4; k1++) {
+                V cr[4], ci[4];
+                bfly4(cr, ci, br[k1], bi[k1]);
+                if (m16 > 1)
+                    for (size_t k = 1; k < 4; k++)
+                        cmul(&cr[k], &ci[k], vbroadcast(t2 + 6 * p + 2 * k - 2),
+                             vbroadcast(t2 + 6 * p + 2 * k - 1));
+                for (size_t k = 0; k < 4; k++) {
+                    const size_t o = q + s * (k1 + 4 * (4 * p + k));
+                    if (is_real_out)
+                        store_int(yr + 2 * o, ci[k], cr[k]);
+                    else {
+                        vstore(yr + o, cr[k]);
+                        vstore(yi + o, ci[k]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* The steps of the Stockham FFT of ms points: passes 0 and 1, then passes 2 and 3 fused, 4 and
+ * 5, ..., a last radix-4 pass alone when their count is odd, then the radix-2 one. */
+static inline int n_steps(const RfftLayout *lay)
+{
+    return 2 + (lay->n_r4 - 1) / 2 + lay->has_r2;
+}
+
+/* As the reference's passes(), the Stockham FFT of ms points, by steps (n_steps): step i
+ * writes bufs[(n_steps - 1 - i) % 2], the last one y (interleaved real when is_real_out, y_i
+ * unused then), so whatever precedes the first step writes bufs[n_steps % 2]. */
 static inline void run_passes(const RfftLayout *lay, const float *tw, const float *xr,
                               const float *xi, bool is_real_in, float *const bufs[2][2], float *y_r,
                               float *y_i, bool is_real_out)
 {
-    const int n_passes = lay->n_r4 + lay->has_r2;
+    const int ns = n_steps(lay);
     const size_t m = lay->ms;
-    for (int i = 0; i < n_passes; i++) {
-        const bool is_last = i == n_passes - 1;
-        float *outr = is_last ? y_r : bufs[(n_passes - 1 - i) % 2][0];
-        float *outi = is_last ? y_i : bufs[(n_passes - 1 - i) % 2][1];
-        if (i == 0)
+    int j = 0; /* the step's first pass */
+    for (int i = 0; i < ns; i++) {
+        const bool is_last = i == ns - 1;
+        float *outr = is_last ? y_r : bufs[(ns - 1 - i) % 2][0];
+        float *outi = is_last ? y_i : bufs[(ns - 1 - i) % 2][1];
+        const bool real_out = is_last && is_real_out;
+        const size_t s = (size_t)1 << (2 * j);
+        if (j == 0)
             pass_first(outr, outi, xr, xi, is_real_in, tw + lay->pass[0], m);
-        else if (i == 1)
+        else if (j == 1)
             pass_second(outr, outi, xr, xi, tw + lay->pass[1], m);
-        else if (i < lay->n_r4) {
-            const size_t s = (size_t)1 << (2 * i);
-            if (is_last && is_real_out)
-                pass_span(outr, outi, xr, xi, tw + lay->pass[i], m / s, s, true);
+        else if (j + 1 < lay->n_r4) {
+            if (real_out)
+                pass_span16(outr, outi, xr, xi, tw + lay->pass[j], tw + lay->pass[j + 1], m / s, s,
+                            true);
             else
-                pass_span(outr, outi, xr, xi, tw + lay->pass[i], m / s, s, false);
-        } else if (is_real_out)
+                pass_span16(outr, outi, xr, xi, tw + lay->pass[j], tw + lay->pass[j + 1], m / s, s,
+                            false);
+            j++;
+        } else if (j < lay->n_r4) {
+            if (real_out)
+                pass_span(outr, outi, xr, xi, tw + lay->pass[j], m / s, s, true);
+            else
+                pass_span(outr, outi, xr, xi, tw + lay->pass[j], m / s, s, false);
+        } else if (real_out)
             pass_last2(outr, outi, xr, xi, m, true);
         else
             pass_last2(outr, outi, xr, xi, m, false);
+        j++;
         xr = outr;
         xi = outi;
     }
@@ -300,15 +369,16 @@ static inline void split_blocks(float *re, float *im, const float *zr, const flo
             const size_t mir = b ? (4 - b) * m4 + m4 - r0 - W : m4 - r0 - W + 1;
             const V a = vload(zr + b * m4 + r0), bb = vload(zi + b * m4 + r0);
             const V c = vrev(vloadu(zr + mir)), d = vrev(vloadu(zi + mir));
-            const V er = vmul(half, vadd(a, c));
-            const V ei = vmul(half, vsub(bb, d));
+            /* E = (a + c, bb - d) / 2 folded into the FMAs (halving is exact) */
+            const V sr = vadd(a, c);
+            const V si = vsub(bb, d);
             V tr = vadd(bb, d);
             V ti = vsub(c, a);
             cmul(&tr, &ti, wr[b], wi[b]);
-            dr[b] = vadd(er, tr);
-            di[b] = vadd(ei, ti);
-            mr[b] = vsub(er, tr);
-            mi[b] = vsub(ti, ei);
+            dr[b] = vfmadd(half, sr, tr);
+            di[b] = vfmadd(half, si, ti);
+            mr[b] = vfmsub(half, sr, tr);
+            mi[b] = vfnmadd(half, si, ti);
         }
         store_t4(re + 4 * r0, dr[0], dr[1], dr[2], dr[3]);
         store_t4(im + 4 * r0, di[0], di[1], di[2], di[3]);
@@ -340,9 +410,8 @@ static void rfft_fwd(float *restrict re, float *restrict im, const float *restri
     } else {
         /* The top pass into the buffer the blocks' passes start from; they end in scratch. */
         float *const bufs[2][2] = {{sr, si}, {re, im}};
-        const int n_passes = lay.n_r4 + lay.has_r2;
-        float *const tr = bufs[n_passes % 2][0];
-        float *const ti = bufs[n_passes % 2][1];
+        float *const tr = bufs[n_steps(&lay) % 2][0];
+        float *const ti = bufs[n_steps(&lay) % 2][1];
         pass_top(tr, ti, x, &lay, tw);
         block_passes(&lay, tw, tr, ti, bufs);
         split_blocks(re, im, sr, si, &lay, tw);
@@ -432,19 +501,19 @@ static void rfft_inv(float *restrict x, const float *restrict re, const float *r
     if (!rfft_layout(&lay, n))
         return;
     const size_t m = lay.m;
-    const int n_passes = lay.n_r4 + lay.has_r2;
+    const int ns = n_steps(&lay);
     float *const sr = scratch;
     float *const si = scratch + CANSIM_RFFT_BINS(n);
     if (!lay.has_top) {
         float *const bufs[2][2] = {{x, x + m}, {sr, si}};
-        float *zi = bufs[n_passes % 2][0];
-        float *zr = bufs[n_passes % 2][1];
+        float *zi = bufs[ns % 2][0];
+        float *zr = bufs[ns % 2][1];
         unsplit(zr, zi, re, im, tw + lay.post, m);
         run_passes(&lay, tw, zi, zr, false, bufs, x, NULL, true);
     } else {
         float *const bufs[2][2] = {{sr, si}, {x, x + m}};
-        float *zi = bufs[n_passes % 2][0];
-        float *zr = bufs[n_passes % 2][1];
+        float *zi = bufs[ns % 2][0];
+        float *zr = bufs[ns % 2][1];
         unsplit_blocks(zr, zi, re, im, &lay, tw);
         block_passes(&lay, tw, zi, zr, bufs);
         pass_bottom(x, sr, si, &lay, tw);
