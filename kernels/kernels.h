@@ -139,7 +139,7 @@ void cansim_truepeak_coefs(float *h, int factor);
  * all outputs), eta = mu + gamma_4 (sqrt 2 + mu) ~ 6.7 u (Higham, Accuracy and Stability of
  * Numerical Algorithms, thm. 24.2). A radix-4 butterfly is two radix-2 levels whose inner
  * twiddle (+-i) is exact; the real transform is the n/2-point complex one plus one more level
- * (the split into even and odd parts, a twiddle and a butterfly). From 4096 points on, two
+ * (the split into even and odd parts, a twiddle and a butterfly). From 16384 points on, two
  * levels (the top pass's and the split's) multiply by twiddles that are products of two table
  * entries (mu <= about 3 u, eta ~ 8.7 u), which the exact inner levels (eta ~ 5.7 u) more than
  * pay for: the sum of the levels' eta stays under 7 log2(n) u. So every version is within
