@@ -93,14 +93,14 @@ void cansim_rfft_table(float *tw, size_t n)
 }
 
 /* w^p, w^2p, w^3p of pass j as (re, im) pairs. */
-static void pass_twiddles(const float *t, int j, size_t a, size_t p, float w[6])
+static inline void pass_twiddles(const float *t, int j, size_t a, size_t p, float w[6])
 {
     for (int k = 0; k < 6; k++)
         w[k] = j == 0 ? t[k * a + p] : j == 1 ? t[k * a + 4 * p] : t[6 * p + k];
 }
 
 /* The radix-4 butterfly before its twiddles: ck = sum_j aj (-i)^jk. */
-static void bfly4(float cr[4], float ci[4], const float ar[4], const float ai[4])
+static inline void bfly4(float cr[4], float ci[4], const float ar[4], const float ai[4])
 {
     const float b0r = ar[0] + ar[2], b0i = ai[0] + ai[2];
     const float b1r = ar[0] - ar[2], b1i = ai[0] - ai[2];
@@ -117,7 +117,7 @@ static void bfly4(float cr[4], float ci[4], const float ar[4], const float ai[4]
 }
 
 /* (r + i im) (wr + i wi) */
-static void cmul(float *r, float *i, float wr, float wi)
+static inline void cmul(float *r, float *i, float wr, float wi)
 {
     const float nr = *r * wr - *i * wi;
     *i = *r * wi + *i * wr;
@@ -261,14 +261,15 @@ static void block_passes(const RfftLayout *lay, const float *tw, const float *xr
 }
 
 /* Where Z[k] (0 < k < m) is: k, or with the top pass block k % 4, position k / 4. */
-static size_t zpos(const RfftLayout *lay, size_t k)
+static inline size_t zpos(const RfftLayout *lay, size_t k)
 {
     return lay->has_top ? k % 4 * (lay->m / 4) + k / 4 : k;
 }
 
 /* W^k / 2 for 1 <= k <= m/2 (see rfft_layout.h; with the top pass W^(64 rh) (W^(4 rl + b) / 2)
  * for k = 4r + b, r = 16 rh + rl, and W^(m/2) / 2 = -i/2). */
-static void post_twiddle(const RfftLayout *lay, const float *tw, size_t k, float *wr, float *wi)
+static inline void post_twiddle(const RfftLayout *lay, const float *tw, size_t k, float *wr,
+                                float *wi)
 {
     const size_t h = lay->m / 2;
     if (!lay->has_top) {
