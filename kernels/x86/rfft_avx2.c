@@ -80,7 +80,8 @@ static inline V vrev(V v)
     return _mm256_permutevar8x32_ps(v, _mm256_setr_epi32(7, 6, 5, 4, 3, 2, 1, 0));
 }
 
-/* A 4x4 transpose in each 128-bit lane gives (p, p + 4) per register; the lanes then pair. */
+/* y[4p + k] = ck[p], y unaligned: a 4x4 transpose in each 128-bit lane gives (p, p + 4) per
+ * register; the lanes then pair. */
 static inline void store_t4(float *y, V c0, V c1, V c2, V c3)
 {
     const V t0 = _mm256_unpacklo_ps(c0, c1);
@@ -91,10 +92,46 @@ static inline void store_t4(float *y, V c0, V c1, V c2, V c3)
     const V u1 = _mm256_shuffle_ps(t0, t1, 0xEE); /* p1 | p5 */
     const V u2 = _mm256_shuffle_ps(t2, t3, 0x44); /* p2 | p6 */
     const V u3 = _mm256_shuffle_ps(t2, t3, 0xEE); /* p3 | p7 */
-    _mm256_store_ps(y, _mm256_permute2f128_ps(u0, u1, 0x20));
-    _mm256_store_ps(y + 8, _mm256_permute2f128_ps(u2, u3, 0x20));
-    _mm256_store_ps(y + 16, _mm256_permute2f128_ps(u0, u1, 0x31));
-    _mm256_store_ps(y + 24, _mm256_permute2f128_ps(u2, u3, 0x31));
+    _mm256_storeu_ps(y, _mm256_permute2f128_ps(u0, u1, 0x20));
+    _mm256_storeu_ps(y + 8, _mm256_permute2f128_ps(u2, u3, 0x20));
+    _mm256_storeu_ps(y + 16, _mm256_permute2f128_ps(u0, u1, 0x31));
+    _mm256_storeu_ps(y + 24, _mm256_permute2f128_ps(u2, u3, 0x31));
+}
+
+/* The reverse, c[k][p] = y[4p + k]: the lanes paired as (p, p + 4), then the 4x4 transposes. */
+static inline void load_t4(const float *y, V c[4])
+{
+    const V v0 = _mm256_loadu_ps(y);
+    const V v1 = _mm256_loadu_ps(y + 8);
+    const V v2 = _mm256_loadu_ps(y + 16);
+    const V v3 = _mm256_loadu_ps(y + 24);
+    const V u0 = _mm256_permute2f128_ps(v0, v2, 0x20); /* p0 | p4 */
+    const V u1 = _mm256_permute2f128_ps(v0, v2, 0x31); /* p1 | p5 */
+    const V u2 = _mm256_permute2f128_ps(v1, v3, 0x20); /* p2 | p6 */
+    const V u3 = _mm256_permute2f128_ps(v1, v3, 0x31); /* p3 | p7 */
+    const V t0 = _mm256_unpacklo_ps(u0, u1);
+    const V t1 = _mm256_unpacklo_ps(u2, u3);
+    const V t2 = _mm256_unpackhi_ps(u0, u1);
+    const V t3 = _mm256_unpackhi_ps(u2, u3);
+    c[0] = _mm256_shuffle_ps(t0, t1, 0x44);
+    c[1] = _mm256_shuffle_ps(t0, t1, 0xEE);
+    c[2] = _mm256_shuffle_ps(t2, t3, 0x44);
+    c[3] = _mm256_shuffle_ps(t2, t3, 0xEE);
+}
+
+/* y[4W - 1 - (4p + k)] = ck[p] */
+static inline void store_t4r(float *y, V c0, V c1, V c2, V c3)
+{
+    store_t4(y, vrev(c3), vrev(c2), vrev(c1), vrev(c0));
+}
+
+/* c[k][p] = y[4W - 1 - (4p + k)] */
+static inline void load_t4r(const float *y, V c[4])
+{
+    V t[4];
+    load_t4(y, t);
+    for (int k = 0; k < 4; k++)
+        c[k] = vrev(t[3 - k]);
 }
 
 static inline void store_s4(float *y, V c0, V c1, V c2, V c3)

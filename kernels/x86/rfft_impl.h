@@ -4,7 +4,10 @@
  *   load_deint(x, &re, &im)     2W interleaved floats into planes (the real input's pairs)
  *   store_int(x, even, odd)     planes into 2W interleaved floats
  *   vrev(v)                     lanes reversed
- *   store_t4(y, c0, c1, c2, c3) y[4p + k] = ck[p] for p < W: the first pass's output
+ *   store_t4(y, c0, c1, c2, c3) y[4p + k] = ck[p] for p < W (y unaligned): the first pass's
+ *                               output, the split's with the top pass
+ *   load_t4(y, c)               c[k][p] = y[4p + k] (y unaligned): the unsplit's input
+ *   store_t4r, load_t4r         the same from the far end: y[4W - 1 - (4p + k)]
  *   store_s4(y, c0, c1, c2, c3) the second pass's: ck holds (p, q) at lane 4p + q, q < 4, and
  *                               goes to y[16p + 4k + q]
  * The algorithm and the table are the C reference's (ref/rfft.c, rfft_layout.h); only the order
@@ -59,6 +62,61 @@ static inline void pass_first(float *yr, float *yi, const float *xr, const float
             cmul(&cr[k], &ci[k], vload(t + (2 * k - 2) * m4 + p), vload(t + (2 * k - 1) * m4 + p));
         store_t4(yr + 4 * p, cr[0], cr[1], cr[2], cr[3]);
         store_t4(yi + 4 * p, ci[0], ci[1], ci[2], ci[3]);
+    }
+}
+
+/* w^kp of the top and bottom passes for k = 1 .. 3, p = p0 + lane: w^(16 k ph) w^(k pl). */
+static inline void top_twiddles(const RfftLayout *lay, const float *tw, size_t p0, V w[6])
+{
+    const float *hi = tw + lay->top + 6 * (p0 / 16);
+    const float *lo = tw + lay->top_lo + p0 % 16;
+    for (size_t k = 0; k < 3; k++) {
+        w[2 * k] = vload(lo + 32 * k);
+        w[2 * k + 1] = vload(lo + 32 * k + 16);
+        cmul(&w[2 * k], &w[2 * k + 1], vbroadcast(hi + 2 * k), vbroadcast(hi + 2 * k + 1));
+    }
+}
+
+/* The top pass (the forward's first with it, decimation in frequency): as pass 0 from the real
+ * signal, but the result for k goes to block k, y[k m/4 + p]. */
+static inline void pass_top(float *yr, float *yi, const float *x, const RfftLayout *lay,
+                            const float *tw)
+{
+    const size_t m4 = lay->m / 4;
+    for (size_t p = 0; p < m4; p += W) {
+        V ar[4], ai[4], cr[4], ci[4], w[6];
+        for (size_t k = 0; k < 4; k++)
+            load_deint(x + 2 * (p + k * m4), &ar[k], &ai[k]);
+        bfly4(cr, ci, ar, ai);
+        top_twiddles(lay, tw, p, w);
+        for (size_t k = 1; k < 4; k++)
+            cmul(&cr[k], &ci[k], w[2 * k - 2], w[2 * k - 1]);
+        for (size_t k = 0; k < 4; k++) {
+            vstore(yr + k * m4 + p, cr[k]);
+            vstore(yi + k * m4 + p, ci[k]);
+        }
+    }
+}
+
+/* The bottom pass (the inverse's last with the top pass, decimation in time): block k holds
+ * S_k, a_k = w^kp S_k[p], and z[p + j m/4] = sum_k a_k (-i)^jk goes out interleaved, swapped
+ * back (the imaginary plane to the even samples). */
+static inline void pass_bottom(float *x, const float *xr, const float *xi, const RfftLayout *lay,
+                               const float *tw)
+{
+    const size_t m4 = lay->m / 4;
+    for (size_t p = 0; p < m4; p += W) {
+        V ar[4], ai[4], cr[4], ci[4], w[6];
+        top_twiddles(lay, tw, p, w);
+        for (size_t k = 0; k < 4; k++) {
+            ar[k] = vload(xr + k * m4 + p);
+            ai[k] = vload(xi + k * m4 + p);
+            if (k > 0)
+                cmul(&ar[k], &ai[k], w[2 * k - 2], w[2 * k - 1]);
+        }
+        bfly4(cr, ci, ar, ai);
+        for (size_t k = 0; k < 4; k++)
+            store_int(x + 2 * (p + k * m4), ci[k], cr[k]);
     }
 }
 
@@ -136,57 +194,127 @@ static inline void pass_last2(float *yr, float *yi, const float *xr, const float
     }
 }
 
-/* As the reference's passes(): pass i writes bufs[(n_passes - 1 - i) % 2], the last one y
- * (interleaved real when is_real_out, y_i unused then). */
+/* Passes j and j + 1 >= 3 at once (a radix-16 pass of length l, span s >= W), each value
+ * loaded and stored once instead of twice: for p < l/16, the first pass's four butterflies at
+ * p + j2 l/16 (j2 < 4) leave their results in registers, whose butterflies over j2 are the
+ * second pass's at p for q + s k1. t1, t2: the two passes' tables. */
+static inline void pass_span16(float *yr, float *yi, const float *xr, const float *xi,
+                               const float *t1, const float *t2, size_t l, size_t s,
+                               bool is_real_out)
+{
+    const size_t m16 = l / 16;
+    const size_t m4 = l / 4;
+    for (size_t p = 0; p < m16; p++) {
+        for (size_t q = 0; q < s; q += W) {
+            V br[4][4], bi[4][4]; /* [k1][j2] */
+            for (size_t j2 = 0; j2 < 4; j2++) {
+                const size_t pp = p + j2 * m16;
+                V ar[4], ai[4], cr[4], ci[4];
+                for (size_t k = 0; k < 4; k++) {
+                    ar[k] = vload(xr + q + s * (pp + k * m4));
+                    ai[k] = vload(xi + q + s * (pp + k * m4));
+                }
+                bfly4(cr, ci, ar, ai);
+                for (size_t k = 1; k < 4; k++)
+                    cmul(&cr[k], &ci[k], vbroadcast(t1 + 6 * pp + 2 * k - 2),
+                         vbroadcast(t1 + 6 * pp + 2 * k - 1));
+                for (size_t k = 0; k < 4; k++) {
+                    br[k][j2] = cr[k];
+                    bi[k][j2] = ci[k];
+                }
+            }
+            for (size_t k1 = 0; k1 < 4; k1++) {
+                V cr[4], ci[4];
+                bfly4(cr, ci, br[k1], bi[k1]);
+                if (m16 > 1)
+                    for (size_t k = 1; k < 4; k++)
+                        cmul(&cr[k], &ci[k], vbroadcast(t2 + 6 * p + 2 * k - 2),
+                             vbroadcast(t2 + 6 * p + 2 * k - 1));
+                for (size_t k = 0; k < 4; k++) {
+                    const size_t o = q + s * (k1 + 4 * (4 * p + k));
+                    if (is_real_out)
+                        store_int(yr + 2 * o, ci[k], cr[k]);
+                    else {
+                        vstore(yr + o, cr[k]);
+                        vstore(yi + o, ci[k]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/* The steps of the Stockham FFT of ms points: passes 0 and 1, then passes 2 and 3 fused, 4 and
+ * 5, ..., a last radix-4 pass alone when their count is odd, then the radix-2 one. */
+static inline int n_steps(const RfftLayout *lay)
+{
+    return 2 + (lay->n_r4 - 1) / 2 + lay->has_r2;
+}
+
+/* As the reference's passes(), the Stockham FFT of ms points, by steps (n_steps): step i
+ * writes bufs[(n_steps - 1 - i) % 2], the last one y (interleaved real when is_real_out, y_i
+ * unused then), so whatever precedes the first step writes bufs[n_steps % 2]. */
 static inline void run_passes(const RfftLayout *lay, const float *tw, const float *xr,
                               const float *xi, bool is_real_in, float *const bufs[2][2], float *y_r,
                               float *y_i, bool is_real_out)
 {
-    const int n_passes = lay->n_r4 + lay->has_r2;
-    const size_t m = lay->m;
-    for (int i = 0; i < n_passes; i++) {
-        const bool is_last = i == n_passes - 1;
-        float *outr = is_last ? y_r : bufs[(n_passes - 1 - i) % 2][0];
-        float *outi = is_last ? y_i : bufs[(n_passes - 1 - i) % 2][1];
-        if (i == 0)
+    const int ns = n_steps(lay);
+    const size_t m = lay->ms;
+    int j = 0; /* the step's first pass */
+    for (int i = 0; i < ns; i++) {
+        const bool is_last = i == ns - 1;
+        float *outr = is_last ? y_r : bufs[(ns - 1 - i) % 2][0];
+        float *outi = is_last ? y_i : bufs[(ns - 1 - i) % 2][1];
+        const bool real_out = is_last && is_real_out;
+        const size_t s = (size_t)1 << (2 * j);
+        if (j == 0)
             pass_first(outr, outi, xr, xi, is_real_in, tw + lay->pass[0], m);
-        else if (i == 1)
+        else if (j == 1)
             pass_second(outr, outi, xr, xi, tw + lay->pass[1], m);
-        else if (i < lay->n_r4) {
-            const size_t s = (size_t)1 << (2 * i);
-            if (is_last && is_real_out)
-                pass_span(outr, outi, xr, xi, tw + lay->pass[i], m / s, s, true);
+        else if (j + 1 < lay->n_r4) {
+            if (real_out)
+                pass_span16(outr, outi, xr, xi, tw + lay->pass[j], tw + lay->pass[j + 1], m / s, s,
+                            true);
             else
-                pass_span(outr, outi, xr, xi, tw + lay->pass[i], m / s, s, false);
-        } else if (is_real_out)
+                pass_span16(outr, outi, xr, xi, tw + lay->pass[j], tw + lay->pass[j + 1], m / s, s,
+                            false);
+            j++;
+        } else if (j < lay->n_r4) {
+            if (real_out)
+                pass_span(outr, outi, xr, xi, tw + lay->pass[j], m / s, s, true);
+            else
+                pass_span(outr, outi, xr, xi, tw + lay->pass[j], m / s, s, false);
+        } else if (real_out)
             pass_last2(outr, outi, xr, xi, m, true);
         else
             pass_last2(outr, outi, xr, xi, m, false);
+        j++;
         xr = outr;
         xi = outi;
     }
 }
 
-static void rfft_fwd(float *restrict re, float *restrict im, const float *restrict x,
-                     float *restrict scratch, const float *restrict tw, size_t n)
+/* The four blocks' FFTs with the top pass, each in its quarter of the buffers: from (xr, xi)
+ * through bufs to bufs[0]. */
+static inline void block_passes(const RfftLayout *lay, const float *tw, const float *xr,
+                                const float *xi, float *const bufs[2][2])
 {
-    RfftLayout lay;
-    if (!rfft_layout(&lay, n))
-        return;
-    const size_t m = lay.m;
-    float *const bufs[2][2] = {{re, im}, {scratch, scratch + CANSIM_RFFT_BINS(n)}};
-    run_passes(&lay, tw, x, NULL, true, bufs, re, im, false);
+    for (size_t b = 0; b < 4; b++) {
+        const size_t o = b * lay->ms;
+        float *const sub[2][2] = {{bufs[0][0] + o, bufs[0][1] + o},
+                                  {bufs[1][0] + o, bufs[1][1] + o}};
+        run_passes(lay, tw, xr + o, xi + o, false, sub, sub[0][0], sub[0][1], false);
+    }
+}
 
-    /* The split into the real spectrum, in place (see the reference): pairs (k, m - k) for
-     * k = 1 .. m/2 in blocks of W, each block's mirror read reversed; the blocks' mirrors are
-     * disjoint, and the last one's meets it only at m/2, computed alike from both sides. */
-    const float *wr = tw + lay.post;
+/* The split into the real spectrum, in place (see the reference): pairs (k, m - k) for
+ * k = 1 .. m/2 in blocks of W, each block's mirror read reversed; the blocks' mirrors are
+ * disjoint, and the last one's meets it only at m/2, computed alike from both sides. */
+static inline void split_in_place(float *re, float *im, const float *post, size_t m)
+{
+    const float *wr = post;
     const float *wi = wr + m / 2;
     const float z0r = re[0], z0i = im[0];
-    re[0] = z0r + z0i;
-    re[m] = z0r - z0i;
-    im[0] = 0.0f;
-    im[m] = 0.0f;
     const V half = vset1(0.5f);
     for (size_t i = 0; i < m / 2; i += W) {
         const size_t k = 1 + i;
@@ -203,23 +331,100 @@ static void rfft_fwd(float *restrict re, float *restrict im, const float *restri
         vstoreu(re + r, vrev(vsub(er, tr)));
         vstoreu(im + r, vrev(vsub(ti, ei)));
     }
-    const size_t nb = CANSIM_RFFT_BINS(n);
-    memset(re + m + 1, 0, (nb - m - 1) * sizeof *re);
-    memset(im + m + 1, 0, (nb - m - 1) * sizeof *im);
+    re[0] = z0r + z0i;
+    re[m] = z0r - z0i;
+    im[0] = 0.0f;
+    im[m] = 0.0f;
 }
 
-static void rfft_inv(float *restrict x, const float *restrict re, const float *restrict im,
+/* W^k / 2 for k = 4r + b, r = r0 + lane, b < 4: W^(64 rh) (W^(4 rl + b) / 2), r = 16 rh + rl. */
+static inline void post_twiddles(const RfftLayout *lay, const float *tw, size_t r0, V wr[4],
+                                 V wi[4])
+{
+    const V hr = vbroadcast(tw + lay->post + 2 * (r0 / 16));
+    const V hi = vbroadcast(tw + lay->post + 2 * (r0 / 16) + 1);
+    for (size_t b = 0; b < 4; b++) {
+        wr[b] = vload(tw + lay->post_lo + 16 * b + r0 % 16);
+        wi[b] = vload(tw + lay->post_lo + 64 + 16 * b + r0 % 16);
+        cmul(&wr[b], &wi[b], hr, hi);
+    }
+}
+
+/* The split from the blocks (zr, zi) to natural order: for r = r0 + lane, Z[4r + b] is at block
+ * b, position r, and Z[m - 4r - b] at block 4 - b, position m/4 - 1 - r (block 0: m/4 - r, which
+ * for r = 0 reads block 1, not Z[m] = Z[0]; that lane, k = 0, is replaced after the loop). The
+ * four results per r go out transposed: X[4r + b] from 4 r0 on, X[m - 4r - b] from the far end
+ * of the 4W floats ending at m. k = m/2 pairs with itself: X[m/2] = conj Z[m/2]. */
+static inline void split_blocks(float *re, float *im, const float *zr, const float *zi,
+                                const RfftLayout *lay, const float *tw)
+{
+    const size_t m = lay->m;
+    const size_t m4 = m / 4;
+    const size_t m8 = m / 8;
+    const V half = vset1(0.5f);
+    for (size_t r0 = 0; r0 < m8; r0 += W) {
+        V dr[4], di[4], mr[4], mi[4], wr[4], wi[4];
+        post_twiddles(lay, tw, r0, wr, wi);
+        for (size_t b = 0; b < 4; b++) {
+            const size_t mir = b ? (4 - b) * m4 + m4 - r0 - W : m4 - r0 - W + 1;
+            const V a = vload(zr + b * m4 + r0), bb = vload(zi + b * m4 + r0);
+            const V c = vrev(vloadu(zr + mir)), d = vrev(vloadu(zi + mir));
+            /* E = (a + c, bb - d) / 2 folded into the FMAs (halving is exact) */
+            const V sr = vadd(a, c);
+            const V si = vsub(bb, d);
+            V tr = vadd(bb, d);
+            V ti = vsub(c, a);
+            cmul(&tr, &ti, wr[b], wi[b]);
+            dr[b] = vfmadd(half, sr, tr);
+            di[b] = vfmadd(half, si, ti);
+            mr[b] = vfmsub(half, sr, tr);
+            mi[b] = vfnmadd(half, si, ti);
+        }
+        store_t4(re + 4 * r0, dr[0], dr[1], dr[2], dr[3]);
+        store_t4(im + 4 * r0, di[0], di[1], di[2], di[3]);
+        store_t4r(re + m - 4 * r0 - 4 * W + 1, mr[0], mr[1], mr[2], mr[3]);
+        store_t4r(im + m - 4 * r0 - 4 * W + 1, mi[0], mi[1], mi[2], mi[3]);
+    }
+    re[0] = zr[0] + zi[0];
+    re[m] = zr[0] - zi[0];
+    im[0] = 0.0f;
+    im[m] = 0.0f;
+    re[m / 2] = zr[m8];
+    im[m / 2] = 0.0f - zi[m8];
+}
+
+static void rfft_fwd(float *restrict re, float *restrict im, const float *restrict x,
                      float *restrict scratch, const float *restrict tw, size_t n)
 {
     RfftLayout lay;
     if (!rfft_layout(&lay, n))
         return;
     const size_t m = lay.m;
-    const int n_passes = lay.n_r4 + lay.has_r2;
-    float *const bufs[2][2] = {{x, x + m}, {scratch, scratch + CANSIM_RFFT_BINS(n)}};
-    float *zi = bufs[n_passes % 2][0];
-    float *zr = bufs[n_passes % 2][1];
-    const float *wr = tw + lay.post;
+    const size_t nb = CANSIM_RFFT_BINS(n);
+    float *const sr = scratch;
+    float *const si = scratch + nb;
+    if (!lay.has_top) {
+        float *const bufs[2][2] = {{re, im}, {sr, si}};
+        run_passes(&lay, tw, x, NULL, true, bufs, re, im, false);
+        split_in_place(re, im, tw + lay.post, m);
+    } else {
+        /* The top pass into the buffer the blocks' passes start from; they end in scratch. */
+        float *const bufs[2][2] = {{sr, si}, {re, im}};
+        float *const tr = bufs[n_steps(&lay) % 2][0];
+        float *const ti = bufs[n_steps(&lay) % 2][1];
+        pass_top(tr, ti, x, &lay, tw);
+        block_passes(&lay, tw, tr, ti, bufs);
+        split_blocks(re, im, sr, si, &lay, tw);
+    }
+    memset(re + m + 1, 0, (nb - m - 1) * sizeof *re);
+    memset(im + m + 1, 0, (nb - m - 1) * sizeof *im);
+}
+
+/* The unsplit into Z for the passes, in natural order (see the reference). */
+static inline void unsplit(float *zr, float *zi, const float *re, const float *im,
+                           const float *post, size_t m)
+{
+    const float *wr = post;
     const float *wi = wr + m / 2;
     zr[0] = re[0] + re[m];
     zi[0] = re[0] - re[m];
@@ -242,5 +447,75 @@ static void rfft_inv(float *restrict x, const float *restrict re, const float *r
         vstoreu(zr + r, vrev(vfmadd(two, hi, fr)));
         vstoreu(zi + r, vrev(vfmsub(two, hr, fi)));
     }
-    run_passes(&lay, tw, zi, zr, false, bufs, x, NULL, true);
+}
+
+/* The unsplit into the blocks' order, the reverse of split_blocks: the four X[4r + b] per r
+ * read transposed from 4 r0 on, X[m - 4r - b] reversed, ending at m. Lane k = 0 (im[0] and
+ * im[m] are noise) is replaced after the loop; its mirror, Z[m], lands on block 1's first slot,
+ * so the mirrors are stored before the direct results. Z[m/2] = 2 conj X[m/2]. */
+static inline void unsplit_blocks(float *zr, float *zi, const float *re, const float *im,
+                                  const RfftLayout *lay, const float *tw)
+{
+    const size_t m = lay->m;
+    const size_t m4 = m / 4;
+    const size_t m8 = m / 8;
+    const V two = vset1(2.0f);
+    for (size_t r0 = 0; r0 < m8; r0 += W) {
+        V ar[4], ai[4], cr[4], ci[4], kr[4], ki[4], wr[4], wi[4];
+        post_twiddles(lay, tw, r0, wr, wi);
+        load_t4(re + 4 * r0, ar);
+        load_t4(im + 4 * r0, ai);
+        load_t4r(re + m - 4 * r0 - 4 * W + 1, cr);
+        load_t4r(im + m - 4 * r0 - 4 * W + 1, ci);
+        for (size_t b = 0; b < 4; b++) {
+            const V a = ar[b], bb = ai[b];
+            const V c = cr[b], d = ci[b];
+            const V fr = vadd(a, c), fi = vsub(bb, d);
+            V hr = vsub(a, c);
+            V hi = vadd(bb, d);
+            const V w_r = wr[b], w_i = wi[b];
+            const V nr = vfmadd(hr, w_r, vmul(hi, w_i));
+            hi = vfmsub(hi, w_r, vmul(hr, w_i));
+            hr = nr;
+            kr[b] = vfnmadd(two, hi, fr);
+            ki[b] = vfmadd(two, hr, fi);
+            const size_t mir = b ? (4 - b) * m4 + m4 - r0 - W : m4 - r0 - W + 1;
+            vstoreu(zr + mir, vrev(vfmadd(two, hi, fr)));
+            vstoreu(zi + mir, vrev(vfmsub(two, hr, fi)));
+        }
+        for (size_t b = 0; b < 4; b++) {
+            vstore(zr + b * m4 + r0, kr[b]);
+            vstore(zi + b * m4 + r0, ki[b]);
+        }
+    }
+    zr[0] = re[0] + re[m];
+    zi[0] = re[0] - re[m];
+    zr[m8] = 2.0f * re[m / 2];
+    zi[m8] = -2.0f * im[m / 2];
+}
+
+static void rfft_inv(float *restrict x, const float *restrict re, const float *restrict im,
+                     float *restrict scratch, const float *restrict tw, size_t n)
+{
+    RfftLayout lay;
+    if (!rfft_layout(&lay, n))
+        return;
+    const size_t m = lay.m;
+    const int ns = n_steps(&lay);
+    float *const sr = scratch;
+    float *const si = scratch + CANSIM_RFFT_BINS(n);
+    if (!lay.has_top) {
+        float *const bufs[2][2] = {{x, x + m}, {sr, si}};
+        float *zi = bufs[ns % 2][0];
+        float *zr = bufs[ns % 2][1];
+        unsplit(zr, zi, re, im, tw + lay.post, m);
+        run_passes(&lay, tw, zi, zr, false, bufs, x, NULL, true);
+    } else {
+        float *const bufs[2][2] = {{sr, si}, {x, x + m}};
+        float *zi = bufs[ns % 2][0];
+        float *zr = bufs[ns % 2][1];
+        unsplit_blocks(zr, zi, re, im, &lay, tw);
+        block_passes(&lay, tw, zi, zr, bufs);
+        pass_bottom(x, sr, si, &lay, tw);
+    }
 }
