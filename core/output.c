@@ -2,6 +2,7 @@
 /* Output files: directories, the container for the size, the file sink with its peak tracking,
  * and the final rename. */
 #define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MADV_HUGEPAGE */
 
 #include <errno.h>
 #include <math.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "audio_io.h"
@@ -103,9 +105,15 @@ bool cansim_output_hold(CansimFileOut *o, int64_t n_frames, size_t budget, size_
     const size_t bytes = (size_t)n_frames * 2 * sizeof(float);
     if (*held + bytes > budget)
         return false;
-    /* Pages are touched only as the render fills them. */
-    if (!(o->mem = malloc(bytes)))
+    /* Pages are touched only as the render fills them; huge pages where the system gives them
+     * (a fault per 2 MB instead of per 4 KB: a tenth of a float render's time went to faults). */
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
         return false;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    o->mem = p;
     o->n_mem = 0;
     o->cap_mem = n_frames;
     o->mem_bytes = bytes;
@@ -117,7 +125,7 @@ void cansim_output_release(CansimFileOut *o, size_t *held)
 {
     if (!o->mem)
         return;
-    free(o->mem);
+    munmap(o->mem, o->mem_bytes);
     o->mem = NULL;
     *held -= o->mem_bytes;
     o->mem_bytes = 0;
