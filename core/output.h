@@ -71,6 +71,7 @@ typedef struct CansimFileSink {
     cansim_truepeak2_fn *truepeak2;
     float tp_coefs[CANSIM_TP_MAX_COEFS]; /* the true-peak filter at the render's rate */
     int tp_factor;                       /* its oversampling: 4, 2 or 1 (BS.1770, libebur128) */
+    float tp_bound; /* no interpolated value exceeds this times its window's largest sample */
 } CansimFileSink;
 
 /* A sink over outs (one per lane) at rate_hz; k supplies the true-peak kernel. */
