@@ -42,6 +42,8 @@ void run_all(Run *run, const Unit *units, size_t n_units, int n_threads)
     {
         CansimRenderConfig cfg = *run->cfg;
         cfg.engine.n_threads = is_per_file ? 1 : n_threads;
+        /* --memory is the whole run's: the renderers at work at once share it. */
+        cfg.output.memory_bytes /= (size_t)run->n_workers;
         /* In passes, a pass sees only its profiles: the drawer's one level would differ from
          * pass to pass, so each output is held on its own (the note above says so). */
         if (run->pass_size < run->b->n_profiles)
