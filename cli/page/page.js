@@ -526,6 +526,14 @@
     return true;
   }
 
+  /* Redraws by fn once the crossfade running (if any) is over: the layout a switch causes (the
+   * list, the facts, on a run's page the other mix's list and map: 5-15 ms of the main thread)
+   * would otherwise hold up the fade's steps. */
+  function redraw(fn) {
+    if (!state.fade) fn();
+    else if (state.fade.after.indexOf(fn) < 0) state.fade.after.push(fn);
+  }
+
   /* A linear crossfade to entry i: the renders are the same music, aligned to the sample, so
    * their amplitudes add; an equal-power fade would bulge by 3 dB. */
   function crossfade(i, t0, inStep) {
@@ -534,8 +542,8 @@
     var m = master();
     state.sounding = i;
     to.el.playbackRate = 1;
-    renderList();
     var record = { from: from.id, to: to.id, ms: NaN, first_ms: NaN, position_s: m ? m.el.currentTime : 0, in_step: inStep };
+    var after = state.fade ? state.fade.after : [];
     if (state.fade) clearInterval(state.fade.timer);
     var start = performance.now();
     var g0 = state.entries.map(function (e) { return e.gain; });
@@ -555,10 +563,12 @@
         record.first_ms = first - t0;
         record.ms = now - t0;
         state.switches.push(record);
+        after.forEach(function (fn) { fn(); });
         $('switch-time').textContent = 'switched in ' + record.ms.toFixed(0) + ' ms';
       }
     };
-    state.fade = { timer: setInterval(step, TICK_MS) };
+    state.fade = { timer: setInterval(step, TICK_MS), after: after };
+    redraw(renderList);
     step();
   }
 
@@ -568,14 +578,14 @@
     if (i === state.compare) state.compare = -1;
     sound(i, t0 === undefined ? performance.now() : t0);
     document.body.dataset.selected = state.entries[i].id;
-    renderList();
-    renderDetail();
+    redraw(renderList);
+    redraw(renderDetail);
   }
 
   function setCompare(i) {
     state.compare = i === state.selected ? -1 : i;
-    renderList();
-    renderDetail();
+    redraw(renderList);
+    redraw(renderDetail);
   }
 
   function swap(t0) {
@@ -1043,7 +1053,7 @@
   state.api = {
     sound: sound, seekAll: seekAll, play: play, pause: pause, setTrims: setTrims, applyVolume: applyVolume,
     renderList: renderList, renderDetail: renderDetail, el: el, choose: choose, setCompare: setCompare,
-    master: master, fmtDb: fmtDb, fmtTime: fmtTime, svg: svg
+    master: master, fmtDb: fmtDb, fmtTime: fmtTime, svg: svg, redraw: redraw
   };
   $('equal').checked = state.equal;
   buildEntries();
