@@ -1,11 +1,17 @@
 # SPDX-License-Identifier: MIT
-# cmake -DDIR=cli/page -DOUT=page_template.c -P embed.cmake: page.html with page.css, page.js and
+# cmake -DDIR=cli/page -DOUT=page_template.c -DSCRIPTS=page.js,entries.js,... -P embed.cmake:
+# page.html with page.css, the SCRIPTS files one after the other (page.cmake's list) and
 # blind.js + abx.js put in place of @@STYLE@@, @@SCRIPT@@ and @@BLIND@@, versions.js + map.js in place
 # of @@VIEWS@@, written as the C array
 # cansim_page_template.
 file(READ ${DIR}/page.html html)
 file(READ ${DIR}/page.css css)
-file(READ ${DIR}/page.js js)
+string(REPLACE "," ";" script "${SCRIPTS}")
+set(js "")
+foreach(f ${script})
+    file(READ ${DIR}/${f} part)
+    string(APPEND js "${part}\n")
+endforeach()
 file(READ ${DIR}/blind.js blind)
 file(READ ${DIR}/abx.js abx)
 string(APPEND blind "\n${abx}")
@@ -18,7 +24,7 @@ if(css MATCHES "</[sS][tT][yY][lL][eE]")
 endif()
 foreach(name js blind views)
     if(${name} MATCHES "</[sS][cC][rR][iI][pP][tT]" OR ${name} MATCHES "<!--")
-        message(FATAL_ERROR "${DIR}: page.js, blind.js, abx.js, versions.js or map.js contains '</script' or '<!--'")
+        message(FATAL_ERROR "${DIR}: the page's script, blind.js, abx.js, versions.js or map.js contains '</script' or '<!--'")
     endif()
 endforeach()
 foreach(marker @@STYLE@@ @@SCRIPT@@ @@BLIND@@ @@VIEWS@@ @@TITLE@@ @@DATA@@)

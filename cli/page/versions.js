@@ -48,8 +48,13 @@
     page.mix = m;
     api.choose(sel, t0);
     api.setCompare(cmp);
+    api.redraw(redrawMix);
+  }
+
+  /* Once the crossfade is over (see redraw in page.js): the bar, and the map of the mix heard. */
+  function redrawMix() {
     render();
-    document.dispatchEvent(new CustomEvent('cansim:mix', { detail: { mix: m } }));
+    document.dispatchEvent(new CustomEvent('cansim:mix', { detail: { mix: page.mix } }));
   }
 
   function build() {

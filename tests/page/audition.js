@@ -116,7 +116,7 @@ function soundState(page) {
 const latencies = [];
 
 // After a start or a seek the silent elements join the audible one within a second or so
-// (cli/page/page.js: join, syncTick): wait until all run within 5 ms of it.
+// (cli/page/player.js: join, syncTick): wait until all run within 5 ms of it.
 async function inStep(page, what) {
   const t0 = Date.now();
   const ok = await page.waitForFunction(() => {
