@@ -291,7 +291,7 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
         song_lufs[j] =
             is_sure ? la.input_lufs + pred[j] - la.input_pred_lufs + gains[j] : (double)NAN;
     }
-    /* Every member at the group's gains, measured, kept unfinished. */
+    /* Every member at the group's gains, its loudness predicted (or measured), kept unfinished. */
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < n_prof; j++)
             pend[i * n_prof + j].status = CANSIM_EINTERNAL;

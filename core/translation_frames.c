@@ -3,12 +3,12 @@
  *
  * A frame's energy in a band is the sum over the band's bins of the input's spectra weighted
  * by the set's |H|^2 terms (translation.c). Done set by set, every set read the whole chunk of
- * spectra again (96 KB a frame at 48 kHz) and its weights (154 KB) stayed in cache: the work
- * waited on memory. Here a block of frames is taken at once and its bins in tiles: one tile of
- * the block's spectra stays in the first-level cache while every set's tile of weights meets
- * every frame of the block, so the spectra are read once per block and each set's weights once
- * per block, not once per frame. Each frame's sums are made in one fixed order (tile by tile,
- * band by band, plane by plane), so they are the same bits whichever thread makes them. */
+ * spectra again (96 KB a frame at 48 kHz). Here a block of frames is taken at once and its bins
+ * in tiles: one tile of the block's spectra (160 KB) stays in the second-level cache while
+ * every set's tile of weights meets every frame of the block, so the spectra are read once per
+ * block and each set's weights once per block, not once per frame. The sums run on the wdot
+ * kernel. Each frame's sums are made in one fixed order (tile by tile, band by band, plane by
+ * plane), so they are the same bits whichever thread makes them. */
 #include <stdlib.h>
 
 #include "translation_state.h"
