@@ -53,20 +53,25 @@ int folder_lock(FolderLock *l, const char *dir, long *holder)
     const int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return -1;
-    if (flock(fd, LOCK_EX | LOCK_NB)) {
+    /* A holder that lets go between our try and our look at /proc/locks leaves no pid to name:
+     * then the folder is likely free, so try again (a few times) before calling it busy. */
+    for (int tries = 0; tries < 5; tries++) {
+        if (!flock(fd, LOCK_EX | LOCK_NB)) {
+            l->fd = fd;
+            return 0;
+        }
         const int err = errno;
-        struct stat st;
-        if (err == EWOULDBLOCK && !fstat(fd, &st))
-            *holder = holder_of(&st);
-        close(fd);
         if (err != EWOULDBLOCK) {
+            close(fd);
             errno = err;
             return -1;
         }
-        return 1;
+        struct stat st;
+        if (fstat(fd, &st) || (*holder = holder_of(&st)) > 0)
+            break;
     }
-    l->fd = fd;
-    return 0;
+    close(fd);
+    return 1;
 }
 
 void folder_unlock(FolderLock *l)
