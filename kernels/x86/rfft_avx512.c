@@ -104,19 +104,6 @@ static inline void store_lanes4(float *y, V c0, V c1, V c2, V c3)
         _mm512_storeu_ps(y + 16 * j, c[j]);
 }
 
-/* A 4x4 transpose in each 128-bit lane of c[0 .. 3]. */
-static inline void transpose4(V c[4])
-{
-    const V t0 = _mm512_unpacklo_ps(c[0], c[1]);
-    const V t1 = _mm512_unpacklo_ps(c[2], c[3]);
-    const V t2 = _mm512_unpackhi_ps(c[0], c[1]);
-    const V t3 = _mm512_unpackhi_ps(c[2], c[3]);
-    c[0] = _mm512_shuffle_ps(t0, t1, 0x44);
-    c[1] = _mm512_shuffle_ps(t0, t1, 0xEE);
-    c[2] = _mm512_shuffle_ps(t2, t3, 0x44);
-    c[3] = _mm512_shuffle_ps(t2, t3, 0xEE);
-}
-
 /* y[4p + k] = ck[p], y unaligned: two rounds of two-source permutes, (c0, c1) and (c2, c3)
  * interleaved by lanes, then by lane pairs. */
 static inline void store_t4(float *y, V c0, V c1, V c2, V c3)
