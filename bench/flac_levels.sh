@@ -19,28 +19,11 @@ mix=$work/mix-${seconds}s.wav
 [ -f "$mix" ] || "$build/bench/cansim-synth" mix "$mix" --seconds "$seconds" --rate 48000
 profiles=$("$cansim" profiles | awk 'NR > 1 && NR <= 17 { printf "%s%s", sep, $1; sep = "," }')
 names=(raw 0 1 2 3 4 5 6 7 8)
-run() { # NAME -> "wall_s cpu_s bytes"
-    local o="-f flac24 --flac-level $1"
-    [ "$1" = raw ] && o="--level off --ceiling off -f wav32f"
-    rm -rf "$work/levels-out"
-    sync
-    # shellcheck disable=SC2086
-    /usr/bin/time -f '%e %U %S' -o "$work/time.txt" \
-        "$cansim" render "$mix" -o "$work/levels-out" -p "$profiles" -t "$threads" -q $o
-    printf '%s %s\n' "$(awk '{ printf "%.3f %.3f", $1, $2 + $3 }' "$work/time.txt")" \
-        "$(find "$work/levels-out" -type f ! -name '*.json' -printf '%s\n' | awk '{ s += $1 } END { print s }')"
-}
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# shellcheck source=bench/timed_runs.sh
+. "$(dirname "$0")/timed_runs.sh"
+variant_options() { if [ "$1" = raw ]; then echo "--level off --ceiling off -f wav32f"; else echo "-f flac24 --flac-level $1"; fi; }
 declare -A times cpus sizes
-for ((i = 0; i < reps; i++)); do
-    for n in "${names[@]}"; do
-        read -r w c s < <(run "$n")
-        times[$n]="${times[$n]-} $w"
-        cpus[$n]="${cpus[$n]-} $c"
-        sizes[$n]=$s
-    done
-done
-rm -rf "$work/levels-out"
+run_alternated "$reps" "${names[@]}"
 printf '%s s mix, 16 bundled profiles, flac24, %d thread(s), %d runs each (alternated)\n' \
     "$seconds" "$threads" "$reps"
 printf '%-6s %9s %8s %9s %8s %10s %9s  %s\n' level median_s x_raw cpu_s x_raw MB x_level8 'wall runs'

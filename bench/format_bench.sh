@@ -29,27 +29,11 @@ done
 names=(raw wav32f wav24 wav16 flac24 flac24-l5)
 opts=("--level off --ceiling off -f wav32f" "-f wav32f" "-f wav24" "-f wav16" "-f flac24"
     "-f flac24 --flac-level 5")
-run() { # OPTIONS -> "wall_s cpu_s bytes" (cpu: user + system of the render)
-    rm -rf "$work/out"
-    sync
-    local tf=$work/time.txt
-    # shellcheck disable=SC2086
-    /usr/bin/time -o "$tf" -f '%e %U %S' "$cansim" render "$mix" -o "$work/out" -p "$profiles" \
-        -t "$threads" -q $1
-    printf '%s %s\n' "$(awk '{ printf "%.3f %.3f", $1, $2 + $3 }' "$tf")" \
-        "$(find "$work/out" -type f ! -name '*.json' -printf '%s\n' | awk '{ s += $1 } END { print s }')"
-}
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# shellcheck source=bench/timed_runs.sh
+. "$(dirname "$0")/timed_runs.sh"
+variant_options() { echo "${opts[$1]}"; }
 declare -A times cpus sizes
-for ((i = 0; i < reps; i++)); do
-    for k in "${!names[@]}"; do
-        read -r w c s < <(run "${opts[$k]}")
-        times[$k]="${times[$k]-} $w"
-        cpus[$k]="${cpus[$k]-} $c"
-        sizes[$k]=$s
-    done
-done
-rm -rf "$work/out"
+run_alternated "$reps" "${!names[@]}"
 printf '%s s 48 kHz stereo float mix, 16 random 4096-tap 2x2 IRs, %d thread(s), %d runs each (alternated)\n' \
     "$seconds" "$threads" "$reps"
 printf '%-10s %-36s %9s %7s %7s %7s %9s  %s\n' variant options median_s x_raw cpu_s x_raw MB runs
