@@ -2,7 +2,7 @@
 # Sourced by bench/format_bench.sh and bench/flac_levels.sh: one render job ($cansim, $mix,
 # $profiles, $threads, scratch under $work) run in several variants, alternated, timed.
 # The callers set those variables and declare times, cpus and sizes as associative arrays:
-# shellcheck shell=bash disable=SC2154,SC2004
+# shellcheck shell=bash disable=SC2154,SC2004,SC2034
 
 # render_timed OPTIONS: the job with OPTIONS (word-split) into $work/out; prints "wall_s cpu_s
 # bytes" (cpu: user + system of the render; bytes: its outputs, reports left out).
