@@ -16,7 +16,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { pathToFileURL, fileURLToPath } = require('url');
-const { chromium } = require('playwright-core');
+const { launchChromium } = require('./browser');
 
 const [caseName, pageArg, workArg, originalArg] = process.argv.slice(2);
 if (!caseName || !pageArg || !workArg) {
@@ -37,16 +37,7 @@ function check(ok, what, detail) {
 async function main() {
   fs.mkdirSync(workDir, { recursive: true });
   const profileDir = fs.mkdtempSync(path.join(workDir, 'chromium-profile-'));
-  const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CANSIM_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  const context = await launchChromium(profileDir, { viewport: { width: 1280, height: 900 } });
   const errors = [];
   const requests = [];
   try {

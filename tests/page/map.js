@@ -15,7 +15,7 @@
 const fs = require('fs');
 const path = require('path');
 const { pathToFileURL } = require('url');
-const { chromium } = require('playwright-core');
+const { launchChromium } = require('./browser');
 
 const [pageArg, reportArg, workArg, shotArg] = process.argv.slice(2);
 if (!pageArg || !reportArg || !workArg) {
@@ -46,14 +46,7 @@ function position(page) {
 async function main() {
   fs.mkdirSync(workDir, { recursive: true });
   const profileDir = fs.mkdtempSync(path.join(workDir, 'chromium-profile-'));
-  const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CANSIM_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 1100 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required'],
-  });
+  const context = await launchChromium(profileDir, { viewport: { width: 1280, height: 1100 } });
   const errors = [];
   try {
     const page = context.pages()[0] || await context.newPage();

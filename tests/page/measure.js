@@ -13,7 +13,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { pathToFileURL } = require('url');
-const { chromium } = require('playwright-core');
+const { launchChromium } = require('./browser');
 
 const pagePath = path.resolve(process.argv[2] || '');
 const seconds = Number(process.argv[3] || 60);
@@ -62,13 +62,7 @@ function cpuTicks(pids) {
 
 async function main() {
   const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cansim-measure-'));
-  const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CANSIM_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required'],
-  });
+  const context = await launchChromium(profileDir);
   try {
     const page = context.pages()[0] || await context.newPage();
     page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log(`console ${m.type()}: ${m.text()}`); });

@@ -17,7 +17,7 @@
 const fs = require('fs');
 const path = require('path');
 const { pathToFileURL, fileURLToPath } = require('url');
-const { chromium } = require('playwright-core');
+const { launchChromium } = require('./browser');
 
 const [pageArg, workArg, nArg, shotArg] = process.argv.slice(2);
 if (!pageArg || !workArg || !nArg) {
@@ -115,14 +115,7 @@ async function switchMix(page, how, to) {
 async function main() {
   fs.mkdirSync(workDir, { recursive: true });
   const profileDir = fs.mkdtempSync(path.join(workDir, 'chromium-profile-'));
-  const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CANSIM_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required'],
-  });
+  const context = await launchChromium(profileDir, { viewport: { width: 1280, height: 900 } });
   const errors = [];
   const requests = [];
   try {
