@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* The finishing write: gain, dither and format, once, from the float intermediate. */
+/* The finishing write: gain, dither and format, once, from the float intermediate; or a float
+ * output's gain changed where its samples are. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audio_io.h"
@@ -77,5 +82,98 @@ done:
         unlink(dst);
         dst[0] = '\0';
     }
+    return e;
+}
+
+/* Whether floats in files of sf_format are this machine's floats: WAV and RF64 hold
+ * little-endian IEEE floats. */
+static bool is_native_wav_float(int sf_format)
+{
+    const int major = sf_format & SF_FORMAT_TYPEMASK, end = sf_format & SF_FORMAT_ENDMASK;
+    const uint16_t one = 1;
+    unsigned char low;
+    memcpy(&low, &one, 1);
+    return (major == SF_FORMAT_WAV || major == SF_FORMAT_WAVEX || major == SF_FORMAT_RF64) &&
+           (sf_format & SF_FORMAT_SUBMASK) == SF_FORMAT_FLOAT &&
+           (end == SF_ENDIAN_FILE || end == SF_ENDIAN_LITTLE) && low == 1;
+}
+
+/* The offset of the data of the WAV or RF64 file fd whose last data_bytes bytes are its samples
+ * (libsndfile writes the data chunk last, and cansim adds no chunk after it), or -1 when its data
+ * chunk is not found just there. */
+static off_t tail_data_offset(int fd, uint64_t data_bytes)
+{
+    struct stat st;
+    unsigned char h[8];
+    if (fstat(fd, &st) || (uint64_t)st.st_size < data_bytes + 20)
+        return -1;
+    const off_t off = st.st_size - (off_t)data_bytes;
+    if (pread(fd, h, sizeof h, off - 8) != (ssize_t)sizeof h || memcmp(h, "data", 4))
+        return -1;
+    const uint32_t size =
+        (uint32_t)h[4] | (uint32_t)h[5] << 8 | (uint32_t)h[6] << 16 | (uint32_t)h[7] << 24;
+    return size == data_bytes || size == 0xFFFFFFFFu ? off : -1; /* RF64: the size is in ds64 */
+}
+
+/* Whole reads and writes at an offset (a short count is retried; 0 from pread is the end). */
+static bool pread_all(int fd, void *buf, size_t n, off_t off)
+{
+    for (size_t done = 0; done < n;) {
+        const ssize_t k = pread(fd, (char *)buf + done, n - done, off + (off_t)done);
+        if (k <= 0) {
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k == 0)
+                errno = EIO;
+            return false;
+        }
+        done += (size_t)k;
+    }
+    return true;
+}
+
+static bool pwrite_all(int fd, const void *buf, size_t n, off_t off)
+{
+    for (size_t done = 0; done < n;) {
+        const ssize_t k = pwrite(fd, (const char *)buf + done, n - done, off + (off_t)done);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return false;
+        done += (size_t)k;
+    }
+    return true;
+}
+
+int cansim_level_rescale(const char *path, int sf_format, int64_t n_frames, double gain,
+                         cansim_gain_dither_fn *gain_dither, bool *is_done, CansimDiag *diag)
+{
+    *is_done = false;
+    if (!is_native_wav_float(sf_format) || n_frames <= 0)
+        return CANSIM_OK;
+    const int fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return cansim_diag_set(diag, CANSIM_EIO, "%s: cannot reopen: %s", path, strerror(errno));
+    const size_t chunk = 16384; /* frames */
+    const uint64_t bytes = (uint64_t)n_frames * 2 * sizeof(float);
+    const off_t data = tail_data_offset(fd, bytes);
+    float *buf = data < 0 ? NULL : cansim_alloc_floats(2 * chunk);
+    int e = CANSIM_OK;
+    if (data >= 0 && !buf)
+        e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
+    cansim_gain_dither_fn *const fn = gain_dither ? gain_dither : cansim_gain_dither_c;
+    for (int64_t pos = 0; buf && !e && pos < n_frames; pos += (int64_t)chunk) {
+        const size_t k = n_frames - pos < (int64_t)chunk ? (size_t)(n_frames - pos) : chunk;
+        const off_t at = data + (off_t)(pos * 2 * (int64_t)sizeof(float));
+        const size_t nb = 2 * k * sizeof(float);
+        if (!pread_all(fd, buf, nb, at))
+            e = cansim_diag_set(diag, CANSIM_EIO, "%s: read failed: %s", path, strerror(errno));
+        else if ((fn(buf, buf, 2 * k, gain, NULL), !pwrite_all(fd, buf, nb, at)))
+            e = cansim_diag_set(diag, CANSIM_EIO, "%s: write failed: %s", path, strerror(errno));
+    }
+    cansim_free(buf);
+    if (close(fd) && !e)
+        e = cansim_diag_set(diag, CANSIM_EIO, "%s: %s", path, strerror(errno));
+    *is_done = data >= 0 && !e;
     return e;
 }

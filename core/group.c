@@ -29,7 +29,7 @@ static int finish_pending(CansimPending *p, double corr_db, int flac_level,
     int e = CANSIM_OK;
     if (!p->is_float_out || o->mem) {
         const CansimFinishSrc src = {
-            .path = o->raw, .frames = o->mem, .n_frames = o->n_mem, .gain_dither = gain_dither};
+            .path = o->raw, .frames = o->mem, .n_frames = o->n_frames, .gain_dither = gain_dither};
         e = cansim_level_finish(&src, o->path, NULL, o->part, sizeof o->part, p->sf_format,
                                 flac_level, p->rate_hz, pow(10.0, corr_db / 20.0), is_dithered,
                                 p->seed, diag);

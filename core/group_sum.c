@@ -163,7 +163,7 @@ bool cansim_group_song(CansimRender *r, const CansimGroupResult *g, const bool *
             first = first ? first : p;
             src[n_src++] = (Source){.path = p->is_float_out ? p->o.part : p->o.raw,
                                     .frames = p->o.mem,
-                                    .n_frames = p->o.n_mem};
+                                    .n_frames = p->o.n_frames};
         }
         if (skip && skip[j]) {
             res->is_skipped = true; /* up to date, as the members' outputs are */

@@ -28,8 +28,8 @@ double cansim_ceiling_db(const CansimRenderConfig *cfg, bool is_float_out);
  * wherever the profile stands in the selection (a hash of its id). */
 uint64_t cansim_dither_seed(uint64_t user_seed, const char *profile_id);
 
-/* A float output rewritten, losslessly, at corr_db: o->part is replaced by the rewritten
- * temporary file. */
+/* A float output (o->part, o->n_frames frames) rescaled, losslessly, by corr_db: in place in
+ * a WAV or RF64 file, else o->part is replaced by a rewritten temporary file. */
 int cansim_rewrite_float(CansimFileOut *o, int sf_format, int rate_hz, double corr_db,
                          cansim_gain_dither_fn *gain_dither, CansimDiag *diag);
 

@@ -113,7 +113,7 @@ bool cansim_output_hold(CansimFileOut *o, int64_t n_frames, size_t budget, size_
     if (p == MAP_FAILED)
         return false;
     o->mem = p;
-    o->n_mem = 0;
+    o->n_frames = 0;
     o->cap_mem = n_frames;
     o->mem_bytes = bytes;
     *held += bytes;
@@ -211,15 +211,16 @@ int cansim_file_sink_write(void *ctx, size_t lane, float *frames, size_t n, Cans
     if (o->peak.has_tp)
         track_true_peak(s, &o->peak, frames, n);
     if (o->mem) {
-        if (o->n_mem + (int64_t)n > o->cap_mem)
+        if (o->n_frames + (int64_t)n > o->cap_mem)
             return cansim_diag_set(diag, CANSIM_EINTERNAL, "%s: more frames than planned", o->path);
-        memcpy(o->mem + 2 * (size_t)o->n_mem, frames, 2 * n * sizeof *frames);
-        o->n_mem += (int64_t)n;
+        memcpy(o->mem + 2 * (size_t)o->n_frames, frames, 2 * n * sizeof *frames);
+        o->n_frames += (int64_t)n;
         return CANSIM_OK;
     }
     const sf_count_t k = sf_writef_float(o->sf, frames, (sf_count_t)n);
     if (k != (sf_count_t)n)
         return cansim_diag_set(diag, CANSIM_EIO, "%s: write failed: %s", o->path,
                                sf_strerror(o->sf));
+    o->n_frames += (int64_t)n;
     return CANSIM_OK;
 }

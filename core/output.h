@@ -52,7 +52,7 @@ typedef struct CansimFileOut {
     ebur128_state *meter; /* exact loudness of the written output, or NULL */
     CansimPeak peak;
     float *mem;       /* held in memory until its final gain is known (no file yet), or NULL */
-    int64_t n_mem;    /* stereo frames held */
+    int64_t n_frames; /* stereo frames written (held or into the file) */
     int64_t cap_mem;  /* stereo frames mem has room for */
     size_t mem_bytes; /* what it takes from the render's memory budget */
 } CansimFileOut;

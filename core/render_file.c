@@ -245,12 +245,12 @@ static int plan_levels(Job *j)
 
 /* Files and meters are created serially: libsndfile's open errors are global and
  * ebur128_init writes static tables. Integer outputs are rendered to a float intermediate,
- * measured exactly (libebur128, integrated loudness and true peak) and then written once in
- * their format with the exact gain: no sample is ever clipped, and dither is added once. The
- * intermediate (and a float output's, under a ceiling, whose gain the drawer's level may still
- * change) is held in memory while the budget allows, else it is a float file; a gain group's
- * members always use the file, which the song's sum (group_sum.c) reads. A failure here is the
- * output's own (its lane's status). */
+ * measured where the prediction is not the answer and then written once in their format with
+ * the exact gain: no sample is ever clipped, and dither is added once. The intermediate is held
+ * in memory while the budget allows, else it is a float file. A float output is written into
+ * its own file as it renders; when the drawer's level or the ceiling changes its gain, its
+ * samples are rescaled where they are (cansim_rewrite_float()). A failure here is the output's
+ * own (its lane's status). */
 static void create_outputs(Job *j)
 {
     CansimRender *r = j->r;
@@ -288,7 +288,7 @@ static void create_outputs(Job *j)
         o->peak.has_tp = !j->is_float_out || r->cfg.level.has_ceiling;
         const int64_t n_out =
             j->info.frames + (r->cfg.engine.has_tail ? (int64_t)r->filters[k].n_taps - 1 : 0);
-        if (o->peak.has_tp &&
+        if (!j->is_float_out &&
             cansim_output_hold(o, n_out, r->cfg.output.memory_bytes, &r->mem_held))
             continue;
         l->status = j->is_float_out

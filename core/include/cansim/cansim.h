@@ -347,8 +347,9 @@ typedef struct CansimOutputConfig {
     int flac_level;       /**< FLAC outputs' compression, libFLAC's level 0..8: higher is
                                smaller and slower, the samples are the same
                                [default: CANSIM_FLAC_LEVEL_DEFAULT] */
-    size_t memory_bytes;  /**< integer and FLAC outputs (and float ones under a ceiling) are
-                               held in memory as float until their final gain is known, up to
+    size_t memory_bytes;  /**< integer and FLAC outputs are held in memory as float until
+                               their final gain is known (float outputs are written as they
+                               render and rescaled in place when needed), up to
                                this many bytes for one input or gain group (8 bytes a frame);
                                the rest go through a float file beside the outputs (0: all do)
                                [default: 2 GiB] */
