@@ -142,30 +142,38 @@ double cansim_peak_db(const CansimPeak *p)
 /* Frames of a chunk whose interpolated peak is skipped when it cannot raise the peak so far. */
 #define TP_BLOCK 256
 
-/* The largest |x[i]|, i < n (NaN ignored, as the kernel ignores a NaN y). */
-static float max_abs(const float *x, size_t n)
+static float float_of(uint32_t bits)
 {
-    float m = 0.0f;
-    for (size_t i = 0; i < n; i++) {
-        const float a = fabsf(x[i]);
-        m = a > m ? a : m; /* false for NaN; fmaxf would be a call per sample */
-    }
-    return m;
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
 }
 
-/* The true peak of a chunk (frames, with CANSIM_SINK_PREFIX floats of room before it), its history
- * carried over from the chunk before. The peak is a maximum: a block of frames whose largest
- * sample (with the taps' history before it) times the filter's gain bound stays under the peak
- * so far cannot raise it, so only the other blocks are interpolated, and the result is the
- * same (most of a render stays a few dB under its peaks). */
-static void track_true_peak(const CansimFileSink *s, CansimPeak *pk, float *frames, size_t n)
+/* The sample peak and true peak of a chunk (frames, with CANSIM_SINK_PREFIX floats of room
+ * before it), the true peak's history carried over from the chunk before. One pass of the
+ * sample peak per block of frames serves both: the true peak is a maximum, and a block whose
+ * largest sample, or its predecessor's (the taps' history reaches less than a block back), times
+ * the filter's gain bound stays under the peak so far cannot raise it, so only the other blocks
+ * are interpolated and the result is the same (most of a render stays a few dB under its
+ * peaks). A NaN's bits are above every number's: its block is interpolated. */
+static void track_peaks(const CansimFileSink *s, CansimPeak *pk, float *frames, size_t n)
 {
+    if (!pk->has_tp) {
+        pk->bits = cansim_peak_bits(frames, 2 * n, pk->bits);
+        return;
+    }
     const size_t h = CANSIM_TP_HISTORY;
-    memcpy(frames - 2 * h, pk->tp_hist, sizeof pk->tp_hist);
     const size_t reach = (size_t)CANSIM_TP_TAPS(s->tp_factor) - 1; /* frames read before one */
+    _Static_assert(CANSIM_TP_HISTORY < TP_BLOCK, "a block's history is in the block before");
+    memcpy(frames - 2 * h, pk->tp_hist, sizeof pk->tp_hist);
+    uint32_t prev = cansim_peak_bits(frames - 2 * reach, 2 * reach, 0);
     for (size_t off = 0; off < n; off += TP_BLOCK) {
         const size_t m = n - off < TP_BLOCK ? n - off : TP_BLOCK;
-        if (max_abs(frames + 2 * off - 2 * reach, 2 * (m + reach)) * s->tp_bound < pk->tp_max)
+        const uint32_t b = cansim_peak_bits(frames + 2 * off, 2 * m, 0);
+        pk->bits = b > pk->bits ? b : pk->bits;
+        const float top = float_of(b > prev ? b : prev);
+        prev = b;
+        if (top * s->tp_bound < pk->tp_max)
             continue;
         const float p = s->truepeak2(frames + 2 * off, m, s->tp_coefs, s->tp_factor);
         if (p > pk->tp_max)
@@ -207,9 +215,7 @@ int cansim_file_sink_write(void *ctx, size_t lane, float *frames, size_t n, Cans
     CansimFileOut *o = &s->outs[lane];
     if (o->meter && ebur128_add_frames_float(o->meter, frames, n))
         return cansim_diag_set(diag, CANSIM_ENOMEM, "%s: out of memory for the meter", o->path);
-    o->peak.bits = cansim_peak_bits(frames, 2 * n, o->peak.bits);
-    if (o->peak.has_tp)
-        track_true_peak(s, &o->peak, frames, n);
+    track_peaks(s, &o->peak, frames, n);
     if (o->mem) {
         if (o->n_frames + (int64_t)n > o->cap_mem)
             return cansim_diag_set(diag, CANSIM_EINTERNAL, "%s: more frames than planned", o->path);
