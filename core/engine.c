@@ -71,6 +71,7 @@ int cansim_engine_init(CansimRender *r)
 
 void cansim_engine_free(CansimRender *r)
 {
+    cansim_hold_pool_free(&r->hold);
     cansim_filters_free(&r->cache, r->cfg.n_profiles);
     cansim_free(r->fdl);
     if (r->lanes)

@@ -10,6 +10,7 @@
 #include <ebur128.h>
 
 #include "filters.h"
+#include "hold.h"
 #include "internal.h"
 
 /* Floats a sink may overwrite before the frames it is given: room for the true-peak kernel's
@@ -60,8 +61,8 @@ struct CansimRender {
     size_t n_in_chunk;           /* input frames in the current chunk */
     int in_meter_err;
     CansimLane *lanes;
-    int64_t t;       /* index of the next input block */
-    size_t mem_held; /* bytes of outputs held in memory (output.c), against cfg.memory_bytes */
+    int64_t t;           /* index of the next input block */
+    CansimHoldPool hold; /* outputs held in memory (hold.c), against cfg.memory_bytes */
 };
 
 /* Where a lane's output goes: called from the parallel region, one lane per call. frames has

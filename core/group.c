@@ -357,7 +357,7 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
                 finish_pending(p, corr, r->cfg.output.flac_level, r->k.gain_dither, res, &d);
             if (!fe)
                 cansim_translation_regain(&res->translation, -lcorr[j].drawer_db);
-            cansim_output_release(&p->o, &r->mem_held);
+            cansim_output_release(&p->o, &r->hold);
             if (fe && !e)
                 e = res->status;
             res->is_limited = lcorr[j].is_limited;
@@ -389,7 +389,7 @@ done:
     for (size_t k = 0; pend && k < n_rows * n_prof; k++) {
         if (!pend[k].status)
             discard_pending(&pend[k]);
-        cansim_output_release(&pend[k].o, &r->mem_held);
+        cansim_output_release(&pend[k].o, &r->hold);
     }
     if (e && pend)
         for (size_t i = 0; i < n; i++)

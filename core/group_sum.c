@@ -70,7 +70,7 @@ static int sum_outputs(CansimRender *r, Source *src, size_t n_src, CansimPending
     }
     o->peak.has_tp = song->is_true_peak;
     const bool is_held = !e && o->peak.has_tp &&
-                         cansim_output_hold(o, n_longest, r->cfg.output.memory_bytes, &r->mem_held);
+                         cansim_output_hold(o, n_longest, r->cfg.output.memory_bytes, &r->hold);
     if (!e && !is_held)
         e = song->is_float_out
                 ? cansim_audio_create(o->path, NULL, song->sf_format, song->rate_hz, 2, SFM_WRITE,

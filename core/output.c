@@ -2,7 +2,6 @@
 /* Output files: directories, the container for the size, the file sink with its peak tracking,
  * and the final rename. */
 #define _POSIX_C_SOURCE 200809L
-#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_POPULATE */
 
 #include <errno.h>
 #include <math.h>
@@ -10,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "audio_io.h"
@@ -96,38 +94,6 @@ int cansim_output_rename(const char *tmp, const char *path, CansimDiag *diag)
         return cansim_diag_set(diag, CANSIM_EIO, "%s: cannot rename to %s: %s", tmp, path,
                                strerror(errno));
     return CANSIM_OK;
-}
-
-bool cansim_output_hold(CansimFileOut *o, int64_t n_frames, size_t budget, size_t *held)
-{
-    if (n_frames <= 0 || (uint64_t)n_frames > (SIZE_MAX - *held) / (2 * sizeof(float)))
-        return false;
-    const size_t bytes = (size_t)n_frames * 2 * sizeof(float);
-    if (*held + bytes > budget)
-        return false;
-    /* Mapped with its pages made at once (MAP_POPULATE): one call instead of a fault per 4 KB
-     * page, a tenth of a level-matched float render's CPU. (Huge pages by madvise were faster
-     * on average but stalled on compaction now and then: a run took twice as long.) */
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
-                   -1, 0);
-    if (p == MAP_FAILED)
-        return false;
-    o->mem = p;
-    o->n_frames = 0;
-    o->cap_mem = n_frames;
-    o->mem_bytes = bytes;
-    *held += bytes;
-    return true;
-}
-
-void cansim_output_release(CansimFileOut *o, size_t *held)
-{
-    if (!o->mem)
-        return;
-    munmap(o->mem, o->mem_bytes);
-    o->mem = NULL;
-    *held -= o->mem_bytes;
-    o->mem_bytes = 0;
 }
 
 double cansim_peak_db(const CansimPeak *p)

@@ -8,6 +8,7 @@
 #include <ebur128.h>
 #include <sndfile.h>
 
+#include "hold.h"
 #include "internal.h"
 #include "tmp_file.h"
 
@@ -56,14 +57,6 @@ typedef struct CansimFileOut {
     int64_t cap_mem;  /* stereo frames mem has room for */
     size_t mem_bytes; /* what it takes from the render's memory budget */
 } CansimFileOut;
-
-/* Holds output o (n_frames stereo float frames at most) in memory instead of a file when the
- * budget has room for it beside *held (bytes already held), which grows by its size.
- * @return whether it is held */
-bool cansim_output_hold(CansimFileOut *o, int64_t n_frames, size_t budget, size_t *held);
-
-/* Gives o's memory back (NULL-safe), *held shrinking by it. */
-void cansim_output_release(CansimFileOut *o, size_t *held);
 
 /* The render's sink into one file per lane (an engine sink: cansim_file_sink_write). */
 typedef struct CansimFileSink {

@@ -288,8 +288,7 @@ static void create_outputs(Job *j)
         o->peak.has_tp = !j->is_float_out || r->cfg.level.has_ceiling;
         const int64_t n_out =
             j->info.frames + (r->cfg.engine.has_tail ? (int64_t)r->filters[k].n_taps - 1 : 0);
-        if (!j->is_float_out &&
-            cansim_output_hold(o, n_out, r->cfg.output.memory_bytes, &r->mem_held))
+        if (!j->is_float_out && cansim_output_hold(o, n_out, r->cfg.output.memory_bytes, &r->hold))
             continue;
         l->status = j->is_float_out
                         ? cansim_audio_create(path, NULL, j->sf_format, j->info.samplerate, 2,
@@ -479,7 +478,7 @@ static void finish_all(Job *j, int e)
     for (long k = 0; k < n_tasks; k++)
         finish_one(jp, (size_t)k, e);
     for (size_t k = 0; k < n; k++)
-        cansim_output_release(&j->outs[k], &r->mem_held);
+        cansim_output_release(&j->outs[k], &r->hold);
 }
 
 /* The input's failure e fails every output that has no result of its own. */

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/* Outputs held in memory until their final gain is known: the render's pool of blocks (hold.h). */
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_POPULATE */
+
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include "hold.h"
+#include "output.h"
+
+/* Idle block i given back to the system. */
+static void unmap_idle(CansimHoldPool *pool, size_t i)
+{
+    munmap(pool->idle[i].p, pool->idle[i].bytes);
+    pool->idle_bytes -= pool->idle[i].bytes;
+    pool->idle[i] = pool->idle[--pool->n_idle];
+}
+
+/* The smallest idle block of at least bytes, or n_idle. */
+static size_t best_fit(const CansimHoldPool *pool, size_t bytes)
+{
+    size_t best = pool->n_idle;
+    for (size_t i = 0; i < pool->n_idle; i++)
+        if (pool->idle[i].bytes >= bytes &&
+            (best == pool->n_idle || pool->idle[i].bytes < pool->idle[best].bytes))
+            best = i;
+    return best;
+}
+
+bool cansim_output_hold(CansimFileOut *o, int64_t n_frames, size_t budget, CansimHoldPool *pool)
+{
+    if (n_frames <= 0 || (uint64_t)n_frames > SIZE_MAX / (2 * sizeof(float)))
+        return false;
+    const size_t bytes = (size_t)n_frames * 2 * sizeof(float);
+    size_t i = best_fit(pool, bytes);
+    CansimHoldBlock b = {0};
+    if (i < pool->n_idle) {
+        b = pool->idle[i];
+        pool->idle_bytes -= b.bytes;
+        pool->idle[i] = pool->idle[--pool->n_idle];
+    } else {
+        if (bytes > budget || pool->in_use > budget - bytes)
+            return false;
+        while (pool->n_idle && pool->in_use + pool->idle_bytes > budget - bytes)
+            unmap_idle(pool, pool->n_idle - 1);
+        /* Mapped with its pages made at once (MAP_POPULATE): one call instead of a fault per
+         * 4 KB page. (Huge pages by madvise were faster on average but stalled on compaction
+         * now and then: a run took twice as long.) */
+        b.p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+                   -1, 0);
+        if (b.p == MAP_FAILED)
+            return false;
+        b.bytes = bytes;
+    }
+    o->mem = b.p;
+    o->n_frames = 0;
+    o->cap_mem = n_frames;
+    o->mem_bytes = b.bytes;
+    pool->in_use += b.bytes;
+    return true;
+}
+
+void cansim_output_release(CansimFileOut *o, CansimHoldPool *pool)
+{
+    if (!o->mem)
+        return;
+    const CansimHoldBlock b = {o->mem, o->mem_bytes};
+    o->mem = NULL;
+    o->mem_bytes = 0;
+    pool->in_use -= b.bytes;
+    if (pool->n_idle == pool->cap_idle) {
+        const size_t cap = pool->cap_idle ? 2 * pool->cap_idle : 64;
+        CansimHoldBlock *p = realloc(pool->idle, cap * sizeof *p);
+        if (!p) {
+            munmap(b.p, b.bytes);
+            return;
+        }
+        pool->idle = p;
+        pool->cap_idle = cap;
+    }
+    pool->idle[pool->n_idle++] = b;
+    pool->idle_bytes += b.bytes;
+}
+
+void cansim_hold_pool_free(CansimHoldPool *pool)
+{
+    while (pool->n_idle)
+        unmap_idle(pool, pool->n_idle - 1);
+    free(pool->idle);
+    *pool = (CansimHoldPool){0};
+}
