@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "meter.h"
 #include "kernels.h"
 
 /* Input chunks are at least this many frames: one parallel region per chunk, so its cost and
@@ -255,7 +256,7 @@ static void process_chunk(CansimRender *r, size_t n_blocks, int n_channels, Cans
             if (j >= 0)
                 lane_chunk(cr, (size_t)j, n_blocks, sink, sink_ctx);
             else if (cr->in_meter && cr->n_in_chunk &&
-                     ebur128_add_frames_float(cr->in_meter, cr->in_buf, cr->n_in_chunk))
+                     cansim_meter_add(cr->in_meter, cr->in_buf, cr->n_in_chunk))
                 meter_err = 1;
         }
         cansim_fpu_restore(fpu);

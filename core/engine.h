@@ -7,10 +7,10 @@
 #ifndef CANSIM_ENGINE_H
 #define CANSIM_ENGINE_H
 
-#include <ebur128.h>
 
 #include "filters.h"
 #include "hold.h"
+#include "meter.h"
 #include "internal.h"
 
 /* Floats a sink may overwrite before the frames it is given: room for the true-peak kernel's
@@ -57,7 +57,7 @@ struct CansimRender {
     size_t n_fdl_slots; /* allocated */
     CansimFilterCache cache;
     const CansimFilter *filters; /* the current input's set */
-    ebur128_state *in_meter;     /* meters the input as it streams (level match), or NULL */
+    CansimMeter *in_meter;       /* meters the input as it streams (level match), or NULL */
     size_t n_in_chunk;           /* input frames in the current chunk */
     int in_meter_err;
     CansimLane *lanes;

@@ -11,6 +11,7 @@
 #include "audio_io.h"
 #include "level.h"
 #include "loudness.h"
+#include "meter.h"
 #include "render_file.h"
 #include "resample.h"
 #include "translation.h"
@@ -221,11 +222,9 @@ static int plan_levels(Job *j)
             return e;
     }
     if ((j->is_match && j->has_analysis) || j->fixed_gain_db) {
-        if (!(r->in_meter = cansim_meter_new((unsigned)j->info.channels,
-                                             (unsigned long)j->info.samplerate, EBUR128_MODE_I)))
+        /* mono or stereo (open_input), so only memory can fail it */
+        if (!(r->in_meter = cansim_meter_open(j->info.channels, (double)j->info.samplerate)))
             return cansim_diag_set(j->diag, CANSIM_ENOMEM, "out of memory for the meter");
-        if (j->info.channels == 1)
-            ebur128_set_channel(r->in_meter, 0, EBUR128_DUAL_MONO);
     }
     const double in_lufs =
         j->is_match || j->fixed_gain_db ? j->la.input_pred_lufs : j->la.input_lufs;
@@ -326,9 +325,10 @@ static int stream(Job *j)
          * before the end (none could be created), the input's level is not known. */
         if (src.pos < j->info.frames)
             j->la.input_lufs = (double)NAN;
-        else if (ebur128_loudness_global(r->in_meter, &j->la.input_lufs))
-            j->la.input_lufs = -HUGE_VAL;
-        ebur128_destroy(&r->in_meter);
+        else
+            j->la.input_lufs = cansim_meter_lufs(r->in_meter);
+        cansim_meter_close(r->in_meter);
+        r->in_meter = NULL;
         j->is_below_gate = !j->fixed_gain_db && j->la.input_lufs == -HUGE_VAL;
     }
     const CansimLevelMode mode = r->cfg.level.mode;
@@ -534,8 +534,8 @@ int cansim_render_input(CansimRender *r, const char *input_path, const char *out
         if (!first && s && s != CANSIM_LANE_SKIPPED)
             first = s;
     }
-    if (r->in_meter)
-        ebur128_destroy(&r->in_meter);
+    cansim_meter_close(r->in_meter);
+    r->in_meter = NULL;
     cansim_translation_close(&j.tr);
     free(j.outs);
     free(j.gains_db);
