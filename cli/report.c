@@ -25,7 +25,7 @@ static const char *why_no_translation(const Options *o, const CansimOutputResult
 
 /* The render report (JSON), one object per input:
  *   input          path of the input
- *   input_lufs     its integrated loudness, LUFS (libebur128; mono counted as dual mono);
+ *   input_lufs     its integrated loudness, LUFS (BS.1770-4; mono counted as dual mono);
  *                  null below the -70 LUFS gate
  *   level          "match", "off" or "target";  target_lufs: the level aimed at, or null
  *   ceiling_dbtp   the true-peak ceiling of integer and FLAC outputs, or null (--ceiling off)
@@ -33,7 +33,7 @@ static const char *why_no_translation(const Options *o, const CansimOutputResult
  *   outputs        one object per profile:
  *     profile, file, format ("wav16" ... "aiff24")
  *     loudness_lufs      integrated loudness of the output, LUFS
- *     loudness_source    "measured" (libebur128 on the output: through long filters, near
+ *     loudness_source    "measured" (metered on the output: through long filters, near
  *                        the gate, and where the gating puts the prediction in doubt) or
  *                        "predicted" (from the input's spectra; any format)
  *     true_peak_dbtp     true peak, dBTP (integer and FLAC outputs; else null)

@@ -7,7 +7,6 @@
 #ifndef CANSIM_ENGINE_H
 #define CANSIM_ENGINE_H
 
-
 #include "filters.h"
 #include "hold.h"
 #include "meter.h"

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 /* Error strings and the one-line diagnostic. */
-#include <ebur128.h>
 #include <fftw3.h>
 #include <samplerate.h>
 #include <sleef.h>
@@ -77,9 +76,6 @@ const char *cansim_version(void)
 
 void cansim_dependency_versions(char *buf, size_t n)
 {
-    int major, minor, patch;
-    ebur128_get_version(&major, &minor, &patch);
-    snprintf(buf, n, "%s, %s, %s, sleef-%d.%d.%d, libebur128-%d.%d.%d", sf_version_string(),
-             src_get_version(), fftwf_version, SLEEF_VERSION_MAJOR, SLEEF_VERSION_MINOR,
-             SLEEF_VERSION_PATCHLEVEL, major, minor, patch);
+    snprintf(buf, n, "%s, %s, %s, sleef-%d.%d.%d", sf_version_string(), src_get_version(),
+             fftwf_version, SLEEF_VERSION_MAJOR, SLEEF_VERSION_MINOR, SLEEF_VERSION_PATCHLEVEL);
 }

@@ -53,8 +53,8 @@ static int sum_outputs(CansimRender *r, Source *src, size_t n_src, CansimPending
     CansimFileOut *o = &song->o;
     float *buf = malloc((CANSIM_SINK_PREFIX + 4 * SUM_CHUNK) * sizeof *buf);
     int e = CANSIM_OK;
-    if (!buf || (!isfinite(song->lufs) &&
-                 !(o->meter = cansim_meter_new(2, (unsigned long)song->rate_hz, EBUR128_MODE_I))))
+    if (!buf ||
+        (!isfinite(song->lufs) && !(o->meter = cansim_meter_open(2, (double)song->rate_hz))))
         e = cansim_diag_set(diag, CANSIM_ENOMEM, "%s: out of memory", o->path);
     int64_t n_longest = 0;
     for (size_t i = 0; i < n_src && !e; i++) {
@@ -109,12 +109,12 @@ static int sum_outputs(CansimRender *r, Source *src, size_t n_src, CansimPending
     }
     if (!e) {
         song->is_measured = o->meter != NULL;
-        if (o->meter && ebur128_loudness_global(o->meter, &song->lufs))
-            song->lufs = -HUGE_VAL;
+        if (o->meter)
+            song->lufs = cansim_meter_lufs(o->meter);
         song->peak_db = cansim_peak_db(&o->peak);
     }
-    if (o->meter)
-        ebur128_destroy(&o->meter);
+    cansim_meter_close(o->meter);
+    o->meter = NULL;
     if (e) {
         if (o->part[0])
             unlink(o->part);

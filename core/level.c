@@ -101,10 +101,10 @@ void cansim_level_assess(const CansimRenderConfig *cfg, const CansimFinish *f,
                          const CansimFileOut *o, CansimLevelIn *in)
 {
     const bool is_on = cfg->level.mode != CANSIM_LEVEL_OFF && !f->is_below_gate;
-    double lufs;
     in->is_measured = false;
     in->want_db = 0.0;
-    if (o->meter && !ebur128_loudness_global(o->meter, &lufs)) {
+    if (o->meter) {
+        const double lufs = cansim_meter_lufs(o->meter);
         in->is_measured = isfinite(lufs) || !f->is_float_out;
         in->lufs = in->is_measured ? lufs : f->pred_lufs + f->gain_db;
     } else if (f->is_float_out || isfinite(f->pred_lufs)) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Level matching without a second render. The input is metered once with libebur128
- * (ITU-R BS.1770-4), and each profile's output loudness is predicted from the input's
+/* Level matching without a second render. The input is metered once (core/meter.c,
+ * ITU-R BS.1770-4), and each profile's output loudness is predicted from the input's
  * short-time spectra: the K-weighting and the profile's 2x2 matrix are linear and time
  * invariant, so the K-weighted output energy of a frame is a weighted sum over bins of the
  * input's power spectra |X_L|^2, |X_R|^2 and cross-spectrum X_L conj(X_R) (shared by every
@@ -16,7 +16,6 @@
  * spectral product stands for the windowed filter output; the two differ only by the filter's
  * time spread over the window's edges (a few ms of 200), and the bias largely cancels in the
  * gain, which is the difference of two predictions made the same way (output and input). */
-#include <ebur128.h>
 #include <fftw3.h>
 #include <math.h>
 #include <omp.h>
@@ -29,6 +28,7 @@
 #include "flac_level.h"
 #include "kernels.h"
 #include "loudness.h"
+#include "meter.h"
 #include "translation.h"
 
 /* hops per chunk: one parallel region per 3.2 s of input */
@@ -237,7 +237,7 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
     const size_t n_sets = n + 1; /* the last is the input itself */
     const float *input_w = NULL;
     float *own_w = NULL;
-    ebur128_state *meter = NULL;
+    CansimMeter *meter = NULL;
     a.hop = cansim_level_hop(info.samplerate);
     a.n = 2 * a.hop;
     const size_t h = a.hop;
@@ -270,12 +270,8 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
     }
     /* Created here, before this function's parallel region. */
     if (has_meter) {
-        meter = cansim_meter_new((unsigned)info.channels, (unsigned long)info.samplerate,
-                                 EBUR128_MODE_I);
-        if (!meter)
+        if (!(meter = cansim_meter_open(info.channels, (double)info.samplerate)))
             goto nomem;
-        if (info.channels == 1)
-            ebur128_set_channel(meter, 0, EBUR128_DUAL_MONO);
     }
 
     int64_t n_read = 0;
@@ -337,7 +333,7 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
             for (int jj = 0; jj < n_jobs; jj++) {
                 /* The meter is the longest job: it goes first, so the others fill around it. */
                 if (jj == 0) {
-                    if (meter && got && ebur128_add_frames_float(meter, ca->inter, got))
+                    if (meter && got && cansim_meter_add(meter, ca->inter, got))
                         meter_err = 1;
                     continue;
                 }
@@ -371,8 +367,8 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
     }
     if ((e = cansim_audio_check_end(path, n_read, info.frames, diag)))
         goto done;
-    if (meter && ebur128_loudness_global(meter, &res->input_lufs))
-        res->input_lufs = -HUGE_VAL;
+    if (meter)
+        res->input_lufs = cansim_meter_lufs(meter);
     /* Gated as BS.1770 gates; where the gates' choice of blocks depends on how the frames
      * spread each block's energy, the output is flagged for metering (level_gate.c). */
     const double in_doubt = cansim_level_gate_doubt(a.energy[n], n_frames_done, h);
@@ -391,8 +387,7 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
 nomem:
     e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory for the loudness analysis");
 done:
-    if (meter)
-        ebur128_destroy(&meter);
+    cansim_meter_close(meter);
     analysis_free(&a, n_sets, n_threads);
     cansim_free(own_w);
     cansim_audio_close_read(sf);
@@ -419,14 +414,4 @@ uint32_t cansim_peak_bits(const float *x, size_t n, uint32_t peak)
     for (size_t k = 0; k < CANSIM_PAD; k++)
         peak = m[k] > peak ? m[k] : peak;
     return peak;
-}
-
-ebur128_state *cansim_meter_new(unsigned n_channels, unsigned long rate_hz, int mode)
-{
-    ebur128_state *m;
-    /* ebur128_init fills libebur128's static tables: renderers on other threads must not
-     * run it at the same time. */
-#pragma omp critical(cansim_ebur128_init)
-    m = ebur128_init(n_channels, rate_hz, mode);
-    return m;
 }

@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Level matching: the input's loudness (libebur128), each profile's output loudness predicted
+/* Level matching: the input's loudness (core/meter.c), each profile's output loudness predicted
  * from the input's short-time spectra, and the finishing pass (gain, dither, format). */
 #ifndef CANSIM_LOUDNESS_H
 #define CANSIM_LOUDNESS_H
 
-#include <ebur128.h>
 #include <sndfile.h>
 
 #include "internal.h"
@@ -20,7 +19,7 @@ int cansim_level_weights(const float *const cells[4], size_t n_taps, double rate
                          size_t *n_bins);
 
 typedef struct CansimLevelAnalysis {
-    double input_lufs;           /* libebur128, integrated; -inf below the gate */
+    double input_lufs;           /* integrated (core/meter.c); -inf below the gate */
     double input_pred_lufs;      /* the same, by the spectral method */
     double *pred_lufs;           /* per weight set: predicted integrated loudness of the output */
     bool *is_unsure;             /* per weight set (or NULL): the gating makes the prediction
@@ -30,7 +29,7 @@ typedef struct CansimLevelAnalysis {
     cansim_wdot_fn *wdot;        /* the weighted sums' kernel (NULL: its C version) */
 } CansimLevelAnalysis;
 
-/* Reads path once (streaming): with has_meter, meters it with libebur128 (mode I, mono as dual
+/* Reads path once (streaming): with has_meter, meters it (core/meter.c: integrated, mono as dual
  * mono; else input_lufs stays NaN), and predicts, for each of the n weight sets (NULL entries
  * skipped, result NaN), the integrated loudness of the input through that filter. pred_lufs
  * must hold n doubles. */
@@ -62,8 +61,5 @@ double cansim_level_gate(const double *e, size_t n_e, size_t hop);
 /* Largest |x| of n floats (no NaN), as bits: the ordering of non-negative floats' bit patterns
  * is their numeric ordering, and integer max vectorises where float max may not. */
 uint32_t cansim_peak_bits(const float *x, size_t n, uint32_t peak);
-
-/* ebur128_init, serialised across threads (it writes libebur128's static tables). */
-ebur128_state *cansim_meter_new(unsigned n_channels, unsigned long rate_hz, int mode);
 
 #endif

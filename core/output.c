@@ -179,7 +179,7 @@ int cansim_file_sink_write(void *ctx, size_t lane, float *frames, size_t n, Cans
 {
     const CansimFileSink *s = ctx;
     CansimFileOut *o = &s->outs[lane];
-    if (o->meter && ebur128_add_frames_float(o->meter, frames, n))
+    if (o->meter && cansim_meter_add(o->meter, frames, n))
         return cansim_diag_set(diag, CANSIM_ENOMEM, "%s: out of memory for the meter", o->path);
     track_peaks(s, &o->peak, frames, n);
     if (o->mem) {

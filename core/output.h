@@ -5,11 +5,11 @@
 #ifndef CANSIM_OUTPUT_H
 #define CANSIM_OUTPUT_H
 
-#include <ebur128.h>
 #include <sndfile.h>
 
 #include "hold.h"
 #include "internal.h"
+#include "meter.h"
 #include "tmp_file.h"
 
 /* The container for an output of n_frames x n_channels in *sf_format: a WAV that would pass
@@ -49,8 +49,8 @@ typedef struct CansimFileOut {
     SNDFILE *sf;
     char path[4096];
     char part[4096 + 64];
-    char raw[4096 + 64];  /* integer outputs: the float intermediate, before gain and dither */
-    ebur128_state *meter; /* exact loudness of the written output, or NULL */
+    char raw[4096 + 64]; /* integer outputs: the float intermediate, before gain and dither */
+    CansimMeter *meter;  /* exact loudness of the written output, or NULL */
     CansimPeak peak;
     float *mem;       /* held in memory until its final gain is known (no file yet), or NULL */
     int64_t n_frames; /* stereo frames written (held or into the file) */

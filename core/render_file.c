@@ -243,7 +243,7 @@ static int plan_levels(Job *j)
 }
 
 /* Files and meters are created serially: libsndfile's open errors are global and
- * ebur128_init writes static tables. Integer outputs are rendered to a float intermediate,
+ * the meters are made with them. Integer outputs are rendered to a float intermediate,
  * measured where the prediction is not the answer and then written once in their format with
  * the exact gain: no sample is ever clipped, and dither is added once. The intermediate is held
  * in memory while the budget allows, else it is a float file. A float output is written into
@@ -278,8 +278,7 @@ static void create_outputs(Job *j)
         const bool has_meter = is_predicted
                                    ? !r->filters[k].is_short || j->is_near_gate || j->unsure[k]
                                    : !j->is_float_out || j->fixed_gain_db;
-        if (has_meter &&
-            !(o->meter = cansim_meter_new(2, (unsigned long)j->info.samplerate, EBUR128_MODE_I))) {
+        if (has_meter && !(o->meter = cansim_meter_open(2, (double)j->info.samplerate))) {
             l->status = cansim_diag_set(&l->diag, CANSIM_ENOMEM, "out of memory for the meter");
             continue;
         }
@@ -371,11 +370,11 @@ static void defer(Job *j, size_t k)
     p->is_measured = o->meter != NULL;
     if (!o->meter)
         p->lufs = j->pred_db[k] + j->gains_db[k];
-    else if (ebur128_loudness_global(o->meter, &p->lufs))
-        p->lufs = -HUGE_VAL;
+    else
+        p->lufs = cansim_meter_lufs(o->meter);
     p->peak_db = cansim_peak_db(&o->peak);
-    if (o->meter)
-        ebur128_destroy(&o->meter);
+    cansim_meter_close(o->meter);
+    o->meter = NULL;
     p->o = *o;
     o->part[0] = o->raw[0] = '\0'; /* kept for the finish */
     o->mem = NULL;
@@ -425,8 +424,8 @@ static void finish_one(Job *j, size_t k, int e)
         unlink(o->part);
     if (o->raw[0])
         unlink(o->raw);
-    if (o->meter)
-        ebur128_destroy(&o->meter);
+    cansim_meter_close(o->meter);
+    o->meter = NULL;
     if (!j->results || e || (j->pend && !l->status))
         return;
     cansim_audio_format_label(j->sf_format, res.format, sizeof res.format);

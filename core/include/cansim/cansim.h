@@ -496,9 +496,10 @@ typedef struct CansimOutputResult {
     char path[4096];  /**< final path of the output */
     CansimDiag diag;  /**< the failure, when status != CANSIM_OK; else notice's reason */
     /* Levels (dB values are -inf for silence). */
-    char format[16];      /**< "wav16" ... "aiff24", or the input's container for others */
-    double input_lufs;    /**< the input's integrated loudness (libebur128; mono as dual mono) */
-    double target_lufs;   /**< the level aimed at; NaN with CANSIM_LEVEL_OFF */
+    char format[16];    /**< "wav16" ... "aiff24", or the input's container for others */
+    double input_lufs;  /**< the input's integrated loudness (BS.1770-4, as libebur128 measures it;
+                           mono as dual mono) */
+    double target_lufs; /**< the level aimed at; NaN with CANSIM_LEVEL_OFF */
     double loudness_lufs; /**< the output's integrated loudness */
     double peak_db;       /**< the output's true peak (dBTP), or sample peak (dBFS) when
                                !is_true_peak (float outputs without a ceiling) */
