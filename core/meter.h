@@ -2,7 +2,7 @@
 /* The input's exact loudness as it streams: BS.1770-4 integrated loudness (K-weighting, 400 ms
  * blocks every 100 ms, the -70 LUFS and -10 LU gates), as libebur128 measures it (its 100 ms is
  * (rate + 5) / 10 frames; a mono input counts twice, as its dual mono). The tests hold it to
- * libebur128 within 1e-6 LU; it costs a tenth of libebur128's time. */
+ * libebur128 within 1e-6 LU; it takes a fifth of libebur128's time or less. */
 #ifndef CANSIM_METER_H
 #define CANSIM_METER_H
 
