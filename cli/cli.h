@@ -49,7 +49,8 @@ typedef struct Options {
     int flac_level;       /* --flac-level: FLAC outputs' compression 0..8 */
     bool has_translation; /* --translation: each output's band changes (docs/translation.md) */
     CansimLevelScope level_scope; /* --level-scope */
-    size_t memory_bytes;          /* --memory, when has_memory */
+    size_t memory_bytes; /* --memory when has_memory, else (after scale_options()) the default
+                            from what the process may use (cli/memory_budget.c) */
     bool has_memory;
     const char *report;
     char **inputs;
@@ -151,7 +152,8 @@ void print_summary(const char *input, const CansimProfile *const *p, const Cansi
 int write_json_atomic(const char *path, const json_t *j);
 
 /* After parsing: --shard auto from the job array's environment, the thread count resolved
- * once into o->n_threads (threads.h), status's own checks. Prints its own usage errors;
+ * once into o->n_threads (threads.h), the memory budget into o->memory_bytes
+ * (memory_budget.h), status's own checks. Prints its own usage errors;
  * returns an exit code (0: go on). */
 int scale_options(Options *o);
 

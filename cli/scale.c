@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* The options that come from where the command runs: --shard auto from a job array's
- * environment, and the thread count from what the job was given. Both are read here, once,
- * and passed down as plain numbers: the library never reads the environment. */
+ * environment, and the thread count and the memory budget from what the job was given. They
+ * are read here, once, and passed down as plain numbers: the library never reads the
+ * environment. */
 #define _DEFAULT_SOURCE
 #include <stdio.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "memory_budget.h"
 #include "shard.h"
 #include "threads.h"
 
@@ -36,5 +38,7 @@ int scale_options(Options *o)
     if (n_threads < 0)
         return usage_error("%s", why);
     o->n_threads = n_threads;
+    o->memory_bytes =
+        memory_resolve(o->has_memory, o->memory_bytes, o->is_status ? 0 : o->verbosity);
     return EXIT_OK;
 }

@@ -3,6 +3,7 @@
  * SLURM_CPUS_PER_TASK), never the node's core count, and one cap for every way of asking. */
 #define _GNU_SOURCE
 #include "threads.h"
+#include "cgroup.h"
 #include "env.h"
 
 #include <errno.h>
@@ -30,7 +31,7 @@ static long count_of(const char *s, char end_char)
 }
 
 /* CPUs allowed by one cgroup folder's quota (rounded up), or 0: none set, or unreadable. */
-static int quota_in(const char *dir, bool is_v2)
+static long long quota_in(const char *dir, bool is_v2)
 {
     char path[PATH_MAX + 32];
     long long q = -1, p = 0;
@@ -60,89 +61,14 @@ static int quota_in(const char *dir, bool is_v2)
     }
     if (q <= 0 || p <= 0)
         return 0;
-    const long long n = (q + p - 1) / p;
-    return n > INT_MAX ? INT_MAX : (int)n;
-}
-
-/* The least quota from base/rel up to base itself. A container that sees the host's path of
- * its cgroup but mounts only its own subtree finds none of the lower folders and reads base,
- * its own. */
-static int quota_along(const char *base, const char *rel, bool is_v2)
-{
-    char dir[PATH_MAX];
-    if (snprintf(dir, sizeof dir, "%s%s", base, rel) >= (int)sizeof dir)
-        return 0;
-    const size_t n_base = strlen(base);
-    int least = 0;
-    for (;;) {
-        const int q = quota_in(dir, is_v2);
-        if (q && (!least || q < least))
-            least = q;
-        char *slash = strrchr(dir, '/');
-        if (!slash || (size_t)(slash - dir) < n_base)
-            break;
-        *slash = '\0';
-    }
-    return least;
-}
-
-/* True when the comma list has word. */
-static bool has_word(const char *list, size_t n, const char *word)
-{
-    const size_t len = strlen(word);
-    for (const char *p = list; p < list + n;) {
-        const char *comma = memchr(p, ',', (size_t)(list + n - p));
-        const size_t k = comma ? (size_t)(comma - p) : (size_t)(list + n - p);
-        if (k == len && !memcmp(p, word, len))
-            return true;
-        p += k + 1;
-    }
-    return false;
+    return q / p + (q % p != 0);
 }
 
 int cpu_quota(const char *root)
 {
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/proc/self/cgroup", root);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    /* Lines "ID:CONTROLLERS:PATH": "0::PATH" is v2's, a controller list with "cpu" v1's. */
-    char line[PATH_MAX + 256];
-    int least = 0;
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\n")] = '\0';
-        char *c1 = strchr(line, ':');
-        char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-        if (!c2 || c2[1] != '/')
-            continue;
-        const char *rel = strcmp(c2 + 1, "/") ? c2 + 1 : "";
-        int q = 0;
-        char base[PATH_MAX];
-        if (c2 == c1 + 1) {
-            static const char *const v2[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
-            for (size_t k = 0; k < 2 && !q; k++) {
-                snprintf(base, sizeof base, "%s%s", root, v2[k]);
-                char probe_path[PATH_MAX + 32];
-                snprintf(probe_path, sizeof probe_path, "%s/cgroup.controllers", base);
-                FILE *probe = fopen(probe_path, "r");
-                if (probe) {
-                    fclose(probe);
-                    q = quota_along(base, rel, true);
-                }
-            }
-        } else if (has_word(c1 + 1, (size_t)(c2 - c1 - 1), "cpu")) {
-            static const char *const v1[] = {"/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct"};
-            for (size_t k = 0; k < 2 && !q; k++) {
-                snprintf(base, sizeof base, "%s%s", root, v1[k]);
-                q = quota_along(base, rel, false);
-            }
-        }
-        if (q && (!least || q < least))
-            least = q;
-    }
-    fclose(f);
-    return least;
+    static const char *const v1_mounts[] = {"cpu", "cpu,cpuacct", NULL};
+    const long long n = cgroup_least(root, "cpu", v1_mounts, quota_in);
+    return n > INT_MAX ? INT_MAX : (int)n;
 }
 
 static int affinity_cpus(void)

@@ -63,8 +63,7 @@ static CansimRenderConfig render_config(const Options *o, const Drawer *drawer,
     cfg.level.ceiling_dbtp = o->ceiling_dbtp;
     cfg.level.has_translation = o->has_translation;
     cfg.level.scope = o->level_scope;
-    if (o->has_memory)
-        cfg.output.memory_bytes = o->memory_bytes;
+    cfg.output.memory_bytes = o->memory_bytes;
     cfg.input.rate_hz = o->out_rate_hz;
     cfg.input.resampler = o->resampler;
     cfg.engine.n_threads = n_threads;
