@@ -95,6 +95,42 @@ static void check_wdot(void)
     checkasm_report();
 }
 
+typedef struct WlanesBench {
+    cansim_wlanes_fn *fn;
+    const float *w;
+    const float *p[CANSIM_WLANES_MAX_FRAMES];
+    size_t n;
+    float acc[2 * CANSIM_WLANES_MAX_FRAMES][CANSIM_WDOT_LANES];
+} WlanesBench;
+
+static void wlanes_loop(void *ctx, unsigned iters)
+{
+    WlanesBench *b = ctx;
+    float *acc[2 * CANSIM_WLANES_MAX_FRAMES];
+    for (size_t k = 0; k < 2 * CANSIM_WLANES_MAX_FRAMES; k++)
+        acc[k] = b->acc[k];
+    for (unsigned i = 0; i < iters; i++)
+        b->fn(acc, b->w, b->p, b->n, 4, 2, CANSIM_WLANES_MAX_FRAMES, b->n);
+}
+
+/* n bins of a 2x2 profile's total and mid weights (eight planes) against four frames' four
+ * spectra: the translation's band sums. */
+static void bench_wlanes(cansim_wlanes_fn *fn, size_t n)
+{
+    const size_t len = 8 * n + CANSIM_WLANES_MAX_FRAMES * 4 * n;
+    float *buf = checkasm_input(len, 0);
+    checkasm_fill(buf, len, CHECKASM_NORMAL);
+    WlanesBench b = {.fn = fn, .w = buf, .n = n};
+    for (size_t f = 0; f < CANSIM_WLANES_MAX_FRAMES; f++)
+        b.p[f] = buf + 8 * n + f * 4 * n;
+    WlanesBench ref = b;
+    ref.fn = checkasm_ref()->wlanes;
+    const CheckasmBenchUnits units = {"bin", 16 * CANSIM_WLANES_MAX_FRAMES,
+                                      (8 + 4 * CANSIM_WLANES_MAX_FRAMES) * sizeof(float)};
+    checkasm_bench(n, wlanes_loop, &b, &ref, &units);
+    checkasm_free_input(buf, 0);
+}
+
 /* The lane sums: bit-exact lanes against C for every length, plane and set count (w NULL too),
  * one or two frames, stride and offset; the tail's untouched lanes included. */
 static void check_wlanes(void)
@@ -146,6 +182,12 @@ static void check_wlanes(void)
             for (size_t f = 0; f < n_frames; f++)
                 checkasm_free_input(pm[f], off);
         }
+    }
+
+    if (checkasm_bench_enabled()) {
+        static const size_t sizes[] = {256, 1024, 4096};
+        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+            bench_wlanes(fn, sizes[s]);
     }
     checkasm_report();
 }
