@@ -354,8 +354,7 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
                 const size_t i0 = (size_t)b * CANSIM_TR_BLOCK;
                 const size_t i1 =
                     i0 + CANSIM_TR_BLOCK < (size_t)n_fr ? i0 + CANSIM_TR_BLOCK : (size_t)n_fr;
-                if (cansim_translation_block(tr, ca->spec, ca->nbp, i0, i1, f0))
-                    meter_err = 1;
+                cansim_translation_block(tr, ca->spec, ca->nbp, i0, i1, f0);
             }
             cansim_fpu_restore(fpu);
         }

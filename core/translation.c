@@ -50,7 +50,7 @@ const char *cansim_band_name(int band, double *lo_hz, double *hi_hz)
 }
 
 int cansim_translation_open(CansimTrAnalysis **out, size_t n, double rate_hz, size_t hop,
-                            cansim_wdot_fn *wdot)
+                            const CansimKernels *k)
 {
     CansimTrAnalysis *t = calloc(1, sizeof *t);
     *out = NULL;
@@ -62,7 +62,8 @@ int cansim_translation_open(CansimTrAnalysis **out, size_t n, double rate_hz, si
         return CANSIM_ENOMEM;
     }
     t->n = n;
-    t->wdot = wdot;
+    t->wdot = k->wdot;
+    t->wlanes = k->wlanes;
     t->rate_hz = rate_hz;
     t->hop = hop;
     /* Bin i is at i rate / 2H; the last is Nyquist. */

@@ -26,10 +26,10 @@ void cansim_translation_weights_free(CansimTrWeights **w);
  * skipped) and for the input, the band energies of every analysis frame. */
 typedef struct CansimTrAnalysis CansimTrAnalysis;
 
-/* n sets at rate_hz, analysis frames of hop (cansim_level_hop()); band sums by wdot (the
- * renderer's kernel table's). */
+/* n sets at rate_hz, analysis frames of hop (cansim_level_hop()); band sums by k's wlanes
+ * (the renderer's kernel table). */
 int cansim_translation_open(CansimTrAnalysis **out, size_t n, double rate_hz, size_t hop,
-                            cansim_wdot_fn *wdot);
+                            const CansimKernels *k);
 /* Set j's weights (borrowed; NULL: none); before the analysis. */
 void cansim_translation_use(CansimTrAnalysis *t, size_t j, const CansimTrWeights *w);
 void cansim_translation_close(CansimTrAnalysis **t);
@@ -40,10 +40,10 @@ int cansim_translation_reserve(CansimTrAnalysis *t, size_t n_frames);
 #define CANSIM_TR_BLOCK 8
 /* Frames f0 + i0 .. f0 + i1 - 1 of every set with weights and of the input, from frames i0 ..
  * i1 - 1 of a chunk of spectra (planes P_LL, P_RR, C re, C im, P_LL + P_RR of nbp bins each,
- * loudness.c). Blocks may run on different threads; each touches only its own frames' rows.
- * Returns CANSIM_OK or CANSIM_ENOMEM (translation_frames.c). */
-int cansim_translation_block(CansimTrAnalysis *t, const float *spec, size_t nbp, size_t i0,
-                             size_t i1, size_t f0);
+ * loudness.c). Blocks may run on different threads; each touches only its own frames' rows
+ * (translation_frames.c). */
+void cansim_translation_block(CansimTrAnalysis *t, const float *spec, size_t nbp, size_t i0,
+                              size_t i1, size_t f0);
 /* The active part: BS.1770's gate over the input's K-weighted frame energies e (n_e frames). */
 void cansim_translation_gate(CansimTrAnalysis *t, const double *e, size_t n_e, size_t hop);
 /* Set j's translation with the output's gain (gain_db on top of the filter). */

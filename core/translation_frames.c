@@ -2,99 +2,95 @@
 /* The translation's band energies of every analysis frame, for every set at once.
  *
  * A frame's energy in a band is the sum over the band's bins of the input's spectra weighted
- * by the set's |H|^2 terms (translation.c). Done set by set, every set read the whole chunk of
- * spectra again (96 KB a frame at 48 kHz). Here a block of frames is taken at once and its bins
- * in tiles: one tile of the block's spectra (160 KB) stays in the second-level cache while
- * every set's tile of weights meets every frame of the block, so the spectra are read once per
- * block and each set's weights once per block, not once per frame. The sums run on the wdot
- * kernel. Each frame's sums are made in one fixed order (tile by tile, band by band, plane by
- * plane), so they are the same bits whichever thread makes them. */
-#include <stdlib.h>
-
+ * by the set's |H|^2 terms (translation.c). The sums run on the wlanes kernel: per bin, one
+ * pass over the four spectra gives both the output's term and (with cross paths) the mid's, for
+ * up to four frames at once (the weights loaded once for all of them), each band's (and the
+ * mid's) 16 float lanes added once, in double, at the end. A block of frames is taken set by
+ * set, band by band; a frame's sums are made in one fixed order (band by band), whichever thread
+ * makes them and whichever frames share its calls, so they are the same bits at any thread
+ * count. (Tiles of bins, so that a block's spectra stayed in the second-level cache while every
+ * set met them, measured slower than whole bands with this kernel: the weights' loads shared by
+ * four frames, not the spectra's by every set, are what the sums wait on.) */
 #include "translation_state.h"
 
-/* Bins per tile: a block's spectra tile is CANSIM_TR_BLOCK x 5 planes x 4 KB. */
-#define TILE 1024
+/* Per set and frame of a block: the lanes of each band, then the mid's (Re C for the input). */
+#define LANES      CANSIM_WDOT_LANES
+#define ACC_SUMS   (CANSIM_N_BANDS + 1)
+#define ACC_FLOATS (ACC_SUMS * LANES)
+#define FRAMES     CANSIM_WLANES_MAX_FRAMES
 
-/* sum of w * p over [lo, hi) (w NULL: of p), by the wdot kernel */
-static double dot(const CansimTrAnalysis *t, const float *w, const float *p, size_t lo, size_t hi)
+/* Adds nf frames (from spectra p, nbp apart) to their lanes a (ACC_FLOATS each, consecutive)
+ * for set weights w (NULL: the input: its own energy per band, and Re C in the mid's lanes). */
+static void frame_lanes(const CansimTrAnalysis *t, const CansimTrWeights *w, const float *p,
+                        size_t nbp, size_t nf, float *a)
 {
-    return t->wdot(w ? w + lo : NULL, p + lo, 0, 1, hi - lo);
-}
-
-/* The same over 4 weight planes against the 4 spectra planes, nbp apart. */
-static double dot4(const CansimTrAnalysis *t, const float *w, const float *p, size_t nbp, size_t lo,
-                   size_t hi)
-{
-    return t->wdot(w + lo, p + lo, nbp, 4, hi - lo);
-}
-
-/* Adds one frame's tile [s, e) to its sums a (ROW doubles) for set weights w (NULL: the
- * input: its own energy per band, and Re C over all bands in a[ROW_MID]). */
-static void tile_sums(const CansimTrAnalysis *t, const CansimTrWeights *w, const float *p,
-                      size_t nbp, size_t s, size_t e, double *a)
-{
+    const bool cross = w && w->has_cross;
+    /* plain: one plane against P_LL + P_RR; otherwise the four (and the mid's four) */
+    const bool plain = !w || (w->is_plain && !cross);
+    const size_t plane0 = plain ? 4 * nbp : 0;
     for (int b = 0; b < CANSIM_N_BANDS; b++) {
-        const size_t lo = t->lo[b] > s ? t->lo[b] : s, hi = t->hi[b] < e ? t->hi[b] : e;
+        const size_t lo = t->lo[b], hi = t->hi[b];
         if (lo >= hi)
             continue;
-        a[b] += !w            ? dot(t, NULL, p + 4 * nbp, lo, hi)
-                : w->is_plain ? dot(t, w->w, p + 4 * nbp, lo, hi)
-                              : dot4(t, w->w, p, nbp, lo, hi);
+        float *acc[2 * FRAMES];
+        const float *pf[FRAMES], *pm[FRAMES];
+        for (size_t f = 0; f < nf; f++) {
+            float *af = a + f * ACC_FLOATS;
+            pf[f] = p + f * SPEC_PLANES * nbp + plane0 + lo;
+            pm[f] = p + f * SPEC_PLANES * nbp + 2 * nbp + lo;
+            acc[cross ? 2 * f : f] = af + (size_t)b * LANES;
+            if (cross)
+                acc[2 * f + 1] = af + (size_t)CANSIM_N_BANDS * LANES;
+        }
+        t->wlanes(acc, w ? w->w + lo : NULL, pf, nbp, plain ? 1 : 4, cross ? 2 : 1, nf, hi - lo);
+        if (!w) {
+            /* the input's Re C, over the same bins */
+            for (size_t f = 0; f < nf; f++)
+                acc[f] = a + f * ACC_FLOATS + (size_t)CANSIM_N_BANDS * LANES;
+            t->wlanes(acc, NULL, pm, nbp, 1, 1, nf, hi - lo);
+        }
     }
-    if (!w)
-        a[ROW_MID] += dot(t, NULL, p + 2 * nbp, s, e);
-    else if (w->has_cross)
-        /* |Y_L + Y_R|^2: the mid's own weights */
-        a[ROW_MID] += dot4(t, w->w + 4 * nbp, p, nbp, s, e);
 }
 
-/* A frame's row from its sums: the bands, then mid and side. */
-static void finish_row(const CansimTrWeights *w, bool is_input, const double *a, float *row)
+/* A frame's row from its lanes: the bands, then mid and side. */
+static void finish_row(const CansimTrWeights *w, bool is_input, const float *lanes, float *row)
 {
+    double a[ACC_SUMS];
+    for (int k = 0; k < ACC_SUMS; k++) {
+        a[k] = 0.0;
+        for (size_t q = 0; q < LANES; q++)
+            a[k] += (double)lanes[(size_t)k * LANES + q];
+    }
     double sum = 0.0;
     for (int b = 0; b < CANSIM_N_BANDS; b++) {
         row[b] = (float)a[b];
         sum += a[b];
     }
+    const double mid = a[CANSIM_N_BANDS];
     if (is_input) {
         /* |X_L +- X_R|^2 = P_LL + P_RR +- 2 Re C. */
-        const double c2 = 2.0 * a[ROW_MID];
-        row[ROW_MID] = (float)(sum + c2);
-        row[ROW_SIDE] = (float)(sum - c2);
+        row[ROW_MID] = (float)(sum + 2.0 * mid);
+        row[ROW_SIDE] = (float)(sum - 2.0 * mid);
         return;
     }
     /* |Y_L - Y_R|^2 = 2 (|Y_L|^2 + |Y_R|^2) - |Y_L + Y_R|^2: one weighted sum, not two. */
-    row[ROW_MID] = w->has_cross ? (float)a[ROW_MID] : 0.0f;
-    row[ROW_SIDE] = w->has_cross ? (float)(2.0 * sum - a[ROW_MID]) : 0.0f;
+    row[ROW_MID] = w->has_cross ? (float)mid : 0.0f;
+    row[ROW_SIDE] = w->has_cross ? (float)(2.0 * sum - mid) : 0.0f;
 }
 
-int cansim_translation_block(CansimTrAnalysis *t, const float *spec, size_t nbp, size_t i0,
-                             size_t i1, size_t f0)
+void cansim_translation_block(CansimTrAnalysis *t, const float *spec, size_t nbp, size_t i0,
+                              size_t i1, size_t f0)
 {
-    const size_t n_sets = t->n + 1, nf = i1 - i0;
-    double *acc = calloc(n_sets * nf * ROW, sizeof *acc);
-    if (!acc)
-        return CANSIM_ENOMEM;
-    const size_t all_lo = t->lo[0], all_hi = t->hi[CANSIM_N_BANDS - 1];
-    for (size_t s = all_lo; s < all_hi; s += TILE) {
-        const size_t e = s + TILE < all_hi ? s + TILE : all_hi;
-        for (size_t j = 0; j < n_sets; j++) {
-            const CansimTrWeights *w = j < t->n ? t->w[j] : NULL;
-            if (j < t->n && !w)
-                continue;
-            for (size_t i = i0; i < i1; i++)
-                tile_sums(t, w, spec + i * SPEC_PLANES * nbp, nbp, s, e,
-                          acc + (j * nf + i - i0) * ROW);
-        }
-    }
-    for (size_t j = 0; j < n_sets; j++) {
+    for (size_t j = 0; j <= t->n; j++) {
         const CansimTrWeights *w = j < t->n ? t->w[j] : NULL;
         if (j < t->n && !w)
             continue;
-        for (size_t i = i0; i < i1; i++)
-            finish_row(w, j == t->n, acc + (j * nf + i - i0) * ROW, t->rows[j] + (f0 + i) * ROW);
+        for (size_t i = i0; i < i1; i += FRAMES) {
+            const size_t nf = i1 - i < FRAMES ? i1 - i : FRAMES;
+            float acc[FRAMES * ACC_FLOATS] = {0};
+            frame_lanes(t, w, spec + i * SPEC_PLANES * nbp, nbp, nf, acc);
+            for (size_t f = 0; f < nf; f++)
+                finish_row(w, j == t->n, acc + f * ACC_FLOATS, t->rows[j] + (f0 + i + f) * ROW);
+        }
     }
-    free(acc);
-    return CANSIM_OK;
 }

@@ -15,8 +15,8 @@ int cansim_translation_for(const CansimRender *r, const bool *skip, double rate_
     *out = NULL;
     if (!r->cfg.level.has_translation)
         return CANSIM_OK;
-    const int e = cansim_translation_open(out, r->cfg.n_profiles, rate_hz,
-                                          cansim_level_hop(rate_hz), r->k.wdot);
+    const int e =
+        cansim_translation_open(out, r->cfg.n_profiles, rate_hz, cansim_level_hop(rate_hz), &r->k);
     if (e)
         return e;
     for (size_t k = 0; k < r->cfg.n_profiles; k++)

@@ -21,6 +21,7 @@ void cansim_kernels_init(CansimKernels *k, unsigned cpu_flags)
     k->rfft = cansim_rfft_c;
     k->irfft = cansim_irfft_c;
     k->wdot = cansim_wdot_c;
+    k->wlanes = cansim_wlanes_c;
     k->gain_dither = cansim_gain_dither_c;
 
 #if defined(CANSIM_ARCH_X86)

@@ -123,6 +123,23 @@ typedef float cansim_truepeak2_fn(const float *x, size_t n_frames, const float *
 typedef double cansim_wdot_fn(const float *w, const float *p, size_t stride, size_t n_planes,
                               size_t n);
 
+/* Lane sums (family wdot), for the translation's band energies: the lanes are left to the
+ * caller to add. For each frame f < n_frames (its planes at p[f], plane c at p[f] + c stride)
+ * and weight set s < n_sets (its planes at w + 4 s stride), lane q of acc[f n_sets + s] (16
+ * floats, read and written) adds in turn the terms of i = 16 m + q < n, m = 0, 1, ... (the
+ * tail's in its first lanes; the others untouched): p_0[i] when w is NULL (then n_sets is 1),
+ * w_0[i] p_0[i] with one plane, (w_0[i] p_0[i] + w_1[i] p_1[i]) + (w_2[i] p_2[i] + w_3[i]
+ * p_3[i]) with four (w_c, p_c the set's and frame's plane c), each product rounded to float
+ * (no FMA). Every version keeps that order: bit-exact against the reference. A frame's lanes do
+ * not depend on the other frames or sets of the call (several share the loads of the weights or
+ * the spectra). n_planes 1 or 4, n_sets 1 or 2, n_frames 1 to CANSIM_WLANES_MAX_FRAMES. Any n
+ * and stride; no alignment required; nothing outside the planes' n values is read; acc
+ * aliases no input. */
+#define CANSIM_WLANES_MAX_FRAMES 4
+typedef void cansim_wlanes_fn(float *const *acc, const float *w, const float *const *p,
+                              size_t stride, size_t n_planes, size_t n_sets, size_t n_frames,
+                              size_t n);
+
 /* The finishing write's gain and dither (family dither): dst[i] = (float)((double)src[i] gain
  * + d_i) for i < n, with d_i = 0 when state is NULL, else TPDF dither of +-1 16-bit LSB from
  * splitmix64: r_i = splitmix(state) in turn, d_i = ((r >> 40) - ((r >> 16) mod 2^24)) 2^-24
@@ -203,6 +220,7 @@ cansim_truepeak2_fn cansim_truepeak2_c, cansim_truepeak2_avx2, cansim_truepeak2_
 cansim_rfft_fn cansim_rfft_c, cansim_rfft_avx2, cansim_rfft_avx512;
 cansim_irfft_fn cansim_irfft_c, cansim_irfft_avx2, cansim_irfft_avx512;
 cansim_wdot_fn cansim_wdot_c, cansim_wdot_avx2, cansim_wdot_avx512;
+cansim_wlanes_fn cansim_wlanes_c, cansim_wlanes_avx2, cansim_wlanes_avx512;
 cansim_gain_dither_fn cansim_gain_dither_c, cansim_gain_dither_avx2, cansim_gain_dither_avx512;
 
 typedef struct CansimKernels {
@@ -219,6 +237,7 @@ typedef struct CansimKernels {
     cansim_rfft_fn *rfft;
     cansim_irfft_fn *irfft;
     cansim_wdot_fn *wdot;
+    cansim_wlanes_fn *wlanes;
     cansim_gain_dither_fn *gain_dither;
 } CansimKernels;
 

@@ -27,6 +27,7 @@ void cansim_kernels_init_x86(CansimKernels *k, unsigned cpu_flags)
 #endif
     k->irfft = cansim_irfft_avx2;
     k->wdot = cansim_wdot_avx2;
+    k->wlanes = cansim_wlanes_avx2;
     k->gain_dither = cansim_gain_dither_avx2;
 
     if (!(cpu_flags & CANSIM_CPU_AVX512))
@@ -44,5 +45,6 @@ void cansim_kernels_init_x86(CansimKernels *k, unsigned cpu_flags)
     k->rfft = cansim_rfft_avx512;
     k->irfft = cansim_irfft_avx512;
     k->wdot = cansim_wdot_avx512;
+    k->wlanes = cansim_wlanes_avx512;
     k->gain_dither = cansim_gain_dither_avx512;
 }

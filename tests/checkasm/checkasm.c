@@ -482,7 +482,7 @@ bool checkasm_quick(void)
 
 /* ---- the table ---- */
 
-_Static_assert(sizeof(CansimKernels) == 14 * sizeof(CheckasmFn *),
+_Static_assert(sizeof(CansimKernels) == 15 * sizeof(CheckasmFn *),
                "CansimKernels gained a slot: add it to check_table()");
 
 /* Every slot set at every level, and init depends only on its arguments: two tables initialised
@@ -515,6 +515,7 @@ static void check_table(void)
     SLOT(rfft)
     SLOT(irfft)
     SLOT(wdot)
+    SLOT(wlanes)
     SLOT(gain_dither)
 #undef SLOT
     if (memcmp(&a, &b, sizeof a) != 0)
