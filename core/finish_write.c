@@ -27,6 +27,44 @@ static sf_count_t next_frames(const CansimFinishSrc *src, SNDFILE *in, int64_t p
     return (sf_count_t)k;
 }
 
+/* Whether sf_format is a WAV or RF64 file of little-endian samples. */
+static bool is_le_wav(int sf_format)
+{
+    const int major = sf_format & SF_FORMAT_TYPEMASK, end = sf_format & SF_FORMAT_ENDMASK;
+    return (major == SF_FORMAT_WAV || major == SF_FORMAT_WAVEX || major == SF_FORMAT_RF64) &&
+           (end == SF_ENDIAN_FILE || end == SF_ENDIAN_LITTLE);
+}
+
+/* The kernel that packs floats into sf_format's bytes as libsndfile would (16- or 24-bit PCM in
+ * a little-endian WAV or RF64 file; *n_bytes a sample), else NULL: libsndfile converts. */
+static cansim_pack_pcm_fn *raw_packer(const CansimKernels *k, int sf_format, int *n_bytes)
+{
+    if (!is_le_wav(sf_format))
+        return NULL;
+    switch (sf_format & SF_FORMAT_SUBMASK) {
+    case SF_FORMAT_PCM_16:
+        *n_bytes = 2;
+        return k ? k->pack_pcm16 : cansim_pack_pcm16_c;
+    case SF_FORMAT_PCM_24:
+        *n_bytes = 3;
+        return k ? k->pack_pcm24 : cansim_pack_pcm24_c;
+    default:
+        return NULL;
+    }
+}
+
+/* k frames of buf into out: packed into raw (pack, n_bytes a sample) and written as they are, or
+ * converted by libsndfile. */
+static bool write_frames(SNDFILE *out, const float *buf, sf_count_t k, cansim_pack_pcm_fn *pack,
+                         int n_bytes, void *raw)
+{
+    if (!pack)
+        return sf_writef_float(out, buf, k) == k;
+    const sf_count_t size = 2 * k * n_bytes;
+    pack(raw, buf, 2 * (size_t)k);
+    return sf_write_raw(out, raw, size) == size;
+}
+
 int cansim_level_finish(const CansimFinishSrc *src, const char *dst_final, const char *kind,
                         char *dst, size_t dst_n, int sf_format, int flac_level, int rate_hz,
                         double gain, bool has_dither, uint64_t seed, CansimDiag *diag)
@@ -34,7 +72,9 @@ int cansim_level_finish(const CansimFinishSrc *src, const char *dst_final, const
     SNDFILE *in = NULL, *out = NULL;
     SF_INFO info = {.frames = src->n_frames};
     const size_t chunk = 16384;
-    float *buf = NULL;
+    float *buf = NULL, *raw = NULL;
+    int n_bytes = 0;
+    cansim_pack_pcm_fn *const pack = raw_packer(src->k, sf_format, &n_bytes);
     dst[0] = '\0';
     int e = src->frames ? CANSIM_OK : cansim_audio_open_read(src->path, &in, &info, diag);
     if (e)
@@ -43,14 +83,16 @@ int cansim_level_finish(const CansimFinishSrc *src, const char *dst_final, const
                                  dst_n, diag)) ||
         (e = cansim_flac_set_level(out, sf_format, flac_level, dst, diag)))
         goto done;
-    if (!(buf = cansim_alloc_floats(2 * chunk))) {
+    /* raw: the packed samples, at most 4 bytes each */
+    if (!(buf = cansim_alloc_floats(2 * chunk)) ||
+        (pack && !(raw = cansim_alloc_floats(2 * chunk)))) {
         e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
         goto done;
     }
     /* TPDF dither: the difference of two independent uniform variables on [0, 1) times one
-     * 16-bit LSB (2^-15 of full scale), so triangular on (-1, 1) LSB, added before libsndfile
-     * rounds to 16 bits (the gain_dither kernel, bit-exact at every CPU level). */
-    cansim_gain_dither_fn *const fn = src->gain_dither ? src->gain_dither : cansim_gain_dither_c;
+     * 16-bit LSB (2^-15 of full scale), so triangular on (-1, 1) LSB, added before the rounding
+     * to 16 bits (the gain_dither kernel, bit-exact at every CPU level, as the packing is). */
+    cansim_gain_dither_fn *const fn = src->k ? src->k->gain_dither : cansim_gain_dither_c;
     uint64_t state = seed;
     int64_t n_read = 0;
     for (;;) {
@@ -60,7 +102,7 @@ int cansim_level_finish(const CansimFinishSrc *src, const char *dst_final, const
             break;
         n_read += k;
         fn(buf, frames, 2 * (size_t)k, gain, has_dither ? &state : NULL);
-        if (sf_writef_float(out, buf, k) != k) {
+        if (!write_frames(out, buf, k, pack, n_bytes, raw)) {
             e = cansim_diag_set(diag, CANSIM_EIO, "%s: write failed: %s", dst, sf_strerror(out));
             goto done;
         }
@@ -70,6 +112,7 @@ int cansim_level_finish(const CansimFinishSrc *src, const char *dst_final, const
     else if (in)
         e = cansim_audio_check_end(src->path, n_read, info.frames, diag);
 done:
+    cansim_free(raw);
     cansim_free(buf);
     if (in)
         cansim_audio_close_read(in);
@@ -89,13 +132,10 @@ done:
  * little-endian IEEE floats. */
 static bool is_native_wav_float(int sf_format)
 {
-    const int major = sf_format & SF_FORMAT_TYPEMASK, end = sf_format & SF_FORMAT_ENDMASK;
     const uint16_t one = 1;
     unsigned char low;
     memcpy(&low, &one, 1);
-    return (major == SF_FORMAT_WAV || major == SF_FORMAT_WAVEX || major == SF_FORMAT_RF64) &&
-           (sf_format & SF_FORMAT_SUBMASK) == SF_FORMAT_FLOAT &&
-           (end == SF_ENDIAN_FILE || end == SF_ENDIAN_LITTLE) && low == 1;
+    return is_le_wav(sf_format) && (sf_format & SF_FORMAT_SUBMASK) == SF_FORMAT_FLOAT && low == 1;
 }
 
 /* The offset of the data of the WAV or RF64 file fd whose last data_bytes bytes are its samples

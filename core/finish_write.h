@@ -13,13 +13,15 @@ typedef struct CansimFinishSrc {
     const char *path;
     const float *frames;
     int64_t n_frames;
-    cansim_gain_dither_fn *gain_dither; /* the finishing kernel (NULL: its C version) */
+    const CansimKernels *k; /* the kernels of the finish (NULL: the C versions) */
 } CansimFinishSrc;
 
 /* Writes src into a new temporary file for dst_final (cansim_audio_create() with kind; its path
  * into dst, dst_n bytes) in sf_format (FLAC at flac_level), stereo, rate_hz, scaled by gain; with
- * has_dither, TPDF dither of +-1 LSB of 16-bit PCM from a generator seeded with seed. On failure
- * dst is removed (and set to "").
+ * has_dither, TPDF dither of +-1 LSB of 16-bit PCM from a generator seeded with seed. 16- and
+ * 24-bit PCM in little-endian WAV and RF64 files are packed by the pack_pcm kernels and written
+ * raw: the bytes libsndfile would write from the same floats. On failure dst is removed (and set
+ * to "").
  * @return CANSIM_OK, or CANSIM_EIO / CANSIM_ENOMEM / the open's code, with diag */
 int cansim_level_finish(const CansimFinishSrc *src, const char *dst_final, const char *kind,
                         char *dst, size_t dst_n, int sf_format, int flac_level, int rate_hz,

@@ -19,9 +19,8 @@
 /* Finishes a member's output at corr_db on top of its render gain (the group's ceiling):
  * integer and FLAC outputs get their single finishing pass (gain, dither), float outputs are
  * rewritten losslessly when corr_db is not 0; then the output is renamed. */
-static int finish_pending(CansimPending *p, double corr_db, int flac_level,
-                          cansim_gain_dither_fn *gain_dither, CansimOutputResult *res,
-                          CansimDiag *diag)
+static int finish_pending(CansimPending *p, double corr_db, int flac_level, const CansimKernels *k,
+                          CansimOutputResult *res, CansimDiag *diag)
 {
     CansimFileOut *o = &p->o;
     const bool is_dithered =
@@ -29,7 +28,7 @@ static int finish_pending(CansimPending *p, double corr_db, int flac_level,
     int e = CANSIM_OK;
     if (!p->is_float_out || o->mem) {
         const CansimFinishSrc src = {
-            .path = o->raw, .frames = o->mem, .n_frames = o->n_frames, .gain_dither = gain_dither};
+            .path = o->raw, .frames = o->mem, .n_frames = o->n_frames, .k = k};
         e = cansim_level_finish(&src, o->path, NULL, o->part, sizeof o->part, p->sf_format,
                                 flac_level, p->rate_hz, pow(10.0, corr_db / 20.0), is_dithered,
                                 p->seed, diag);
@@ -37,7 +36,7 @@ static int finish_pending(CansimPending *p, double corr_db, int flac_level,
             unlink(o->raw);
         o->raw[0] = '\0';
     } else if (corr_db != 0.0) {
-        e = cansim_rewrite_float(o, p->sf_format, p->rate_hz, corr_db, gain_dither, diag);
+        e = cansim_rewrite_float(o, p->sf_format, p->rate_hz, corr_db, k, diag);
     }
     if (!e)
         e = cansim_output_rename(o->part, o->path, diag);
@@ -353,8 +352,7 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
                 continue;
             CansimDiag d;
             CansimOutputResult *res = i < n ? &results[i][j] : &g->song[j];
-            const int fe =
-                finish_pending(p, corr, r->cfg.output.flac_level, r->k.gain_dither, res, &d);
+            const int fe = finish_pending(p, corr, r->cfg.output.flac_level, &r->k, res, &d);
             if (!fe)
                 cansim_translation_regain(&res->translation, -lcorr[j].drawer_db);
             cansim_output_release(&p->o, &r->hold);

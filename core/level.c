@@ -78,16 +78,16 @@ static void level_notice(const CansimRenderConfig *cfg, bool is_below_gate, doub
 }
 
 int cansim_rewrite_float(CansimFileOut *o, int sf_format, int rate_hz, double corr_db,
-                         cansim_gain_dither_fn *gain_dither, CansimDiag *diag)
+                         const CansimKernels *k, CansimDiag *diag)
 {
     const double gain = pow(10.0, corr_db / 20.0);
     bool is_done;
-    int e =
-        cansim_level_rescale(o->part, sf_format, o->n_frames, gain, gain_dither, &is_done, diag);
+    int e = cansim_level_rescale(o->part, sf_format, o->n_frames, gain, k ? k->gain_dither : NULL,
+                                 &is_done, diag);
     if (e || is_done)
         return e;
     char fix[sizeof o->part];
-    const CansimFinishSrc src = {.path = o->part, .gain_dither = gain_dither};
+    const CansimFinishSrc src = {.path = o->part, .k = k};
     e = cansim_level_finish(&src, o->path, "fix", fix, sizeof fix, sf_format,
                             CANSIM_FLAC_LEVEL_DEFAULT, rate_hz, gain, false, 0, diag);
     if (e)
@@ -178,13 +178,13 @@ int cansim_finish_output(const CansimRenderConfig *cfg, const CansimFinish *f,
     res->is_dithered = !f->is_float_out && (f->sf_format & SF_FORMAT_SUBMASK) == SF_FORMAT_PCM_16;
     level_notice(cfg, f->is_below_gate, f->target, res);
     if (f->is_float_out && !o->mem)
-        return corr_db == 0.0 ? CANSIM_OK
-                              : cansim_rewrite_float(o, f->sf_format, f->rate_hz, corr_db,
-                                                     f->gain_dither, diag);
+        return corr_db == 0.0
+                   ? CANSIM_OK
+                   : cansim_rewrite_float(o, f->sf_format, f->rate_hz, corr_db, f->k, diag);
     /* Written once in its format at its final gain, from memory or its float intermediate:
      * no sample is ever clipped, and dither is added once. */
     const CansimFinishSrc src = {
-        .path = o->raw, .frames = o->mem, .n_frames = o->n_frames, .gain_dither = f->gain_dither};
+        .path = o->raw, .frames = o->mem, .n_frames = o->n_frames, .k = f->k};
     return cansim_level_finish(&src, o->path, NULL, o->part, sizeof o->part, f->sf_format,
                                cfg->output.flac_level, f->rate_hz,
                                corr_db == 0.0 ? 1.0 : pow(10.0, corr_db / 20.0), res->is_dithered,

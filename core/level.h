@@ -31,19 +31,19 @@ uint64_t cansim_dither_seed(uint64_t user_seed, const char *profile_id);
 /* A float output (o->part, o->n_frames frames) rescaled, losslessly, by corr_db: in place in
  * a WAV or RF64 file, else o->part is replaced by a rewritten temporary file. */
 int cansim_rewrite_float(CansimFileOut *o, int sf_format, int rate_hz, double corr_db,
-                         cansim_gain_dither_fn *gain_dither, CansimDiag *diag);
+                         const CansimKernels *k, CansimDiag *diag);
 
 /* What finishing one rendered output needs. */
 typedef struct CansimFinish {
     int sf_format;
     int rate_hz;
     bool is_float_out;
-    bool is_below_gate; /* the input is below the gate: no level was planned */
-    double target;      /* the loudness aimed at (LUFS), NaN when none */
-    double gain_db;     /* the gain it was rendered at */
-    double pred_lufs;   /* its predicted loudness before gain (NaN without a prediction) */
-    uint64_t seed;      /* its dither seed (cansim_dither_seed()) */
-    cansim_gain_dither_fn *gain_dither; /* the finishing kernel */
+    bool is_below_gate;     /* the input is below the gate: no level was planned */
+    double target;          /* the loudness aimed at (LUFS), NaN when none */
+    double gain_db;         /* the gain it was rendered at */
+    double pred_lufs;       /* its predicted loudness before gain (NaN without a prediction) */
+    uint64_t seed;          /* its dither seed (cansim_dither_seed()) */
+    const CansimKernels *k; /* the finishing kernels */
 } CansimFinish;
 
 /* One output's level after its render, before its correction. */

@@ -402,7 +402,7 @@ static CansimFinish finish_of(const Job *j, size_t k)
         .gain_db = j->gains_db[k],
         .pred_lufs = j->pred_db[k],
         .seed = cansim_dither_seed(j->opt->seed, cansim_profile_id(j->r->profiles[k])),
-        .gain_dither = j->r->k.gain_dither};
+        .k = &j->r->k};
 }
 
 /* Output k after the levels are decided: written and renamed, or removed when it or the input

@@ -23,6 +23,8 @@ void cansim_kernels_init(CansimKernels *k, unsigned cpu_flags)
     k->wdot = cansim_wdot_c;
     k->wlanes = cansim_wlanes_c;
     k->gain_dither = cansim_gain_dither_c;
+    k->pack_pcm16 = cansim_pack_pcm16_c;
+    k->pack_pcm24 = cansim_pack_pcm24_c;
 
 #if defined(CANSIM_ARCH_X86)
     cansim_kernels_init_x86(k, cpu_flags);

@@ -150,6 +150,19 @@ typedef void cansim_wlanes_fn(float *const *acc, const float *w, const float *co
 typedef void cansim_gain_dither_fn(float *dst, const float *src, size_t n, double gain,
                                    uint64_t *state);
 
+/* The finishing write's integer samples (family pack_pcm): dst gets n little-endian two's
+ * complement samples of B bytes each (B = 2 for pack_pcm16, 3 for pack_pcm24), sample i the low
+ * B bytes of lrintf(src[i] * s), s = 32767.0f (16-bit) or 8388607.0f (24-bit) (pack_pcm.h): the
+ * product rounded to float, then to an integer as MXCSR says (nearest, ties to even, by default;
+ * cvtps2dq and lrintf alike). That is libsndfile's conversion of normalised floats with clipping
+ * off (f2les_array, f2let_array in its pcm.c), so sf_write_raw() of dst writes the bytes
+ * sf_writef_float() would. Input range: |src[i] * s| < 2^31 (NaN and infinities are outside it;
+ * past it the versions differ). Within it, a value past full scale wraps as libsndfile's does:
+ * lrintf(x s) outside -2^(8B-1) .. 2^(8B-1) - 1 is written modulo 2^(8B). The finish never
+ * gives one: its outputs stay under full scale (the ceiling). Bit-exact against the reference.
+ * Any n; no alignment required; exactly n B bytes of dst are written; no overlap. */
+typedef void cansim_pack_pcm_fn(void *restrict dst, const float *restrict src, size_t n);
+
 /* Fills h[0 .. factor * CANSIM_TP_TAPS(factor)) with the true-peak filter of factor 1, 2 or 4:
  * libebur128's coefficients, computed in double as it does and rounded to float (the ones it
  * drops, |c| <= 1e-6: the sinc's zeros, are 0 here); at factor 1, h[0] = 1. */
@@ -222,6 +235,8 @@ cansim_irfft_fn cansim_irfft_c, cansim_irfft_avx2, cansim_irfft_avx512;
 cansim_wdot_fn cansim_wdot_c, cansim_wdot_avx2, cansim_wdot_avx512;
 cansim_wlanes_fn cansim_wlanes_c, cansim_wlanes_avx2, cansim_wlanes_avx512;
 cansim_gain_dither_fn cansim_gain_dither_c, cansim_gain_dither_avx2, cansim_gain_dither_avx512;
+cansim_pack_pcm_fn cansim_pack_pcm16_c, cansim_pack_pcm16_avx2, cansim_pack_pcm16_avx512;
+cansim_pack_pcm_fn cansim_pack_pcm24_c, cansim_pack_pcm24_avx2, cansim_pack_pcm24_avx512;
 
 typedef struct CansimKernels {
     cansim_cmac_fn *cmac;
@@ -239,6 +254,8 @@ typedef struct CansimKernels {
     cansim_wdot_fn *wdot;
     cansim_wlanes_fn *wlanes;
     cansim_gain_dither_fn *gain_dither;
+    cansim_pack_pcm_fn *pack_pcm16;
+    cansim_pack_pcm_fn *pack_pcm24;
 } CansimKernels;
 
 /* The levels this build can dispatch on this CPU and OS (0 when built without SIMD), detected

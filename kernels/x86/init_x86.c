@@ -29,6 +29,8 @@ void cansim_kernels_init_x86(CansimKernels *k, unsigned cpu_flags)
     k->wdot = cansim_wdot_avx2;
     k->wlanes = cansim_wlanes_avx2;
     k->gain_dither = cansim_gain_dither_avx2;
+    k->pack_pcm16 = cansim_pack_pcm16_avx2;
+    k->pack_pcm24 = cansim_pack_pcm24_avx2;
 
     if (!(cpu_flags & CANSIM_CPU_AVX512))
         return;
@@ -47,4 +49,6 @@ void cansim_kernels_init_x86(CansimKernels *k, unsigned cpu_flags)
     k->wdot = cansim_wdot_avx512;
     k->wlanes = cansim_wlanes_avx512;
     k->gain_dither = cansim_gain_dither_avx512;
+    k->pack_pcm16 = cansim_pack_pcm16_avx512;
+    k->pack_pcm24 = cansim_pack_pcm24_avx512;
 }

@@ -58,6 +58,7 @@ static const struct {
     {"rfft", checkasm_check_rfft},
     {"wdot", checkasm_check_wdot},
     {"dither", checkasm_check_dither},
+    {"pack_pcm", checkasm_check_pack_pcm},
 };
 #define N_FAMILIES (sizeof(families) / sizeof(families[0]))
 
@@ -482,7 +483,7 @@ bool checkasm_quick(void)
 
 /* ---- the table ---- */
 
-_Static_assert(sizeof(CansimKernels) == 15 * sizeof(CheckasmFn *),
+_Static_assert(sizeof(CansimKernels) == 17 * sizeof(CheckasmFn *),
                "CansimKernels gained a slot: add it to check_table()");
 
 /* Every slot set at every level, and init depends only on its arguments: two tables initialised
@@ -517,6 +518,8 @@ static void check_table(void)
     SLOT(wdot)
     SLOT(wlanes)
     SLOT(gain_dither)
+    SLOT(pack_pcm16)
+    SLOT(pack_pcm24)
 #undef SLOT
     if (memcmp(&a, &b, sizeof a) != 0)
         checkasm_fail("init left a slot unassigned or depends on more than its arguments");
@@ -892,7 +895,8 @@ static void usage(FILE *f)
             "Usage: cansim-checkasm [options]\n"
             "  --seed=N          PRNG seed [default: from the clock]\n"
             "  --test=PATTERN    families, wildcards (table, cmac, interleave, gain,\n"
-            "                    midside, vmath, truepeak, rfft, wdot, dither)\n"
+            "                    midside, vmath, truepeak, rfft, wdot, dither,\n"
+            "                    pack_pcm)\n"
             "  --function=PATTERN  functions to run, wildcards on 'cmac' or 'cmac_avx2'\n"
             "  --cpu=LEVEL       highest level: auto, c, avx2, avx512, neon [default: auto]\n"
             "  --list            list the functions that would run\n"

@@ -34,6 +34,7 @@ void checkasm_check_truepeak(void);
 void checkasm_check_rfft(void);
 void checkasm_check_wdot(void);
 void checkasm_check_dither(void);
+void checkasm_check_pack_pcm(void);
 
 /* The table of the level under test, and the C table (cansim_kernels_init(&k, 0)). */
 const CansimKernels *checkasm_kernels(void);

@@ -744,32 +744,6 @@ static void test_formats(CansimProfile *const *profiles)
 
 /* ------------------------------------------------------------------ 6. dither */
 
-static unsigned char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    CHECK(f != NULL, "cannot open %s", path);
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    const long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = unit_xcalloc((size_t)len + 1, 1);
-    *n = fread(b, 1, (size_t)len, f);
-    fclose(f);
-    return b;
-}
-
-static bool same_bytes(const char *a, const char *b)
-{
-    size_t na = 0, nb = 0;
-    unsigned char *x = slurp(a, &na);
-    unsigned char *y = slurp(b, &nb);
-    const bool eq = x && y && na == nb && !memcmp(x, y, na);
-    free(x);
-    free(y);
-    return eq;
-}
-
 static void test_dither(CansimProfile *const *profiles, const Signal *music)
 {
     /* Reproducible: twice at the default thread count, then at 1 and 2 threads. */
@@ -789,7 +763,7 @@ static void test_dither(CansimProfile *const *profiles, const Signal *music)
             char a[8600], b[8600];
             snprintf(a, sizeof a, "%s/%s/%s.wav", dirs[0], music->name, level_names[j]);
             snprintf(b, sizeof b, "%s/%s/%s.wav", dirs[t], music->name, level_names[j]);
-            CHECK(same_bytes(a, b), "%s and %s (threads %d and %d) differ", a, b, threads[0],
+            CHECK(unit_same_bytes(a, b), "%s and %s (threads %d and %d) differ", a, b, threads[0],
                   threads[t]);
         }
 

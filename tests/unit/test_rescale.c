@@ -6,7 +6,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audio_io.h"
@@ -19,19 +18,6 @@ enum { N = 40000 }; /* more than one of the rescale's chunks */
 
 static char tmp_dir[256];
 static float x[2 * N], want[2 * N], got[2 * N];
-
-/* The whole file, or NULL; its size in *n. */
-static unsigned char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    struct stat st;
-    unsigned char *b = NULL;
-    if (f && !fstat(fileno(f), &st) && (b = malloc((size_t)st.st_size + 1)))
-        *n = fread(b, 1, (size_t)st.st_size, f);
-    if (f)
-        fclose(f);
-    return b;
-}
 
 /* A float file of format written as every output is (cansim_audio_create/close); its path in
  * path. */
@@ -70,14 +56,14 @@ static void check_format(int sf_format, const char *name, bool is_in_place)
     if (!write_file(sf_format, name, path, sizeof path))
         return;
     size_t n0 = 0, n1 = 0;
-    unsigned char *before = slurp(path, &n0);
+    unsigned char *before = unit_slurp(path, &n0);
     bool is_done = true;
     CansimDiag d = {{0}};
     int e = cansim_level_rescale(path, sf_format, N, gain, NULL, &is_done, &d);
     CHECK(!e, "%s: rescale: %s", name, d.msg);
     CHECK(is_done == is_in_place, "%s: rescaled in place: %d, expected %d", name, is_done,
           is_in_place);
-    unsigned char *after = slurp(path, &n1);
+    unsigned char *after = unit_slurp(path, &n1);
     CHECK(before && after && n0 == n1, "%s: the file's size changed", name);
     if (before && after && n0 == n1) {
         const size_t data = n0 - sizeof x;
@@ -122,9 +108,9 @@ static void check_layout(void)
     static const unsigned char list[12] = {'L', 'I', 'S', 'T', 4, 0, 0, 0, 'I', 'N', 'F', 'O'};
     CHECK(f && fwrite(list, 1, sizeof list, f) == sizeof list && !fclose(f), "append failed");
     size_t n0 = 0, n1 = 0;
-    unsigned char *before = slurp(path, &n0);
+    unsigned char *before = unit_slurp(path, &n0);
     e = cansim_level_rescale(path, SF_FORMAT_WAV | SF_FORMAT_FLOAT, N, 0.5, NULL, &is_done, &d);
-    unsigned char *after = slurp(path, &n1);
+    unsigned char *after = unit_slurp(path, &n1);
     CHECK(!e && !is_done, "a file with a chunk after its data was rescaled in place");
     CHECK(before && after && n0 == n1 && !memcmp(before, after, n0), "the file was touched");
     free(before);

@@ -4,6 +4,7 @@
 #define CANSIM_TESTS_UNIT_FILES_H
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,35 @@ static inline float *unit_read_audio(const char *path, SF_INFO *info)
     CHECK(got == info->frames, "%s: read %lld of %lld frames", path, (long long)got,
           (long long)info->frames);
     return x;
+}
+
+/* A whole file's bytes (their number in *n), or NULL and a failed check when it cannot be read;
+ * the caller frees them. */
+static inline unsigned char *unit_slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    CHECK(f != NULL, "cannot open %s", path);
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    const long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *b = unit_xcalloc((size_t)len + 1, 1);
+    *n = fread(b, 1, (size_t)len, f);
+    fclose(f);
+    return b;
+}
+
+/* Whether two files hold the same bytes. */
+static inline bool unit_same_bytes(const char *a, const char *b)
+{
+    size_t na = 0, nb = 0;
+    unsigned char *x = unit_slurp(a, &na);
+    unsigned char *y = unit_slurp(b, &nb);
+    const bool eq = x && y && na == nb && !memcmp(x, y, na);
+    free(x);
+    free(y);
+    return eq;
 }
 
 #endif
