@@ -17,6 +17,10 @@ static inline VI vadd64(VI a, VI b)
 {
     return _mm256_add_epi64(a, b);
 }
+static inline VI vsub64(VI a, VI b)
+{
+    return _mm256_sub_epi64(a, b);
+}
 /* a b mod 2^64 per lane: lo(a) lo(b) + (hi(a) lo(b) + lo(a) hi(b)) 2^32. */
 static inline VI vmul64(VI a, VI b)
 {
@@ -38,8 +42,8 @@ static inline VI vlanes(void)
 {
     return _mm256_setr_epi64x(1, 2, 3, 4);
 }
-/* The low 32 bits of each lane (values under 2^24 here) as doubles. */
-static inline VD vu24(VI x)
+/* The low 32 bits of each lane, a signed integer of magnitude under 2^31 here, as doubles. */
+static inline VD vsmall(VI x)
 {
     const VI idx = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
     return _mm256_cvtepi32_pd(_mm256_castsi256_si128(_mm256_permutevar8x32_epi32(x, idx)));
@@ -51,10 +55,6 @@ static inline VD vsetd(double x)
 static inline VD vaddd(VD a, VD b)
 {
     return _mm256_add_pd(a, b);
-}
-static inline VD vsubd(VD a, VD b)
-{
-    return _mm256_sub_pd(a, b);
 }
 static inline VD vmuld(VD a, VD b)
 {

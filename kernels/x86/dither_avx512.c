@@ -17,6 +17,10 @@ static inline VI vadd64(VI a, VI b)
 {
     return _mm512_add_epi64(a, b);
 }
+static inline VI vsub64(VI a, VI b)
+{
+    return _mm512_sub_epi64(a, b);
+}
 static inline VI vmul64(VI a, VI b)
 {
     return _mm512_mullo_epi64(a, b);
@@ -34,9 +38,9 @@ static inline VI vlanes(void)
 {
     return _mm512_set_epi64(8, 7, 6, 5, 4, 3, 2, 1);
 }
-static inline VD vu24(VI x)
+static inline VD vsmall(VI x)
 {
-    return _mm512_cvtepu64_pd(x);
+    return _mm512_cvtepi64_pd(x);
 }
 static inline VD vsetd(double x)
 {
@@ -45,10 +49,6 @@ static inline VD vsetd(double x)
 static inline VD vaddd(VD a, VD b)
 {
     return _mm512_add_pd(a, b);
-}
-static inline VD vsubd(VD a, VD b)
-{
-    return _mm512_sub_pd(a, b);
 }
 static inline VD vmuld(VD a, VD b)
 {
