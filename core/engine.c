@@ -214,8 +214,7 @@ static void lane_block(const CansimRender *r, size_t j, int64_t t, float *out)
         r->k.interleave2(out, l->time + r->n_part, l->time + n + r->n_part, l->gain, r->n_part);
 }
 
-static void lane_chunk(const CansimRender *r, size_t j, size_t n_blocks, CansimSinkFn *sink,
-                       void *sink_ctx)
+static void lane_chunk(const CansimRender *r, size_t j, size_t n_blocks, const CansimStream *s)
 {
     CansimLane *l = &r->lanes[j];
     if (l->status || l->n_done >= l->n_total)
@@ -224,22 +223,24 @@ static void lane_chunk(const CansimRender *r, size_t j, size_t n_blocks, CansimS
     const size_t n_frames =
         (int64_t)(n_blocks * r->n_part) < want ? n_blocks * r->n_part : (size_t)want;
     const size_t n_run = (n_frames + r->n_part - 1) / r->n_part;
+    float *out = s->dest ? s->dest(s->write_ctx, j, n_run * r->n_part) : NULL;
+    if (!out)
+        out = l->out;
     for (size_t b = 0; b < n_run; b++)
-        lane_block(r, j, r->t + (int64_t)b, l->out + 2 * b * r->n_part);
-    l->status = sink(sink_ctx, j, l->out, n_frames, &l->diag);
+        lane_block(r, j, r->t + (int64_t)b, out + 2 * b * r->n_part);
+    l->status = s->write(s->write_ctx, j, out, n_frames, &l->diag);
     if (!l->status)
         l->n_done += (int64_t)n_frames;
 }
 
-static void process_chunk(CansimRender *r, size_t n_blocks, int n_channels, CansimSinkFn *sink,
-                          void *sink_ctx)
+static void process_chunk(CansimRender *r, size_t n_blocks, int n_channels, const CansimStream *s)
 {
     const CansimRender *cr = r;
     const int n_fwd = (int)n_blocks * n_channels;
     const int n_lanes = (int)r->cfg.n_profiles;
     int meter_err = 0;
 #pragma omp parallel num_threads(r->n_threads) default(none)                                       \
-    shared(cr, n_fwd, n_lanes, n_blocks, n_channels, sink, sink_ctx, meter_err)
+    shared(cr, n_fwd, n_lanes, n_blocks, n_channels, s, meter_err)
     {
         const unsigned fpu = cansim_fpu_ftz_enter();
 #pragma omp for schedule(dynamic, 1)
@@ -254,7 +255,7 @@ static void process_chunk(CansimRender *r, size_t n_blocks, int n_channels, Cans
 #pragma omp for schedule(dynamic, 1)
         for (int j = -1; j < n_lanes; j++) {
             if (j >= 0)
-                lane_chunk(cr, (size_t)j, n_blocks, sink, sink_ctx);
+                lane_chunk(cr, (size_t)j, n_blocks, s);
             else if (cr->in_meter && cr->n_in_chunk &&
                      cansim_meter_add(cr->in_meter, cr->in_buf, cr->n_in_chunk))
                 meter_err = 1;
@@ -323,7 +324,7 @@ int cansim_engine_run(CansimRender *r, const CansimStream *s, CansimDiag *diag)
             memset(rr + n_read, 0, (nc - n_read) * sizeof *rr);
         const size_t n_blocks = is_eof ? blocks_needed(r) : r->n_chunk_blocks;
         r->n_in_chunk = n_read;
-        process_chunk(r, n_blocks, n_channels, s->write, s->write_ctx);
+        process_chunk(r, n_blocks, n_channels, s);
         if (r->cfg.progress && r->cfg.progress(r->cfg.progress_user, n_in, s->n_expected))
             return cansim_diag_set(diag, CANSIM_ECANCELED, "canceled");
     }

@@ -67,6 +67,11 @@ struct CansimRender {
 /* Where a lane's output goes: called from the parallel region, one lane per call. frames has
  * CANSIM_SINK_PREFIX floats of room before it that the sink may overwrite. */
 typedef int CansimSinkFn(void *ctx, size_t lane, float *frames, size_t n, CansimDiag *diag);
+/* Where a lane's next n_max frames are to be made, when the sink keeps them itself (the engine
+ * then writes them there, and the sink's frames point there): room for 2 n_max floats, and
+ * CANSIM_SINK_PREFIX floats before them that the sink may overwrite with what they hold. NULL:
+ * the engine's own buffer. Called as the sink is. */
+typedef float *CansimDestFn(void *ctx, size_t lane, size_t n_max);
 /* Reads up to n frames; fewer means the end. Negative on error, diag set. */
 typedef int64_t CansimSourceFn(void *ctx, float *frames, size_t n, CansimDiag *diag);
 
@@ -79,6 +84,7 @@ typedef struct CansimStream {
                            asks; otherwise exactly n_out frames */
     int64_t n_expected; /* input frames, for the progress callback */
     CansimSinkFn *write;
+    CansimDestFn *dest; /* or NULL */
     void *write_ctx;
 } CansimStream;
 

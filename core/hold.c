@@ -4,6 +4,7 @@
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_POPULATE */
 
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "hold.h"
@@ -30,9 +31,9 @@ static size_t best_fit(const CansimHoldPool *pool, size_t bytes)
 
 bool cansim_output_hold(CansimFileOut *o, int64_t n_frames, size_t budget, CansimHoldPool *pool)
 {
-    if (n_frames <= 0 || (uint64_t)n_frames > SIZE_MAX / (2 * sizeof(float)))
+    if (n_frames <= 0 || (uint64_t)n_frames > SIZE_MAX / (4 * sizeof(float)))
         return false;
-    const size_t bytes = (size_t)n_frames * 2 * sizeof(float);
+    const size_t bytes = ((size_t)n_frames * 2 + CANSIM_HOLD_PREFIX) * sizeof(float);
     size_t i = best_fit(pool, bytes);
     CansimHoldBlock b = {0};
     if (i < pool->n_idle) {
@@ -53,7 +54,8 @@ bool cansim_output_hold(CansimFileOut *o, int64_t n_frames, size_t budget, Cansi
             return false;
         b.bytes = bytes;
     }
-    o->mem = b.p;
+    memset(b.p, 0, CANSIM_HOLD_PREFIX * sizeof(float));
+    o->mem = (float *)b.p + CANSIM_HOLD_PREFIX;
     o->n_frames = 0;
     o->cap_mem = n_frames;
     o->mem_bytes = b.bytes;
@@ -65,7 +67,7 @@ void cansim_output_release(CansimFileOut *o, CansimHoldPool *pool)
 {
     if (!o->mem)
         return;
-    const CansimHoldBlock b = {o->mem, o->mem_bytes};
+    const CansimHoldBlock b = {o->mem - CANSIM_HOLD_PREFIX, o->mem_bytes};
     o->mem = NULL;
     o->mem_bytes = 0;
     pool->in_use -= b.bytes;

@@ -12,6 +12,10 @@
 
 struct CansimFileOut;
 
+/* Floats before a held output's frames, zero at first (the engine's CANSIM_SINK_PREFIX: the
+ * true peak's history before the first frames, where the engine renders into the block). */
+#define CANSIM_HOLD_PREFIX 64
+
 typedef struct CansimHoldBlock {
     void *p;
     size_t bytes;
@@ -26,7 +30,8 @@ typedef struct CansimHoldPool {
     CansimHoldBlock *idle;
 } CansimHoldPool;
 
-/* Holds output o (n_frames stereo float frames at most) in memory instead of a file when the
+/* Holds output o (room for n_frames stereo float frames, after CANSIM_HOLD_PREFIX floats) in
+ * memory instead of a file when the
  * budget has room for it: the smallest idle block that fits, else a new one (idle blocks are
  * given back to the system first when the budget needs their room).
  * @return whether it is held */

@@ -175,6 +175,16 @@ void cansim_file_sink_init(CansimFileSink *s, CansimFileOut *outs, const CansimK
     s->tp_bound = (float)(bound * (1.0 + 1e-4));
 }
 
+float *cansim_file_sink_dest(void *ctx, size_t lane, size_t n_max)
+{
+    _Static_assert(CANSIM_HOLD_PREFIX == CANSIM_SINK_PREFIX, "a held block's prefix is the sink's");
+    const CansimFileSink *s = ctx;
+    const CansimFileOut *o = &s->outs[lane];
+    if (!o->mem || o->n_frames + (int64_t)n_max > o->cap_mem)
+        return NULL;
+    return o->mem + 2 * (size_t)o->n_frames;
+}
+
 int cansim_file_sink_write(void *ctx, size_t lane, float *frames, size_t n, CansimDiag *diag)
 {
     const CansimFileSink *s = ctx;
@@ -185,7 +195,9 @@ int cansim_file_sink_write(void *ctx, size_t lane, float *frames, size_t n, Cans
     if (o->mem) {
         if (o->n_frames + (int64_t)n > o->cap_mem)
             return cansim_diag_set(diag, CANSIM_EINTERNAL, "%s: more frames than planned", o->path);
-        memcpy(o->mem + 2 * (size_t)o->n_frames, frames, 2 * n * sizeof *frames);
+        float *const at = o->mem + 2 * (size_t)o->n_frames;
+        if (frames != at) /* else the engine made them in place (cansim_file_sink_dest()) */
+            memcpy(at, frames, 2 * n * sizeof *frames);
         o->n_frames += (int64_t)n;
         return CANSIM_OK;
     }

@@ -71,6 +71,10 @@ typedef struct CansimFileSink {
 void cansim_file_sink_init(CansimFileSink *s, CansimFileOut *outs, const CansimKernels *k,
                            double rate_hz);
 
+/* Where lane's next n_max frames are made (an engine destination): in its held block when it
+ * has room, else NULL (the engine's buffer, copied by the write). */
+float *cansim_file_sink_dest(void *ctx, size_t lane, size_t n_max);
+
 /* Meters n stereo frames of lane into its output and writes them; frames has the engine's
  * CANSIM_SINK_PREFIX floats of room before it (the true peak's history goes there).
  * @return CANSIM_OK, CANSIM_ENOMEM (the meter) or CANSIM_EIO, with diag */

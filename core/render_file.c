@@ -286,7 +286,9 @@ static void create_outputs(Job *j)
         o->peak.has_tp = !j->is_float_out || r->cfg.level.has_ceiling;
         const int64_t n_out =
             j->info.frames + (r->cfg.engine.has_tail ? (int64_t)r->filters[k].n_taps - 1 : 0);
-        if (!j->is_float_out && cansim_output_hold(o, n_out, r->cfg.output.memory_bytes, &r->hold))
+        /* a block more: the engine renders whole blocks into it (cansim_file_sink_dest()) */
+        if (!j->is_float_out &&
+            cansim_output_hold(o, n_out + (int64_t)r->n_part, r->cfg.output.memory_bytes, &r->hold))
             continue;
         l->status = j->is_float_out
                         ? cansim_audio_create(path, NULL, j->sf_format, j->info.samplerate, 2,
@@ -314,6 +316,7 @@ static int stream(Job *j)
                             .n_out = -1,
                             .n_expected = j->info.frames,
                             .write = cansim_file_sink_write,
+                            .dest = cansim_file_sink_dest,
                             .write_ctx = &sink};
     r->in_meter_err = 0;
     int e = cansim_engine_run(r, &s, j->diag);
