@@ -38,8 +38,9 @@
  *   j = 1: six arrays of ms/4 floats, index 4p + q for q < 4 (each value four times: the
  *          vector layout of that pass, two or four values of p per vector);
  *   j >= 2: six floats per p, interleaved (broadcast per p), rounded up to CANSIM_PAD.
- * Without the top pass, then post: two arrays of m/2 floats (re, im), W^k / 2 at index k - 1 for
- * 1 <= k <= m/2, W = exp(-2 pi i / n). */
+ * Without the top pass, then post: two arrays of m/2 + 1 floats each rounded up to CANSIM_PAD,
+ * re at post and im at post_lo, W^k / 2 at index k for 0 <= k <= m/2, W = exp(-2 pi i / n) (so
+ * a vector of W values of k starts aligned). */
 #define RFFT_MAX_PASSES 9
 #define RFFT_TOP_MIN    16384
 
@@ -93,8 +94,9 @@ static inline bool rfft_layout(RfftLayout *lay, size_t n)
         lay->post_lo = at;
         at += 2 * 64;
     } else {
-        at += lay->m;
+        at += rfft_pad(lay->m / 2 + 1);
         lay->post_lo = at;
+        at += rfft_pad(lay->m / 2 + 1);
     }
     lay->size = at;
     return true;

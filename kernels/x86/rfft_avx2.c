@@ -80,6 +80,13 @@ static inline V vrev(V v)
     return _mm256_permutevar8x32_ps(v, _mm256_setr_epi32(7, 6, 5, 4, 3, 2, 1, 0));
 }
 
+/* u[0], v[7], v[6], ..., v[1] */
+static inline V vmirror(V v, V u)
+{
+    return _mm256_blend_ps(_mm256_permutevar8x32_ps(v, _mm256_setr_epi32(0, 7, 6, 5, 4, 3, 2, 1)),
+                           u, 1);
+}
+
 /* y[4p + k] = ck[p], y unaligned: a 4x4 transpose in each 128-bit lane gives (p, p + 4) per
  * register; the lanes then pair. */
 static inline void store_t4(float *y, V c0, V c1, V c2, V c3)

@@ -83,6 +83,13 @@ static inline V vrev(V v)
         _mm512_setr_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0), v);
 }
 
+/* u[0], v[15], v[14], ..., v[1] */
+static inline V vmirror(V v, V u)
+{
+    return _mm512_permutex2var_ps(
+        v, _mm512_setr_epi32(16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1), u);
+}
+
 /* c[0 .. 3] hold one 4-float lane each of four groups; lane j of the results is group j's. */
 static inline void lanes4(V c[4])
 {
