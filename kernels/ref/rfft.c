@@ -67,6 +67,10 @@ void cansim_rfft_table(float *tw, size_t n)
             tw[lay.post + k] = k <= m / 2 ? (float)(0.5 * cos(ang)) : 0.0f;
             tw[lay.post_lo + k] = k <= m / 2 ? (float)(-0.5 * sin(ang)) : 0.0f;
         }
+        for (size_t k = 1; k <= m / 2; k++) {
+            tw[lay.post_odd + k - 1] = tw[lay.post + k];
+            tw[lay.post_odd + m / 2 + k - 1] = tw[lay.post_lo + k];
+        }
         return;
     }
     float *t = tw + lay.top;

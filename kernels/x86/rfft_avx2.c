@@ -6,7 +6,8 @@
 #include "init_x86.h"
 
 typedef __m256 V;
-#define W 8
+#define RFFT_SPLIT_CARRY 0
+#define W                8
 
 static inline V vload(const float *p)
 {

@@ -5,7 +5,8 @@
 #include "kernels.h"
 
 typedef __m512 V;
-#define W 16
+#define RFFT_SPLIT_CARRY 1
+#define W                16
 
 static inline V vload(const float *p)
 {

@@ -329,18 +329,27 @@ static inline void block_passes(const RfftLayout *lay, const float *tw, const fl
     }
 }
 
-/* The split and the unsplit go over pairs (k, m - k) for k < m/2 in aligned blocks of W, the
- * block from k read and written directly and its mirror m - k reversed, every access aligned:
+/* The split and the unsplit go over pairs (k, m - k), k from SPLIT_K0 in blocks of W: the block
+ * from k read and written directly, its mirror m - k reversed by mirror_load and mirror_store.
+ *
+ * With RFFT_SPLIT_CARRY (AVX-512: k < m/2 from 0, twiddles from post) every access is aligned:
  * mirror_load gives e[0], e[-1], ..., e[-(W - 1)] (e = m - k) as vmirror(the block ending
  * before e, the block from e), the latter carried over from the step before (as read, before
  * that step wrote it: the split is in place); mirror_store puts lane l at e[-l] a step late, the
  * block from e assembled alike from this step's results (lane 0) and the step before's, and
  * mirror_flush writes the last one, with X[m/2] or Z[m/2] (where the pair meets itself) in lane
  * 0. Lane k = 0 (whose mirror would be Z[m], past Z: the carry starts at zero) is replaced
- * after the loop. */
+ * after the loop.
+ *
+ * Without (AVX2: k <= m/2 from 1, twiddles from post_odd; measured faster at this width than
+ * the carry's cross-lane blends) the mirrors are the unaligned blocks ending at m - k, and
+ * k = m/2 is computed alike from both sides. */
 typedef struct Mirror {
     V r, i;
 } Mirror;
+
+#if RFFT_SPLIT_CARRY
+#define SPLIT_K0 0
 
 static inline V mirror_load(const float *e, V *carry)
 {
@@ -362,29 +371,61 @@ static inline void mirror_flush(float *e, V carry, float x)
 {
     vstore(e, vmirror(carry, vset1(x)));
 }
+#else
+#define SPLIT_K0 1
+
+static inline V mirror_load(const float *e, V *carry)
+{
+    (void)carry;
+    return vrev(vloadu(e - (W - 1)));
+}
+
+static inline void mirror_store(float *e, V v, V *carry, bool is_first, bool first_ok)
+{
+    (void)carry;
+    (void)is_first;
+    (void)first_ok;
+    vstoreu(e - (W - 1), vrev(v));
+}
+
+static inline void mirror_flush(float *e, V carry, float x)
+{
+    (void)e;
+    (void)carry;
+    (void)x;
+}
+#endif
+
+/* The split's twiddles W^k / 2, (re, im), at index k. */
+static inline const float *split_twiddles(const RfftLayout *lay, const float *tw, int part)
+{
+    if (SPLIT_K0)
+        return tw + lay->post_odd + (size_t)part * (lay->m / 2) - 1;
+    return tw + (part ? lay->post_lo : lay->post);
+}
 
 /* The split into the real spectrum, in place (see the reference): the first step's mirror
  * block, from m, holds X[m] and nb - m - 1 floats the caller clears. */
 static inline void split_in_place(float *re, float *im, const RfftLayout *lay, const float *tw)
 {
     const size_t m = lay->m;
-    const float *wr = tw + lay->post;
-    const float *wi = tw + lay->post_lo;
+    const float *wr = split_twiddles(lay, tw, 0);
+    const float *wi = split_twiddles(lay, tw, 1);
     const float z0r = re[0], z0i = im[0];
     const float zhr = re[m / 2], zhi = im[m / 2];
     const V half = vset1(0.5f);
     Mirror in = {vset1(0.0f), vset1(0.0f)};
     Mirror out = {vset1(0.0f), vset1(0.0f)};
-    for (size_t k = 0; k < m / 2; k += W) {
-        const V a = vload(re + k), b = vload(im + k);
+    for (size_t k = SPLIT_K0; k < m / 2 + SPLIT_K0; k += W) {
+        const V a = vloadu(re + k), b = vloadu(im + k);
         const V c = mirror_load(re + m - k, &in.r), d = mirror_load(im + m - k, &in.i);
         const V er = vmul(half, vadd(a, c));
         const V ei = vmul(half, vsub(b, d));
         V tr = vadd(b, d);
         V ti = vsub(c, a);
         cmul(&tr, &ti, vload(wr + k), vload(wi + k));
-        vstore(re + k, vadd(er, tr));
-        vstore(im + k, vadd(ei, ti));
+        vstoreu(re + k, vadd(er, tr));
+        vstoreu(im + k, vadd(ei, ti));
         mirror_store(re + m - k, vsub(er, tr), &out.r, k == 0, true);
         mirror_store(im + m - k, vsub(ti, ei), &out.i, k == 0, true);
     }
@@ -485,13 +526,13 @@ static inline void unsplit(float *zr, float *zi, const float *re, const float *i
                            const RfftLayout *lay, const float *tw)
 {
     const size_t m = lay->m;
-    const float *wr = tw + lay->post;
-    const float *wi = tw + lay->post_lo;
+    const float *wr = split_twiddles(lay, tw, 0);
+    const float *wi = split_twiddles(lay, tw, 1);
     const V two = vset1(2.0f);
     Mirror in = {vset1(0.0f), vset1(0.0f)};
     Mirror out = {vset1(0.0f), vset1(0.0f)};
-    for (size_t k = 0; k < m / 2; k += W) {
-        const V a = vload(re + k), b = vload(im + k);
+    for (size_t k = SPLIT_K0; k < m / 2 + SPLIT_K0; k += W) {
+        const V a = vloadu(re + k), b = vloadu(im + k);
         const V c = mirror_load(re + m - k, &in.r), d = mirror_load(im + m - k, &in.i);
         const V fr = vadd(a, c), fi = vsub(b, d);
         V hr = vsub(a, c);
@@ -501,8 +542,8 @@ static inline void unsplit(float *zr, float *zi, const float *re, const float *i
         const V nr = vfmadd(hr, w_r, vmul(hi, w_i));
         hi = vfmsub(hi, w_r, vmul(hr, w_i));
         hr = nr;
-        vstore(zr + k, vfnmadd(two, hi, fr));
-        vstore(zi + k, vfmadd(two, hr, fi));
+        vstoreu(zr + k, vfnmadd(two, hi, fr));
+        vstoreu(zi + k, vfmadd(two, hr, fi));
         mirror_store(zr + m - k, vfmadd(two, hi, fr), &out.r, k == 0, false);
         mirror_store(zi + m - k, vfmsub(two, hr, fi), &out.i, k == 0, false);
     }
@@ -550,9 +591,9 @@ static inline V vload_rev(const float *e)
  * the last step, p = m/8, writes only its own group. Lane 0 of the group from 0 gets Z[0].
  * The twiddles of k = m/2 - p - lane and m/4 - p - lane are those of p + lane and m/4 + p +
  * lane, rotated. Z goes in swapped (its imaginary plane first), as the passes want it. */
-/* Measured on Zen 4: 3 to 4 % faster for the pair at 8192 points, 1 to 3 % slower from 256 to
- * 2048, where the unsplit's Z stays in L1 for pass 0 and the fused step's reversed loads cost
- * more than they save. */
+/* Used with AVX-512 from 8192 points. Measured on Zen 4: 3 to 4 % faster for the pair at 8192
+ * points, 1 to 3 % slower from 256 to 2048, where the unsplit's Z stays in L1 for pass 0 and
+ * the fused step's reversed loads cost more than they save; no faster with AVX2. */
 #define UNSPLIT_FIRST_MIN 8192
 
 static inline void unsplit_first(float *yr, float *yi, const float *re, const float *im,
@@ -660,7 +701,7 @@ static void rfft_inv(float *restrict x, const float *restrict re, const float *r
     if (!lay.has_top) {
         const int nm = n_moves(&lay, true);
         float *const bufs[2][2] = {{x, x + m}, {sr, si}};
-        if (n >= UNSPLIT_FIRST_MIN) {
+        if (W == 16 && n >= UNSPLIT_FIRST_MIN) {
             float *const yr = bufs[(nm - 1) % 2][0];
             float *const yi = bufs[(nm - 1) % 2][1];
             unsplit_first(yr, yi, re, im, &lay, tw);
