@@ -262,19 +262,21 @@ static inline int n_steps(const RfftLayout *lay)
     return 2 + (lay->n_r4 - 1) / 2 + lay->has_r2;
 }
 
-/* The steps that write another buffer than they read: all but the last one when it writes
- * planes (it reads and writes only the 16, 4 or 2 points of each column, so it works in place,
- * on lines that are already in L1 and no others: measured 1 % faster for the pair at 8192
- * points, 3 to 7 % at 4096 and 65536). */
+/* The steps that write another buffer than they read: with the top pass, all the blocks' but
+ * the last one (it reads and writes only the 16, 4 or 2 points of each column, so it works in
+ * place, on lines that are already in L1 and no others: measured 5 to 8 % faster at 16384
+ * and 65536 points with either version, about even at 32768). Without it, where the whole
+ * transform's buffers are read and written by each step, in place made the forward 3 % slower at
+ * 8192 points. */
 static inline int n_moves(const RfftLayout *lay, bool is_real_out)
 {
-    return n_steps(lay) - !is_real_out;
+    return n_steps(lay) - (lay->has_top && !is_real_out);
 }
 
 /* As the reference's passes(), the Stockham FFT of ms points, by steps (n_steps): step i <
  * n_moves writes bufs[(n_moves - 1 - i) % 2], the last one y (interleaved real when
- * is_real_out, y_i unused then; else in place, y being bufs[0]), so whatever precedes the first
- * step writes bufs[n_moves % 2]. */
+ * is_real_out, y_i unused then; in place, y being bufs[0], when n_moves < n_steps), so whatever
+ * precedes the first step writes bufs[n_moves % 2]. */
 static inline void run_passes(const RfftLayout *lay, const float *tw, const float *xr,
                               const float *xi, bool is_real_in, float *const bufs[2][2], float *y_r,
                               float *y_i, bool is_real_out, int from)
