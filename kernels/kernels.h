@@ -214,7 +214,7 @@ typedef void cansim_irfft_fn(float *restrict x, const float *restrict re, const 
 
 /* Floats of the twiddle table of size n (a multiple of CANSIM_PAD), 0 when n is not a power of
  * two in CANSIM_RFFT_MIN .. CANSIM_RFFT_MAX; then cansim_rfft_table() fills it (in double,
- * rounded once to float). tw 64-byte aligned. At most about 2 n floats. */
+ * rounded once to float). tw 64-byte aligned. At most 3 n floats. */
 size_t cansim_rfft_table_size(size_t n);
 void cansim_rfft_table(float *tw, size_t n);
 

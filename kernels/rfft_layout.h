@@ -38,8 +38,11 @@
  *   j = 1: six arrays of ms/4 floats, index 4p + q for q < 4 (each value four times: the
  *          vector layout of that pass, two or four values of p per vector);
  *   j >= 2: six floats per p, interleaved (broadcast per p), rounded up to CANSIM_PAD.
- * Without the top pass, then post: two arrays of m/2 floats (re, im), W^k / 2 at index k - 1 for
- * 1 <= k <= m/2, W = exp(-2 pi i / n). */
+ * Without the top pass, then post: two arrays of m/2 + 1 floats each rounded up to CANSIM_PAD,
+ * re at post and im at post_lo, W^k / 2 at index k for 0 <= k <= m/2, W = exp(-2 pi i / n) (so
+ * a 16-float vector of k from a multiple of 16 starts aligned); post_odd: the same values in
+ * two arrays of m/2 floats (re, im), W^k / 2 at index k - 1 for 1 <= k <= m/2 (so does an
+ * 8-float one of k from 1 + a multiple of 8). */
 #define RFFT_MAX_PASSES 9
 #define RFFT_TOP_MIN    16384
 
@@ -54,6 +57,7 @@ typedef struct RfftLayout {
     size_t pass[RFFT_MAX_PASSES];
     size_t post;
     size_t post_lo;
+    size_t post_odd;
     size_t size;
 } RfftLayout;
 
@@ -92,9 +96,13 @@ static inline bool rfft_layout(RfftLayout *lay, size_t n)
         at += rfft_pad(2 * (lay->m / 128));
         lay->post_lo = at;
         at += 2 * 64;
+        lay->post_odd = at;
     } else {
-        at += lay->m;
+        at += rfft_pad(lay->m / 2 + 1);
         lay->post_lo = at;
+        at += rfft_pad(lay->m / 2 + 1);
+        lay->post_odd = at;
+        at += lay->m;
     }
     lay->size = at;
     return true;

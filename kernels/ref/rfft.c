@@ -62,10 +62,14 @@ void cansim_rfft_table(float *tw, size_t n)
     for (int j = 0; j < lay.n_r4; j++)
         pass_table(tw + lay.pass[j], lay.ms >> (2 * j), j, lay.ms / 4);
     if (!lay.has_top) {
-        for (size_t k = 1; k <= m / 2; k++) {
+        for (size_t k = 0; k < lay.post_lo - lay.post; k++) {
             const double ang = 6.283185307179586476925 * (double)k / (double)n;
-            tw[lay.post + k - 1] = (float)(0.5 * cos(ang));
-            tw[lay.post + m / 2 + k - 1] = (float)(-0.5 * sin(ang));
+            tw[lay.post + k] = k <= m / 2 ? (float)(0.5 * cos(ang)) : 0.0f;
+            tw[lay.post_lo + k] = k <= m / 2 ? (float)(-0.5 * sin(ang)) : 0.0f;
+        }
+        for (size_t k = 1; k <= m / 2; k++) {
+            tw[lay.post_odd + k - 1] = tw[lay.post + k];
+            tw[lay.post_odd + m / 2 + k - 1] = tw[lay.post_lo + k];
         }
         return;
     }
@@ -273,8 +277,8 @@ static inline void post_twiddle(const RfftLayout *lay, const float *tw, size_t k
 {
     const size_t h = lay->m / 2;
     if (!lay->has_top) {
-        *wr = tw[lay->post + k - 1];
-        *wi = tw[lay->post + h + k - 1];
+        *wr = tw[lay->post + k];
+        *wi = tw[lay->post_lo + k];
     } else if (k == h) {
         *wr = 0.0f;
         *wi = -0.5f;

@@ -6,7 +6,8 @@
 #include "init_x86.h"
 
 typedef __m256 V;
-#define W 8
+#define RFFT_SPLIT_CARRY 0
+#define W                8
 
 static inline V vload(const float *p)
 {
@@ -57,6 +58,11 @@ static inline V vfnmadd(V a, V b, V c)
     return _mm256_fnmadd_ps(a, b, c);
 }
 
+static inline V vfnmsub(V a, V b, V c)
+{
+    return _mm256_fnmsub_ps(a, b, c);
+}
+
 static inline void load_deint(const float *x, V *re, V *im)
 {
     const V v0 = _mm256_load_ps(x);
@@ -78,6 +84,18 @@ static inline void store_int(float *x, V even, V odd)
 static inline V vrev(V v)
 {
     return _mm256_permutevar8x32_ps(v, _mm256_setr_epi32(7, 6, 5, 4, 3, 2, 1, 0));
+}
+
+static inline V vlane0(V v, float x)
+{
+    return _mm256_blend_ps(v, _mm256_set1_ps(x), 1);
+}
+
+/* u[0], v[7], v[6], ..., v[1] */
+static inline V vmirror(V v, V u)
+{
+    return _mm256_blend_ps(_mm256_permutevar8x32_ps(v, _mm256_setr_epi32(0, 7, 6, 5, 4, 3, 2, 1)),
+                           u, 1);
 }
 
 /* y[4p + k] = ck[p], y unaligned: a 4x4 transpose in each 128-bit lane gives (p, p + 4) per

@@ -5,7 +5,8 @@
 #include "kernels.h"
 
 typedef __m512 V;
-#define W 16
+#define RFFT_SPLIT_CARRY 1
+#define W                16
 
 static inline V vload(const float *p)
 {
@@ -56,6 +57,11 @@ static inline V vfnmadd(V a, V b, V c)
     return _mm512_fnmadd_ps(a, b, c);
 }
 
+static inline V vfnmsub(V a, V b, V c)
+{
+    return _mm512_fnmsub_ps(a, b, c);
+}
+
 static inline void load_deint(const float *x, V *re, V *im)
 {
     const V v0 = _mm512_load_ps(x);
@@ -81,6 +87,18 @@ static inline V vrev(V v)
 {
     return _mm512_permutexvar_ps(
         _mm512_setr_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0), v);
+}
+
+static inline V vlane0(V v, float x)
+{
+    return _mm512_mask_mov_ps(v, 1, _mm512_set1_ps(x));
+}
+
+/* u[0], v[15], v[14], ..., v[1] */
+static inline V vmirror(V v, V u)
+{
+    return _mm512_permutex2var_ps(
+        v, _mm512_setr_epi32(16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1), u);
 }
 
 /* c[0 .. 3] hold one 4-float lane each of four groups; lane j of the results is group j's. */

@@ -4,6 +4,8 @@
  *   load_deint(x, &re, &im)     2W interleaved floats into planes (the real input's pairs)
  *   store_int(x, even, odd)     planes into 2W interleaved floats
  *   vrev(v)                     lanes reversed
+ *   vmirror(v, u)               u[0], v[W - 1], v[W - 2], ..., v[1]: the split's mirrors
+ *   vlane0(v, x)                v with lane 0 set to x
  *   store_t4(y, c0, c1, c2, c3) y[4p + k] = ck[p] for p < W (y unaligned): the first pass's
  *                               output, the split's with the top pass
  *   load_t4(y, c)               c[k][p] = y[4p + k] (y unaligned): the unsplit's input
@@ -41,6 +43,19 @@ static inline void bfly4(V cr[4], V ci[4], const V ar[4], const V ai[4])
     ci[3] = vsub(b1i, b3i);
 }
 
+/* Pass 0's butterflies at p .. p + W - 1 from a_k = x[p + k m/4]: y[4p + k] = w^kp sum_j a_j
+ * (-i)^jk. */
+static inline void first_group(float *yr, float *yi, const V ar[4], const V ai[4], const float *t,
+                               size_t m4, size_t p)
+{
+    V cr[4], ci[4];
+    bfly4(cr, ci, ar, ai);
+    for (size_t k = 1; k < 4; k++)
+        cmul(&cr[k], &ci[k], vload(t + (2 * k - 2) * m4 + p), vload(t + (2 * k - 1) * m4 + p));
+    store_t4(yr + 4 * p, cr[0], cr[1], cr[2], cr[3]);
+    store_t4(yi + 4 * p, ci[0], ci[1], ci[2], ci[3]);
+}
+
 /* Pass 0: l = m, span 1, W values of p per step; the forward reads the real signal itself
  * (x interleaved: is_real), the inverse its planes. */
 static inline void pass_first(float *yr, float *yi, const float *xr, const float *xi, bool is_real,
@@ -48,7 +63,7 @@ static inline void pass_first(float *yr, float *yi, const float *xr, const float
 {
     const size_t m4 = m / 4;
     for (size_t p = 0; p < m4; p += W) {
-        V ar[4], ai[4], cr[4], ci[4];
+        V ar[4], ai[4];
         for (size_t k = 0; k < 4; k++) {
             if (is_real)
                 load_deint(xr + 2 * (p + k * m4), &ar[k], &ai[k]);
@@ -57,11 +72,7 @@ static inline void pass_first(float *yr, float *yi, const float *xr, const float
                 ai[k] = vload(xi + p + k * m4);
             }
         }
-        bfly4(cr, ci, ar, ai);
-        for (size_t k = 1; k < 4; k++)
-            cmul(&cr[k], &ci[k], vload(t + (2 * k - 2) * m4 + p), vload(t + (2 * k - 1) * m4 + p));
-        store_t4(yr + 4 * p, cr[0], cr[1], cr[2], cr[3]);
-        store_t4(yi + 4 * p, ci[0], ci[1], ci[2], ci[3]);
+        first_group(yr, yi, ar, ai, t, m4, p);
     }
 }
 
@@ -251,20 +262,33 @@ static inline int n_steps(const RfftLayout *lay)
     return 2 + (lay->n_r4 - 1) / 2 + lay->has_r2;
 }
 
-/* As the reference's passes(), the Stockham FFT of ms points, by steps (n_steps): step i
- * writes bufs[(n_steps - 1 - i) % 2], the last one y (interleaved real when is_real_out, y_i
- * unused then), so whatever precedes the first step writes bufs[n_steps % 2]. */
+/* The steps that write another buffer than they read: with the top pass, all the blocks' but
+ * the last one (it reads and writes only the 16, 4 or 2 points of each column, so it works in
+ * place, on lines that are already in L1 and no others: measured 5 to 8 % faster at 16384
+ * and 65536 points with either version, about even at 32768). Without it, where the whole
+ * transform's buffers are read and written by each step, in place made the forward 3 % slower at
+ * 8192 points. */
+static inline int n_moves(const RfftLayout *lay, bool is_real_out)
+{
+    return n_steps(lay) - (lay->has_top && !is_real_out);
+}
+
+/* As the reference's passes(), the Stockham FFT of ms points, by steps (n_steps): step i <
+ * n_moves writes bufs[(n_moves - 1 - i) % 2], the last one y (interleaved real when
+ * is_real_out, y_i unused then; in place, y being bufs[0], when n_moves < n_steps), so whatever
+ * precedes the first step writes bufs[n_moves % 2]. */
 static inline void run_passes(const RfftLayout *lay, const float *tw, const float *xr,
                               const float *xi, bool is_real_in, float *const bufs[2][2], float *y_r,
-                              float *y_i, bool is_real_out)
+                              float *y_i, bool is_real_out, int from)
 {
     const int ns = n_steps(lay);
+    const int nm = n_moves(lay, is_real_out);
     const size_t m = lay->ms;
-    int j = 0; /* the step's first pass */
-    for (int i = 0; i < ns; i++) {
+    int j = from; /* the step's first pass */
+    for (int i = from; i < ns; i++) {
         const bool is_last = i == ns - 1;
-        float *outr = is_last ? y_r : bufs[(ns - 1 - i) % 2][0];
-        float *outi = is_last ? y_i : bufs[(ns - 1 - i) % 2][1];
+        float *outr = is_last ? y_r : bufs[(nm - 1 - i) % 2][0];
+        float *outi = is_last ? y_i : bufs[(nm - 1 - i) % 2][1];
         const bool real_out = is_last && is_real_out;
         const size_t s = (size_t)1 << (2 * j);
         if (j == 0)
@@ -303,34 +327,112 @@ static inline void block_passes(const RfftLayout *lay, const float *tw, const fl
         const size_t o = b * lay->ms;
         float *const sub[2][2] = {{bufs[0][0] + o, bufs[0][1] + o},
                                   {bufs[1][0] + o, bufs[1][1] + o}};
-        run_passes(lay, tw, xr + o, xi + o, false, sub, sub[0][0], sub[0][1], false);
+        run_passes(lay, tw, xr + o, xi + o, false, sub, sub[0][0], sub[0][1], false, 0);
     }
 }
 
-/* The split into the real spectrum, in place (see the reference): pairs (k, m - k) for
- * k = 1 .. m/2 in blocks of W, each block's mirror read reversed; the blocks' mirrors are
- * disjoint, and the last one's meets it only at m/2, computed alike from both sides. */
-static inline void split_in_place(float *re, float *im, const float *post, size_t m)
+/* The split and the unsplit go over pairs (k, m - k), k from SPLIT_K0 in blocks of W: the block
+ * from k read and written directly, its mirror m - k reversed by mirror_load and mirror_store.
+ *
+ * With RFFT_SPLIT_CARRY (AVX-512: k < m/2 from 0, twiddles from post) every access is aligned:
+ * mirror_load gives e[0], e[-1], ..., e[-(W - 1)] (e = m - k) as vmirror(the block ending
+ * before e, the block from e), the latter carried over from the step before (as read, before
+ * that step wrote it: the split is in place); mirror_store puts lane l at e[-l] a step late, the
+ * block from e assembled alike from this step's results (lane 0) and the step before's, and
+ * mirror_flush writes the last one, with X[m/2] or Z[m/2] (where the pair meets itself) in lane
+ * 0. Lane k = 0 (whose mirror would be Z[m], past Z: the carry starts at zero) is replaced
+ * after the loop.
+ *
+ * Without (AVX2: k <= m/2 from 1, twiddles from post_odd; measured faster at this width than
+ * the carry's cross-lane blends) the mirrors are the unaligned blocks ending at m - k, and
+ * k = m/2 is computed alike from both sides. */
+typedef struct Mirror {
+    V r, i;
+} Mirror;
+
+#if RFFT_SPLIT_CARRY
+#define SPLIT_K0 0
+
+static inline V mirror_load(const float *e, V *carry)
 {
-    const float *wr = post;
-    const float *wi = wr + m / 2;
+    const V blk = vload(e - W);
+    const V v = vmirror(blk, *carry);
+    *carry = blk;
+    return v;
+}
+
+/* The first step's block, from m, is past Z: written only when first_ok. */
+static inline void mirror_store(float *e, V v, V *carry, bool is_first, bool first_ok)
+{
+    if (first_ok || !is_first)
+        vstore(e, vmirror(*carry, v));
+    *carry = v;
+}
+
+static inline void mirror_flush(float *e, V carry, float x)
+{
+    vstore(e, vmirror(carry, vset1(x)));
+}
+#else
+#define SPLIT_K0 1
+
+static inline V mirror_load(const float *e, V *carry)
+{
+    (void)carry;
+    return vrev(vloadu(e - (W - 1)));
+}
+
+static inline void mirror_store(float *e, V v, V *carry, bool is_first, bool first_ok)
+{
+    (void)carry;
+    (void)is_first;
+    (void)first_ok;
+    vstoreu(e - (W - 1), vrev(v));
+}
+
+static inline void mirror_flush(float *e, V carry, float x)
+{
+    (void)e;
+    (void)carry;
+    (void)x;
+}
+#endif
+
+/* The split's twiddles W^k / 2, (re, im), at index k. */
+static inline const float *split_twiddles(const RfftLayout *lay, const float *tw, int part)
+{
+    if (SPLIT_K0)
+        return tw + lay->post_odd + (size_t)part * (lay->m / 2) - 1;
+    return tw + (part ? lay->post_lo : lay->post);
+}
+
+/* The split into the real spectrum, in place (see the reference): the first step's mirror
+ * block, from m, holds X[m] and nb - m - 1 floats the caller clears. */
+static inline void split_in_place(float *re, float *im, const RfftLayout *lay, const float *tw)
+{
+    const size_t m = lay->m;
+    const float *wr = split_twiddles(lay, tw, 0);
+    const float *wi = split_twiddles(lay, tw, 1);
     const float z0r = re[0], z0i = im[0];
+    const float zhr = re[m / 2], zhi = im[m / 2];
     const V half = vset1(0.5f);
-    for (size_t i = 0; i < m / 2; i += W) {
-        const size_t k = 1 + i;
-        const size_t r = m - k - (W - 1);
+    Mirror in = {vset1(0.0f), vset1(0.0f)};
+    Mirror out = {vset1(0.0f), vset1(0.0f)};
+    for (size_t k = SPLIT_K0; k < m / 2 + SPLIT_K0; k += W) {
         const V a = vloadu(re + k), b = vloadu(im + k);
-        const V c = vrev(vloadu(re + r)), d = vrev(vloadu(im + r));
+        const V c = mirror_load(re + m - k, &in.r), d = mirror_load(im + m - k, &in.i);
         const V er = vmul(half, vadd(a, c));
         const V ei = vmul(half, vsub(b, d));
         V tr = vadd(b, d);
         V ti = vsub(c, a);
-        cmul(&tr, &ti, vload(wr + i), vload(wi + i));
+        cmul(&tr, &ti, vload(wr + k), vload(wi + k));
         vstoreu(re + k, vadd(er, tr));
         vstoreu(im + k, vadd(ei, ti));
-        vstoreu(re + r, vrev(vsub(er, tr)));
-        vstoreu(im + r, vrev(vsub(ti, ei)));
+        mirror_store(re + m - k, vsub(er, tr), &out.r, k == 0, true);
+        mirror_store(im + m - k, vsub(ti, ei), &out.i, k == 0, true);
     }
+    mirror_flush(re + m / 2, out.r, zhr);
+    mirror_flush(im + m / 2, out.i, 0.0f - zhi);
     re[0] = z0r + z0i;
     re[m] = z0r - z0i;
     im[0] = 0.0f;
@@ -405,13 +507,13 @@ static void rfft_fwd(float *restrict re, float *restrict im, const float *restri
     float *const si = scratch + nb;
     if (!lay.has_top) {
         float *const bufs[2][2] = {{re, im}, {sr, si}};
-        run_passes(&lay, tw, x, NULL, true, bufs, re, im, false);
-        split_in_place(re, im, tw + lay.post, m);
+        run_passes(&lay, tw, x, NULL, true, bufs, re, im, false, 0);
+        split_in_place(re, im, &lay, tw);
     } else {
         /* The top pass into the buffer the blocks' passes start from; they end in scratch. */
         float *const bufs[2][2] = {{sr, si}, {re, im}};
-        float *const tr = bufs[n_steps(&lay) % 2][0];
-        float *const ti = bufs[n_steps(&lay) % 2][1];
+        float *const tr = bufs[n_moves(&lay, false) % 2][0];
+        float *const ti = bufs[n_moves(&lay, false) % 2][1];
         pass_top(tr, ti, x, &lay, tw);
         block_passes(&lay, tw, tr, ti, bufs);
         split_blocks(re, im, sr, si, &lay, tw);
@@ -420,79 +522,7 @@ static void rfft_fwd(float *restrict re, float *restrict im, const float *restri
     memset(im + m + 1, 0, (nb - m - 1) * sizeof *im);
 }
 
-/* The unsplit into Z for the passes, in natural order (see the reference). */
-static inline void unsplit(float *zr, float *zi, const float *re, const float *im,
-                           const float *post, size_t m)
-{
-    const float *wr = post;
-    const float *wi = wr + m / 2;
-    zr[0] = re[0] + re[m];
-    zi[0] = re[0] - re[m];
-    const V two = vset1(2.0f);
-    for (size_t i = 0; i < m / 2; i += W) {
-        const size_t k = 1 + i;
-        const size_t r = m - k - (W - 1);
-        const V a = vloadu(re + k), b = vloadu(im + k);
-        const V c = vrev(vloadu(re + r)), d = vrev(vloadu(im + r));
-        const V fr = vadd(a, c), fi = vsub(b, d);
-        V hr = vsub(a, c);
-        V hi = vadd(b, d);
-        /* G conj(W^k / 2) */
-        const V w_r = vload(wr + i), w_i = vload(wi + i);
-        const V nr = vfmadd(hr, w_r, vmul(hi, w_i));
-        hi = vfmsub(hi, w_r, vmul(hr, w_i));
-        hr = nr;
-        vstoreu(zr + k, vfnmadd(two, hi, fr));
-        vstoreu(zi + k, vfmadd(two, hr, fi));
-        vstoreu(zr + r, vrev(vfmadd(two, hi, fr)));
-        vstoreu(zi + r, vrev(vfmsub(two, hr, fi)));
-    }
-}
-
-/* The unsplit into the blocks' order, the reverse of split_blocks: the four X[4r + b] per r
- * read transposed from 4 r0 on, X[m - 4r - b] reversed, ending at m. Lane k = 0 (im[0] and
- * im[m] are noise) is replaced after the loop; its mirror, Z[m], lands on block 1's first slot,
- * so the mirrors are stored before the direct results. Z[m/2] = 2 conj X[m/2]. */
-static inline void unsplit_blocks(float *zr, float *zi, const float *re, const float *im,
-                                  const RfftLayout *lay, const float *tw)
-{
-    const size_t m = lay->m;
-    const size_t m4 = m / 4;
-    const size_t m8 = m / 8;
-    const V two = vset1(2.0f);
-    for (size_t r0 = 0; r0 < m8; r0 += W) {
-        V ar[4], ai[4], cr[4], ci[4], kr[4], ki[4], wr[4], wi[4];
-        post_twiddles(lay, tw, r0, wr, wi);
-        load_t4(re + 4 * r0, ar);
-        load_t4(im + 4 * r0, ai);
-        load_t4r(re + m - 4 * r0 - 4 * W + 1, cr);
-        load_t4r(im + m - 4 * r0 - 4 * W + 1, ci);
-        for (size_t b = 0; b < 4; b++) {
-            const V a = ar[b], bb = ai[b];
-            const V c = cr[b], d = ci[b];
-            const V fr = vadd(a, c), fi = vsub(bb, d);
-            V hr = vsub(a, c);
-            V hi = vadd(bb, d);
-            const V w_r = wr[b], w_i = wi[b];
-            const V nr = vfmadd(hr, w_r, vmul(hi, w_i));
-            hi = vfmsub(hi, w_r, vmul(hr, w_i));
-            hr = nr;
-            kr[b] = vfnmadd(two, hi, fr);
-            ki[b] = vfmadd(two, hr, fi);
-            const size_t mir = b ? (4 - b) * m4 + m4 - r0 - W : m4 - r0 - W + 1;
-            vstoreu(zr + mir, vrev(vfmadd(two, hi, fr)));
-            vstoreu(zi + mir, vrev(vfmsub(two, hr, fi)));
-        }
-        for (size_t b = 0; b < 4; b++) {
-            vstore(zr + b * m4 + r0, kr[b]);
-            vstore(zi + b * m4 + r0, ki[b]);
-        }
-    }
-    zr[0] = re[0] + re[m];
-    zi[0] = re[0] - re[m];
-    zr[m8] = 2.0f * re[m / 2];
-    zi[m8] = -2.0f * im[m / 2];
-}
+#include "rfft_unsplit.h"
 
 static void rfft_inv(float *restrict x, const float *restrict re, const float *restrict im,
                      float *restrict scratch, const float *restrict tw, size_t n)
@@ -501,19 +531,27 @@ static void rfft_inv(float *restrict x, const float *restrict re, const float *r
     if (!rfft_layout(&lay, n))
         return;
     const size_t m = lay.m;
-    const int ns = n_steps(&lay);
     float *const sr = scratch;
     float *const si = scratch + CANSIM_RFFT_BINS(n);
     if (!lay.has_top) {
+        const int nm = n_moves(&lay, true);
         float *const bufs[2][2] = {{x, x + m}, {sr, si}};
-        float *zi = bufs[ns % 2][0];
-        float *zr = bufs[ns % 2][1];
-        unsplit(zr, zi, re, im, tw + lay.post, m);
-        run_passes(&lay, tw, zi, zr, false, bufs, x, NULL, true);
+        if (W == 16 && n >= UNSPLIT_FIRST_MIN) {
+            float *const yr = bufs[(nm - 1) % 2][0];
+            float *const yi = bufs[(nm - 1) % 2][1];
+            unsplit_first(yr, yi, re, im, &lay, tw);
+            run_passes(&lay, tw, yr, yi, false, bufs, x, NULL, true, 1);
+        } else {
+            float *zi = bufs[nm % 2][0];
+            float *zr = bufs[nm % 2][1];
+            unsplit(zr, zi, re, im, &lay, tw);
+            run_passes(&lay, tw, zi, zr, false, bufs, x, NULL, true, 0);
+        }
     } else {
+        const int nm = n_moves(&lay, false);
         float *const bufs[2][2] = {{sr, si}, {x, x + m}};
-        float *zi = bufs[ns % 2][0];
-        float *zr = bufs[ns % 2][1];
+        float *zi = bufs[nm % 2][0];
+        float *zr = bufs[nm % 2][1];
         unsplit_blocks(zr, zi, re, im, &lay, tw);
         block_passes(&lay, tw, zi, zr, bufs);
         pass_bottom(x, sr, si, &lay, tw);
