@@ -13,37 +13,19 @@
 
 #include "memory_budget.h"
 #include "unit.h"
+#include "unit_files.h"
 
 #define MIB (1ull << 20)
 #define GIB (1ull << 30)
 
 static char g_root[4096];
 
-/* Writes text to root/rel, making its folders. */
-static void put(const char *root, const char *rel, const char *text)
-{
-    char path[8192];
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    for (char *p = path + strlen(root) + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(path, 0755);
-            *p = '/';
-        }
-    FILE *f = fopen(path, "w");
-    CHECK(f != NULL, "cannot write %s", path);
-    if (f) {
-        fprintf(f, "%s\n", text);
-        fclose(f);
-    }
-}
-
 /* Writes a byte count to root/rel. */
 static void put_bytes(const char *root, const char *rel, unsigned long long v)
 {
     char text[32];
     snprintf(text, sizeof text, "%llu", v);
-    put(root, rel, text);
+    unit_put(root, rel, text);
 }
 
 /* A fresh fake root named name under the scratch folder, with MemAvailable of kib (none when
@@ -58,7 +40,7 @@ static const char *fresh(const char *name, unsigned long long kib, char *out, si
                  "MemTotal:       25165824 kB\nMemFree:         1048576 kB\n"
                  "MemAvailable:   %llu kB\nBuffers:          123456 kB",
                  kib);
-        put(out, "proc/meminfo", text);
+        unit_put(out, "proc/meminfo", text);
     }
     return out;
 }
@@ -68,13 +50,13 @@ static void test_room(void)
     char r[4200];
     /* v2: limit less usage, the least along the path wherever it is set. */
     fresh("v2", 0, r, sizeof r);
-    put(r, "proc/self/cgroup", "0::/user.slice/job/step");
-    put(r, "sys/fs/cgroup/cgroup.controllers", "cpu memory");
+    unit_put(r, "proc/self/cgroup", "0::/user.slice/job/step");
+    unit_put(r, "sys/fs/cgroup/cgroup.controllers", "cpu memory");
     put_bytes(r, "sys/fs/cgroup/user.slice/memory.max", 16 * GIB);
     put_bytes(r, "sys/fs/cgroup/user.slice/memory.current", 4 * GIB); /* 12 GiB room */
     put_bytes(r, "sys/fs/cgroup/user.slice/job/memory.max", 8 * GIB);
     put_bytes(r, "sys/fs/cgroup/user.slice/job/memory.current", 2 * GIB); /* 6 GiB room */
-    put(r, "sys/fs/cgroup/user.slice/job/step/memory.max", "max");
+    unit_put(r, "sys/fs/cgroup/user.slice/job/step/memory.max", "max");
     put_bytes(r, "sys/fs/cgroup/user.slice/job/step/memory.current", 1 * GIB);
     unsigned long long room = cgroup_memory_room(r);
     CHECK(room == 6 * GIB, "v2, 6 GiB room at the job: %llu, want %llu", room, 6 * GIB);
@@ -89,16 +71,16 @@ static void test_room(void)
 
     /* No limit anywhere ("max", and the root has no memory.max). */
     fresh("v2max", 0, r, sizeof r);
-    put(r, "proc/self/cgroup", "0::/job");
-    put(r, "sys/fs/cgroup/cgroup.controllers", "memory");
-    put(r, "sys/fs/cgroup/job/memory.max", "max");
+    unit_put(r, "proc/self/cgroup", "0::/job");
+    unit_put(r, "sys/fs/cgroup/cgroup.controllers", "memory");
+    unit_put(r, "sys/fs/cgroup/job/memory.max", "max");
     put_bytes(r, "sys/fs/cgroup/job/memory.current", 1 * GIB);
     CHECK(cgroup_memory_room(r) == 0, "v2 max: %llu, want 0 (none)", cgroup_memory_room(r));
 
     /* A container that sees its host path but mounts only its own subtree. */
     fresh("v2c", 0, r, sizeof r);
-    put(r, "proc/self/cgroup", "0::/kubepods/burstable/pod1/c1");
-    put(r, "sys/fs/cgroup/cgroup.controllers", "memory");
+    unit_put(r, "proc/self/cgroup", "0::/kubepods/burstable/pod1/c1");
+    unit_put(r, "sys/fs/cgroup/cgroup.controllers", "memory");
     put_bytes(r, "sys/fs/cgroup/memory.max", 4 * GIB);
     put_bytes(r, "sys/fs/cgroup/memory.current", 1 * GIB);
     room = cgroup_memory_room(r);
@@ -107,23 +89,23 @@ static void test_room(void)
     /* v1 (hybrid: the memory controller on v1 beside a v2 0:: line without a limit); its
      * unlimited is 2^63 less a page. */
     fresh("v1", 0, r, sizeof r);
-    put(r, "proc/self/cgroup", "5:memory:/job\n3:cpu,cpuacct:/job\n0::/");
-    put(r, "sys/fs/cgroup/memory/memory.limit_in_bytes", "9223372036854771712");
+    unit_put(r, "proc/self/cgroup", "5:memory:/job\n3:cpu,cpuacct:/job\n0::/");
+    unit_put(r, "sys/fs/cgroup/memory/memory.limit_in_bytes", "9223372036854771712");
     put_bytes(r, "sys/fs/cgroup/memory/memory.usage_in_bytes", 10 * GIB);
     put_bytes(r, "sys/fs/cgroup/memory/job/memory.limit_in_bytes", 4 * GIB);
     put_bytes(r, "sys/fs/cgroup/memory/job/memory.usage_in_bytes", 1 * GIB);
     room = cgroup_memory_room(r);
     CHECK(room == 3 * GIB, "v1 4 GiB limit, 1 GiB used: %llu, want %llu", room, 3 * GIB);
-    put(r, "sys/fs/cgroup/memory/job/memory.limit_in_bytes", "9223372036854771712");
+    unit_put(r, "sys/fs/cgroup/memory/job/memory.limit_in_bytes", "9223372036854771712");
     CHECK(cgroup_memory_room(r) == 0, "v1 unlimited: %llu, want 0", cgroup_memory_room(r));
     /* Another controller's line is not memory's. */
-    put(r, "proc/self/cgroup", "3:cpu,cpuacct:/job\n2:memsw:/job");
+    unit_put(r, "proc/self/cgroup", "3:cpu,cpuacct:/job\n2:memsw:/job");
     CHECK(cgroup_memory_room(r) == 0, "no memory line: %llu, want 0", cgroup_memory_room(r));
 
     /* Nothing readable. */
     fresh("none", 0, r, sizeof r);
     CHECK(cgroup_memory_room(r) == 0, "no /proc: %llu, want 0", cgroup_memory_room(r));
-    put(r, "proc/self/cgroup", "garbage\n0::relative\n::");
+    unit_put(r, "proc/self/cgroup", "garbage\n0::relative\n::");
     CHECK(cgroup_memory_room(r) == 0, "a garbled /proc/self/cgroup: %llu", cgroup_memory_room(r));
 }
 
@@ -138,8 +120,8 @@ static void test_budget(void)
 
     /* The cgroup's room smaller than MemAvailable, then MemAvailable the smaller. */
     fresh("b1", 20 * GIB >> 10, r, sizeof r);
-    put(r, "proc/self/cgroup", "0::/job");
-    put(r, "sys/fs/cgroup/cgroup.controllers", "memory");
+    unit_put(r, "proc/self/cgroup", "0::/job");
+    unit_put(r, "sys/fs/cgroup/cgroup.controllers", "memory");
     put_bytes(r, "sys/fs/cgroup/job/memory.max", 8 * GIB);
     put_bytes(r, "sys/fs/cgroup/job/memory.current", 2 * GIB);
     m = memory_budget(r);
@@ -165,8 +147,8 @@ static void test_budget(void)
 
     /* The cgroup's room alone (no MemAvailable: before Linux 3.14). */
     fresh("b4", 0, r, sizeof r);
-    put(r, "proc/meminfo", "MemTotal:       25165824 kB\nMemFree:         1048576 kB");
-    put(r, "proc/self/cgroup", "1:memory:/");
+    unit_put(r, "proc/meminfo", "MemTotal:       25165824 kB\nMemFree:         1048576 kB");
+    unit_put(r, "proc/self/cgroup", "1:memory:/");
     put_bytes(r, "sys/fs/cgroup/memory/memory.limit_in_bytes", 2 * GIB);
     put_bytes(r, "sys/fs/cgroup/memory/memory.usage_in_bytes", 0);
     m = memory_budget(r);
@@ -178,7 +160,7 @@ static void test_budget(void)
     m = memory_budget(r);
     CHECK(m.available == 0 && m.bytes == 2 * GIB, "nothing readable: %zu, want %llu", m.bytes,
           2 * GIB);
-    put(r, "proc/meminfo", "MemAvailable: lots");
+    unit_put(r, "proc/meminfo", "MemAvailable: lots");
     m = memory_budget(r);
     CHECK(m.available == 0 && m.bytes == 2 * GIB, "a garbled meminfo: %zu, want %llu", m.bytes,
           2 * GIB);

@@ -14,27 +14,9 @@
 
 #include "threads.h"
 #include "unit.h"
+#include "unit_files.h"
 
 static char g_root[4096];
-
-/* Writes text to root/rel, making its folders. */
-static void put(const char *root, const char *rel, const char *text)
-{
-    char path[8192];
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    for (char *p = path + strlen(root) + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(path, 0755);
-            *p = '/';
-        }
-    FILE *f = fopen(path, "w");
-    CHECK(f != NULL, "cannot write %s", path);
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
-}
 
 /* A fresh fake root named name under the scratch folder. */
 static const char *fresh(const char *name, char *out, size_t n)
@@ -49,60 +31,60 @@ static void test_quota(void)
     char r[4200];
     /* v2: "QUOTA PERIOD" rounds up; "max" is no quota. */
     fresh("v2", r, sizeof r);
-    put(r, "proc/self/cgroup", "0::/job\n");
-    put(r, "sys/fs/cgroup/cgroup.controllers", "cpu memory\n");
-    put(r, "sys/fs/cgroup/job/cpu.max", "250000 100000\n");
+    unit_put(r, "proc/self/cgroup", "0::/job\n");
+    unit_put(r, "sys/fs/cgroup/cgroup.controllers", "cpu memory\n");
+    unit_put(r, "sys/fs/cgroup/job/cpu.max", "250000 100000\n");
     CHECK(cpu_quota(r) == 3, "v2 cpu.max 250000/100000: %d CPUs, want 3", cpu_quota(r));
-    put(r, "sys/fs/cgroup/job/cpu.max", "200000 100000\n");
+    unit_put(r, "sys/fs/cgroup/job/cpu.max", "200000 100000\n");
     CHECK(cpu_quota(r) == 2, "v2 cpu.max 200000/100000: %d CPUs, want 2", cpu_quota(r));
-    put(r, "sys/fs/cgroup/job/cpu.max", "max 100000\n");
+    unit_put(r, "sys/fs/cgroup/job/cpu.max", "max 100000\n");
     CHECK(cpu_quota(r) == 0, "v2 cpu.max max: %d CPUs, want 0 (none)", cpu_quota(r));
-    put(r, "sys/fs/cgroup/job/cpu.max", "50000 100000\n");
+    unit_put(r, "sys/fs/cgroup/job/cpu.max", "50000 100000\n");
     CHECK(cpu_quota(r) == 1, "v2 half a CPU: %d, want 1", cpu_quota(r));
 
     /* v2 nested: the least along the path wins, wherever it is set. */
     fresh("v2n", r, sizeof r);
-    put(r, "proc/self/cgroup", "0::/slurm/uid_0/job_7/step_batch\n");
-    put(r, "sys/fs/cgroup/cgroup.controllers", "cpu\n");
-    put(r, "sys/fs/cgroup/slurm/cpu.max", "max 100000\n");
-    put(r, "sys/fs/cgroup/slurm/uid_0/cpu.max", "800000 100000\n");
-    put(r, "sys/fs/cgroup/slurm/uid_0/job_7/cpu.max", "100000 100000\n");
-    put(r, "sys/fs/cgroup/slurm/uid_0/job_7/step_batch/cpu.max", "max 100000\n");
+    unit_put(r, "proc/self/cgroup", "0::/slurm/uid_0/job_7/step_batch\n");
+    unit_put(r, "sys/fs/cgroup/cgroup.controllers", "cpu\n");
+    unit_put(r, "sys/fs/cgroup/slurm/cpu.max", "max 100000\n");
+    unit_put(r, "sys/fs/cgroup/slurm/uid_0/cpu.max", "800000 100000\n");
+    unit_put(r, "sys/fs/cgroup/slurm/uid_0/job_7/cpu.max", "100000 100000\n");
+    unit_put(r, "sys/fs/cgroup/slurm/uid_0/job_7/step_batch/cpu.max", "max 100000\n");
     CHECK(cpu_quota(r) == 1, "v2 nested, 1 CPU at the job: %d, want 1", cpu_quota(r));
 
     /* A container that sees its host path but mounts only its own subtree: the mount's
      * root is its cgroup. */
     fresh("v2c", r, sizeof r);
-    put(r, "proc/self/cgroup", "0::/kubepods/burstable/pod1/c1\n");
-    put(r, "sys/fs/cgroup/cgroup.controllers", "cpu\n");
-    put(r, "sys/fs/cgroup/cpu.max", "400000 100000\n");
+    unit_put(r, "proc/self/cgroup", "0::/kubepods/burstable/pod1/c1\n");
+    unit_put(r, "sys/fs/cgroup/cgroup.controllers", "cpu\n");
+    unit_put(r, "sys/fs/cgroup/cpu.max", "400000 100000\n");
     CHECK(cpu_quota(r) == 4, "v2 container: %d CPUs, want 4", cpu_quota(r));
 
     /* v1 (and hybrid: the cpu controller on v1 beside a v2 0:: line without a quota). */
     fresh("v1", r, sizeof r);
-    put(r, "proc/self/cgroup", "4:memory:/job\n3:cpu,cpuacct:/job\n0::/\n");
-    put(r, "sys/fs/cgroup/cpu,cpuacct/job/cpu.cfs_quota_us", "150000\n");
-    put(r, "sys/fs/cgroup/cpu,cpuacct/job/cpu.cfs_period_us", "100000\n");
-    put(r, "sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us", "-1\n");
-    put(r, "sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us", "100000\n");
+    unit_put(r, "proc/self/cgroup", "4:memory:/job\n3:cpu,cpuacct:/job\n0::/\n");
+    unit_put(r, "sys/fs/cgroup/cpu,cpuacct/job/cpu.cfs_quota_us", "150000\n");
+    unit_put(r, "sys/fs/cgroup/cpu,cpuacct/job/cpu.cfs_period_us", "100000\n");
+    unit_put(r, "sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us", "-1\n");
+    unit_put(r, "sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us", "100000\n");
     CHECK(cpu_quota(r) == 2, "v1 cfs 150000/100000: %d CPUs, want 2", cpu_quota(r));
-    put(r, "sys/fs/cgroup/cpu,cpuacct/job/cpu.cfs_quota_us", "-1\n");
+    unit_put(r, "sys/fs/cgroup/cpu,cpuacct/job/cpu.cfs_quota_us", "-1\n");
     CHECK(cpu_quota(r) == 0, "v1 cfs -1: %d CPUs, want 0 (none)", cpu_quota(r));
 
     /* v1 with the controller named alone ("cpu"), mounted at cpu/. */
     fresh("v1b", r, sizeof r);
-    put(r, "proc/self/cgroup", "2:cpuacct:/\n1:cpu:/\n");
-    put(r, "sys/fs/cgroup/cpu/cpu.cfs_quota_us", "300000\n");
-    put(r, "sys/fs/cgroup/cpu/cpu.cfs_period_us", "100000\n");
+    unit_put(r, "proc/self/cgroup", "2:cpuacct:/\n1:cpu:/\n");
+    unit_put(r, "sys/fs/cgroup/cpu/cpu.cfs_quota_us", "300000\n");
+    unit_put(r, "sys/fs/cgroup/cpu/cpu.cfs_period_us", "100000\n");
     CHECK(cpu_quota(r) == 3, "v1 cpu/: %d CPUs, want 3", cpu_quota(r));
     /* cpuacct or cpuset alone is not cpu. */
-    put(r, "proc/self/cgroup", "2:cpuacct:/\n1:cpuset:/\n");
+    unit_put(r, "proc/self/cgroup", "2:cpuacct:/\n1:cpuset:/\n");
     CHECK(cpu_quota(r) == 0, "cpuacct and cpuset only: %d CPUs, want 0", cpu_quota(r));
 
     /* Nothing readable: no quota. */
     fresh("none", r, sizeof r);
     CHECK(cpu_quota(r) == 0, "no /proc: %d CPUs, want 0", cpu_quota(r));
-    put(r, "proc/self/cgroup", "garbage\n0::relative\n::\n");
+    unit_put(r, "proc/self/cgroup", "garbage\n0::relative\n::\n");
     CHECK(cpu_quota(r) == 0, "a garbled /proc/self/cgroup: %d CPUs, want 0", cpu_quota(r));
 }
 
@@ -138,9 +120,9 @@ static void test_budget(void)
 
     /* A quota of 1 CPU under a wider mask. */
     fresh("b1", r, sizeof r);
-    put(r, "proc/self/cgroup", "0::/\n");
-    put(r, "sys/fs/cgroup/cgroup.controllers", "cpu\n");
-    put(r, "sys/fs/cgroup/cpu.max", "100000 100000\n");
+    unit_put(r, "proc/self/cgroup", "0::/\n");
+    unit_put(r, "sys/fs/cgroup/cgroup.controllers", "cpu\n");
+    unit_put(r, "sys/fs/cgroup/cpu.max", "100000 100000\n");
     b = cpu_budget(none, r);
     CHECK(b.quota == 1 && b.n == 1, "a 1-CPU quota: %d threads, want 1", b.n);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -22,6 +23,26 @@ static inline void unit_make_tmp_dir(char *buf, size_t n, const char *prefix)
     if (!mkdtemp(buf)) {
         fprintf(stderr, "mkdtemp %s failed\n", buf);
         exit(99);
+    }
+}
+
+/* Writes text to root/rel, making its folders (the fake /proc and /sys trees of the thread and
+ * memory defaults' tests). */
+static inline void unit_put(const char *root, const char *rel, const char *text)
+{
+    char path[8192];
+    snprintf(path, sizeof path, "%s/%s", root, rel);
+    for (char *p = path + strlen(root) + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(path, 0755);
+            *p = '/';
+        }
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL, "cannot write %s", path);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
     }
 }
 
