@@ -69,7 +69,9 @@ static int sum_outputs(CansimRender *r, Source *src, size_t n_src, CansimPending
             n_longest = src[i].n_frames;
     }
     o->peak.has_tp = song->is_true_peak;
-    const bool is_held = !e && o->peak.has_tp &&
+    /* Integer and FLAC songs wait in memory (as the stems do, render_file.c); a float one is
+     * written into its file and rescaled there if its gain changes. */
+    const bool is_held = !e && !song->is_float_out &&
                          cansim_output_hold(o, n_longest, r->cfg.output.memory_bytes, &r->hold);
     if (!e && !is_held)
         e = song->is_float_out
