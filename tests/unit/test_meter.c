@@ -62,7 +62,7 @@ static void check_case(int kind, int n_channels, double rate, double seconds, do
     }
     double want = 0.0;
     if (ebur128_loudness_global(ref, &want))
-        want = NAN;
+        want = (double)NAN;
     const double got = cansim_meter_lufs(m);
     const bool same =
         isinf(want) ? isinf(got) && got < 0.0 : isfinite(got) && fabs(got - want) < 1e-6;
