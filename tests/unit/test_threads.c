@@ -148,17 +148,9 @@ static void test_budget(void)
 int main(int argc, char **argv)
 {
     unit_init(argc, argv, 1);
-    snprintf(g_root, sizeof g_root, "%s/cansim-threads-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (!mkdtemp(g_root)) {
-        perror(g_root);
-        return 1;
-    }
+    unit_make_tmp_dir(g_root, sizeof g_root, "cansim-threads-");
     test_quota();
     test_budget();
-    char cmd[4200 + 16];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_root);
-    if (system(cmd))
-        fprintf(stderr, "note: %s not removed\n", g_root);
+    unit_remove_tree(g_root);
     return unit_finish("test_threads");
 }
