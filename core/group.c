@@ -267,7 +267,7 @@ int cansim_render_group(CansimRender *r, const char *const *inputs, const char *
                               .input_pred_lufs = (double)NAN,
                               .pred_lufs = pred,
                               .is_unsure = unsure,
-                              .wdot = r->k.wdot};
+                              .wlanes = r->k.wlanes};
     for (size_t j = 0; j < n_prof; j++)
         w[j] = r->lanes[j].status || (opts && opts[0].skip && opts[0].skip[j])
                    ? NULL

@@ -160,6 +160,8 @@ int cansim_level_weights(const float *const cells[4], size_t n_taps, double rate
 }
 
 #define SPEC_PLANES 5
+/* frames summed side by side */
+#define FRAMES CANSIM_WLANES_MAX_FRAMES
 
 typedef struct Analysis {
     size_t hop, n, nbp;
@@ -209,6 +211,44 @@ static bool is_plain(const float *w, size_t nbp)
     return true;
 }
 
+/* A weight set as the sums read it: its planes against the frame's first four (its 4 nbp
+ * values read as one plane), or, plain, its first against P_LL + P_RR. */
+typedef struct WeightSet {
+    const float *w; /* NULL: skipped */
+    bool is_plain;
+} WeightSet;
+
+/* Frames i0 .. i1 of the chunk (at most FRAMES): each set's energy of each frame, the frames
+ * side by side in one call, so a set's weights are loaded once for all of them. The lanes are
+ * added in double in lane order: what the weighted-sum contract gives for a sum without a tail
+ * (4 nbp and nbp are multiples of the 16 lanes), so a frame's energy does not depend on its
+ * group. */
+static void group_energies(const Analysis *a, const WeightSet *sets, size_t n_sets,
+                           cansim_wlanes_fn *wlanes, size_t i0, size_t i1, size_t f0)
+{
+    _Static_assert(CANSIM_PAD % CANSIM_WDOT_LANES == 0, "no tail: nbp is padded to the lanes");
+    const size_t nbp = a->nbp, nf = i1 - i0;
+    for (size_t j = 0; j < n_sets; j++) {
+        if (!sets[j].w)
+            continue;
+        const bool plain = sets[j].is_plain;
+        float lanes[FRAMES][CANSIM_WDOT_LANES] = {{0}};
+        float *acc[FRAMES];
+        const float *p[FRAMES];
+        for (size_t f = 0; f < nf; f++) {
+            acc[f] = lanes[f];
+            p[f] = a->spec + (i0 + f) * SPEC_PLANES * nbp + (plain ? 4 * nbp : 0);
+        }
+        wlanes(acc, sets[j].w, p, nbp, 1, 1, nf, plain ? nbp : 4 * nbp);
+        for (size_t f = 0; f < nf; f++) {
+            double e = 0.0;
+            for (size_t q = 0; q < CANSIM_WDOT_LANES; q++)
+                e += (double)lanes[f][q];
+            a->energy[j][f0 + i0 + f] = e;
+        }
+    }
+}
+
 static void analysis_free(Analysis *a, size_t n_sets, int n_threads)
 {
     (void)n_threads;
@@ -235,8 +275,8 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
         return e;
     Analysis a = {.n_channels = info.channels};
     const size_t n_sets = n + 1; /* the last is the input itself */
-    const float *input_w = NULL;
     float *own_w = NULL;
+    WeightSet *sets = NULL;
     CansimMeter *meter = NULL;
     a.hop = cansim_level_hop(info.samplerate);
     a.n = 2 * a.hop;
@@ -249,7 +289,13 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
     }
     if ((e = cansim_level_weights(none, 1, info.samplerate, &own_w, &a.nbp)))
         goto nomem;
-    input_w = own_w;
+    if (!(sets = calloc(n_sets, sizeof *sets)))
+        goto nomem;
+    for (size_t j = 0; j < n_sets; j++) {
+        const float *w = j < n ? weights[j] : own_w;
+        sets[j] = (WeightSet){w, w && is_plain(w, a.nbp)};
+    }
+    cansim_wlanes_fn *const wlanes = res->wlanes ? res->wlanes : cansim_wlanes_c;
     a.planar[0] = cansim_alloc_floats(chunk + h);
     a.planar[1] = cansim_alloc_floats(chunk + h);
     a.inter = cansim_alloc_floats(chunk * (size_t)info.channels);
@@ -315,46 +361,33 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
                 goto nomem;
         }
         const Analysis *ca = &a;
-        const int n_jobs = (int)n_sets + 1;
         const int n_fr = (int)nf;
+        const int n_groups = (n_fr + FRAMES - 1) / FRAMES;
         const size_t f0 = n_frames_done;
         int meter_err = 0;
         CansimTrAnalysis *tr = res->tr;
-        const int n_tr_blocks = tr ? (n_fr + CANSIM_TR_BLOCK - 1) / CANSIM_TR_BLOCK : 0;
-        cansim_wdot_fn *const wdot = res->wdot ? res->wdot : cansim_wdot_c;
-#pragma omp parallel num_threads(n_threads) default(none) shared(                                  \
-    ca, n_fr, n_jobs, f0, weights, input_w, meter, got, n, meter_err, tr, n_tr_blocks, wdot)
+#pragma omp parallel num_threads(n_threads) default(none)                                          \
+    shared(ca, n_fr, n_groups, f0, sets, n_sets, meter, got, meter_err, tr, wlanes)
         {
             const unsigned fpu = cansim_fpu_ftz_enter();
 #pragma omp for schedule(dynamic, 1)
             for (int i = 0; i < n_fr; i++)
                 frame_spectra(ca, (size_t)i, omp_get_thread_num());
 #pragma omp for schedule(dynamic, 1)
-            for (int jj = 0; jj < n_jobs; jj++) {
-                /* The meter is the longest job: it goes first, so the others fill around it. */
-                if (jj == 0) {
+            for (int g = -1; g < n_groups; g++) {
+                /* The meter is the longest job: it goes first, so the others fill around it.
+                 * Each other is a group of frames, their spectra in cache for every weight set
+                 * and the translation's band sums. */
+                if (g < 0) {
                     if (meter && got && cansim_meter_add(meter, ca->inter, got))
                         meter_err = 1;
                     continue;
                 }
-                const int j = jj - 1;
-                const float *w = (size_t)j < n ? weights[j] : input_w;
-                const size_t nbp = ca->nbp;
-                const bool plain = w && is_plain(w, nbp);
-                for (int i = 0; w && i < n_fr; i++) {
-                    const float *p = ca->spec + (size_t)i * SPEC_PLANES * nbp;
-                    ca->energy[j][f0 + (size_t)i] =
-                        plain ? wdot(w, p + 4 * nbp, 0, 1, nbp) : wdot(w, p, 0, 1, 4 * nbp);
-                }
-            }
-            /* translation: band energies from the same spectra, every set at once, a block of
-             * frames at a time (translation_frames.c) */
-#pragma omp for schedule(dynamic, 1)
-            for (int b = 0; b < n_tr_blocks; b++) {
-                const size_t i0 = (size_t)b * CANSIM_TR_BLOCK;
-                const size_t i1 =
-                    i0 + CANSIM_TR_BLOCK < (size_t)n_fr ? i0 + CANSIM_TR_BLOCK : (size_t)n_fr;
-                cansim_translation_block(tr, ca->spec, ca->nbp, i0, i1, f0);
+                const size_t i0 = (size_t)g * FRAMES;
+                const size_t i1 = i0 + FRAMES < (size_t)n_fr ? i0 + FRAMES : (size_t)n_fr;
+                group_energies(ca, sets, n_sets, wlanes, i0, i1, f0);
+                if (tr) /* translation: band energies from the same spectra */
+                    cansim_translation_block(tr, ca->spec, ca->nbp, i0, i1, f0);
             }
             cansim_fpu_restore(fpu);
         }
@@ -389,6 +422,7 @@ done:
     cansim_meter_close(meter);
     analysis_free(&a, n_sets, n_threads);
     cansim_free(own_w);
+    free(sets);
     cansim_audio_close_read(sf);
     return e;
 }

@@ -26,7 +26,7 @@ typedef struct CansimLevelAnalysis {
                                     doubtful (level_gate.c), so the output must be metered */
     struct CansimTrAnalysis *tr; /* optional: the translation's band energies on the same
                                     spectra (translation.c), its sets the weight sets' */
-    cansim_wdot_fn *wdot;        /* the weighted sums' kernel (NULL: its C version) */
+    cansim_wlanes_fn *wlanes;    /* the weighted sums' kernel (NULL: its C version) */
 } CansimLevelAnalysis;
 
 /* Reads path once (streaming): with has_meter, meters it (core/meter.c: integrated, mono as dual

@@ -196,7 +196,7 @@ static int plan_levels(Job *j)
                                   .pred_lufs = j->pred_db,
                                   .is_unsure = j->unsure,
                                   .tr = NULL,
-                                  .wdot = r->k.wdot};
+                                  .wlanes = r->k.wlanes};
     /* A group member's gain is the group's; its own analysis (on which its translation rides)
      * predicts its outputs' loudness, so they need no meter where the prediction stands. */
     j->has_member_pred = j->fixed_gain_db && mode != CANSIM_LEVEL_OFF;

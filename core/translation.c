@@ -62,7 +62,6 @@ int cansim_translation_open(CansimTrAnalysis **out, size_t n, double rate_hz, si
         return CANSIM_ENOMEM;
     }
     t->n = n;
-    t->wdot = k->wdot;
     t->wlanes = k->wlanes;
     t->rate_hz = rate_hz;
     t->hop = hop;

@@ -35,9 +35,6 @@ void cansim_translation_use(CansimTrAnalysis *t, size_t j, const CansimTrWeights
 void cansim_translation_close(CansimTrAnalysis **t);
 /* Room for n_frames frames per set; called serially before cansim_translation_block(). */
 int cansim_translation_reserve(CansimTrAnalysis *t, size_t n_frames);
-/* Frames per block that cansim_translation_block() is given (the last of a chunk may have
- * fewer). */
-#define CANSIM_TR_BLOCK 8
 /* Frames f0 + i0 .. f0 + i1 - 1 of every set with weights and of the input, from frames i0 ..
  * i1 - 1 of a chunk of spectra (planes P_LL, P_RR, C re, C im, P_LL + P_RR of nbp bins each,
  * loudness.c). Blocks may run on different threads; each touches only its own frames' rows

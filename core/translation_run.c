@@ -36,7 +36,7 @@ int cansim_translation_read(CansimTrAnalysis *t, const char *path, size_t n, int
                               .input_pred_lufs = (double)NAN,
                               .pred_lufs = pred,
                               .tr = t,
-                              .wdot = t->wdot};
+                              .wlanes = t->wlanes};
     const int e = pred && none
                       ? cansim_level_analyse(path, none, n, n_threads, false, &la, diag)
                       : cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory for the translation");

@@ -22,7 +22,6 @@ struct CansimTrAnalysis {
     size_t cap;
     double *active; /* per frame, its active share: 0, 0.5 or 1 */
     size_t n_frames;
-    cansim_wdot_fn *wdot;     /* the level analysis's, where the translation reads alone */
     cansim_wlanes_fn *wlanes; /* the kernel of the band sums */
 };
 

@@ -20,7 +20,6 @@ void cansim_kernels_init(CansimKernels *k, unsigned cpu_flags)
     k->truepeak2 = cansim_truepeak2_c;
     k->rfft = cansim_rfft_c;
     k->irfft = cansim_irfft_c;
-    k->wdot = cansim_wdot_c;
     k->wlanes = cansim_wlanes_c;
     k->gain_dither = cansim_gain_dither_c;
     k->pack_pcm16 = cansim_pack_pcm16_c;

@@ -108,33 +108,20 @@ typedef void cansim_interleave2_ms_fn(float *restrict dst, const float *m, const
  * its product); the reference is within gamma_T of exact in the same terms. */
 typedef float cansim_truepeak2_fn(const float *x, size_t n_frames, const float *h, int factor);
 
-/* Weighted sums (family wdot), for the level analysis and the translation's band energies:
- * over n_planes planes c (1 to CANSIM_WDOT_MAX_PLANES) of n values, plane c at w + c stride and
- * p + c stride, the sum of the planes' sums S_c = sum_{i<n} w[i] p[i] (sum_{i<n} p[i] when w is
- * NULL). Each S_c in CANSIM_WDOT_LANES float lanes: lane q adds w[i] p[i] for i = 16 m + q,
- * m = 0, 1, ... while a whole group of 16 fits in n, each product rounded to float before its
- * sum (no FMA); then, in double, the tail's products (rounded to float) in order, then the lanes
- * in order; the S_c are added in double in plane order. Every version keeps that order: bit-exact
- * against the reference (the planes' sums are independent chains, which is what the SIMD
- * versions run side by side). Any n and stride; no alignment required; nothing outside the
- * planes' n values is read. */
-#define CANSIM_WDOT_LANES      16
-#define CANSIM_WDOT_MAX_PLANES 4
-typedef double cansim_wdot_fn(const float *w, const float *p, size_t stride, size_t n_planes,
-                              size_t n);
-
-/* Lane sums (family wdot), for the translation's band energies: the lanes are left to the
- * caller to add. For each frame f < n_frames (its planes at p[f], plane c at p[f] + c stride)
- * and weight set s < n_sets (its planes at w + 4 s stride), lane q of acc[f n_sets + s] (16
- * floats, read and written) adds in turn the terms of i = 16 m + q < n, m = 0, 1, ... (the
- * tail's in its first lanes; the others untouched): p_0[i] when w is NULL (then n_sets is 1),
- * w_0[i] p_0[i] with one plane, (w_0[i] p_0[i] + w_1[i] p_1[i]) + (w_2[i] p_2[i] + w_3[i]
- * p_3[i]) with four (w_c, p_c the set's and frame's plane c), each product rounded to float
- * (no FMA). Every version keeps that order: bit-exact against the reference. A frame's lanes do
- * not depend on the other frames or sets of the call (several share the loads of the weights or
- * the spectra). n_planes 1 or 4, n_sets 1 or 2, n_frames 1 to CANSIM_WLANES_MAX_FRAMES. Any n
- * and stride; no alignment required; nothing outside the planes' n values is read; acc
- * aliases no input. */
+/* Lane sums (family wdot), for the level analysis' frame energies and the translation's band
+ * energies: weighted sums over bins of a frame's spectra, in CANSIM_WDOT_LANES float lanes the
+ * caller adds (in double, in lane order, for a result that does not depend on the CPU level). For
+ * each frame f < n_frames (its planes at p[f], plane c at p[f] + c stride) and weight set s <
+ * n_sets (its planes at w + 4 s stride), lane q of acc[f n_sets + s] (16 floats, read and written)
+ * adds in turn the terms of i = 16 m + q < n, m = 0, 1, ... (the tail's in its first lanes; the
+ * others untouched): p_0[i] when w is NULL (then n_sets is 1), w_0[i] p_0[i] with one plane,
+ * (w_0[i] p_0[i] + w_1[i] p_1[i]) + (w_2[i] p_2[i] + w_3[i] p_3[i]) with four (w_c, p_c the set's
+ * and frame's plane c), each product rounded to float (no FMA). Every version keeps that order:
+ * bit-exact against the reference. A frame's lanes do not depend on the other frames or sets of the
+ * call (several share the loads of the weights or the spectra). n_planes 1 or 4, n_sets 1 or 2,
+ * n_frames 1 to CANSIM_WLANES_MAX_FRAMES. Any n and stride; no alignment required; nothing outside
+ * the planes' n values is read; acc aliases no input. */
+#define CANSIM_WDOT_LANES        16
 #define CANSIM_WLANES_MAX_FRAMES 4
 typedef void cansim_wlanes_fn(float *const *acc, const float *w, const float *const *p,
                               size_t stride, size_t n_planes, size_t n_sets, size_t n_frames,
@@ -232,7 +219,6 @@ cansim_vlog_fn cansim_vlog_c, cansim_vlog_avx2, cansim_vlog_avx512;
 cansim_truepeak2_fn cansim_truepeak2_c, cansim_truepeak2_avx2, cansim_truepeak2_avx512;
 cansim_rfft_fn cansim_rfft_c, cansim_rfft_avx2, cansim_rfft_avx512;
 cansim_irfft_fn cansim_irfft_c, cansim_irfft_avx2, cansim_irfft_avx512;
-cansim_wdot_fn cansim_wdot_c, cansim_wdot_avx2, cansim_wdot_avx512;
 cansim_wlanes_fn cansim_wlanes_c, cansim_wlanes_avx2, cansim_wlanes_avx512;
 cansim_gain_dither_fn cansim_gain_dither_c, cansim_gain_dither_avx2, cansim_gain_dither_avx512;
 cansim_pack_pcm_fn cansim_pack_pcm16_c, cansim_pack_pcm16_avx2, cansim_pack_pcm16_avx512;
@@ -251,7 +237,6 @@ typedef struct CansimKernels {
     cansim_truepeak2_fn *truepeak2;
     cansim_rfft_fn *rfft;
     cansim_irfft_fn *irfft;
-    cansim_wdot_fn *wdot;
     cansim_wlanes_fn *wlanes;
     cansim_gain_dither_fn *gain_dither;
     cansim_pack_pcm_fn *pack_pcm16;

@@ -26,7 +26,6 @@ void cansim_kernels_init_x86(CansimKernels *k, unsigned cpu_flags)
     k->rfft = cansim_rfft_avx2;
 #endif
     k->irfft = cansim_irfft_avx2;
-    k->wdot = cansim_wdot_avx2;
     k->wlanes = cansim_wlanes_avx2;
     k->gain_dither = cansim_gain_dither_avx2;
     k->pack_pcm16 = cansim_pack_pcm16_avx2;
@@ -46,7 +45,6 @@ void cansim_kernels_init_x86(CansimKernels *k, unsigned cpu_flags)
     k->truepeak2 = cansim_truepeak2_avx512;
     k->rfft = cansim_rfft_avx512;
     k->irfft = cansim_irfft_avx512;
-    k->wdot = cansim_wdot_avx512;
     k->wlanes = cansim_wlanes_avx512;
     k->gain_dither = cansim_gain_dither_avx512;
     k->pack_pcm16 = cansim_pack_pcm16_avx512;

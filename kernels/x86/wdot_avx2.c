@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The weighted sum kernels with AVX2: the reference's 16 lanes in two vectors (wdot_impl.h,
- * wlanes_impl.h). */
+/* The lane sums kernel with AVX2: the reference's 16 lanes in two vectors (wlanes_impl.h). */
 #include <immintrin.h>
 
 #include "kernels.h"
@@ -54,13 +53,7 @@ static inline V vadd_m(V a, V b, M m)
                _mm256_blendv_ps(a.hi, _mm256_add_ps(a.hi, b.hi), _mm256_castsi256_ps(m.hi))};
 }
 
-#include "wdot_impl.h"
 #include "wlanes_impl.h"
-
-double cansim_wdot_avx2(const float *w, const float *p, size_t stride, size_t n_planes, size_t n)
-{
-    return sums(w, p, stride, n_planes, n);
-}
 
 void cansim_wlanes_avx2(float *const *acc, const float *w, const float *const *p, size_t stride,
                         size_t n_planes, size_t n_sets, size_t n_frames, size_t n)

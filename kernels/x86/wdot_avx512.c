@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The weighted sum kernels with AVX-512: the reference's 16 lanes in one vector (wdot_impl.h,
- * wlanes_impl.h). */
+/* The lane sums kernel with AVX-512: the reference's 16 lanes in one vector (wlanes_impl.h). */
 #include <immintrin.h>
 
 #include "kernels.h"
@@ -43,13 +42,7 @@ static inline V vadd_m(V a, V b, M m)
     return _mm512_mask_add_ps(a, m, a, b);
 }
 
-#include "wdot_impl.h"
 #include "wlanes_impl.h"
-
-double cansim_wdot_avx512(const float *w, const float *p, size_t stride, size_t n_planes, size_t n)
-{
-    return sums(w, p, stride, n_planes, n);
-}
 
 void cansim_wlanes_avx512(float *const *acc, const float *w, const float *const *p, size_t stride,
                           size_t n_planes, size_t n_sets, size_t n_frames, size_t n)

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* The lane sums kernel's SIMD body (kernels.h, cansim_wlanes_fn), written once over a vector of
- * 16 lanes: wdot_avx2.c and wdot_avx512.c include this after wdot_impl.h, having defined, on
- * top of its operations, M (the first r lanes of a vector), vmask(r) (0 < r < 16), vload_m
- * (those lanes of x, the others 0; nothing else read) and vadd_m (a + b in those lanes, a in
- * the others). The weights of a bin are loaded once for every frame of the call, a frame's
- * spectra once for both sets; each lane adds its terms in the reference's order
- * (ref/wdot.c). */
+ * 16 lanes: wdot_avx2.c and wdot_avx512.c include this after defining V (two __m256, or one
+ * __m512), vzero, vload, vadd, vmul, vstore (V into 16 floats), M (the first r lanes of a
+ * vector), vmask(r) (0 < r < 16), vload_m (those lanes of x, the others 0; nothing else read)
+ * and vadd_m (a + b in those lanes, a in the others). The weights of a bin are loaded once for
+ * every frame of the call, a frame's spectra once for both sets; each lane adds its terms in
+ * the reference's order (ref/wdot.c). Built with -ffp-contract=off, so each product is rounded
+ * before its sum. */
 
 #define WL_MAX_ACC (2 * CANSIM_WLANES_MAX_FRAMES)
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Checks and benchmarks of the weighted sum kernels: bit-exact against C for every length, plane
- * count, stride, offset and pattern, with and without weights; shaped as gain.c. */
+/* Checks and benchmarks of the lane sums kernel (family wdot): bit-exact against C for every
+ * length, plane, set and frame count, stride, offset and pattern, with and without weights;
+ * shaped as gain.c. */
 #include <string.h>
 
 #include "checkasm.h"
@@ -13,86 +14,6 @@
 static size_t size_at(size_t s)
 {
     return s <= MAX_SWEEP ? s : LONG_N;
-}
-
-typedef struct WdotBench {
-    cansim_wdot_fn *fn;
-    const float *w, *p;
-    size_t n, n_planes;
-    double sink;
-} WdotBench;
-
-static void wdot_loop(void *ctx, unsigned iters)
-{
-    WdotBench *b = ctx;
-    for (unsigned i = 0; i < iters; i++)
-        b->sink += b->fn(b->w, b->p, b->n, b->n_planes, b->n);
-}
-
-/* n values in each of four planes (a 2x2 profile's weights against the four spectra). */
-static void bench_wdot(cansim_wdot_fn *fn, size_t n)
-{
-    float *buf = checkasm_input(8 * n, 0);
-    checkasm_fill(buf, 8 * n, CHECKASM_NORMAL);
-    WdotBench b = {fn, buf, buf + 4 * n, n, 4, 0.0};
-    WdotBench ref = b;
-    ref.fn = checkasm_ref()->wdot;
-    const CheckasmBenchUnits units = {"bin", 8, 8 * sizeof(float)};
-    checkasm_bench(n, wdot_loop, &b, &ref, &units);
-    checkasm_free_input(buf, 0);
-}
-
-static bool same(double a, double b)
-{
-    return !memcmp(&a, &b, sizeof a);
-}
-
-static void check_wdot(void)
-{
-    cansim_wdot_fn *const fn = checkasm_kernels()->wdot;
-    if (!check_func(fn, "wdot"))
-        return;
-    cansim_wdot_fn *const ref = checkasm_ref()->wdot;
-
-    bool ok = true;
-    for (size_t s = 0; ok && s < N_SIZES; s++) {
-        const size_t n = size_at(s);
-        for (int pat = 0; ok && pat < CHECKASM_N_PATTERNS; pat++) {
-            /* Pattern 0 runs aligned with planes n apart; the others at random offsets and
-             * strides, and plane counts. Inputs end at the end of their allocation, so a read
-             * past the last plane faults under ASan. */
-            const size_t n_planes = 1 + (pat ? checkasm_rand_below(CANSIM_WDOT_MAX_PLANES) : 3);
-            const size_t stride = n + (pat ? checkasm_rand_below(40) : 0);
-            const size_t len = (n_planes - 1) * stride + n;
-            const size_t off_w = pat ? checkasm_rand_below(MAX_OFFSET) : 0;
-            const size_t off_p = pat ? checkasm_rand_below(MAX_OFFSET) : 0;
-            float *w = checkasm_input(len, off_w);
-            float *p = checkasm_input(len, off_p);
-            checkasm_fill(w, len, pat);
-            checkasm_fill(p, len, pat ? (int)checkasm_rand_below(CHECKASM_N_PATTERNS) : pat);
-            for (int has_w = 0; ok && has_w < 2; has_w++) {
-                checkasm_set_context(
-                    "pattern=%s n=%zu planes=%zu stride=%zu offsets w=%zu p=%zu %s",
-                    checkasm_pattern_name(pat), n, n_planes, stride, off_w, off_p,
-                    has_w ? "weighted" : "w NULL");
-                const double r = ref(has_w ? w : NULL, p, stride, n_planes, n);
-                const double g = fn(has_w ? w : NULL, p, stride, n_planes, n);
-                if (!same(r, g)) {
-                    checkasm_fail("sum %.17g, reference %.17g", g, r);
-                    ok = false;
-                }
-            }
-            checkasm_free_input(w, off_w);
-            checkasm_free_input(p, off_p);
-        }
-    }
-
-    if (checkasm_bench_enabled()) {
-        static const size_t sizes[] = {256, 1024, 4096};
-        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
-            bench_wdot(fn, sizes[s]);
-    }
-    checkasm_report();
 }
 
 typedef struct WlanesBench {
@@ -194,6 +115,5 @@ static void check_wlanes(void)
 
 void checkasm_check_wdot(void)
 {
-    check_wdot();
     check_wlanes();
 }
