@@ -426,25 +426,3 @@ done:
     cansim_audio_close_read(sf);
     return e;
 }
-
-uint32_t cansim_peak_bits(const float *x, size_t n, uint32_t peak)
-{
-    uint32_t m[CANSIM_PAD] = {0};
-    size_t i = 0;
-    for (; i + CANSIM_PAD <= n; i += CANSIM_PAD)
-        for (size_t k = 0; k < CANSIM_PAD; k++) {
-            uint32_t u;
-            memcpy(&u, x + i + k, sizeof u);
-            u &= 0x7FFFFFFFu;
-            m[k] = u > m[k] ? u : m[k];
-        }
-    for (; i < n; i++) {
-        uint32_t u;
-        memcpy(&u, x + i, sizeof u);
-        u &= 0x7FFFFFFFu;
-        peak = u > peak ? u : peak;
-    }
-    for (size_t k = 0; k < CANSIM_PAD; k++)
-        peak = m[k] > peak ? m[k] : peak;
-    return peak;
-}

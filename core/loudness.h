@@ -58,8 +58,4 @@ double cansim_level_block(const double *e, size_t k, size_t hop);
  * that passes both the absolute and the relative gate, HUGE_VAL when no block does. */
 double cansim_level_gate(const double *e, size_t n_e, size_t hop);
 
-/* Largest |x| of n floats (no NaN), as bits: the ordering of non-negative floats' bit patterns
- * is their numeric ordering, and integer max vectorises where float max may not. */
-uint32_t cansim_peak_bits(const float *x, size_t n, uint32_t peak);
-
 #endif

@@ -125,17 +125,17 @@ static float float_of(uint32_t bits)
 static void track_peaks(const CansimFileSink *s, CansimPeak *pk, float *frames, size_t n)
 {
     if (!pk->has_tp) {
-        pk->bits = cansim_peak_bits(frames, 2 * n, pk->bits);
+        pk->bits = s->peak(frames, 2 * n, pk->bits);
         return;
     }
     const size_t h = CANSIM_TP_HISTORY;
     const size_t reach = (size_t)CANSIM_TP_TAPS(s->tp_factor) - 1; /* frames read before one */
     _Static_assert(CANSIM_TP_HISTORY < TP_BLOCK, "a block's history is in the block before");
     memcpy(frames - 2 * h, pk->tp_hist, sizeof pk->tp_hist);
-    uint32_t prev = cansim_peak_bits(frames - 2 * reach, 2 * reach, 0);
+    uint32_t prev = s->peak(frames - 2 * reach, 2 * reach, 0);
     for (size_t off = 0; off < n; off += TP_BLOCK) {
         const size_t m = n - off < TP_BLOCK ? n - off : TP_BLOCK;
-        const uint32_t b = cansim_peak_bits(frames + 2 * off, 2 * m, 0);
+        const uint32_t b = s->peak(frames + 2 * off, 2 * m, 0);
         pk->bits = b > pk->bits ? b : pk->bits;
         const float top = float_of(b > prev ? b : prev);
         prev = b;
@@ -159,6 +159,7 @@ void cansim_file_sink_init(CansimFileSink *s, CansimFileOut *outs, const CansimK
     _Static_assert(2 * CANSIM_TP_HISTORY <= CANSIM_SINK_PREFIX, "the prefix holds the history");
     s->outs = outs;
     s->truepeak2 = k->truepeak2;
+    s->peak = k->peak;
     /* True peak as libebur128 measures it: 4x oversampled below 96 kHz, 2x below 192 kHz. */
     s->tp_factor = rate_hz < 96000.0 ? 4 : rate_hz < 192000.0 ? 2 : 1;
     cansim_truepeak_coefs(s->tp_coefs, s->tp_factor);

@@ -32,7 +32,7 @@ int cansim_output_rename(const char *tmp, const char *path, CansimDiag *diag);
 /* An output's peak as it streams: the sample peak always, the true peak (the truepeak2 kernel,
  * 4x oversampled below 96 kHz, 2x below 192 kHz, as libebur128) when has_tp. */
 typedef struct CansimPeak {
-    uint32_t bits; /* sample peak (cansim_peak_bits) */
+    uint32_t bits; /* sample peak (the peak kernel) */
     bool has_tp;
     float tp_max;                         /* the interpolated peak so far */
     float tp_hist[2 * CANSIM_TP_HISTORY]; /* the last frames written, for the next chunk */
@@ -62,6 +62,7 @@ typedef struct CansimFileOut {
 typedef struct CansimFileSink {
     CansimFileOut *outs;
     cansim_truepeak2_fn *truepeak2;
+    cansim_peak_fn *peak;
     float tp_coefs[CANSIM_TP_MAX_COEFS]; /* the true-peak filter at the render's rate */
     int tp_factor;                       /* its oversampling: 4, 2 or 1 (BS.1770, libebur128) */
     float tp_bound; /* no interpolated value exceeds this times its window's largest sample */

@@ -18,6 +18,7 @@ void cansim_kernels_init(CansimKernels *k, unsigned cpu_flags)
     k->cexp = cansim_cexp_c;
     k->vlog = cansim_vlog_c;
     k->truepeak2 = cansim_truepeak2_c;
+    k->peak = cansim_peak_c;
     k->rfft = cansim_rfft_c;
     k->irfft = cansim_irfft_c;
     k->wlanes = cansim_wlanes_c;

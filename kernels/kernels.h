@@ -108,6 +108,12 @@ typedef void cansim_interleave2_ms_fn(float *restrict dst, const float *m, const
  * its product); the reference is within gamma_T of exact in the same terms. */
 typedef float cansim_truepeak2_fn(const float *x, size_t n_frames, const float *h, int factor);
 
+/* Sample peak (family truepeak): the largest of peak and the bit patterns of |x[i]| (x[i] with
+ * its sign bit cleared), i < n, compared as unsigned integers. Non-negative floats' patterns
+ * are ordered as their values, so for numbers it is the largest magnitude's; a NaN's is above
+ * every number's. Any n, no alignment required. Exact: every version returns the same. */
+typedef uint32_t cansim_peak_fn(const float *x, size_t n, uint32_t peak);
+
 /* Lane sums (family wdot), for the level analysis' frame energies and the translation's band
  * energies: weighted sums over bins of a frame's spectra, in CANSIM_WDOT_LANES float lanes the
  * caller adds (in double, in lane order, for a result that does not depend on the CPU level). For
@@ -217,6 +223,7 @@ cansim_interleave2_ms_fn cansim_interleave2_ms_c, cansim_interleave2_ms_avx2,
 cansim_cexp_fn cansim_cexp_c, cansim_cexp_avx2, cansim_cexp_avx512;
 cansim_vlog_fn cansim_vlog_c, cansim_vlog_avx2, cansim_vlog_avx512;
 cansim_truepeak2_fn cansim_truepeak2_c, cansim_truepeak2_avx2, cansim_truepeak2_avx512;
+cansim_peak_fn cansim_peak_c, cansim_peak_avx2, cansim_peak_avx512;
 cansim_rfft_fn cansim_rfft_c, cansim_rfft_avx2, cansim_rfft_avx512;
 cansim_irfft_fn cansim_irfft_c, cansim_irfft_avx2, cansim_irfft_avx512;
 cansim_wlanes_fn cansim_wlanes_c, cansim_wlanes_avx2, cansim_wlanes_avx512;
@@ -235,6 +242,7 @@ typedef struct CansimKernels {
     cansim_cexp_fn *cexp;
     cansim_vlog_fn *vlog;
     cansim_truepeak2_fn *truepeak2;
+    cansim_peak_fn *peak;
     cansim_rfft_fn *rfft;
     cansim_irfft_fn *irfft;
     cansim_wlanes_fn *wlanes;

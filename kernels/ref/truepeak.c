@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* C reference of the true-peak kernel (truepeak2), and the interpolation filter it runs
- * (libebur128's). */
+/* C reference of the true-peak kernel (truepeak2), the interpolation filter it runs
+ * (libebur128's), and the sample peak kernel (peak). */
 #include <assert.h>
 #include <math.h>
 #include <string.h>
@@ -54,6 +54,17 @@ float cansim_truepeak2_c(const float *x, size_t n_frames, const float *h, int fa
             peak = a_l > peak ? a_l : peak;
             peak = a_r > peak ? a_r : peak;
         }
+    }
+    return peak;
+}
+
+uint32_t cansim_peak_c(const float *x, size_t n, uint32_t peak)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, x + i, sizeof u);
+        u &= 0x7FFFFFFFu;
+        peak = u > peak ? u : peak;
     }
     return peak;
 }

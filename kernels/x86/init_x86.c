@@ -20,6 +20,7 @@ void cansim_kernels_init_x86(CansimKernels *k, unsigned cpu_flags)
     k->cexp = cansim_cexp_avx2;
     k->vlog = cansim_vlog_avx2;
     k->truepeak2 = cansim_truepeak2_avx2;
+    k->peak = cansim_peak_avx2;
 #if defined(CANSIM_BROKEN_KERNEL)
     k->rfft = cansim_rfft_broken_avx2;
 #else
@@ -43,6 +44,7 @@ void cansim_kernels_init_x86(CansimKernels *k, unsigned cpu_flags)
     k->cexp = cansim_cexp_avx512;
     k->vlog = cansim_vlog_avx512;
     k->truepeak2 = cansim_truepeak2_avx512;
+    k->peak = cansim_peak_avx512;
     k->rfft = cansim_rfft_avx512;
     k->irfft = cansim_irfft_avx512;
     k->wlanes = cansim_wlanes_avx512;

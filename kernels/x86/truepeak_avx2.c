@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The true-peak kernel (truepeak2) with AVX2 + FMA: 4 stereo frames per vector, scalar tail. */
+/* The true-peak kernel (truepeak2) with AVX2 + FMA: 4 stereo frames per vector, scalar tail;
+ * and the sample peak kernel (peak). */
 #include <immintrin.h>
 #include <math.h>
+#include <string.h>
 
 #include "kernels.h"
 
@@ -101,4 +103,39 @@ float cansim_truepeak2_avx2(const float *x, size_t n_frames, const float *h, int
     default:
         return run(x, n_frames, h, 1);
     }
+}
+
+/* The sample peak: four vectors of 8 patterns per step, then single vectors, then a scalar
+ * tail; unsigned max is exact in any order. */
+uint32_t cansim_peak_avx2(const float *x, size_t n, uint32_t peak)
+{
+    const __m256i sign = _mm256_set1_epi32(0x7FFFFFFF);
+    __m256i m0 = _mm256_setzero_si256(), m1 = m0, m2 = m0, m3 = m0;
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        m0 =
+            _mm256_max_epu32(m0, _mm256_and_si256(_mm256_loadu_si256((const void *)(x + i)), sign));
+        m1 = _mm256_max_epu32(
+            m1, _mm256_and_si256(_mm256_loadu_si256((const void *)(x + i + 8)), sign));
+        m2 = _mm256_max_epu32(
+            m2, _mm256_and_si256(_mm256_loadu_si256((const void *)(x + i + 16)), sign));
+        m3 = _mm256_max_epu32(
+            m3, _mm256_and_si256(_mm256_loadu_si256((const void *)(x + i + 24)), sign));
+    }
+    for (; i + 8 <= n; i += 8)
+        m0 =
+            _mm256_max_epu32(m0, _mm256_and_si256(_mm256_loadu_si256((const void *)(x + i)), sign));
+    m0 = _mm256_max_epu32(_mm256_max_epu32(m0, m1), _mm256_max_epu32(m2, m3));
+    __m128i h = _mm_max_epu32(_mm256_castsi256_si128(m0), _mm256_extracti128_si256(m0, 1));
+    h = _mm_max_epu32(h, _mm_shuffle_epi32(h, _MM_SHUFFLE(1, 0, 3, 2)));
+    h = _mm_max_epu32(h, _mm_shuffle_epi32(h, _MM_SHUFFLE(2, 3, 0, 1)));
+    const uint32_t v = (uint32_t)_mm_cvtsi128_si32(h);
+    peak = v > peak ? v : peak;
+    for (; i < n; i++) {
+        uint32_t u;
+        memcpy(&u, x + i, sizeof u);
+        u &= 0x7FFFFFFFu;
+        peak = u > peak ? u : peak;
+    }
+    return peak;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The true-peak kernel (truepeak2) with AVX-512F: 8 stereo frames per vector, masked tail. */
+/* The true-peak kernel (truepeak2) with AVX-512F: 8 stereo frames per vector, masked tail; and
+ * the sample peak kernel (peak). */
 #include <immintrin.h>
 
 #include "kernels.h"
@@ -83,4 +84,29 @@ float cansim_truepeak2_avx512(const float *x, size_t n_frames, const float *h, i
     default:
         return run(x, n_frames, h, 1);
     }
+}
+
+/* The sample peak: four vectors of 16 patterns per step, then single vectors, then a masked
+ * tail; unsigned max is exact in any order. */
+uint32_t cansim_peak_avx512(const float *x, size_t n, uint32_t peak)
+{
+    const __m512i sign = _mm512_set1_epi32(0x7FFFFFFF);
+    __m512i m0 = _mm512_setzero_si512(), m1 = m0, m2 = m0, m3 = m0;
+    size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        m0 = _mm512_max_epu32(m0, _mm512_and_si512(_mm512_loadu_si512(x + i), sign));
+        m1 = _mm512_max_epu32(m1, _mm512_and_si512(_mm512_loadu_si512(x + i + 16), sign));
+        m2 = _mm512_max_epu32(m2, _mm512_and_si512(_mm512_loadu_si512(x + i + 32), sign));
+        m3 = _mm512_max_epu32(m3, _mm512_and_si512(_mm512_loadu_si512(x + i + 48), sign));
+    }
+    for (; i + 16 <= n; i += 16)
+        m0 = _mm512_max_epu32(m0, _mm512_and_si512(_mm512_loadu_si512(x + i), sign));
+    if (i < n) {
+        const __mmask16 k = (__mmask16)((1u << (n - i)) - 1u);
+        m1 = _mm512_max_epu32(m1,
+                              _mm512_maskz_and_epi32(k, _mm512_maskz_loadu_epi32(k, x + i), sign));
+    }
+    m0 = _mm512_max_epu32(_mm512_max_epu32(m0, m1), _mm512_max_epu32(m2, m3));
+    const uint32_t v = _mm512_reduce_max_epu32(m0);
+    return v > peak ? v : peak;
 }

@@ -483,7 +483,7 @@ bool checkasm_quick(void)
 
 /* ---- the table ---- */
 
-_Static_assert(sizeof(CansimKernels) == 16 * sizeof(CheckasmFn *),
+_Static_assert(sizeof(CansimKernels) == 17 * sizeof(CheckasmFn *),
                "CansimKernels gained or lost a slot: update check_table()");
 
 /* Every slot set at every level, and init depends only on its arguments: two tables initialised
@@ -513,6 +513,7 @@ static void check_table(void)
     SLOT(cexp)
     SLOT(vlog)
     SLOT(truepeak2)
+    SLOT(peak)
     SLOT(rfft)
     SLOT(irfft)
     SLOT(wlanes)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Checks and benchmarks of the truepeak family (truepeak2); shaped as cmac.c. The C version is
- * also checked against libebur128, whose true-peak meter it replaces. */
+/* Checks and benchmarks of the truepeak family (truepeak2, peak); shaped as cmac.c. The C version
+ * is also checked against libebur128, whose true-peak meter it replaces. */
 #include <ebur128.h>
 #include <float.h>
 #include <math.h>
@@ -295,7 +295,7 @@ static void bench_truepeak(cansim_truepeak2_fn *fn, size_t n)
     checkasm_free_input(buf, 0);
 }
 
-void checkasm_check_truepeak(void)
+static void check_truepeak2(void)
 {
     cansim_truepeak2_fn *const fn = checkasm_kernels()->truepeak2;
     if (!check_func(fn, "truepeak2"))
@@ -319,4 +319,84 @@ void checkasm_check_truepeak(void)
             bench_truepeak(fn, q ? quick[s] : full[s]);
     }
     checkasm_report();
+}
+
+typedef struct PeakBench {
+    cansim_peak_fn *fn;
+    const float *x;
+    size_t n;
+    uint32_t sink;
+} PeakBench;
+
+static void peak_loop(void *ctx, unsigned iters)
+{
+    PeakBench *b = ctx;
+    for (unsigned i = 0; i < iters; i++)
+        b->sink = b->fn(b->x, b->n, b->sink >> 1);
+}
+
+static void bench_peak(cansim_peak_fn *fn, size_t n)
+{
+    float *buf = checkasm_input(n, 0);
+    checkasm_fill(buf, n, CHECKASM_NORMAL);
+    PeakBench b = {fn, buf, n, 0};
+    PeakBench ref = b;
+    ref.fn = checkasm_ref()->peak;
+    const CheckasmBenchUnits units = {"sample", 0, sizeof(float)};
+    checkasm_bench(n, peak_loop, &b, &ref, &units);
+    checkasm_free_input(buf, 0);
+}
+
+/* The sample peak: exact against C for every length past a few unrolled steps, every pattern,
+ * offsets, and infinities and NaNs (either sign) sprinkled in; the peak passed in wins
+ * sometimes. */
+static void check_peak(void)
+{
+    cansim_peak_fn *const fn = checkasm_kernels()->peak;
+    if (!check_func(fn, "peak"))
+        return;
+    cansim_peak_fn *const ref = checkasm_ref()->peak;
+    static const uint32_t specials[] = {0x7F800000u, 0xFF800000u, 0x7FC00000u, 0xFFC00001u,
+                                        0x7F800001u};
+    bool ok = true;
+    for (size_t sz = 0; ok && sz <= MAX_SWEEP + 1; sz++) {
+        const size_t n = size_at(sz);
+        for (int round = 0; ok && round <= CHECKASM_N_PATTERNS; round++) {
+            const size_t off = round ? checkasm_rand_below(MAX_OFFSET) : 0;
+            float *x = checkasm_input(n, off);
+            checkasm_fill(x, n, round < CHECKASM_N_PATTERNS ? round : CHECKASM_NORMAL);
+            if (round == CHECKASM_N_PATTERNS && n)
+                for (size_t k = 0; k < 1 + n / 32; k++) {
+                    const uint32_t u = specials[checkasm_rand_below(5)];
+                    memcpy(x + checkasm_rand_below(n), &u, sizeof u);
+                }
+            uint32_t start = 0;
+            if (n && checkasm_rand_below(3) == 0) {
+                memcpy(&start, x + checkasm_rand_below(n), sizeof start);
+                start &= 0x7FFFFFFFu;
+            }
+            checkasm_set_context("n=%zu %s offset=%zu start=0x%08x", n,
+                                 round < CHECKASM_N_PATTERNS ? checkasm_pattern_name(round)
+                                                             : "infinities and NaNs",
+                                 off, (unsigned)start);
+            const uint32_t want = ref(x, n, start), got = fn(x, n, start);
+            if (want != got) {
+                checkasm_fail("peak 0x%08x, reference 0x%08x", (unsigned)got, (unsigned)want);
+                ok = false;
+            }
+            checkasm_free_input(x, off);
+        }
+    }
+    if (checkasm_bench_enabled()) {
+        static const size_t sizes[] = {512, 8192};
+        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+            bench_peak(fn, sizes[s]);
+    }
+    checkasm_report();
+}
+
+void checkasm_check_truepeak(void)
+{
+    check_truepeak2();
+    check_peak();
 }
