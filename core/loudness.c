@@ -66,9 +66,9 @@ static void k_filter(double rate_hz, Biquad k[2])
                     {1.0, 2.0 * (kk * kk - 1.0) / a0, (1.0 - kk / q + kk * kk) / a0}};
 }
 
-static double biquad_power(const Biquad *f, double w)
+/* |B(e^jw)|^2 of a biquad, from c_k = cos(k w) and s_k = sin(k w) (shared by both filters). */
+static double biquad_power(const Biquad *f, double c1, double s1, double c2, double s2)
 {
-    const double c1 = cos(w), s1 = sin(w), c2 = cos(2 * w), s2 = sin(2 * w);
     const double nr = f->b[0] + f->b[1] * c1 + f->b[2] * c2;
     const double ni = -(f->b[1] * s1 + f->b[2] * s2);
     const double dr = f->a[0] + f->a[1] * c1 + f->a[2] * c2;
@@ -118,8 +118,10 @@ int cansim_level_weights(const float *const cells[4], size_t n_taps, double rate
         const size_t step = m / n;
         for (size_t i = 0; i < nb; i++) {
             const double om = 2.0 * PI * (double)i / (double)n;
+            const double c1 = cos(om), s1 = sin(om), c2 = cos(2 * om), s2 = sin(2 * om);
             /* Parseval for a real frame: bins 0 and N/2 once, the others twice, over N. */
-            const double kw = biquad_power(&k[0], om) * biquad_power(&k[1], om) *
+            const double kw = biquad_power(&k[0], c1, s1, c2, s2) *
+                              biquad_power(&k[1], c1, s1, c2, s2) *
                               ((i == 0 || i == h) ? 1.0 : 2.0) / (double)n;
             double hr[4] = {0}, hi[4] = {0};
             for (int c = 0; c < 4; c++)
