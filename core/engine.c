@@ -183,15 +183,20 @@ static void lane_block(const CansimRender *r, size_t j, int64_t t, float *out)
     CansimLane *l = &r->lanes[j];
     const size_t nb = r->n_bins;
     const size_t n = r->n_fft;
-    memset(l->acc, 0, 4 * nb * sizeof *l->acc);
+    /* acc holds a sum once a partition went in: the first full one sets it (no clearing pass) */
+    bool has_acc = false;
     for (size_t q = 0; q < f->n_parts && (int64_t)q <= t; q++) {
         const unsigned mask = f->mask[q];
         const float *x = slot(r, t - (int64_t)q) + (f->is_ms ? 4 * nb : 0);
         const float *h = f->h + q * 8 * nb;
         if (mask == 0xF) {
-            r->k.cmac2x2(l->acc, x, h, nb);
+            r->k.cmac2x2(l->acc, x, h, nb, has_acc);
+            has_acc = true;
             continue;
         }
+        if (!has_acc)
+            memset(l->acc, 0, 4 * nb * sizeof *l->acc);
+        has_acc = true;
         for (unsigned c = 0; c < 4; c++) {
             if (!(mask & (1u << c)))
                 continue;
@@ -201,6 +206,8 @@ static void lane_block(const CansimRender *r, size_t j, int64_t t, float *out)
                       h + (2 * c + 1) * nb, nb);
         }
     }
+    if (!has_acc)
+        memset(l->acc, 0, 4 * nb * sizeof *l->acc);
     for (size_t o = 0; o < 2; o++) {
         float *y = l->acc + 2 * o * nb;
         if (f->out_mask & (1u << o))

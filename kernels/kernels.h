@@ -3,6 +3,7 @@
 #ifndef CANSIM_KERNELS_H
 #define CANSIM_KERNELS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,16 +24,18 @@ typedef void cansim_cmac_fn(float *restrict acc_re, float *restrict acc_im, cons
                             const float *x_im, const float *h_re, const float *h_im, size_t n);
 
 /* The 2x2 matrix form, one partition of a full 2x2 filter:
- *   y_l += x_l * h_ll + x_r * h_rl,   y_r += x_l * h_lr + x_r * h_rr.
- * Planes of n floats, each plane at stride n:
- *   y: [y_l re, y_l im, y_r re, y_r im]               (4n floats, read and written)
+ *   y_l += x_l * h_ll + x_r * h_rl,   y_r += x_l * h_lr + x_r * h_rr,
+ * or, when add is false, the same into a zeroed y (+0; y is then only written: the engine's
+ * first partition of a block, without a pass to clear y). Planes of n floats, each at stride n:
+ *   y: [y_l re, y_l im, y_r re, y_r im]               (4n floats, read if add, written)
  *   x: [x_l re, x_l im, x_r re, x_r im]               (4n floats)
  *   h: [ll re, ll im, lr re, lr im, rl re, rl im, rr re, rr im]  (8n floats; cell X->Y)
  * n % 16 == 0; pointers 64-byte aligned; y aliases neither x nor h. Loads x once for both
  * outputs. The reference adds the first cell into y, then the second (the FMA chain's order);
  * with that order each output value is within 4 * FLT_EPSILON * (|y| + sum of |products|) of
  * it, plus one FLT_MIN per rounding under flush-to-zero. */
-typedef void cansim_cmac2x2_fn(float *restrict y, const float *x, const float *h, size_t n);
+typedef void cansim_cmac2x2_fn(float *restrict y, const float *x, const float *h, size_t n,
+                               bool add);
 
 /* l[i] = src[2i], r[i] = src[2i+1] for i < n. Any n, no alignment required, no aliasing.
  * Exact. */

@@ -26,7 +26,7 @@ void cansim_cmac_c(float *restrict acc_re, float *restrict acc_im, const float *
 
 /* One cell at a time into the output, the same order the SIMD versions chain their FMAs, so each
  * output sees two separately rounded complex MACs. */
-void cansim_cmac2x2_c(float *restrict y, const float *x, const float *h, size_t n)
+void cansim_cmac2x2_c(float *restrict y, const float *x, const float *h, size_t n, bool add)
 {
     assert(n % CANSIM_PAD == 0);
     assert(IS_ALIGNED(y) && IS_ALIGNED(x) && IS_ALIGNED(h));
@@ -53,10 +53,10 @@ void cansim_cmac2x2_c(float *restrict y, const float *x, const float *h, size_t 
         const float a_im = xl_im[i];
         const float b_re = xr_re[i];
         const float b_im = xr_im[i];
-        float l_re = yl_re[i];
-        float l_im = yl_im[i];
-        float r_re = yr_re[i];
-        float r_im = yr_im[i];
+        float l_re = add ? yl_re[i] : 0.0f;
+        float l_im = add ? yl_im[i] : 0.0f;
+        float r_re = add ? yr_re[i] : 0.0f;
+        float r_im = add ? yr_im[i] : 0.0f;
         l_re += a_re * ll_re[i] - a_im * ll_im[i];
         l_im += a_re * ll_im[i] + a_im * ll_re[i];
         l_re += b_re * rl_re[i] - b_im * rl_im[i];

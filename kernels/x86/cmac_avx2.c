@@ -67,9 +67,15 @@ static inline void mac(__m256 *y_re, __m256 *y_im, __m256 a_re, __m256 a_im, con
     *y_im = _mm256_fmadd_ps(a_im, hr, _mm256_fmadd_ps(a_re, hi, *y_im));
 }
 
+/* y's part to add to, or +0 for the first partition (gcc unswitches the loop on add). */
+static inline __m256 acc_load(const float *p, bool add)
+{
+    return add ? _mm256_load_ps(p) : _mm256_setzero_ps();
+}
+
 /* x is loaded once per 8 bins and feeds both outputs; each output chains four FMAs per part,
  * cell by cell like the reference. */
-void cansim_cmac2x2_avx2(float *restrict y, const float *x, const float *h, size_t n)
+void cansim_cmac2x2_avx2(float *restrict y, const float *x, const float *h, size_t n, bool add)
 {
     for (size_t i = 0; i < n; i += 8) {
         const __m256 a_re = load_once(x + i);
@@ -77,15 +83,15 @@ void cansim_cmac2x2_avx2(float *restrict y, const float *x, const float *h, size
         const __m256 b_re = load_once(x + 2 * n + i);
         const __m256 b_im = load_once(x + 3 * n + i);
 
-        __m256 l_re = _mm256_load_ps(y + i);
-        __m256 l_im = _mm256_load_ps(y + n + i);
+        __m256 l_re = acc_load(y + i, add);
+        __m256 l_im = acc_load(y + n + i, add);
         mac(&l_re, &l_im, a_re, a_im, h + i, h + n + i);
         mac(&l_re, &l_im, b_re, b_im, h + 4 * n + i, h + 5 * n + i);
         _mm256_store_ps(y + i, l_re);
         _mm256_store_ps(y + n + i, l_im);
 
-        __m256 r_re = _mm256_load_ps(y + 2 * n + i);
-        __m256 r_im = _mm256_load_ps(y + 3 * n + i);
+        __m256 r_re = acc_load(y + 2 * n + i, add);
+        __m256 r_im = acc_load(y + 3 * n + i, add);
         mac(&r_re, &r_im, a_re, a_im, h + 2 * n + i, h + 3 * n + i);
         mac(&r_re, &r_im, b_re, b_im, h + 6 * n + i, h + 7 * n + i);
         _mm256_store_ps(y + 2 * n + i, r_re);

@@ -53,8 +53,14 @@ static inline void mac(__m512 *y_re, __m512 *y_im, __m512 a_re, __m512 a_im, con
     *y_im = _mm512_fmadd_ps(a_im, hr, _mm512_fmadd_ps(a_re, hi, *y_im));
 }
 
+/* y's part to add to, or +0 for the first partition (gcc unswitches the loop on add). */
+static inline __m512 acc_load(const float *p, bool add)
+{
+    return add ? _mm512_load_ps(p) : _mm512_setzero_ps();
+}
+
 /* x is loaded once per 16 bins and feeds both outputs; FMA order as in the AVX2 version. */
-void cansim_cmac2x2_avx512(float *restrict y, const float *x, const float *h, size_t n)
+void cansim_cmac2x2_avx512(float *restrict y, const float *x, const float *h, size_t n, bool add)
 {
     for (size_t i = 0; i < n; i += 16) {
         const __m512 a_re = load_once(x + i);
@@ -62,15 +68,15 @@ void cansim_cmac2x2_avx512(float *restrict y, const float *x, const float *h, si
         const __m512 b_re = load_once(x + 2 * n + i);
         const __m512 b_im = load_once(x + 3 * n + i);
 
-        __m512 l_re = _mm512_load_ps(y + i);
-        __m512 l_im = _mm512_load_ps(y + n + i);
+        __m512 l_re = acc_load(y + i, add);
+        __m512 l_im = acc_load(y + n + i, add);
         mac(&l_re, &l_im, a_re, a_im, h + i, h + n + i);
         mac(&l_re, &l_im, b_re, b_im, h + 4 * n + i, h + 5 * n + i);
         _mm512_store_ps(y + i, l_re);
         _mm512_store_ps(y + n + i, l_im);
 
-        __m512 r_re = _mm512_load_ps(y + 2 * n + i);
-        __m512 r_im = _mm512_load_ps(y + 3 * n + i);
+        __m512 r_re = acc_load(y + 2 * n + i, add);
+        __m512 r_im = acc_load(y + 3 * n + i, add);
         mac(&r_re, &r_im, a_re, a_im, h + 2 * n + i, h + 3 * n + i);
         mac(&r_re, &r_im, b_re, b_im, h + 6 * n + i, h + 7 * n + i);
         _mm512_store_ps(y + 2 * n + i, r_re);

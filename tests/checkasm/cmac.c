@@ -211,7 +211,7 @@ static void cmac2x2_loop(void *ctx, unsigned iters)
 {
     const Cmac2x2Bench *b = ctx;
     for (unsigned i = 0; i < iters; i++)
-        b->fn(b->y[i & 3], b->x, b->h, b->n);
+        b->fn(b->y[i & 3], b->x, b->h, b->n, true);
 }
 
 static void bench_cmac2x2(cansim_cmac2x2_fn *fn, size_t n)
@@ -247,19 +247,33 @@ static void check_cmac2x2(void)
         checkasm_output(&y_new, 4 * n, 0);
 
         bool ok = true;
-        for (int round = 0; ok && round < CHECKASM_N_PATTERNS + MIXED_ROUNDS; round++) {
+        /* Even rounds add into y; odd ones set it (add false: y's contents must not matter, and
+         * the result is exactly the version's own sum into a zeroed y). */
+        for (int round = 0; ok && round < 2 * (CHECKASM_N_PATTERNS + MIXED_ROUNDS); round++) {
+            const bool add = !(round & 1);
             for (size_t plane = 0; plane < 4; plane++) {
-                checkasm_fill(x + plane * n, n, round_pattern(round));
-                checkasm_fill(y + plane * n, n, round_pattern(round));
+                checkasm_fill(x + plane * n, n, round_pattern(round >> 1));
+                checkasm_fill(y + plane * n, n, round_pattern(round >> 1));
             }
             for (size_t plane = 0; plane < 8; plane++)
-                checkasm_fill(h + plane * n, n, round_pattern(round));
-            set_context(round, "plane");
+                checkasm_fill(h + plane * n, n, round_pattern(round >> 1));
+            for (size_t k = 0; !add && k < 4 * n; k++)
+                y[k] = NAN; /* never read */
+            set_context(round >> 1, add ? "plane" : "plane, add false");
             memcpy(y_ref.p, y, 4 * n * sizeof(float));
             memcpy(y_new.p, y, 4 * n * sizeof(float));
 
-            ref(y_ref.p, x, h, n);
-            fn(y_new.p, x, h, n);
+            ref(y_ref.p, x, h, n, add);
+            fn(y_new.p, x, h, n, add);
+            if (!add) {
+                for (size_t k = 0; k < 4 * n; k++)
+                    y[k] = 0.0f;
+                memcpy(y_ref.p, y, 4 * n * sizeof(float)); /* the version into a zeroed y */
+                fn(y_ref.p, x, h, n, true);
+                ok = checkasm_check_exact("y (add false against a zeroed y)", 4 * n, y_ref.p,
+                                          y_new.p, 4 * n);
+                ref(y_ref.p, x, h, n, false);
+            }
 
             static const char *const names[4] = {"y_l re", "y_l im", "y_r re", "y_r im"};
             for (size_t i = 0; ok && i < n; i++) {
