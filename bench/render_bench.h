@@ -10,8 +10,9 @@
 
 #include "stats.h"
 
-/* The renderer's input chunk (CHUNK_FRAMES, core/engine.c): the floor streams the same way. */
-#define FLOOR_CHUNK_FRAMES 16384
+/* The renderer's writes (CANSIM_IO_FRAMES, core/internal.h; it reads 16384 frames at a time): the
+ * floor reads and writes in chunks of that size. */
+#define FLOOR_CHUNK_FRAMES 65536
 #define MAX_MODES          14
 
 #define TARGET_FULL_VS_FLOOR  1.25

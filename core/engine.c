@@ -49,6 +49,8 @@ int cansim_engine_init(CansimRender *r)
     r->n_bins = cansim_round_up(r->n_part + 1, CANSIM_PAD);
     r->n_chunk_blocks = r->n_part >= CHUNK_FRAMES ? 1 : CHUNK_FRAMES / r->n_part;
     r->n_chunk = r->n_chunk_blocks * r->n_part;
+    r->n_out_frames =
+        r->n_chunk * (r->n_chunk >= CANSIM_IO_FRAMES ? 1 : CANSIM_IO_FRAMES / r->n_chunk);
     for (int c = 0; c < 2; c++)
         if (!(r->planar[c] = cansim_alloc_floats(r->n_part + r->n_chunk)))
             return CANSIM_ENOMEM;
@@ -61,7 +63,7 @@ int cansim_engine_init(CansimRender *r)
         l->acc = cansim_alloc_floats(4 * r->n_bins);
         l->time = cansim_alloc_floats(2 * r->n_fft);
         /* The output chunk keeps room before it for the sink (the true-peak kernel's history). */
-        l->out_base = cansim_alloc_floats(CANSIM_SINK_PREFIX + 2 * r->n_chunk);
+        l->out_base = cansim_alloc_floats(CANSIM_SINK_PREFIX + 2 * r->n_out_frames);
         l->out = l->out_base ? l->out_base + CANSIM_SINK_PREFIX : NULL;
         l->z = cansim_alloc_floats(2 * r->n_bins);
         if (!l->acc || !l->time || !l->out || !l->z)
@@ -128,6 +130,7 @@ int cansim_engine_begin(CansimRender *r, double rate_hz, CansimDiag *diag)
     for (size_t j = 0; j < r->cfg.n_profiles; j++) {
         CansimLane *l = &r->lanes[j];
         l->n_done = 0;
+        l->n_held = 0;
         l->n_total = INT64_MAX;
         l->status = r->filters[j].status;
         l->diag = r->filters[j].diag;
@@ -221,23 +224,31 @@ static void lane_block(const CansimRender *r, size_t j, int64_t t, float *out)
         r->k.interleave2(out, l->time + r->n_part, l->time + n + r->n_part, l->gain, r->n_part);
 }
 
+/* Renders the lane's blocks of this chunk into the sink's destination, or into out, which is
+ * given to the sink when it is full or the lane is done. */
 static void lane_chunk(const CansimRender *r, size_t j, size_t n_blocks, const CansimStream *s)
 {
     CansimLane *l = &r->lanes[j];
-    if (l->status || l->n_done >= l->n_total)
+    if (l->status || l->n_done + (int64_t)l->n_held >= l->n_total)
         return;
-    const int64_t want = l->n_total - l->n_done;
+    const int64_t want = l->n_total - l->n_done - (int64_t)l->n_held;
     const size_t n_frames =
         (int64_t)(n_blocks * r->n_part) < want ? n_blocks * r->n_part : (size_t)want;
     const size_t n_run = (n_frames + r->n_part - 1) / r->n_part;
-    float *out = s->dest ? s->dest(s->write_ctx, j, n_run * r->n_part) : NULL;
-    if (!out)
-        out = l->out;
+    float *dest = !l->n_held && s->dest ? s->dest(s->write_ctx, j, n_run * r->n_part) : NULL;
+    float *out = dest ? dest : l->out + 2 * l->n_held;
     for (size_t b = 0; b < n_run; b++)
         lane_block(r, j, r->t + (int64_t)b, out + 2 * b * r->n_part);
-    l->status = s->write(s->write_ctx, j, out, n_frames, &l->diag);
+    const size_t n = dest ? n_frames : l->n_held + n_frames;
+    const bool is_last = (int64_t)n_frames == want;
+    if (!dest && !is_last && n + r->n_chunk <= r->n_out_frames) {
+        l->n_held = n;
+        return;
+    }
+    l->n_held = 0;
+    l->status = s->write(s->write_ctx, j, dest ? dest : l->out, n, &l->diag);
     if (!l->status)
-        l->n_done += (int64_t)n_frames;
+        l->n_done += (int64_t)n;
 }
 
 static void process_chunk(CansimRender *r, size_t n_blocks, int n_channels, const CansimStream *s)

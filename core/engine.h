@@ -24,10 +24,11 @@
 typedef struct CansimLane {
     float *acc;      /* 4 planes x nb: Y_L re, im, Y_R re, im */
     float *time;     /* 2 x N: inverse transforms of Y_L and Y_R */
-    float *out;      /* 2 x chunk: interleaved output of the current chunk */
+    float *out;      /* 2 x n_out_frames: interleaved output not yet given to the sink */
     float *out_base; /* out - CANSIM_SINK_PREFIX: out's allocation */
     float *z;        /* 2 nb floats: the inverse transform's scratch (N floats used) */
-    int64_t n_done;
+    int64_t n_done;  /* frames given to the sink */
+    size_t n_held;   /* frames rendered into out after those */
     int64_t n_total; /* INT64_MAX while the input's length is unknown */
     int status;      /* the output's status: its filter's, then the sink's and the finish's */
     CansimDiag diag;
@@ -40,9 +41,10 @@ struct CansimRender {
     CansimKernels k;
     unsigned cpu_flags;
     int n_threads;
-    size_t n_part; /* B: partition and block size in frames */
-    size_t n_fft;  /* N = 2B */
-    size_t n_bins; /* B + 1 rounded up to CANSIM_PAD; the padding bins stay zero */
+    size_t n_part;       /* B: partition and block size in frames */
+    size_t n_fft;        /* N = 2B */
+    size_t n_bins;       /* B + 1 rounded up to CANSIM_PAD; the padding bins stay zero */
+    size_t n_out_frames; /* a lane's out: chunks of output collected for one write */
     size_t n_chunk_blocks;
     size_t n_chunk;   /* frames per chunk */
     float *tw;        /* the real FFTs' twiddle table for N */

@@ -71,7 +71,7 @@ int cansim_level_finish(const CansimFinishSrc *src, const char *dst_final, const
 {
     SNDFILE *in = NULL, *out = NULL;
     SF_INFO info = {.frames = src->n_frames};
-    const size_t chunk = 16384;
+    const size_t chunk = CANSIM_IO_FRAMES;
     float *buf = NULL, *raw = NULL;
     int n_bytes = 0;
     cansim_pack_pcm_fn *const pack = raw_packer(src->k, sf_format, &n_bytes);
@@ -194,7 +194,7 @@ int cansim_level_rescale(const char *path, int sf_format, int64_t n_frames, doub
     const int fd = open(path, O_RDWR | O_CLOEXEC);
     if (fd < 0)
         return cansim_diag_set(diag, CANSIM_EIO, "%s: cannot reopen: %s", path, strerror(errno));
-    const size_t chunk = 16384; /* frames */
+    const size_t chunk = CANSIM_IO_FRAMES;
     const uint64_t bytes = (uint64_t)n_frames * 2 * sizeof(float);
     const off_t data = tail_data_offset(fd, bytes);
     float *buf = data < 0 ? NULL : cansim_alloc_floats(2 * chunk);
