@@ -339,9 +339,17 @@ int cansim_level_analyse(const char *path, const float *const *weights, size_t n
         }
         is_eof = got < chunk;
         n_read += (int64_t)got;
-        for (size_t i = 0; i < got; i++)
-            for (int ch = 0; ch < info.channels; ch++)
-                a.planar[ch][h + i] = a.inter[i * (size_t)info.channels + (size_t)ch];
+        if (info.channels == 2) {
+            /* the common case, as a loop the compiler vectorises */
+            float *restrict l = a.planar[0] + h, *restrict r = a.planar[1] + h;
+            const float *restrict x = a.inter;
+            for (size_t i = 0; i < got; i++) {
+                l[i] = x[2 * i];
+                r[i] = x[2 * i + 1];
+            }
+        } else {
+            memcpy(a.planar[0] + h, a.inter, got * sizeof(float));
+        }
         for (int ch = 0; ch < info.channels; ch++)
             memset(a.planar[ch] + h + got, 0, (chunk - got) * sizeof(float));
         /* Frames 0 .. n_seg are needed, n_seg the number of whole 100 ms segments. */
