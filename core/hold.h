@@ -31,15 +31,18 @@ typedef struct CansimHoldPool {
 } CansimHoldPool;
 
 /* Holds output o (room for n_frames stereo float frames, after CANSIM_HOLD_PREFIX floats) in
- * memory instead of a file when the
- * budget has room for it: the smallest idle block that fits, else a new one (idle blocks are
- * given back to the system first when the budget needs their room).
+ * memory instead of a file when the budget has room for it: the smallest idle block that fits, else
+ * a new one (idle blocks are given back to the system first when the budget needs their room).
  * @return whether it is held */
 bool cansim_output_hold(struct CansimFileOut *o, int64_t n_frames, size_t budget,
                         CansimHoldPool *pool);
 
 /* o's block back to the pool, idle (NULL-safe: nothing when o holds none). */
 void cansim_output_release(struct CansimFileOut *o, CansimHoldPool *pool);
+
+/* The pages of the n floats at p, inside a held block, made now (before they are written):
+ * one call for a chunk's pages instead of a fault each. Any thread; nothing else changes. */
+void cansim_hold_prefault(float *p, size_t n);
 
 /* Every idle block given back to the system (at the render's end). */
 void cansim_hold_pool_free(CansimHoldPool *pool);

@@ -13,6 +13,7 @@
 
 #include "audio_io.h"
 #include "engine.h"
+#include "hold.h"
 #include "loudness.h"
 #include "output.h"
 
@@ -183,7 +184,9 @@ float *cansim_file_sink_dest(void *ctx, size_t lane, size_t n_max)
     const CansimFileOut *o = &s->outs[lane];
     if (!o->mem || o->n_frames + (int64_t)n_max > o->cap_mem)
         return NULL;
-    return o->mem + 2 * (size_t)o->n_frames;
+    float *const d = o->mem + 2 * (size_t)o->n_frames;
+    cansim_hold_prefault(d, 2 * n_max);
+    return d;
 }
 
 int cansim_file_sink_write(void *ctx, size_t lane, float *frames, size_t n, CansimDiag *diag)
