@@ -50,8 +50,9 @@ bool cansim_output_hold(CansimFileOut *o, int64_t n_frames, size_t budget, Cansi
          * writes there (cansim_hold_prefault()), on the lane's own thread, zeroed in cache just
          * before the samples overwrite them. Making them all at once (MAP_POPULATE, or
          * MADV_POPULATE_WRITE in parallel) zeroed the benchmark job's 1.1 GB through memory
-         * before the render wrote it again: its wav16 render took 1.20-1.57 s against
-         * 1.11-1.17 s faulting page by page, and 0.97-1.11 s a chunk at a time, alternated.
+         * before the render wrote it again. Alternated wav16 renders of it: 1.20-1.57 s with
+         * MAP_POPULATE against 1.11-1.17 s faulting page by page; then 1.02-1.24 s faulting
+         * against 0.97-1.11 s a chunk at a time.
          * (Huge pages by madvise were faster on average but stalled on compaction now and then:
          * a run took twice as long.) */
         b.p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
