@@ -334,6 +334,67 @@ static void test_against_direct(void)
     }
 }
 
+/* Inputs long enough that each output is given to its sink in several collected writes (the
+ * engine collects 65536 frames, 4 chunks, per write): lengths around the collection's edges,
+ * with the tail, cut, and past it; against the double reference. */
+static void test_long_stream(void)
+{
+    const size_t n_taps = 300; /* several partitions at 64 and 256: later ones add to the first */
+    const size_t io = 65536, chunk = 16384;
+    const size_t lengths[] = {io - chunk + 5, 2 * io, 3 * io + 777};
+    const size_t n_max = 3 * io + 777;
+    float *cells[4];
+    for (int c = 0; c < 4; c++) {
+        cells[c] = unit_xcalloc(n_taps, sizeof(float));
+        unit_fill_random(cells[c], n_taps, 1.0f / sqrtf((float)n_taps));
+    }
+    CansimProfile *profiles[N_SHAPES];
+    bool is_ok = true;
+    for (int s = 0; s < N_SHAPES; s++) {
+        profiles[s] = make_profile(shape_names[s], n_taps, cells, shape_masks[s]);
+        is_ok = is_ok && profiles[s];
+    }
+    float *in = unit_xcalloc(2 * n_max, sizeof(float));
+    unit_fill_random(in, 2 * n_max, 0.5f);
+    static const size_t parts[] = {64, 256};
+    for (size_t pi = 0; is_ok && pi < sizeof parts / sizeof parts[0]; pi++) {
+        CansimRender *r =
+            open_render((const CansimProfile *const *)profiles, N_SHAPES, parts[pi], 0, ~0u);
+        if (!r)
+            continue;
+        Ref ref = ref_alloc(n_taps, n_max);
+        Outs outs = outs_alloc(N_SHAPES, n_max + n_taps + 1000);
+        double *scratch = unit_xcalloc(n_max + n_taps + 1000, sizeof(double));
+        for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++) {
+            const size_t n = lengths[li];
+            ref_advance(&ref, in, cells, n);
+            const size_t n_outs[] = {n + n_taps - 1, n - 1000, n + n_taps + 999};
+            for (size_t k = 0; k < 3; k++) {
+                char what[160];
+                snprintf(what, sizeof what, "long stream: partition %zu, %zu frames, %zu out",
+                         parts[pi], n, n_outs[k]);
+                if (render(r, in, 2, n, &outs, n_outs[k], what) != CANSIM_OK)
+                    continue;
+                for (int s = 0; s < N_SHAPES; s++) {
+                    char what_s[200];
+                    snprintf(what_s, sizeof what_s, "%s, %s", what, shape_names[s]);
+                    check_against_ref(outs.buf[s], n_outs[k], &ref, shape_masks[s], scratch,
+                                      what_s);
+                }
+            }
+        }
+        free(scratch);
+        outs_free(&outs);
+        ref_free(&ref);
+        cansim_render_close(&r);
+    }
+    free(in);
+    for (int s = 0; s < N_SHAPES; s++)
+        cansim_profile_close(&profiles[s]);
+    for (int c = 0; c < 4; c++)
+        free(cells[c]);
+}
+
 /* Input on one side only: what the matrix does not connect stays exactly 0. */
 static void test_one_sided_input(void)
 {
@@ -942,5 +1003,6 @@ int main(int argc, char **argv)
     test_progress();
     test_cpu_levels();
     test_against_direct();
+    test_long_stream();
     return unit_finish("test_convolve");
 }
