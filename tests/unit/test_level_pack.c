@@ -14,7 +14,8 @@
 #include "unit.h"
 #include "unit_files.h"
 
-enum { N = 40000 }; /* frames: more than two of the finish's chunks, and a part */
+/* frames: more than two of the finish's chunks, and a part */
+enum { N = 2 * CANSIM_IO_FRAMES + 3001 };
 
 static char tmp_dir[256];
 static float x[2 * N], y[2 * N];

@@ -14,7 +14,8 @@
 #include "unit.h"
 #include "unit_files.h"
 
-enum { N = 40000 }; /* more than one of the rescale's chunks */
+/* more than two of the rescale's chunks, and a part */
+enum { N = 2 * CANSIM_IO_FRAMES + 3001 };
 
 static char tmp_dir[256];
 static float x[2 * N], want[2 * N], got[2 * N];
