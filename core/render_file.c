@@ -271,10 +271,11 @@ static void create_outputs(Job *j)
         if ((l->status = cansim_output_check_name(path, &l->diag)))
             continue;
         /* Metered where the prediction is not the answer, in every format: integer outputs
-         * without a level plan (their loudness is reported), a group member without its own
-         * analysis, long filters, inputs near the gate and gating in doubt (level_gate.c). */
-        const bool is_predicted =
-            j->fixed_gain_db ? j->has_member_pred : r->cfg.level.mode != CANSIM_LEVEL_OFF;
+         * without an analysis (`--level off --ceiling off`: their loudness is reported), a group
+         * member without its own analysis, long filters, inputs near the gate and gating in
+         * doubt (level_gate.c). At `--level off` the ceiling's analysis predicts the rest, as it
+         * does at a level plan. */
+        const bool is_predicted = j->fixed_gain_db ? j->has_member_pred : j->has_analysis;
         const bool has_meter = is_predicted
                                    ? !r->filters[k].is_short || j->is_near_gate || j->unsure[k]
                                    : !j->is_float_out || j->fixed_gain_db;

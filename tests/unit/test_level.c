@@ -430,6 +430,31 @@ static void test_level_off(CansimProfile *const *profiles, const Signal *music)
     }
     cansim_render_close(&r);
 
+    /* An integer render at level off with the ceiling: the ceiling's analysis predicts the
+     * outputs' loudness (no meter on them through short filters), within LU_TOL of the files. */
+    r = open_render(profiles, N_LEVEL_PROFILES, CANSIM_FORMAT_WAV24, CANSIM_LEVEL_OFF, -14.0, true,
+                    -1.0, 0);
+    snprintf(out_dir, sizeof out_dir, "%s/off24", tmp_dir);
+    if (r && render(r, music->path, out_dir, N_LEVEL_PROFILES, res)) {
+        for (int j = 0; j < N_LEVEL_PROFILES; j++) {
+            char path[8600];
+            snprintf(path, sizeof path, "%s/%s/%s.wav", out_dir, music->name, level_names[j]);
+            SF_INFO info;
+            float *y = unit_read_audio(path, &info);
+            if (!y)
+                continue;
+            const Level lf = meter(y, (size_t)info.frames, 2, music->rate);
+            CHECK(fabs(res[j].loudness_lufs - lf.lufs) <= LU_TOL,
+                  "%s: level off, wav24: reported %.3f LUFS (%s), the file %.3f", path,
+                  res[j].loudness_lufs, res[j].is_measured ? "measured" : "predicted", lf.lufs);
+            printf("   %-18s wav24 at level off: reported %.3f (%s), file %.3f LUFS\n",
+                   level_names[j], res[j].loudness_lufs,
+                   res[j].is_measured ? "measured" : "predicted", lf.lufs);
+            free(y);
+        }
+    }
+    cansim_render_close(&r);
+
     /* 1 kHz through the designed curves at level off: 0 dB (the 1 kHz normalisation). */
     Signal sine = make_sine("sine1k", 48000, 2, 3.0, 1000.0, -20.0);
     signal_write(&sine, SF_FORMAT_WAV | SF_FORMAT_FLOAT, "wav");

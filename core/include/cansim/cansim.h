@@ -505,9 +505,10 @@ typedef struct CansimOutputResult {
                                !is_true_peak (float outputs without a ceiling) */
     double gain_db;       /**< gain applied on top of the profile's filter */
     double correction_db; /**< the part of gain_db set after measuring the output (0 if none) */
-    bool is_measured;     /**< loudness measured on the output (integer and FLAC outputs,
-                               float outputs through long filters or whose prediction the
-                               gating puts in doubt); false: predicted from the input */
+    bool is_measured;     /**< loudness measured on the output (through long filters, for
+                               inputs near the gate, where the gating puts the prediction in
+                               doubt, and integer and FLAC outputs of a render with neither a
+                               level nor a ceiling); false: predicted from the input */
     bool is_true_peak;    /**< peak_db is a true peak (integer and FLAC outputs, and every
                                output when has_ceiling) */
     bool is_limited;      /**< the gain was lowered to hold the ceiling (this output's, or with
