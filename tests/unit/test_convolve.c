@@ -248,21 +248,29 @@ static size_t long_length(size_t b, size_t n_taps)
     return n;
 }
 
+/* Random cells of n_taps (scaled to unit gain on average) and the N_SHAPES profiles of them;
+ * false when a profile could not be made. */
+static bool make_shapes(size_t n_taps, float *cells[4], CansimProfile *profiles[N_SHAPES])
+{
+    for (int c = 0; c < 4; c++) {
+        cells[c] = unit_xcalloc(n_taps, sizeof(float));
+        unit_fill_random(cells[c], n_taps, 1.0f / sqrtf((float)n_taps));
+    }
+    bool is_ok = true;
+    for (int s = 0; s < N_SHAPES; s++) {
+        profiles[s] = make_profile(shape_names[s], n_taps, cells, shape_masks[s]);
+        is_ok = is_ok && profiles[s];
+    }
+    return is_ok;
+}
+
 static void test_against_direct(void)
 {
     for (size_t ti = 0; ti < sizeof tap_counts / sizeof tap_counts[0]; ti++) {
         const size_t n_taps = tap_counts[ti];
         float *cells[4];
-        for (int c = 0; c < 4; c++) {
-            cells[c] = unit_xcalloc(n_taps, sizeof(float));
-            unit_fill_random(cells[c], n_taps, 1.0f / sqrtf((float)n_taps));
-        }
         CansimProfile *profiles[N_SHAPES];
-        bool is_ok = true;
-        for (int s = 0; s < N_SHAPES; s++) {
-            profiles[s] = make_profile(shape_names[s], n_taps, cells, shape_masks[s]);
-            is_ok = is_ok && profiles[s];
-        }
+        const bool is_ok = make_shapes(n_taps, cells, profiles);
         for (size_t pi = 0; is_ok && pi < sizeof partitions / sizeof partitions[0]; pi++) {
             CansimRender *r = open_render((const CansimProfile *const *)profiles, N_SHAPES,
                                           partitions[pi], 0, ~0u);
@@ -344,16 +352,8 @@ static void test_long_stream(void)
     const size_t lengths[] = {io - chunk + 5, 2 * io, 3 * io + 777};
     const size_t n_max = 3 * io + 777;
     float *cells[4];
-    for (int c = 0; c < 4; c++) {
-        cells[c] = unit_xcalloc(n_taps, sizeof(float));
-        unit_fill_random(cells[c], n_taps, 1.0f / sqrtf((float)n_taps));
-    }
     CansimProfile *profiles[N_SHAPES];
-    bool is_ok = true;
-    for (int s = 0; s < N_SHAPES; s++) {
-        profiles[s] = make_profile(shape_names[s], n_taps, cells, shape_masks[s]);
-        is_ok = is_ok && profiles[s];
-    }
+    const bool is_ok = make_shapes(n_taps, cells, profiles);
     float *in = unit_xcalloc(2 * n_max, sizeof(float));
     unit_fill_random(in, 2 * n_max, 0.5f);
     static const size_t parts[] = {64, 256};
