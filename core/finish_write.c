@@ -186,7 +186,7 @@ static bool pwrite_all(int fd, const void *buf, size_t n, off_t off)
 }
 
 int cansim_level_rescale(const char *path, int sf_format, int64_t n_frames, double gain,
-                         cansim_gain_dither_fn *gain_dither, bool *is_done, CansimDiag *diag)
+                         const CansimKernels *k, bool *is_done, CansimDiag *diag)
 {
     *is_done = false;
     if (!is_native_wav_float(sf_format) || n_frames <= 0)
@@ -201,14 +201,14 @@ int cansim_level_rescale(const char *path, int sf_format, int64_t n_frames, doub
     int e = CANSIM_OK;
     if (data >= 0 && !buf)
         e = cansim_diag_set(diag, CANSIM_ENOMEM, "out of memory");
-    cansim_gain_dither_fn *const fn = gain_dither ? gain_dither : cansim_gain_dither_c;
+    cansim_gain_dither_fn *const fn = k ? k->gain_dither : cansim_gain_dither_c;
     for (int64_t pos = 0; buf && !e && pos < n_frames; pos += (int64_t)chunk) {
-        const size_t k = n_frames - pos < (int64_t)chunk ? (size_t)(n_frames - pos) : chunk;
+        const size_t m = n_frames - pos < (int64_t)chunk ? (size_t)(n_frames - pos) : chunk;
         const off_t at = data + (off_t)(pos * 2 * (int64_t)sizeof(float));
-        const size_t nb = 2 * k * sizeof(float);
+        const size_t nb = 2 * m * sizeof(float);
         if (!pread_all(fd, buf, nb, at))
             e = cansim_diag_set(diag, CANSIM_EIO, "%s: read failed: %s", path, strerror(errno));
-        else if ((fn(buf, buf, 2 * k, gain, NULL), !pwrite_all(fd, buf, nb, at)))
+        else if ((fn(buf, buf, 2 * m, gain, NULL), !pwrite_all(fd, buf, nb, at)))
             e = cansim_diag_set(diag, CANSIM_EIO, "%s: write failed: %s", path, strerror(errno));
     }
     cansim_free(buf);

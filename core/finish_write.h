@@ -28,12 +28,12 @@ int cansim_level_finish(const CansimFinishSrc *src, const char *dst_final, const
                         double gain, bool has_dither, uint64_t seed, CansimDiag *diag);
 
 /* A float WAV or RF64 output's n_frames stereo frames (the end of the file at path, as
- * libsndfile wrote it) scaled by gain where they are (the kernel, no dither): the same bytes as
- * cansim_level_finish() would write, without a second file. *is_done is false, and nothing is
- * touched, when the file is of another kind (another container, byte order or layout): the
- * caller writes a new file then.
+ * libsndfile wrote it) scaled by gain where they are (k's gain_dither kernel, no dither; k NULL:
+ * the C version): the same bytes as cansim_level_finish() would write, without a second file.
+ * *is_done is false, and nothing is touched, when the file is of another kind (another
+ * container, byte order or layout): the caller writes a new file then.
  * @return CANSIM_OK, or CANSIM_EIO / CANSIM_ENOMEM with diag (the file is then incomplete) */
 int cansim_level_rescale(const char *path, int sf_format, int64_t n_frames, double gain,
-                         cansim_gain_dither_fn *gain_dither, bool *is_done, CansimDiag *diag);
+                         const CansimKernels *k, bool *is_done, CansimDiag *diag);
 
 #endif

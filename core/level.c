@@ -82,8 +82,7 @@ int cansim_rewrite_float(CansimFileOut *o, int sf_format, int rate_hz, double co
 {
     const double gain = pow(10.0, corr_db / 20.0);
     bool is_done;
-    int e = cansim_level_rescale(o->part, sf_format, o->n_frames, gain, k ? k->gain_dither : NULL,
-                                 &is_done, diag);
+    int e = cansim_level_rescale(o->part, sf_format, o->n_frames, gain, k, &is_done, diag);
     if (e || is_done)
         return e;
     char fix[sizeof o->part];
