@@ -129,6 +129,15 @@ static CansimRender *open_render(CansimProfile *const *profiles, size_t n, Cansi
     return rc == CANSIM_OK ? r : NULL;
 }
 
+/* The render of input (its name) through profile id in out_dir, read (NULL, and a failed check,
+ * when it cannot be); its path into path. */
+static float *read_output(char *path, size_t n, const char *out_dir, const char *input,
+                          const char *id, const char *ext, SF_INFO *info)
+{
+    snprintf(path, n, "%s/%s/%s.%s", out_dir, input, id, ext);
+    return unit_read_audio(path, info);
+}
+
 /* Renders in_path into out_dir; false (and a failed check) unless every output completed. */
 static bool render(CansimRender *r, const char *in_path, const char *out_dir, size_t n,
                    CansimOutputResult *res)
@@ -296,10 +305,9 @@ static void test_accuracy(CansimProfile *const *profiles, Signal *inputs, int n_
                 for (int j = 0; j < N_LEVEL_PROFILES; j++) {
                     const CansimOutputResult *o = &res[j];
                     char path[8600];
-                    snprintf(path, sizeof path, "%s/%s/%s.%s", out_dir, in->name, level_names[j],
-                             exts[fi]);
                     SF_INFO info;
-                    float *y = unit_read_audio(path, &info);
+                    float *y = read_output(path, sizeof path, out_dir, in->name, level_names[j],
+                                           exts[fi], &info);
                     if (!y)
                         continue;
                     const Level lv = meter(y, (size_t)info.frames, info.channels, info.samplerate);
@@ -397,9 +405,9 @@ static void test_level_off(CansimProfile *const *profiles, const Signal *music)
         printf("2. level off, music (%.2f LUFS): output - input loudness (LU):\n", music->lv.lufs);
         for (int j = 0; j < N_LEVEL_PROFILES && rc == CANSIM_OK; j++) {
             char path[8600];
-            snprintf(path, sizeof path, "%s/%s/%s.wav", out_dir, music->name, level_names[j]);
             SF_INFO info;
-            float *y = unit_read_audio(path, &info);
+            float *y =
+                read_output(path, sizeof path, out_dir, music->name, level_names[j], "wav", &info);
             if (!y)
                 continue;
             double max_diff = 0.0;
@@ -438,9 +446,9 @@ static void test_level_off(CansimProfile *const *profiles, const Signal *music)
     if (r && render(r, music->path, out_dir, N_LEVEL_PROFILES, res)) {
         for (int j = 0; j < N_LEVEL_PROFILES; j++) {
             char path[8600];
-            snprintf(path, sizeof path, "%s/%s/%s.wav", out_dir, music->name, level_names[j]);
             SF_INFO info;
-            float *y = unit_read_audio(path, &info);
+            float *y =
+                read_output(path, sizeof path, out_dir, music->name, level_names[j], "wav", &info);
             if (!y)
                 continue;
             const Level lf = meter(y, (size_t)info.frames, 2, music->rate);
@@ -465,9 +473,9 @@ static void test_level_off(CansimProfile *const *profiles, const Signal *music)
         printf("   1 kHz sine at level off, RMS gain (dB), 1-2.5 s:\n");
         for (int j = 0; j < N_LEVEL_PROFILES; j++) {
             char path[8600];
-            snprintf(path, sizeof path, "%s/sine1k/%s.wav", out_dir, level_names[j]);
             SF_INFO info;
-            float *y = unit_read_audio(path, &info);
+            float *y =
+                read_output(path, sizeof path, out_dir, "sine1k", level_names[j], "wav", &info);
             if (!y)
                 continue;
             double ein = 0.0, eout = 0.0;
@@ -520,10 +528,9 @@ static void test_ceiling(const Signal *hot)
                 if (render(r, hot->path, out_dir, 2, res))
                     for (int j = 0; j < 2; j++) {
                         char path[8600];
-                        snprintf(path, sizeof path, "%s/hot/%s.%s", out_dir,
-                                 cansim_profile_id(p[j]), exts[fi]);
                         SF_INFO info;
-                        float *y = unit_read_audio(path, &info);
+                        float *y = read_output(path, sizeof path, out_dir, "hot",
+                                               cansim_profile_id(p[j]), exts[fi], &info);
                         if (!y)
                             continue;
                         const Level lv = meter(y, (size_t)info.frames, 2, info.samplerate);
@@ -726,10 +733,9 @@ static void test_formats(CansimProfile *const *profiles)
                 if (render(r, s.path, out_dir, N_LEVEL_PROFILES, res))
                     for (int j = 0; j < N_LEVEL_PROFILES; j++) {
                         char path[8600];
-                        snprintf(path, sizeof path, "%s/%s/%s.%s", out_dir, name, level_names[j],
-                                 ext);
                         SF_INFO info;
-                        float *y = unit_read_audio(path, &info);
+                        float *y = read_output(path, sizeof path, out_dir, name, level_names[j],
+                                               ext, &info);
                         if (!y)
                             continue;
                         const bool ok =
